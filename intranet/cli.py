@@ -1,0 +1,205 @@
+"""`flask --app wsgi intranet ...`: the operator's commands (see the interface contract)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from intranet import plugins
+from intranet.audit import record
+from intranet.demo import DEMO_PASSWORD, create_demo_data
+from intranet.extensions import db
+from intranet.models import ROLES, JobRun, User, utcnow
+from intranet.users import UserError, create_user
+
+intranet_cli = AppGroup("intranet", help="Run and administer the intranet.")
+
+
+@intranet_cli.command("init")
+def init_command() -> None:
+    """Create or upgrade the schema of the core and every installed plugin (idempotent)."""
+    upgrade(revision="heads")
+    plugins.sync_plugin_states()
+    click.echo(
+        "Database is up to date; installed plugins: "
+        + (", ".join(info.name for info in plugins.registry().external) or "none")
+    )
+
+
+@intranet_cli.command("demo")
+def demo_command() -> None:
+    """Fill the database with realistic demo data for every enabled plugin; print the logins."""
+    logins = create_demo_data()
+    if logins is None:
+        click.echo("Demo data is already present; nothing changed.")
+        logins = [
+            (u.email, u.role)
+            for u in db.session.scalars(
+                select(User).where(User.email.like("%@demo.example")).order_by(User.id).limit(6)
+            )
+        ]
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, role in logins:
+        click.echo(f"  {role:<12} {email}")
+
+
+@intranet_cli.command("create-user")
+@click.option("--email", required=True, help="Login email address.")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="Role of the account.")
+@click.option("--country", "country", default=None, help="Country code, e.g. SE.")
+@click.option(
+    "--password", default=None, help="Initial password; without it an activation mail is sent."
+)
+def create_user_command(
+    email: str, name: str, role: str, country: str | None, password: str | None
+) -> None:
+    """Create an account."""
+    try:
+        user, mailed = create_user(
+            email=email, name=name, role=role, country_code=country, password=password
+        )
+    except UserError as error:
+        raise click.UsageError(str(error)) from None
+    how = "activation mail sent" if mailed else "password set"
+    click.echo(f"Created {user.role} {user.email} (id {user.id}); {how}.")
+
+
+@intranet_cli.group("plugins")
+def plugins_group() -> None:
+    """List, enable and disable plugins."""
+
+
+@plugins_group.command("list")
+def plugins_list() -> None:
+    """Show every installed plugin and whether it is enabled."""
+    disabled = plugins.disabled_plugins()
+    for info in plugins.registry().external:
+        state = "disabled" if info.name in disabled else "enabled"
+        click.echo(f"{info.name:<16} {info.version or '-':<10} {state:<9} {info.description}")
+
+
+def _toggle(name: str, enable: bool) -> None:
+    info = plugins.registry().plugins.get(name)
+    if info is None or info.internal:
+        known = ", ".join(p.name for p in plugins.registry().external) or "none"
+        raise click.UsageError(f"no installed plugin named {name!r} (installed: {known})")
+    changed = plugins.set_enabled(name, enable)
+    verb = "enabled" if enable else "disabled"
+    if changed:
+        record(f"plugin.{verb}", target=f"plugin:{name}", via="cli")
+        db.session.commit()
+    click.echo(f"{name} {verb}" if changed else f"{name} was already {verb}")
+
+
+@plugins_group.command("enable")
+@click.argument("name")
+def plugins_enable(name: str) -> None:
+    """Enable the plugin NAME."""
+    _toggle(name, True)
+
+
+@plugins_group.command("disable")
+@click.argument("name")
+def plugins_disable(name: str) -> None:
+    """Disable the plugin NAME (its data is kept)."""
+    _toggle(name, False)
+
+
+@intranet_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to PATH (SQLite), even while it is in use."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.UsageError(
+            "backup copies SQLite databases; for PostgreSQL use its own tool, e.g. "
+            f"'pg_dump --format=custom --file {path} \"$INTRANET_DATABASE_URL\"'"
+        )
+    if path.exists():
+        raise click.UsageError(f"{path} exists already; choose a new file name")
+    if not path.parent.is_dir():
+        raise click.UsageError(f"folder {path.parent} does not exist")
+    source = sqlite3.connect(url.database)
+    target = sqlite3.connect(path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes)")
+
+
+@intranet_cli.command("run-jobs")
+def run_jobs_command() -> None:
+    """Run every enabled plugin's due jobs once; safe to call from cron on several hosts."""
+    now = datetime.now(UTC)
+    ran = 0
+    for job in plugins.collect("intranet_scheduled_jobs"):
+        slot = str(int(now.timestamp()) // (job.every_minutes * 60))
+        run = JobRun(job=job.name, slot=slot)
+        db.session.add(run)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            continue  # another host or an earlier call has this slot
+        try:
+            job.run()
+        except Exception as error:
+            db.session.rollback()
+            current_app.logger.exception("job %s failed", job.name)
+            run = db.session.merge(run)
+            run.error = repr(error)[:2000]
+        run.finished_at = utcnow()
+        db.session.commit()
+        ran += 1
+        click.echo(f"ran {job.name}" + (f" (failed: {run.error})" if run.error else ""))
+    click.echo(f"{ran} job(s) run")
+
+
+@intranet_cli.command("check")
+def check_command() -> None:
+    """Check the deployment settings; exits non-zero when something must be fixed."""
+    problems, warnings = deployment_problems(current_app)
+    for message in warnings:
+        click.echo(f"WARNING {message}")
+    for message in problems:
+        click.echo(f"ERROR   {message}")
+    if problems:
+        sys.exit(1)
+    click.echo("Deployment check passed.")
+
+
+def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
+    config = app.config
+    problems: list[str] = []
+    warnings: list[str] = []
+    if app.debug:
+        problems.append("debug mode is on; never run it in production")
+    if len(config["SECRET_KEY"]) < 32:
+        problems.append("the secret key is shorter than 32 characters")
+    if not config["BASE_URL"].startswith("https://"):
+        warnings.append("INTRANET_BASE_URL is not https; cookies are not marked Secure")
+    if db.engine.url.get_backend_name() == "sqlite":
+        warnings.append("SQLite serves one host; use PostgreSQL for several hosts or many workers")
+    if not config["SMTP_HOST"]:
+        warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
+    return problems, warnings
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(intranet_cli)
+    for command in app.extensions["intranet_plugins"].pm.hook.intranet_cli_commands():
+        for item in command or []:
+            intranet_cli.add_command(item)

@@ -1,0 +1,63 @@
+"""Demo data: the accounts of a small task force, then each enabled plugin's own demo data."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from intranet import plugins, security
+from intranet.extensions import db
+from intranet.models import User
+
+DEMO_PASSWORD = "Baltic-Sea-Demo-2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_DOMAIN = "demo.example"
+
+# (key, name, role, country): people invented for the demo.
+DEMO_PEOPLE = [
+    ("admin", "Alex Administrator", "admin", None),
+    ("secretariat", "Sofia Lindqvist", "secretariat", "SE"),
+    ("secretariat2", "Jonas Berzins", "secretariat", "LV"),
+    ("member_dk", "Mette Kjaergaard", "member", "DK"),
+    ("member_ee", "Kadri Tamm", "member", "EE"),
+    ("member_fi", "Aino Virtanen", "member", "FI"),
+    ("member_de", "Lukas Hoffmann", "member", "DE"),
+    ("member_is", "Gudrun Einarsdottir", "member", "IS"),
+    ("member_lv", "Ilze Ozola", "member", "LV"),
+    ("member_lt", "Tomas Kazlauskas", "member", "LT"),
+    ("member_no", "Ingrid Haugen", "member", "NO"),
+    ("member_pl", "Katarzyna Nowak", "member", "PL"),
+    ("member_se", "Erik Johansson", "member", "SE"),
+    ("member_eu", "Claire Dubois", "member", "EU"),
+]
+
+
+def demo_email(key: str) -> str:
+    return f"{key.replace('_', '.')}@{DEMO_DOMAIN}"
+
+
+def create_demo_data() -> list[tuple[str, str]] | None:
+    """Create the demo accounts and plugin data once; None when they exist already."""
+    if db.session.scalar(select(User.id).where(User.email == demo_email("admin"))):
+        return None
+    password_hash = security.hash_password(DEMO_PASSWORD)
+    users: dict[str, User] = {}
+    for key, name, role, country in DEMO_PEOPLE:
+        user = User(
+            email=demo_email(key),
+            name=name,
+            role=role,
+            country_code=country,
+            password_hash=password_hash,
+        )
+        db.session.add(user)
+        users[key] = user
+    db.session.commit()
+    registry = plugins.registry()
+    disabled = [
+        registry.plugins[name].module
+        for name in plugins.disabled_plugins()
+        if name in registry.plugins
+    ]
+    caller = registry.pm.subset_hook_caller("intranet_demo_data", remove_plugins=disabled)
+    caller(users=users)
+    db.session.commit()
+    return [(user.email, user.role) for user in users.values()]

@@ -1,0 +1,178 @@
+"""The hook specifications: the whole contract between the core and its plugins.
+
+Every hook is prefixed `intranet_`. An implementation may accept any subset of the arguments
+named here, so new arguments never break existing plugins. Hooks that contribute to a page
+receive lists and return lists, so no hook is ever called once per row. docs/plugins.md
+documents each hook; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    import click
+    from flask import Blueprint
+
+    from intranet.models import User
+    from intranet.plugin_api import (
+        GrantableResource,
+        NavItem,
+        ProfileSection,
+        ReportSection,
+        ResourceRef,
+        ScheduledJob,
+        SearchResult,
+        Setting,
+        SimilarItem,
+        Widget,
+    )
+
+hookspec = pluggy.HookspecMarker("intranet")
+
+
+@hookspec
+def intranet_blueprints() -> list[Blueprint]:
+    """Return the plugin's Flask blueprints.
+
+    Called once at start-up. Blueprints are registered whether or not the plugin is enabled;
+    requests to a disabled plugin's blueprints answer 404. Name a blueprint after the plugin and
+    give it `url_prefix="/<plugin-name>"` unless the plugin owns another path.
+    """
+
+
+@hookspec
+def intranet_migrations() -> str | None:
+    """Return the folder holding the plugin's Alembic revisions (its `versions` directory).
+
+    Called at start-up to build Alembic's `version_locations`. The plugin's first revision
+    carries `branch_labels = ("<plugin-name>",)` and `depends_on` the core branch.
+    """
+
+
+@hookspec
+def intranet_nav_items(user: User) -> list[NavItem]:
+    """Return the main-navigation links to show to `user` (a logged-in user).
+
+    Called on every full page render. Return only the links the user may follow.
+    """
+
+
+@hookspec
+def intranet_admin_nav_items(user: User) -> list[NavItem]:
+    """Return links for the administration menu (`user` is an admin or secretariat member)."""
+
+
+@hookspec
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    """Return the dashboard cards for `user`.
+
+    Each Widget names a URL that renders the card's body as an htmx fragment (and a full page
+    without htmx); the dashboard loads it lazily.
+    """
+
+
+@hookspec
+def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    """Return sections for `member`'s profile page as seen by `viewer`.
+
+    Called once per profile view. Filter what `viewer` may not see.
+    """
+
+
+@hookspec
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    """Return up to `limit` results for the global search, visible to `user`.
+
+    `query` is the raw text the user typed (never empty); use the database's full-text engine
+    and never let its syntax characters cause an error.
+    """
+
+
+@hookspec
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """Vote on whether `user` may perform `action` (e.g. "subgroups.view") on `resource`.
+
+    Return False to veto, True to allow, None to abstain. Any False denies; otherwise any True
+    allows; when every plugin abstains guests are denied and other roles get the default the
+    caller of `can()` gives.
+    """
+
+
+@hookspec
+def intranet_similar_work(text: str, user: User, limit: int) -> list[SimilarItem]:
+    """Return existing work similar to `text` (a draft's title and description).
+
+    Called while someone drafts a sub-group, lesson or initiative, so they can join existing
+    work instead of duplicating it. Scores are between 0 and 1.
+    """
+
+
+@hookspec
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    """Return sections of the activity report for the inclusive period `start`..`end`."""
+
+
+@hookspec
+def intranet_grantable_resources(user: User) -> list[GrantableResource]:
+    """Return the resources a guest can be granted, among those `user` (the inviter) can see."""
+
+
+@hookspec
+def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
+    """Event: the set of resources granted to `guest` changed; `granted` is the new full set."""
+
+
+@hookspec
+def intranet_settings_schema() -> list[Setting]:
+    """Return the plugin's settings, with types and defaults, for the admin settings page."""
+
+
+@hookspec
+def intranet_cli_commands() -> list[click.Command]:
+    """Return click commands to add under `flask --app wsgi intranet`. Called at start-up."""
+
+
+@hookspec
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    """Return the plugin's periodic jobs; `intranet run-jobs` runs each due one exactly once."""
+
+
+@hookspec
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    """Return everything the plugin holds about `user` as JSON-serialisable data (export)."""
+
+
+@hookspec
+def intranet_erase_personal_data(user: User) -> None:
+    """Remove or anonymise the plugin's personal data about `user` (erasure)."""
+
+
+@hookspec
+def intranet_demo_data(users: dict[str, User]) -> None:
+    """Create the plugin's demo data. `users` maps demo keys (e.g. "secretariat") to users."""
+
+
+@hookspec
+def intranet_user_created(user: User) -> None:
+    """Event: `user` was created. An implementation that raises is logged and skipped."""
+
+
+@hookspec
+def intranet_user_deactivated(user: User) -> None:
+    """Event: `user` was deactivated; their sessions have already ended."""
+
+
+@hookspec
+def intranet_plugin_enabled(name: str) -> None:
+    """Event: the plugin `name` was enabled (called on every enabled plugin, `name` included)."""
+
+
+@hookspec
+def intranet_plugin_disabled(name: str) -> None:
+    """Event: the plugin `name` was disabled (called on the remaining enabled plugins and on
+    `name` itself)."""

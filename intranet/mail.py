@@ -1,0 +1,67 @@
+"""Outgoing mail: SMTP when INTRANET_SMTP_HOST is set, otherwise .eml files in the outbox."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+class MailError(Exception):
+    """Mail could not be handed to the SMTP server or written to the outbox."""
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Send one mail now. Raises MailError (already logged) so the caller can tell the user."""
+    message = build_message(to, subject, text, html)
+    config = current_app.config
+    try:
+        if config["SMTP_HOST"]:
+            _send_smtp(message)
+        else:
+            _write_outbox(message, Path(config["MAIL_OUTBOX"]))
+    except (OSError, smtplib.SMTPException) as error:
+        log.error("mail to %s (%s) failed: %s", to, subject, error)
+        raise MailError(str(error)) from error
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["SMTP_USER"]:
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+        smtp.send_message(message)
+
+
+def _write_outbox(message: EmailMessage, outbox: Path) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(message.as_bytes())
+    temporary.replace(path)

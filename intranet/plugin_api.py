@@ -1,0 +1,166 @@
+"""The public plugin API: everything a plugin may import from the core lives here.
+
+Plugins (bundled or installed with pip) use only this module and the hook specifications in
+`intranet.hookspecs`. Hooks return the plain dataclasses below, never HTML strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pluggy
+
+from intranet.access import EVERYONE, MEMBERS, STAFF, public, roles
+from intranet.audit import record as record_audit
+from intranet.extensions import db
+from intranet.mail import MailError, send_mail
+from intranet.markdown import render_markdown
+from intranet.models import User, UTCDateTime, utcnow
+from intranet.plugins import can, collect, is_enabled, notify_event
+
+hookimpl = pluggy.HookimplMarker("intranet")
+
+__all__ = [
+    "EVERYONE",
+    "MEMBERS",
+    "STAFF",
+    "GrantableResource",
+    "MailError",
+    "NavItem",
+    "Period",
+    "ProfileSection",
+    "ReportSection",
+    "ResourceRef",
+    "ScheduledJob",
+    "SearchResult",
+    "Setting",
+    "SimilarItem",
+    "UTCDateTime",
+    "User",
+    "Widget",
+    "can",
+    "collect",
+    "db",
+    "hookimpl",
+    "is_enabled",
+    "notify_event",
+    "public",
+    "record_audit",
+    "render_markdown",
+    "roles",
+    "send_mail",
+    "utcnow",
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation or the admin menu."""
+
+    label: str
+    url: str
+    order: int = 100
+    endpoint_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard card whose body is loaded lazily from `url` (an htmx fragment)."""
+
+    name: str
+    title: str
+    url: str
+    order: int = 100
+    size: str = "normal"
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A section on a member's profile page, such as their sub-groups."""
+
+    title: str
+    items: list[tuple[str, str]] = field(default_factory=list)
+    empty_text: str = "Nothing yet."
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit of the global search. `snippet` is plain text; `highlight` terms are marked."""
+
+    kind: str
+    title: str
+    url: str
+    snippet: str = ""
+    rank: float = 0.0
+    when: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    """Existing work similar to something being drafted, to avoid duplication."""
+
+    kind: str
+    title: str
+    url: str
+    score: float
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of the activity report for a period; `rows` is a small table."""
+
+    title: str
+    summary: str = ""
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A reference to an object owned by a plugin, e.g. ResourceRef("subgroups.group", 3)."""
+
+    kind: str
+    id: int
+
+
+@dataclass(frozen=True)
+class GrantableResource:
+    """Something a guest can be granted access to, offered by the plugin that owns it."""
+
+    ref: ResourceRef
+    label: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One entry of a plugin's settings schema."""
+
+    key: str
+    label: str
+    type: str = "str"
+    default: Any = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job that `intranet run-jobs` runs at most once per `every_minutes` window."""
+
+    name: str
+    every_minutes: int
+    run: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive period of days, e.g. a chairmanship year."""
+
+    start: date
+    end: date
