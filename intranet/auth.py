@@ -151,7 +151,7 @@ def _reset_mails_last_hour(user: User) -> int:
 
 
 def send_reset_mail(user: User, token: str) -> None:
-    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+    link = mail.external_url("auth.reset_password", token=token)
     site = current_app.config["SITE_NAME"]
     mail.send_mail(
         user.email,

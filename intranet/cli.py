@@ -18,6 +18,7 @@ from intranet import plugins
 from intranet.audit import record
 from intranet.demo import DEMO_PASSWORD, create_demo_data
 from intranet.extensions import db
+from intranet.mail import MailError
 from intranet.models import ROLES, JobRun, User, utcnow
 from intranet.users import UserError, create_user
 
@@ -70,6 +71,13 @@ def create_user_command(
         )
     except UserError as error:
         raise click.UsageError(str(error)) from None
+    except MailError as error:
+        click.echo(
+            f"Created {email}, but the activation mail could not be sent ({error}). "
+            "Resend it once mail works.",
+            err=True,
+        )
+        sys.exit(1)
     how = "activation mail sent" if mailed else "password set"
     click.echo(f"Created {user.role} {user.email} (id {user.id}); {how}.")
 

@@ -10,10 +10,20 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link under INTRANET_BASE_URL, inside or outside a request (CLI, jobs)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 class MailError(Exception):

@@ -16,7 +16,7 @@ import pluggy
 from intranet.access import EVERYONE, MEMBERS, STAFF, public, roles
 from intranet.audit import record as record_audit
 from intranet.extensions import db
-from intranet.mail import MailError, send_mail
+from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.plugins import can, collect, is_enabled, notify_event
@@ -44,6 +44,7 @@ __all__ = [
     "can",
     "collect",
     "db",
+    "external_url",
     "hookimpl",
     "is_enabled",
     "notify_event",

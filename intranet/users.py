@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import select
 
 from intranet import mail, security
@@ -72,7 +72,7 @@ def create_user(
 
 
 def send_activation_mail(user: User, token: str) -> None:
-    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+    link = mail.external_url("auth.reset_password", token=token)
     site = current_app.config["SITE_NAME"]
     context = {"user": user, "link": link, "site": site, "days": ACTIVATION_MAX_AGE.days}
     mail.send_mail(

@@ -141,8 +141,10 @@ def handle_http_error(error: HTTPException) -> tuple[str, int]:
 def handle_unexpected_error(error: Exception) -> tuple[str, int]:
     db.session.rollback()
     current_app.logger.exception("unhandled error on %s", request.path)
-    message = ERROR_MESSAGES[500]
-    return render_template("errors/error.html", code=500, message=message), 500
+    # A minimal page: no navigation, so no hook or database call that may fail again.
+    return render_template(
+        "errors/error.html", code=500, message=ERROR_MESSAGES[500], minimal=True
+    ), 500
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,187 @@
+"""The operator's command line: `flask --app wsgi intranet ...`."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from intranet.demo import DEMO_PASSWORD
+from intranet.extensions import db
+from intranet.models import JobRun, User
+from intranet.plugin_api import ScheduledJob, hookimpl
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str):
+        return runner.invoke(args=["intranet", *args])
+
+    return invoke
+
+
+def test_init_is_idempotent(cli):
+    first, second = cli("init"), cli("init")
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "installed plugins: example" in second.output
+
+
+def test_demo_prints_the_logins_and_runs_once(cli, client):
+    result = cli("demo")
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    assert "admin@demo.example" in result.output
+    count = db.session.scalar(select(func.count()).select_from(User))
+    again = cli("demo")
+    assert again.exit_code == 0
+    assert "already present" in again.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == count
+    assert client.login("admin@demo.example", DEMO_PASSWORD).status_code == 302
+
+
+def test_create_user_with_a_password(cli, client):
+    result = cli(
+        "create-user",
+        "--email",
+        "Kadri@Example.org",
+        "--name",
+        "Kadri Tamm",
+        "--role",
+        "member",
+        "--country",
+        "ee",
+        "--password",
+        "a long passphrase 7",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "kadri@example.org"))
+    assert (user.name, user.role, user.country_code) == ("Kadri Tamm", "member", "EE")
+    assert client.login("kadri@example.org", "a long passphrase 7").status_code == 302
+
+
+def test_create_user_without_password_mails_an_activation_link(cli, client, outbox):
+    result = cli(
+        "create-user", "--email", "new@example.org", "--name", "New Expert", "--role", "secretariat"
+    )
+    assert result.exit_code == 0, result.output
+    assert "activation mail sent" in result.output
+    [message] = outbox()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    path = text.split("http://127.0.0.1:5000", 1)[1].split()[0]
+    assert client.get(path).status_code == 200
+    response = client.submit(
+        path, {"password": "my own passphrase", "confirm": "my own passphrase"}
+    )
+    assert response.status_code == 302
+    assert client.login("new@example.org", "my own passphrase").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "not-an-email", "--name", "X", "--role", "member"], "invalid email"),
+        (["--email", "a@example.org", "--name", "X", "--role", "chair"], "Invalid value"),
+        (
+            ["--email", "a@example.org", "--name", "X", "--role", "member", "--country", "SWE"],
+            "invalid country code",
+        ),
+        (
+            ["--email", "a@example.org", "--name", "X", "--role", "member", "--password", "short"],
+            "at least 12",
+        ),
+        (
+            ["--email", "a@example.org", "--name", "  ", "--role", "member"],
+            "name must not be empty",
+        ),
+        (["--name", "X", "--role", "member"], "Missing option '--email'"),
+    ],
+)
+def test_create_user_rejects_bad_arguments_clearly(cli, args, message):
+    result = cli("create-user", *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_user_refuses_a_duplicate_email(cli, member):
+    result = cli("create-user", "--email", member.email.upper(), "--name", "X", "--role", "member")
+    assert result.exit_code != 0
+    assert "exists already" in result.output
+
+
+def test_plugins_list_enable_disable(cli):
+    listed = cli("plugins", "list")
+    assert "example" in listed.output and "enabled" in listed.output
+    assert cli("plugins", "disable", "example").output.strip() == "example disabled"
+    assert "disabled" in cli("plugins", "list").output
+    assert "already disabled" in cli("plugins", "disable", "example").output
+    assert cli("plugins", "enable", "example").output.strip() == "example enabled"
+
+
+def test_plugins_command_rejects_unknown_names(cli):
+    result = cli("plugins", "enable", "nonexistent")
+    assert result.exit_code != 0
+    assert "no installed plugin named 'nonexistent'" in result.output
+
+
+def test_backup_writes_a_consistent_copy(app, cli, member, tmp_path):
+    if db.engine.url.get_backend_name() != "sqlite":
+        result = cli("backup", str(tmp_path / "copy.db"))
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    target = tmp_path / "copy.db"
+    result = cli("backup", str(target))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        emails = [row[0] for row in copy.execute("SELECT email FROM user_account")]
+    assert emails == [member.email]
+    again = cli("backup", str(target))
+    assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_run_jobs_runs_each_due_job_once(app, cli):
+    calls = []
+
+    class Jobs:
+        @hookimpl
+        def intranet_scheduled_jobs(self):
+            return [
+                ScheduledJob("test.count", 60, lambda: calls.append(1)),
+                ScheduledJob("test.broken", 60, lambda: 1 / 0),
+            ]
+
+    app.extensions["intranet_plugins"].pm.register(Jobs(), name="jobs")
+    first = cli("run-jobs")
+    second = cli("run-jobs")
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert calls == [1]
+    assert "ran test.count" in first.output and "failed" in first.output
+    assert "0 job(s) run" in second.output
+    runs = db.session.scalars(select(JobRun).order_by(JobRun.job)).all()
+    assert [(run.job, run.error is not None) for run in runs] == [
+        ("test.broken", True),
+        ("test.count", False),
+    ]
+
+
+def test_check_reports_deployment_problems(app, cli):
+    app.config["SECRET_KEY"] = "short"
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "ERROR" in result.output and "secret key" in result.output
+    assert "WARNING" in result.output
+
+
+def test_create_user_reports_a_mail_failure(app, cli):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_STARTTLS=False)
+    result = cli(
+        "create-user", "--email", "late@example.org", "--name", "Late Mail", "--role", "member"
+    )
+    assert result.exit_code == 1
+    assert "activation mail could not be sent" in result.output
+    assert db.session.scalar(select(User.email)) == "late@example.org"

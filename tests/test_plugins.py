@@ -1,0 +1,201 @@
+"""The plugin manager: discovery, enabling and disabling, isolation of failures, the veto rule."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+from pathlib import Path
+
+import intranet_example
+from sqlalchemy import select
+
+from intranet import create_app, hookspecs, plugins
+from intranet.extensions import db
+from intranet.models import AuditEvent, PluginState
+from intranet.plugin_api import ResourceRef
+from intranet.users import create_user
+
+DOCS = Path(__file__).parent.parent / "docs" / "plugins.md"
+
+
+def test_third_party_plugin_is_discovered_through_its_entry_point(app):
+    info = plugins.registry().plugins["example"]
+    assert info.module is intranet_example
+    assert info.version == "1.2.0"
+    assert info.blueprints == ["example"]
+    assert not info.internal
+
+
+def test_plugin_migrations_run_on_their_own_branch(app, admin):
+    db.session.add(intranet_example.ExampleNote(text="from a migrated table", author_id=admin.id))
+    db.session.commit()
+    assert db.session.scalar(select(intranet_example.ExampleNote.text)) == "from a migrated table"
+
+
+def test_admin_sees_every_installed_plugin(client, admin):
+    client.login(admin.email)
+    page = client.get("/admin/plugins").get_data(as_text=True)
+    assert "example" in page
+    assert "1.2.0" in page
+    assert "Example notes: a third-party plugin used by the test suite." in page
+    assert "Enabled" in page
+
+
+def test_members_cannot_manage_plugins(client, member):
+    client.login(member.email)
+    assert client.get("/admin/plugins").status_code == 403
+    assert client.submit("/admin/plugins/example/disable").status_code == 403
+    assert plugins.is_enabled("example")
+
+
+def test_disabling_a_plugin_hides_everything_it_contributes(client, admin):
+    client.login(admin.email)
+    assert "Example notes</a>" in client.get("/").get_data(as_text=True)
+    assert client.get("/example/").status_code == 200
+
+    response = client.submit("/admin/plugins/example/disable")
+    assert response.status_code == 303
+
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Example notes</a>" not in dashboard
+    assert "Example widget" not in dashboard
+    assert client.get("/example/").status_code == 404
+    assert client.get("/example/widget").status_code == 404
+    assert plugins.collect("intranet_search", query="x", user=admin, limit=5) == []
+
+
+def test_enabling_brings_the_plugin_back_with_its_data(client, admin):
+    db.session.add(intranet_example.ExampleNote(text="kept while disabled", author_id=admin.id))
+    db.session.commit()
+    client.login(admin.email)
+    client.submit("/admin/plugins/example/disable")
+    client.submit("/admin/plugins/example/enable")
+    assert "Example notes" in client.get("/").get_data(as_text=True)
+    assert "kept while disabled" in client.get("/example/").get_data(as_text=True)
+
+
+def test_htmx_toggle_returns_the_panel_and_the_new_navigation(client, admin):
+    client.login(admin.email)
+    response = client.submit("/admin/plugins/example/disable", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="plugins-panel"' in html
+    navigation, _, panel = html.partition('<div id="plugins-panel">')
+    assert 'hx-swap-oob="true"' in navigation
+    assert "Example notes</a>" not in navigation
+    assert "<html" not in html
+    assert "Disabled" in panel
+
+
+def test_toggles_are_audited_and_fire_the_plugins_events(client, admin):
+    intranet_example.EVENTS.clear()
+    client.login(admin.email)
+    client.submit("/admin/plugins/example/disable")
+    client.submit("/admin/plugins/example/enable")
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.action.like("plugin.%")).order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["plugin.disabled", "plugin.enabled"]
+    assert ("plugin_disabled", "example") in intranet_example.EVENTS
+    assert ("plugin_enabled", "example") in intranet_example.EVENTS
+
+
+def test_unknown_or_internal_plugins_cannot_be_toggled(client, admin):
+    client.login(admin.email)
+    assert client.submit("/admin/plugins/nope/disable").status_code == 404
+    assert client.submit("/admin/plugins/core/disable").status_code == 404
+    assert client.submit("/admin/plugins/example/explode").status_code == 404
+
+
+def test_every_worker_follows_a_toggle_on_its_next_request(app, config, client, admin):
+    other_worker = create_app(config)
+    other_worker.test_client_class = type(client)
+    other = other_worker.test_client()
+    with other_worker.app_context():
+        other.login(admin.email)
+        assert other.get("/example/").status_code == 200
+    client.login(admin.email)
+    client.submit("/admin/plugins/example/disable")
+    with other_worker.app_context():
+        assert other.get("/example/").status_code == 404
+    state = db.session.get(PluginState, "example")
+    assert state.version >= 1 and not state.enabled
+
+
+def test_a_failing_event_handler_is_logged_and_does_not_break_the_action(app, caplog):
+    caplog.set_level(logging.ERROR)
+    user, _ = create_user(
+        email="boom@example.org",
+        name="Explode Test",
+        role="member",
+        password="a fine long passphrase",
+    )
+    assert user.id is not None
+    assert "example failed in intranet_user_created" in caplog.text
+
+
+def test_a_failing_page_hook_leaves_the_page_working(app, client, admin, monkeypatch, caplog):
+    def broken(user):
+        raise RuntimeError("widget hook broken")
+
+    monkeypatch.setattr(intranet_example, "intranet_dashboard_widgets", broken)
+    impl = next(
+        impl
+        for impl in plugins.registry().pm.hook.intranet_dashboard_widgets.get_hookimpls()
+        if impl.plugin_name == "example"
+    )
+    monkeypatch.setattr(impl, "function", broken)
+    client.login(admin.email)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Welcome" in response.get_data(as_text=True)
+    assert "example failed in intranet_dashboard_widgets" in caplog.text
+
+
+def test_permission_veto_rule(app, make_user):
+    member, guest = make_user("member"), make_user("guest")
+    assert plugins.can(member, "anything.view") is True
+    assert plugins.can(guest, "anything.view") is False
+    assert plugins.can(member, "example.veto") is False
+    assert plugins.can(guest, "example.allow-guest") is True
+    assert plugins.can(member, "anything.manage", roles=("secretariat",)) is False
+    assert plugins.can(None, "anything.view") is False
+    ref = ResourceRef("example.note", 1)
+    assert plugins.can(guest, "example.allow-guest", ref) is True
+
+
+def test_veto_wins_over_allow(app, make_user):
+    member = make_user("member")
+
+    class AlwaysAllow:
+        from intranet.plugin_api import hookimpl
+
+        @hookimpl
+        def intranet_permission(self, action):
+            return True
+
+    plugins.registry().pm.register(AlwaysAllow(), name="always-allow")
+    try:
+        assert plugins.can(member, "example.veto") is False
+        assert plugins.can(make_user("guest"), "other.view") is True
+    finally:
+        plugins.registry().pm.unregister(name="always-allow")
+
+
+def test_every_hook_is_documented():
+    documented = set(re.findall(r"^### (intranet_\w+)\(", DOCS.read_text(), re.MULTILINE))
+    specs = {
+        name
+        for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+        if name.startswith("intranet_")
+    }
+    assert specs, "no hook specifications found"
+    assert specs - documented == set(), "hooks missing from docs/plugins.md"
+    assert documented - specs == set(), "docs/plugins.md documents hooks that do not exist"
+
+
+def test_every_hookspec_has_a_docstring():
+    for name, function in inspect.getmembers(hookspecs, inspect.isfunction):
+        if name.startswith("intranet_"):
+            assert (function.__doc__ or "").strip(), name
