@@ -89,7 +89,11 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         name = f"intranet_t{os.getpid()}_{next(_counter)}"
         admin = _postgres_admin()
         with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{database_template}"'))
+            connection.execute(
+                sa.text(
+                    f'CREATE DATABASE "{name}" TEMPLATE "{database_template}" STRATEGY FILE_COPY'
+                )
+            )
         yield _postgres_url(name)
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
