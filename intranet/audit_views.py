@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 CSV_HEADER = ["time_utc", "time_local", "actor", "actor_email", "action", "target", "ip", "details"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp = Blueprint("audit", __name__)
 
 
 def _date(name: str, errors: dict[str, str]) -> date | None:
@@ -73,7 +73,7 @@ def describe(details: dict[str, Any] | None) -> str:
     return "; ".join(f"{key}: {value}" for key, value in (details or {}).items())
 
 
-@bp.get("")
+@bp.get("/admin/audit")
 @roles(*STAFF)
 def index() -> str | tuple[str, int]:
     query, filters, errors = filtered_events()
@@ -103,7 +103,7 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-@bp.get(".csv")
+@bp.get("/admin/audit.csv")
 @roles(*STAFF)
 def export() -> Response | tuple[str, int]:
     query, _filters, errors = filtered_events()
