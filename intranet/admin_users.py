@@ -232,9 +232,14 @@ def done(user: User, message: str, category: str = "success") -> str | Response:
 
 
 def refused(user: User, status: int = 422, **context: Any) -> tuple[str, int]:
-    """The panel (htmx) or the page again, with the errors and the input kept."""
-    template = "admin_users/_panel.html" if wants_fragment() else "admin_users/detail.html"
-    return render_template(template, **panel_context(user, **context)), status
+    """The panel (htmx) or the page again, with the errors and the input kept.
+
+    htmx swaps only 2xx and 422 answers, so a refusal by the rules (403 for a full page) comes
+    back to htmx as 422 to show the message next to the field.
+    """
+    if wants_fragment():
+        return render_template("admin_users/_panel.html", **panel_context(user, **context)), 422
+    return render_template("admin_users/detail.html", **panel_context(user, **context)), status
 
 
 # --- inline actions ---------------------------------------------------------------------------

@@ -266,3 +266,23 @@ def test_csv_import_upload_without_header_is_refused_with_the_text_kept(client, 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "must name the columns" in page and "kadri@example.ee,Kadri" in page
+
+
+def test_refusal_by_htmx_comes_back_as_the_panel_with_the_reason(client, admin):
+    client.login(admin.email)
+    response = client.submit(
+        f"/admin/users/{admin.id}/deactivate", {"reason": "x"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'id="user-panel"' in body and "cannot deactivate your own account" in body
+
+
+def test_secretariat_sees_no_actions_on_an_admins_page(client, secretariat, admin):
+    client.login(secretariat.email)
+    page = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert "Only administrators may change" in page and "Change role" not in page
+    response = client.submit(f"/admin/users/{admin.id}/deactivate", {"reason": "coup"})
+    assert response.status_code == 403
+    db.session.refresh(admin)
+    assert admin.is_active
