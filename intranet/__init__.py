@@ -62,10 +62,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if any(registry.blueprint_owner.get(name) in disabled for name in request.blueprints):
             abort(404)
 
-    from intranet import auth, cli, views
+    from intranet import (
+        admin_users,
+        attachments,
+        audit_views,
+        auth,
+        cli,
+        localtime,
+        notifications,
+        views,
+    )
 
+    localtime.init_app(app)
     auth.init_app(app)
     views.init_app(app)
+    admin_users.init_app(app)
+    audit_views.init_app(app)
+    notifications.init_app(app)
+    attachments.init_app(app)
     cli.init_app(app)
     return app
 

@@ -20,6 +20,7 @@ from intranet.demo import DEMO_PASSWORD, create_demo_data
 from intranet.extensions import db
 from intranet.mail import MailError
 from intranet.models import ROLES, JobRun, User, utcnow
+from intranet.notifications import send_digests_command
 from intranet.users import UserError, create_user
 
 intranet_cli = AppGroup("intranet", help="Run and administer the intranet.")
@@ -204,6 +205,9 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
     return problems, warnings
+
+
+intranet_cli.add_command(send_digests_command)
 
 
 def init_app(app: Flask) -> None:

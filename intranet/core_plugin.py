@@ -17,7 +17,10 @@ def intranet_nav_items(user: User) -> list[NavItem]:
 
 @hookimpl
 def intranet_admin_nav_items(user: User) -> list[NavItem]:
-    items = []
+    items = [
+        NavItem("Users", url_for("admin_users.index"), order=10),
+        NavItem("Audit log", url_for("audit.index"), order=80),
+    ]
     if user.role == "admin":
         items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
     return items

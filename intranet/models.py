@@ -70,6 +70,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notify: Mapped[str] = mapped_column(String(10), default="immediate")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses to log in inactive users

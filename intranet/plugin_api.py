@@ -14,11 +14,19 @@ from typing import Any
 import pluggy
 
 from intranet.access import EVERYONE, MEMBERS, STAFF, public, roles
+from intranet.attachments import (
+    Attachment,
+    AttachmentError,
+    attachments_for,
+    delete_attachment,
+    save_upload,
+)
 from intranet.audit import record as record_audit
 from intranet.extensions import db
 from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
+from intranet.notifications import Notification, NotifyResult, notify
 from intranet.plugins import can, collect, is_enabled, notify_event
 
 hookimpl = pluggy.HookimplMarker("intranet")
@@ -27,9 +35,13 @@ __all__ = [
     "EVERYONE",
     "MEMBERS",
     "STAFF",
+    "Attachment",
+    "AttachmentError",
     "GrantableResource",
     "MailError",
     "NavItem",
+    "Notification",
+    "NotifyResult",
     "Period",
     "ProfileSection",
     "ReportSection",
@@ -41,17 +53,21 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Widget",
+    "attachments_for",
     "can",
     "collect",
     "db",
+    "delete_attachment",
     "external_url",
     "hookimpl",
     "is_enabled",
+    "notify",
     "notify_event",
     "public",
     "record_audit",
     "render_markdown",
     "roles",
+    "save_upload",
     "send_mail",
     "utcnow",
 ]

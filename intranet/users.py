@@ -23,12 +23,74 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 class UserError(ValueError):
     """An account could not be created or changed; the message says why, for the user."""
 
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise UserError(f"invalid email address {email!r}: {error}") from None
+        raise UserError(f"invalid email address {email!r}: {error}", "email") from None
+
+
+def check_new_user(
+    *, email: str, name: str, role: str, country_code: str | None = None
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Normalise a new account's fields; returns (values, problems by field name)."""
+    values: dict[str, str | None] = {"name": name.strip(), "role": role, "country_code": None}
+    problems: dict[str, str] = {}
+    try:
+        values["email"] = normalise_email(email)
+    except UserError as error:
+        values["email"] = email.strip()
+        problems["email"] = str(error)
+    if not values["name"]:
+        problems["name"] = "the name must not be empty"
+    if role not in ROLES:
+        problems["role"] = f"unknown role {role!r} (choose one of {', '.join(ROLES)})"
+    country_code = (country_code or "").strip().upper()
+    if country_code and not COUNTRY_CODE.match(country_code):
+        problems["country_code"] = f"invalid country code {country_code!r} (two letters, e.g. SE)"
+    values["country_code"] = country_code or None
+    if "email" not in problems and db.session.scalar(
+        select(User.id).where(User.email == values["email"])
+    ):
+        problems["email"] = f"an account with the email {values['email']} exists already"
+    return values, problems
+
+
+def add_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    country_code: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+) -> tuple[User, str | None]:
+    """Add an account to the session (the caller commits); returns (user, activation token).
+
+    Without a password the account gets a single-use activation token; raises UserError.
+    """
+    values, problems = check_new_user(email=email, name=name, role=role, country_code=country_code)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise UserError(message, field)
+    email = values["email"]
+    if password is not None:
+        problem = security.password_problem(password, email=email, name=values["name"])
+        if problem:
+            raise UserError(f"password not accepted: {problem}", "password")
+    user = User(**values)
+    if password is not None:
+        user.password_hash = security.hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    token = None if password else security.issue_token(user, ACTIVATION_PURPOSE, ACTIVATION_MAX_AGE)
+    record("user.created", target=f"user:{user.id}", actor=actor, role=role)
+    return user, token
 
 
 def create_user(
@@ -40,35 +102,33 @@ def create_user(
     password: str | None = None,
     actor: User | None = None,
 ) -> tuple[User, bool]:
-    """Create an account; without a password, mail an activation link. Returns (user, mailed)."""
-    email = normalise_email(email)
-    name = name.strip()
-    if not name:
-        raise UserError("the name must not be empty")
-    if role not in ROLES:
-        raise UserError(f"unknown role {role!r} (choose one of {', '.join(ROLES)})")
-    if country_code is not None:
-        country_code = country_code.strip().upper()
-        if not COUNTRY_CODE.match(country_code):
-            raise UserError(f"invalid country code {country_code!r} (two letters, e.g. SE)")
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise UserError(f"an account with the email {email} exists already")
-    if password is not None:
-        problem = security.password_problem(password, email=email, name=name)
-        if problem:
-            raise UserError(f"password not accepted: {problem}")
-    user = User(email=email, name=name, role=role, country_code=country_code or None)
-    if password is not None:
-        user.password_hash = security.hash_password(password)
-    db.session.add(user)
-    db.session.flush()
-    token = None if password else security.issue_token(user, ACTIVATION_PURPOSE, ACTIVATION_MAX_AGE)
-    record("user.created", target=f"user:{user.id}", actor=actor, role=role)
+    """Create an account; without a password, mail an activation link. Returns (user, mailed).
+
+    Raises UserError when the input is refused, and MailError (after the account is
+    committed) when the activation mail could not be sent.
+    """
+    user, token = add_user(
+        email=email,
+        name=name,
+        role=role,
+        country_code=country_code,
+        password=password,
+        actor=actor,
+    )
     db.session.commit()
     notify_event("intranet_user_created", user=user)
     if token:
         send_activation_mail(user, token)
     return user, token is not None
+
+
+def resend_activation(user: User, actor: User | None = None) -> None:
+    """Revoke the account's activation links, issue a new one and mail it (MailError)."""
+    security.revoke_tokens(user, ACTIVATION_PURPOSE)
+    token = security.issue_token(user, ACTIVATION_PURPOSE, ACTIVATION_MAX_AGE)
+    record("user.activation_resent", target=f"user:{user.id}", actor=actor)
+    db.session.commit()
+    send_activation_mail(user, token)
 
 
 def send_activation_mail(user: User, token: str) -> None:
