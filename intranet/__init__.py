@@ -68,18 +68,29 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit_views,
         auth,
         cli,
+        directory,
         localtime,
         notifications,
+        profile,
+        reference,
+        search,
         views,
     )
 
     localtime.init_app(app)
     auth.init_app(app)
     views.init_app(app)
-    admin_users.init_app(app)
-    audit_views.init_app(app)
-    notifications.init_app(app)
-    attachments.init_app(app)
+    for feature in (
+        admin_users,
+        audit_views,
+        notifications,
+        attachments,
+        directory,
+        profile,
+        reference,
+        search,
+    ):
+        feature.init_app(app)
     cli.init_app(app)
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from intranet import plugins, security
+from intranet.demo_directory import create_directory_demo
 from intranet.extensions import db
 from intranet.models import User
 
@@ -50,6 +51,7 @@ def create_demo_data() -> list[tuple[str, str]] | None:
         )
         db.session.add(user)
         users[key] = user
+    create_directory_demo(users, password_hash)
     db.session.commit()
     registry = plugins.registry()
     disabled = [

@@ -1,7 +1,8 @@
 """Notifications: one service for plugins to tell users about something.
 
 Each call stores an in-app notification per user (one bulk insert) and mails the users whose
-preference (`User.notify`) is "immediate". Users who chose "digest" get one mail a day from
+preference (`User.notification_preference`) is "immediate". Users who chose "digest" get one
+mail a day from
 `flask --app wsgi intranet send-digests`; "none" means in-app only. Mail failures are logged and
 reported in the result, never raised into the action that notified.
 """
@@ -136,7 +137,7 @@ def notify(
     site = current_app.config["SITE_NAME"]
     for notification_id, user_id in rows:
         user = recipients[user_id]
-        if getattr(user, "notify", "immediate") != "immediate":
+        if user.notification_preference != "immediate":
             continue
         if _send(user, f"{site}: {title}", "notification", title=title, text=text, url=url):
             result.mailed.append(user.email)
@@ -164,7 +165,7 @@ def send_digests() -> tuple[int, int]:
         .where(
             Notification.emailed_at.is_(None),
             Notification.read_at.is_(None),
-            User.notify == "digest",
+            User.notification_preference == "digest",
             User.is_active_account.is_(True),
         )
         .distinct()

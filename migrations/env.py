@@ -24,6 +24,13 @@ def skip_empty_autogenerate(context, revision, directives):
         logger.info("No changes in schema detected.")
 
 
+def include_name(name, type_, parent_names):
+    """Skip objects the migrations create by hand (full-text tables, expression indexes)."""
+    unmodelled = target_metadata.info.get("unmodelled", ())
+    name = name or ""
+    return not any(name == base or name.startswith(base + "_") for base in unmodelled)
+
+
 def run_migrations_offline():
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -37,6 +44,7 @@ def run_migrations_offline():
 def run_migrations_online():
     configure_args = dict(migrate_ext.configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    configure_args.setdefault("include_name", include_name)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
         with context.begin_transaction():

@@ -14,7 +14,7 @@ from tests.conftest import mail_text
 @pytest.fixture
 def people(make_user):
     return {
-        pref: make_user("member", name=f"{pref.title()} Person", notify=pref)
+        pref: make_user("member", name=f"{pref.title()} Person", notification_preference=pref)
         for pref in ("immediate", "digest", "none")
     }
 

@@ -1,12 +1,8 @@
-"""core administration: notifications, attachments, notification preference
+"""core administration: notifications and attachments
 
 Revision ID: core_0003
-Revises: core_0001
-Create Date: 2026-11-29 10:00:00
-
-Self-contained: only the notification and attachment tables and `user_account.notify`. The
-directory work adds the same `notify` column; whichever revision runs first adds it, the other
-leaves it alone, so the two can be chained in either order.
+Revises: core_0002
+Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
@@ -14,25 +10,12 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "core_0003"
-down_revision = "core_0001"
+down_revision = "core_0002"
 branch_labels = None
 depends_on = None
 
 
-def _has_notify_column() -> bool:
-    columns = sa.inspect(op.get_bind()).get_columns("user_account")
-    return any(column["name"] == "notify" for column in columns)
-
-
 def upgrade():
-    if not _has_notify_column():
-        with op.batch_alter_table("user_account", schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column(
-                    "notify", sa.String(length=10), nullable=False, server_default="immediate"
-                )
-            )
-
     op.create_table(
         "notification",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -87,7 +70,6 @@ def upgrade():
 
 
 def downgrade():
-    # `notify` stays: the directory revision owns it as well once both are merged.
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.drop_index("ix_attachment_object")
     op.drop_table("attachment")
