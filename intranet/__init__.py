@@ -62,9 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if any(registry.blueprint_owner.get(name) in disabled for name in request.blueprints):
             abort(404)
 
-    from intranet import auth, cli, views
+    from intranet import auth, cli, twofactor, views
 
     auth.init_app(app)
+    twofactor.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app
