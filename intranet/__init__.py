@@ -74,11 +74,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         profile,
         reference,
         search,
+        twofactor,
         views,
     )
 
     localtime.init_app(app)
     auth.init_app(app)
+    twofactor.init_app(app)
     views.init_app(app)
     for feature in (
         admin_users,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
     Flask,
+    abort,
     current_app,
     flash,
     redirect,
@@ -16,11 +17,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from intranet import mail, security
+from intranet import mail, security, twofactor
 from intranet.access import EVERYONE, public, roles
 from intranet.audit import client_ip, record
 from intranet.extensions import db, login_manager
@@ -55,7 +56,39 @@ def start_session(user: User, remember: bool = False) -> None:
     """A fresh session for a fresh login (no fixation), marked with the login time."""
     session.clear()
     login_user(user, remember=remember)
-    session["login_at"] = utcnow().isoformat()
+    now = utcnow().isoformat()
+    session.update(login_at=now, seen_at=now, remember=remember)
+
+
+@user_loaded_from_cookie.connect
+def _restored_from_cookie(app: Flask, user: User) -> None:
+    now = utcnow().isoformat()
+    session.update(login_at=now, seen_at=now, remember=True)
+
+
+def enforce_session_timeouts() -> Response | None:
+    """End a session idle too long or older than the absolute limit ("remember me": 14 days)."""
+    if "_user_id" not in session or "login_at" not in session:
+        return None
+    config = current_app.config
+    now = utcnow()
+    remembered = session.get("remember", False)
+    absolute = (
+        config["REMEMBER_COOKIE_DURATION"] if remembered else config["SESSION_ABSOLUTE_TIMEOUT"]
+    )
+    login_at = datetime.fromisoformat(session["login_at"])
+    seen_at = datetime.fromisoformat(session.get("seen_at", session["login_at"]))
+    idle = (now - seen_at).total_seconds() > config["SESSION_IDLE_TIMEOUT"] and not remembered
+    if idle or (now - login_at).total_seconds() > absolute:
+        logout_user()
+        session.clear()
+        flash("Your session has expired. Please sign in again.", "info")
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(401)
+    if (now - seen_at).total_seconds() > 60:
+        session["seen_at"] = now.isoformat()
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,6 +119,9 @@ def login() -> str | Response | tuple[str, int]:
                 db.session.commit()
                 return render_form("auth/login.html", form, status=403, next_url=next_url)
             security.clear_failed_logins(email)
+            if user.has_two_factor:
+                db.session.commit()
+                return twofactor.begin_second_step(user, form.remember.data, next_url)
             user.last_login_at = utcnow()
             record("login", target=f"user:{user.id}", actor=user)
             db.session.commit()
@@ -213,7 +249,20 @@ def change_password() -> str | Response | tuple[str, int]:
     return render_form("auth/change_password.html", form)
 
 
+@bp.post("/account/security/sign-out-others")
+@roles(*EVERYONE)
+def sign_out_others() -> Response:
+    user: User = current_user._get_current_object()
+    user.end_all_sessions()
+    record("sessions.ended", target=f"user:{user.id}", reason="signed out other sessions")
+    db.session.commit()
+    start_session(user)
+    flash("Your other sessions have been signed out.", "success")
+    return redirect(url_for("twofactor.security"), code=303)
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
+    app.before_request(enforce_session_timeouts)

@@ -63,6 +63,13 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SITE_NAME": env.get("INTRANET_SITE_NAME", "Task Force Intranet"),
         "TRUSTED_PROXIES": int(env.get("INTRANET_TRUSTED_PROXIES", "0")),
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        "TWO_FACTOR_REQUIRED_ROLES": tuple(
+            role.strip()
+            for role in env.get("INTRANET_2FA_REQUIRED_ROLES", "admin,secretariat").split(",")
+            if role.strip()
+        ),
+        "SESSION_IDLE_TIMEOUT": 60 * int(env.get("INTRANET_SESSION_IDLE_MINUTES", "120")),
+        "SESSION_ABSOLUTE_TIMEOUT": 3600 * int(env.get("INTRANET_SESSION_MAX_HOURS", "12")),
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 20,
         "LOGIN_THROTTLE_WINDOW": 15 * 60,

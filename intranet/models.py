@@ -115,6 +115,13 @@ class User(UserMixin, db.Model):
     )
 
     organisation: Mapped[Organisation | None] = relationship()
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses to log in inactive users
@@ -180,6 +187,19 @@ class Organisation(db.Model):
 
 # Full-text objects made by the migrations alone (see core_0002); autogenerate leaves them be.
 db.metadata.info.setdefault("unmodelled", set()).update({"member_fts", "ix_user_account_fulltext"})
+
+
+class RecoveryCode(db.Model):
+    """A single-use two-factor recovery code, stored as a keyed hash (HMAC-SHA256)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PluginState(db.Model):

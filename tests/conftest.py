@@ -43,6 +43,7 @@ def base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
+        "TWO_FACTOR_REQUIRED_ROLES": (),
     }
 
 
@@ -136,7 +137,7 @@ class Client(FlaskClient):
     def csrf_token(self) -> str:
         response = self.get("/login")
         if response.status_code == 302:  # signed in already: every page carries the token
-            response = self.get("/")
+            response = self.get("/", follow_redirects=True)
         match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
         assert match, "no CSRF token on the page"
         return match.group(1)
