@@ -89,17 +89,21 @@ def _flask(env: dict[str, str], *args: str) -> None:
 
 def _wait_until_answering(url: str, process: subprocess.Popen[bytes], server: LiveServer) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"live server exited early:\n{server.log_tail()}", pytrace=False)
         try:
-            with urllib.request.urlopen(url + "/login", timeout=2) as response:  # noqa: S310
+            with direct.open(url + "/login", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.2)
-    pytest.fail(f"live server did not answer in {SERVER_START_TIMEOUT}s:\n{server.log_tail()}")
+    pytest.fail(
+        f"live server did not answer in {SERVER_START_TIMEOUT}s:\n{server.log_tail()}",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -207,3 +211,13 @@ def new_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 @pytest.fixture
 def page(new_page: Any) -> Any:
     return new_page()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Show the live server's last log lines under a failed journey."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("live_server")
+    if report.failed and isinstance(server, LiveServer):
+        report.sections.append(("live server log (last lines)", server.log_tail()))
+    return report

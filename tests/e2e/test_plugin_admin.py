@@ -24,6 +24,7 @@ def test_admin_disables_and_enables_a_plugin_without_a_reload(page):
     expect(page.get_by_role("status")).to_contain_text("Plugin “example” disabled.")
     expect(nav_link).to_have_count(0)
     assert page.request.get("/example/").status == 404
+    assert page.evaluate("window.stillTheSamePage") is True
 
     row.get_by_role("button", name="Enable example").click()
     expect(row).to_contain_text("Enabled")
