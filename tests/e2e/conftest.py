@@ -1,0 +1,223 @@
+"""Browser journeys: a live server with demo data, driven by Debian's chromium through Playwright.
+
+The server runs the real entry point (`gunicorn wsgi:app`, two workers, so a plugin switched off
+in one worker must be off in the other too) on a fresh SQLite database in a temporary instance
+folder. The test-only example plugin is found through PYTHONPATH, exactly as in the unit tests.
+
+Without /usr/bin/chromium the journeys are skipped, unless INTRANET_REQUIRE_E2E=1 (CI sets it),
+in which case they fail. Browsers are never downloaded: `apt-get install chromium` provides one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+from intranet.demo import DEMO_PASSWORD, demo_email
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE_PLUGIN = REPO / "tests" / "example_plugin"
+BIN = Path(sys.executable).parent
+SERVER_START_TIMEOUT = 60
+WAIT_MS = 20_000  # generous: CI machines are often busy
+
+ADMIN_EMAIL = demo_email("admin")
+MEMBER_EMAIL = demo_email("member_se")
+PASSWORD = DEMO_PASSWORD
+
+
+def _require_e2e() -> bool:
+    return os.environ.get("INTRANET_REQUIRE_E2E", "") not in ("", "0")
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if _require_e2e():
+        pytest.fail(f"{reason} (INTRANET_REQUIRE_E2E is set, so this is an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _flask(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "intranet", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"intranet {' '.join(args)} failed:\n{result.stderr}"
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen[bytes], server: LiveServer) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"live server exited early:\n{server.log_tail()}", pytrace=False)
+        try:
+            with direct.open(url + "/login", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(
+        f"live server did not answer in {SERVER_START_TIMEOUT}s:\n{server.log_tail()}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The intranet with demo data, served by gunicorn on a free loopback port."""
+    folder = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("INTRANET_") or key == "INTRANET_REQUIRE_E2E"
+    }
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(EXAMPLE_PLUGIN), env.get("PYTHONPATH")])
+            ),
+            "INTRANET_INSTANCE_PATH": str(folder / "instance"),
+            "INTRANET_MAIL_OUTBOX": str(folder / "outbox"),
+            "INTRANET_BASE_URL": url,
+        }
+    )
+    _flask(env, "init")
+    _flask(env, "demo")
+    server = LiveServer(url=url, log=folder / "server.log")
+    with server.log.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+                "wsgi:app",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_answering(url, process, server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, with a throwaway profile (Playwright's temporary one)."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+        )
+        yield browser
+        browser.close()
+
+
+def _server_errors(server: LiveServer, start: int) -> list[str]:
+    text = server.log.read_bytes()[start:].decode(errors="replace")
+    return [
+        line
+        for line in text.splitlines()
+        if any(mark in line for mark in (" ERROR ", "[ERROR]", "Traceback"))
+    ]
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """Open a page in a fresh browser context (no cookies); fails the test on server errors."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
+    contexts = []
+    log_start = live_server.log.stat().st_size
+
+    def open_page(**context_options: Any) -> Any:
+        context = browser.new_context(base_url=live_server.url, **context_options)
+        context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(WAIT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    errors = _server_errors(live_server, log_start)
+    assert not errors, "the server logged errors:\n" + live_server.log_tail()
+
+
+@pytest.fixture
+def page(new_page: Any) -> Any:
+    return new_page()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Show the live server's last log lines under a failed journey."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("live_server")
+    if report.failed and isinstance(server, LiveServer):
+        report.sections.append(("live server log (last lines)", server.log_tail()))
+    return report

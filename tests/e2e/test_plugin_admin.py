@@ -1,0 +1,33 @@
+"""An admin switches a plugin off and on again from /admin/plugins, without a page reload."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD
+from tests.e2e.journeys import header_nav, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_admin_disables_and_enables_a_plugin_without_a_reload(page):
+    sign_in(page, ADMIN_EMAIL, PASSWORD)
+    page.goto("/admin/plugins")
+    nav_link = header_nav(page).get_by_role("link", name="Example notes")
+    row = page.locator("#plugin-example")
+    expect(nav_link).to_be_visible()
+    page.evaluate("window.stillTheSamePage = true")
+
+    row.get_by_role("button", name="Disable example").click()
+    expect(row).to_contain_text("Disabled")
+    expect(page.get_by_role("status")).to_contain_text("Plugin “example” disabled.")
+    expect(nav_link).to_have_count(0)
+    assert page.request.get("/example/").status == 404
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    row.get_by_role("button", name="Enable example").click()
+    expect(row).to_contain_text("Enabled")
+    expect(nav_link).to_be_visible()
+    assert page.request.get("/example/").status == 200
+    assert page.evaluate("window.stillTheSamePage") is True
