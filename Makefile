@@ -24,6 +24,9 @@ $(HTMX): node_modules/.package-lock.json
 
 install: $(BIN)/.installed $(HTMX)
 
+# The local demo signs in with passwords only; production requires two-factor for admins and
+# the secretariat unless INTRANET_2FA_REQUIRED_ROLES says otherwise.
+run: export INTRANET_2FA_REQUIRED_ROLES ?=
 run: install
 	$(FLASK) intranet init
 	$(FLASK) intranet demo

@@ -24,9 +24,16 @@ def load_secret_key(instance_path: Path) -> str:
         return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temporary = key_file.with_name(f"secret_key.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
+    try:
+        os.link(temporary, key_file)  # atomic: of several starting workers, exactly one wins
+    except FileExistsError:
+        key = key_file.read_text().strip()
+    finally:
+        temporary.unlink()
     return key
 
 

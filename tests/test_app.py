@@ -149,3 +149,15 @@ def test_widget_answers_a_fragment_to_htmx_and_a_page_otherwise(client, admin):
     assert "<html" in page.get_data(as_text=True)
     assert "Ada Admin" in fragment.get_data(as_text=True)
     assert len(fragment.data) < 0.2 * len(page.data)
+
+
+def test_workers_starting_together_agree_on_one_secret_key(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from intranet.config import load_secret_key
+
+    monkeypatch.delenv("INTRANET_SECRET_KEY", raising=False)
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: load_secret_key(tmp_path), range(16)))
+    assert len(keys) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
