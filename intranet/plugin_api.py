@@ -28,6 +28,7 @@ from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.notifications import Notification, NotifyResult, notify
 from intranet.plugins import can, collect, is_enabled, notify_event
+from intranet.views import render_form, wants_fragment
 
 hookimpl = pluggy.HookimplMarker("intranet")
 
@@ -65,11 +66,13 @@ __all__ = [
     "notify_event",
     "public",
     "record_audit",
+    "render_form",
     "render_markdown",
     "roles",
     "save_upload",
     "send_mail",
     "utcnow",
+    "wants_fragment",
 ]
 
 

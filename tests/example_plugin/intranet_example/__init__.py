@@ -12,6 +12,7 @@ from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
     NavItem,
+    ReportSection,
     ResourceRef,
     SearchResult,
     User,
@@ -75,6 +76,14 @@ def intranet_search(query: str, user: object, limit: int) -> list[SearchResult]:
         select(ExampleNote).where(ExampleNote.text.contains(query)).limit(limit)
     )
     return [SearchResult("Example note", note.text, url_for("example.index")) for note in notes]
+
+
+@hookimpl
+def intranet_report_sections(start: object, end: object, user: object) -> list[ReportSection]:
+    notes = db.session.scalars(select(ExampleNote.text).order_by(ExampleNote.id)).all()
+    return [
+        ReportSection("Example notes", f"{len(notes)} note(s).", ["Note"], [[n] for n in notes])
+    ]
 
 
 @hookimpl

@@ -1,0 +1,225 @@
+"""Governance: chairmanship, mandate, objectives and methods of work, and the activity report."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, url_for
+from sqlalchemy import func, select
+
+from intranet.plugin_api import (
+    NavItem,
+    ReportSection,
+    ResourceRef,
+    SearchResult,
+    Setting,
+    User,
+    Widget,
+    db,
+    hookimpl,
+)
+from plugins.governance import chairmanship, documents, search, settings
+from plugins.governance.models import (
+    ChairPeriod,
+    MandatePeriod,
+    Proposal,
+    Report,
+    Revision,
+    chairperson_table,
+)
+from plugins.governance.views import STEER, bp, may_steer
+
+
+@hookimpl
+def intranet_blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@hookimpl
+def intranet_migrations() -> str:
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def intranet_settings_schema() -> list[Setting]:
+    return list(settings.SCHEMA)
+
+
+@hookimpl
+def intranet_nav_items(user: User) -> list[NavItem]:
+    if user.is_guest:
+        return []
+    return [
+        NavItem("Governance", url_for("governance.index"), order=80, endpoint_prefix="governance.")
+    ]
+
+
+@hookimpl
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    if user.is_guest:
+        return []
+    return [
+        Widget("governance-chair", "Chair", url_for("governance.chair_widget"), order=5),
+        Widget("governance-mandate", "Mandate", url_for("governance.mandate_widget"), order=6),
+    ]
+
+
+@hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """The chair's rights: the chair is a title derived from the current chairmanship."""
+    if action != STEER and action not in settings.get("chair_actions"):
+        return None
+    return True if chairmanship.is_chair(user) else None
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    if user.is_guest:
+        return []
+    results = []
+    latest_ids = set(db.session.scalars(select(func.max(Revision.id)).group_by(Revision.document)))
+    hits = {hit[0]: hit for hit in search.matching("governance_revision", query, limit * 3)}
+    revisions = db.session.scalars(
+        select(Revision).where(Revision.id.in_(hits.keys() & latest_ids))
+    )
+    for revision in revisions:
+        _, rank, snippet = hits[revision.id]
+        results.append(
+            SearchResult(
+                "Governance",
+                documents.DOCUMENTS.get(revision.document, revision.document),
+                url_for("governance.document_show", document=revision.document),
+                snippet,
+                rank,
+                revision.created_at,
+            )
+        )
+    hits = {hit[0]: hit for hit in search.matching("governance_report", query, limit)}
+    query_reports = select(Report).where(Report.id.in_(hits.keys()))
+    if not may_steer(user):
+        query_reports = query_reports.where(Report.submitted_at.is_not(None))
+    for report in db.session.scalars(query_reports):
+        _, rank, snippet = hits[report.id]
+        results.append(
+            SearchResult(
+                "Activity report",
+                report.title,
+                url_for("governance.report_show", report_id=report.id),
+                snippet,
+                rank,
+                report.submitted_at or report.created_at,
+            )
+        )
+    return sorted(results, key=lambda result: -result.rank)[:limit]
+
+
+def _names(people: list[User]) -> str:
+    return ", ".join(person.name for person in people)
+
+
+@hookimpl
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    periods = db.session.scalars(
+        select(ChairPeriod)
+        .where(ChairPeriod.start <= end, ChairPeriod.end >= start)
+        .order_by(ChairPeriod.start)
+    ).all()
+    mandates = db.session.scalars(
+        select(MandatePeriod)
+        .where(MandatePeriod.start <= end, MandatePeriod.end >= start)
+        .order_by(MandatePeriod.start)
+    ).all()
+    first = datetime.combine(start, time.min, tzinfo=UTC)
+    after = datetime.combine(end, time.max, tzinfo=UTC)
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.created_at >= first, Revision.created_at <= after)
+        .order_by(Revision.created_at)
+    ).all()
+    return [
+        ReportSection(
+            "Chairmanship",
+            f"{len(periods)} chairmanship period(s) in the reporting period.",
+            ["Country", "From", "To", "Chairperson(s)"],
+            [
+                [p.country_code, f"{p.start:%d %b %Y}", f"{p.end:%d %b %Y}", _names(p.chairpersons)]
+                for p in periods
+            ],
+            order=10,
+        ),
+        ReportSection(
+            "Mandate",
+            "The mandate periods in force during the reporting period.",
+            ["From", "To", "Decision"],
+            [[f"{m.start:%d %b %Y}", f"{m.end:%d %b %Y}", m.decision_reference] for m in mandates],
+            order=11,
+        ),
+        ReportSection(
+            "Objectives and methods of work",
+            f"{len(revisions)} revision(s) adopted in the reporting period.",
+            ["Document", "Revision", "Date", "Author", "Reason"],
+            [
+                [
+                    documents.DOCUMENTS.get(r.document, r.document),
+                    str(r.number),
+                    f"{r.created_at:%d %b %Y}",
+                    r.author.name if r.author else "",
+                    r.reason,
+                ]
+                for r in revisions
+            ],
+            order=12,
+        ),
+    ]
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    chaired = db.session.scalars(
+        select(ChairPeriod)
+        .join(chairperson_table)
+        .where(chairperson_table.c.user_id == user.id)
+        .order_by(ChairPeriod.start)
+    )
+    revisions = db.session.scalars(select(Revision).where(Revision.author_id == user.id))
+    proposals = db.session.scalars(select(Proposal).where(Proposal.proposer_id == user.id))
+    reports = db.session.scalars(
+        select(Report).where(
+            (Report.created_by_id == user.id) | (Report.submitted_by_id == user.id)
+        )
+    )
+    return {
+        "chairmanships": [
+            {"country": p.country_code, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in chaired
+        ],
+        "revisions": [
+            {
+                "document": r.document,
+                "number": r.number,
+                "reason": r.reason,
+                "at": r.created_at.isoformat(),
+            }
+            for r in revisions
+        ],
+        "proposals": [
+            {
+                "document": p.document,
+                "body": p.body,
+                "reason": p.reason,
+                "status": p.status,
+                "at": p.created_at.isoformat(),
+            }
+            for p in proposals
+        ],
+        "reports": [{"title": r.title, "created_at": r.created_at.isoformat()} for r in reports],
+    }
+
+
+@hookimpl
+def intranet_demo_data(users: dict[str, User]) -> None:
+    from plugins.governance.demo import create_demo_data
+
+    create_demo_data(users)

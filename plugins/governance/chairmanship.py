@@ -1,0 +1,121 @@
+"""Chairmanship years and mandate periods: who chairs on a day, rotation, overlaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import g
+from flask_login import current_user
+from sqlalchemy import select
+
+from intranet.plugin_api import User, db
+from plugins.governance import settings
+from plugins.governance.models import ChairPeriod, MandatePeriod
+
+
+def chair_year(start_year: int) -> tuple[date, date]:
+    """The chairmanship year starting on 1 July of `start_year`."""
+    return date(start_year, 7, 1), date(start_year + 1, 6, 30)
+
+
+def year_of(day: date) -> int:
+    """The year in which the chairmanship year containing `day` started."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
+def chair_period_on(day: date) -> ChairPeriod | None:
+    return db.session.scalar(
+        select(ChairPeriod).where(ChairPeriod.start <= day, ChairPeriod.end >= day)
+    )
+
+
+def local_today() -> date:
+    """Today in the signed-in user's time zone (UTC otherwise)."""
+    zone = getattr(current_user, "timezone", None) or "UTC"
+    try:
+        return datetime.now(ZoneInfo(zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.now(UTC).date()
+
+
+def current_chair_period(today: date | None = None) -> ChairPeriod | None:
+    """The period in force today; cached for the request (the permission hook asks often)."""
+    if today is not None:
+        return chair_period_on(today)
+    if "governance_chair" not in g:
+        g.governance_chair = chair_period_on(local_today())
+    return g.governance_chair
+
+
+def is_chair(user: User, today: date | None = None) -> bool:
+    period = current_chair_period(today)
+    return period is not None and any(person.id == user.id for person in period.chairpersons)
+
+
+def in_last_month(period: ChairPeriod, today: date) -> bool:
+    """True during the last 30 days of `period`: time to announce the handover."""
+    return period.end - timedelta(days=30) <= today <= period.end
+
+
+def following_period(period: ChairPeriod) -> ChairPeriod | None:
+    return chair_period_on(period.end + timedelta(days=1))
+
+
+def overlapping(model: Any, start: date, end: date, exclude_id: int | None = None) -> Any:
+    """The first existing period of `model` that shares a day with start..end, if any."""
+    query = select(model).where(model.start <= end, model.end >= start)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalars(query.order_by(model.start)).first()
+
+
+def next_countries(after: str | None, count: int) -> list[str]:
+    """The `count` countries following `after` in the agreed rotation order."""
+    order = [code for code in settings.get("rotation_order") if code]
+    if not order:
+        return []
+    position = order.index(after) + 1 if after in order else 0
+    return [order[(position + step) % len(order)] for step in range(count)]
+
+
+def generate_periods(count: int, today: date | None = None) -> list[ChairPeriod]:
+    """Add the next `count` chairmanship years after the last one, following the rotation.
+
+    Without any period yet, the first one is the chairmanship year containing `today`.
+    """
+    last = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.end.desc())).first()
+    if last is not None:
+        first_year = year_of(last.end + timedelta(days=1))
+        if last.end >= date(first_year, 7, 1):
+            first_year += 1
+    else:
+        first_year = year_of(today or local_today())
+    countries = next_countries(last.country_code if last else None, count)
+    periods = []
+    for offset, country in enumerate(countries):
+        start, end = chair_year(first_year + offset)
+        period = ChairPeriod(start=start, end=end, country_code=country)
+        db.session.add(period)
+        periods.append(period)
+    return periods
+
+
+def current_mandate(today: date) -> MandatePeriod | None:
+    return db.session.scalar(
+        select(MandatePeriod).where(MandatePeriod.start <= today, MandatePeriod.end >= today)
+    )
+
+
+def latest_mandate() -> MandatePeriod | None:
+    return db.session.scalars(select(MandatePeriod).order_by(MandatePeriod.end.desc())).first()
+
+
+def mandate_ending_soon(today: date) -> MandatePeriod | None:
+    """The mandate in force when its end is within the configured warning window."""
+    mandate = current_mandate(today)
+    days = int(settings.get("mandate_warning_days"))
+    if mandate is not None and (mandate.end - today).days <= days:
+        return mandate
+    return None

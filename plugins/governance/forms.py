@@ -1,0 +1,165 @@
+"""Forms of the governance pages; checks that need the database live in the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from plugins.governance.settings import MEMBER_STATES
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _codes(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return value
+
+
+class PeriodForm(FlaskForm):
+    """Start and end dates; the end may not come before the start."""
+
+    start = DateField("Start", validators=[InputRequired()])
+    end = DateField("End", validators=[InputRequired()])
+
+    def validate_end(self, field: DateField) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError("The end must not be before the start.")
+
+
+class ChairPeriodForm(PeriodForm):
+    country_code = SelectField("Chairing country", choices=list(MEMBER_STATES))
+    chairpersons = SelectMultipleField("Chairperson(s)", coerce=int, validate_choice=True)
+    override = BooleanField("This period does not start on 1 July")
+    override_reason = TextAreaField(
+        "Reason for the exception",
+        filters=[_strip],
+        validators=[Length(max=2000)],
+        description="Required when the period does not start on 1 July.",
+    )
+
+    def validate_start(self, field: DateField) -> None:
+        excepted = self.override.data and self.override_reason.data
+        if field.data and (field.data.month, field.data.day) != (7, 1) and not excepted:
+            raise ValidationError(
+                "A chairmanship starts on 1 July. Tick the exception and give a reason "
+                "to record another date."
+            )
+
+
+class GenerateForm(FlaskForm):
+    count = IntegerField(
+        "Number of years", default=5, validators=[InputRequired(), NumberRange(1, 30)]
+    )
+
+
+class SettingsForm(FlaskForm):
+    rotation_order = StringField(
+        "Chairmanship rotation order",
+        filters=[_codes],
+        description="Country codes separated by commas, e.g. SE, LV, DK.",
+    )
+    chair_actions = StringField(
+        "Rights of the chair",
+        filters=[_codes],
+        description="Actions the chair may perform like the secretariat, separated by commas.",
+    )
+    mandate_warning_days = IntegerField(
+        "Mandate end warning (days)", validators=[InputRequired(), NumberRange(1, 1000)]
+    )
+
+    def validate_rotation_order(self, field: StringField) -> None:
+        unknown = [code for code in field.data if code not in MEMBER_STATES]
+        if unknown:
+            raise ValidationError(f"Not a CBSS member state: {', '.join(unknown)}.")
+        if len(set(field.data)) != len(field.data):
+            raise ValidationError("Each country may appear only once.")
+
+
+class MandateForm(PeriodForm):
+    decision_reference = StringField(
+        "Decision reference", filters=[_strip], validators=[Length(max=200)]
+    )
+    decision_date = DateField("Decision date", validators=[Optional()])
+    decision_text = TextAreaField("Decision", filters=[_strip], validators=[Length(max=20000)])
+
+
+class ProlongationForm(FlaskForm):
+    end = DateField("New end of the mandate", validators=[InputRequired()])
+    decision_date = DateField("Date of the decision", validators=[InputRequired()])
+    decision_reference = StringField(
+        "Decision reference",
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=200)],
+        description="E.g. the CSO meeting and document number.",
+    )
+    decision_text = TextAreaField("Decision", filters=[_strip], validators=[Length(max=20000)])
+
+
+class RevisionForm(FlaskForm):
+    body = TextAreaField(
+        "Text (Markdown)",
+        filters=[_strip],
+        validators=[DataRequired(message="The text may not be empty."), Length(max=100000)],
+    )
+    reason = StringField(
+        "Reason for the change",
+        filters=[_strip],
+        validators=[DataRequired(message="Say why the text changes."), Length(max=500)],
+    )
+
+
+class DecisionForm(FlaskForm):
+    comment = TextAreaField("Comment", filters=[_strip], validators=[Length(max=5000)])
+
+
+class RejectionForm(FlaskForm):
+    comment = TextAreaField(
+        "Why is the proposal rejected?",
+        filters=[_strip],
+        validators=[DataRequired(message="Give the proposer a reason."), Length(max=5000)],
+    )
+
+
+class ReportForm(FlaskForm):
+    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    basis = SelectField("Period", description="A chairmanship year, a mandate, or your own dates.")
+    start = DateField("Start (own dates)", validators=[Optional()])
+    end = DateField("End (own dates)", validators=[Optional()])
+
+    def validate_end(self, field: DateField) -> None:
+        if self.basis.data != "custom":
+            return
+        if not self.start.data or not field.data:
+            raise ValidationError("Give both the start and the end.")
+        if field.data < self.start.data:
+            raise ValidationError("The end must not be before the start.")
+
+
+class ReportTextForm(FlaskForm):
+    introduction = TextAreaField(
+        "Introduction (Markdown)", filters=[_strip], validators=[Length(max=50000)]
+    )
+    conclusions = TextAreaField(
+        "Conclusions (Markdown)", filters=[_strip], validators=[Length(max=50000)]
+    )

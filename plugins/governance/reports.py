@@ -1,0 +1,113 @@
+"""The activity report: sections gathered from every enabled plugin, Markdown and PDF output."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from intranet.plugin_api import ReportSection, User, collect, utcnow
+from plugins.governance.models import Report
+
+
+def gather_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    """Every enabled plugin's sections for start..end (this plugin's own come the same way)."""
+    return collect("intranet_report_sections", start=start, end=end, user=user)
+
+
+def sections_of(report: Report, user: User) -> list[ReportSection]:
+    """The frozen sections of a submitted report, or the live ones of a draft."""
+    if report.snapshot is not None:
+        return [ReportSection(**section) for section in report.snapshot]
+    return gather_sections(report.start, report.end, user)
+
+
+def submit(report: Report, user: User) -> None:
+    """Freeze the report: from now on its sections no longer follow the data."""
+    sections = gather_sections(report.start, report.end, user)
+    report.snapshot = [dataclasses.asdict(section) for section in sections]
+    report.submitted_at = utcnow()
+    report.submitted_by = user
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: Report, sections: list[ReportSection]) -> str:
+    lines = [f"# {report.title}", "", f"Period: {report.start:%d %B %Y} to {report.end:%d %B %Y}"]
+    if report.introduction.strip():
+        lines += ["", "## Introduction", "", report.introduction.strip()]
+    for section in sections:
+        lines += ["", f"## {section.title}"]
+        if section.summary:
+            lines += ["", section.summary]
+        if section.headers:
+            lines += ["", "| " + " | ".join(_cell(h) for h in section.headers) + " |"]
+            lines.append("|" + " --- |" * len(section.headers))
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in section.rows]
+    if report.conclusions.strip():
+        lines += ["", "## Conclusions", "", report.conclusions.strip()]
+    return "\n".join(lines) + "\n"
+
+
+# The PDF's built-in fonts cover Latin-1; typographic marks outside it get plain equivalents.
+PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u2022": "-",
+    }
+)
+
+
+def _pdf_text(value: Any) -> str:
+    text = str(value).translate(PLAIN)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(_pdf_text(report.title))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+
+    def heading(text: str, size: int) -> None:
+        pdf.set_font("helvetica", "B", size)
+        pdf.multi_cell(0, size * 0.6, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    def paragraph(text: str) -> None:
+        pdf.set_font("helvetica", "", 10)
+        pdf.multi_cell(0, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+
+    heading(report.title, 18)
+    paragraph(f"Period: {report.start:%d %B %Y} to {report.end:%d %B %Y}")
+    if report.introduction.strip():
+        heading("Introduction", 14)
+        paragraph(report.introduction.strip())
+    for section in sections:
+        heading(section.title, 14)
+        if section.summary:
+            paragraph(section.summary)
+        if section.headers and section.rows:
+            pdf.set_font("helvetica", "", 9)
+            with pdf.table(headings_style=FontFace(emphasis="BOLD")) as table:
+                for row in [section.headers, *section.rows]:
+                    cells = table.row()
+                    for value in row:
+                        cells.cell(_pdf_text(value))
+            pdf.ln(4)
+    if report.conclusions.strip():
+        heading("Conclusions", 14)
+        paragraph(report.conclusions.strip())
+    return bytes(pdf.output())
