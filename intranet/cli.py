@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from intranet import plugins
 from intranet.audit import record
@@ -23,7 +23,22 @@ from intranet.models import ROLES, JobRun, User, utcnow
 from intranet.notifications import send_digests_command
 from intranet.users import UserError, create_user
 
-intranet_cli = AppGroup("intranet", help="Run and administer the intranet.")
+
+class IntranetGroup(AppGroup):
+    """Turns database errors into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise click.ClickException(
+                f"the database is not reachable or not set up ({reason}); "
+                "check INTRANET_DATABASE_URL and run 'flask --app wsgi intranet init'"
+            ) from None
+
+
+intranet_cli = IntranetGroup("intranet", help="Run and administer the intranet.")
 
 
 @intranet_cli.command("init")

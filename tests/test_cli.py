@@ -185,3 +185,19 @@ def test_create_user_reports_a_mail_failure(app, cli):
     assert result.exit_code == 1
     assert "activation mail could not be sent" in result.output
     assert db.session.scalar(select(User.email)) == "late@example.org"
+
+
+def test_commands_on_a_database_that_is_not_set_up_say_so_in_one_line(tmp_path):
+    from intranet import create_app
+
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}",
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["intranet", "plugins", "list"])
+    assert result.exit_code == 1
+    assert "run 'flask --app wsgi intranet init'" in result.output
+    assert "Traceback" not in result.output
