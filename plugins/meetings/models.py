@@ -57,6 +57,8 @@ class Meeting(db.Model):
     owner_id: Mapped[int | None] = mapped_column(Integer)
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # End of the last occurrence (equals end_at for a single meeting): upcoming vs past.
+    last_end_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     timezone: Mapped[str] = mapped_column(String(64))
     venue: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")

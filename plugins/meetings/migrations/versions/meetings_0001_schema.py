@@ -100,6 +100,7 @@ def upgrade():
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("start_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("end_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_end_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("venue", sa.String(length=300), nullable=False),
         sa.Column("online_url", sa.String(length=500), nullable=False),
@@ -129,6 +130,9 @@ def upgrade():
     with op.batch_alter_table("meetings_meeting", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_meetings_meeting_series_id"), ["series_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_meetings_meeting_last_end_at"), ["last_end_at"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_meetings_meeting_start_at"), ["start_at"], unique=False
@@ -290,6 +294,7 @@ def downgrade():
 
     op.drop_table("meetings_action_item")
     with op.batch_alter_table("meetings_meeting", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetings_meeting_last_end_at"))
         batch_op.drop_index(batch_op.f("ix_meetings_meeting_start_at"))
         batch_op.drop_index(batch_op.f("ix_meetings_meeting_series_id"))
 
