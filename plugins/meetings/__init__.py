@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, url_for
 
-from intranet.plugin_api import NavItem, User, Widget, hookimpl
+from intranet.plugin_api import (
+    GrantableResource,
+    NavItem,
+    ProfileSection,
+    ReportSection,
+    ScheduledJob,
+    SearchResult,
+    User,
+    Widget,
+    hookimpl,
+)
+from plugins.meetings import demo, hooks
 from plugins.meetings.views import bp, feed_bp
 
 
@@ -36,3 +49,43 @@ def intranet_dashboard_widgets(user: User) -> list[Widget]:
             order=25,
         ),
     ]
+
+
+@hookimpl
+def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    return hooks.profile_sections(member, viewer)
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    return hooks.search(query, user, limit)
+
+
+@hookimpl
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    return hooks.report_sections(start, end, user)
+
+
+@hookimpl
+def intranet_grantable_resources(user: User) -> list[GrantableResource]:
+    return hooks.grantable_resources(user)
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    return hooks.personal_data(user)
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    hooks.erase_personal_data(user)
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return hooks.scheduled_jobs()
+
+
+@hookimpl
+def intranet_demo_data(users: dict[str, User]) -> None:
+    demo.create(users)

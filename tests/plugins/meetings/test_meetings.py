@@ -332,3 +332,14 @@ def test_meeting_page_queries_do_not_grow_with_its_size(
     small, large = meeting_with(1, "Small"), meeting_with(12, "Large")
     statements_for(small)  # warm caches
     assert statements_for(large) == statements_for(small)
+
+
+def test_next_meetings_widget_is_a_fragment_for_htmx_and_a_page_otherwise(
+    client, member, make_meeting
+):
+    make_meeting(title="Coming up")
+    client.login(member.email)
+    fragment = client.get("/meetings/next", headers={"HX-Request": "true"}).get_data(as_text=True)
+    page = client.get("/meetings/next").get_data(as_text=True)
+    assert "Coming up" in fragment and "<html" not in fragment
+    assert "Coming up" in page and "<html" in page
