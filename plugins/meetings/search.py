@@ -23,20 +23,27 @@ SOURCES = (
 def fts5_query(query: str) -> str:
     """Every word quoted (FTS5 syntax never reaches the engine); the last one as a prefix."""
     words = re.findall(r"\w+", query)
-    if not words:
-        return ""
-    return " ".join(f'"{word}"' for word in words) + "*"
+    return " ".join(f'"{word}"' for word in words) + "*" if words else ""
+
+
+def tsquery(query: str) -> str:
+    """The same for PostgreSQL's to_tsquery: quoted words joined by AND, the last a prefix.
+
+    websearch_to_tsquery would be as safe, but it cannot match a word still being typed.
+    """
+    words = re.findall(r"\w+", query)
+    return " & ".join(f"'{word}'" for word in words) + ":*" if words else ""
 
 
 def matches(query: str, limit: int) -> list[tuple[str, int, float, str]]:
     """(table, row id, rank, snippet) for each hit, best first within each table."""
     dialect = db.engine.dialect.name
+    match = fts5_query(query) if dialect == "sqlite" else tsquery(query)
+    if not match:
+        return []
     hits = []
     for table, columns, _ in SOURCES:
         if dialect == "sqlite":
-            match = fts5_query(query)
-            if not match:
-                return []
             sql = text(
                 f"SELECT rowid, -bm25({table}_fts), snippet({table}_fts, -1, '', '', '…', 12) "  # noqa: S608 - constant names
                 f"FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rank LIMIT :limit"
@@ -48,10 +55,10 @@ def matches(query: str, limit: int) -> list[tuple[str, int, float, str]]:
             sql = text(
                 f"SELECT id, ts_rank({vector}, q), "  # noqa: S608 - constant names
                 f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') "
-                f"FROM {table}, websearch_to_tsquery('simple', :q) AS q "
+                f"FROM {table}, to_tsquery('simple', :q) AS q "
                 f"WHERE {vector} @@ q ORDER BY 2 DESC LIMIT :limit"
             )
-            rows = db.session.execute(sql, {"q": query, "limit": limit}).all()
+            rows = db.session.execute(sql, {"q": match, "limit": limit}).all()
         hits.extend((table, row_id, float(rank), snippet) for row_id, rank, snippet in rows)
     return hits
 
