@@ -1,6 +1,7 @@
 """Alembic environment shared by the core and every plugin (each plugin is its own branch)."""
 
 import logging
+import re
 from logging.config import fileConfig
 
 from alembic import context
@@ -26,9 +27,8 @@ def skip_empty_autogenerate(context, revision, directives):
 
 def include_name(name, type_, parent_names):
     """Skip objects the migrations create by hand (full-text tables, expression indexes)."""
-    unmodelled = target_metadata.info.get("unmodelled", ())
-    name = name or ""
-    return not any(name == base or name.startswith(base + "_") for base in unmodelled)
+    pattern = target_metadata.info.get("unmodelled_pattern")
+    return not (pattern and re.search(pattern, name or ""))
 
 
 def run_migrations_offline():

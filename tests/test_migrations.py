@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import inspect
 
 from intranet.extensions import db
+from intranet.models import FULLTEXT_OBJECT_NAME
 
 
 def unmodelled(name, type_, parent_names):
-    bases = db.metadata.info["unmodelled"]
-    return not any((name or "").startswith(base) for base in bases)
+    return not re.search(FULLTEXT_OBJECT_NAME, name or "")
 
 
 def is_sqlite_inline_fk(diff) -> bool:

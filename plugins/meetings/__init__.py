@@ -1,0 +1,91 @@
+"""Meetings: plenaries and workshops with agendas, participants, minutes and action items."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, url_for
+
+from intranet.plugin_api import (
+    GrantableResource,
+    NavItem,
+    ProfileSection,
+    ReportSection,
+    ScheduledJob,
+    SearchResult,
+    User,
+    Widget,
+    hookimpl,
+)
+from plugins.meetings import demo, hooks
+from plugins.meetings.views import bp, feed_bp
+
+
+@hookimpl
+def intranet_blueprints() -> list[Blueprint]:
+    return [bp, feed_bp]
+
+
+@hookimpl
+def intranet_migrations() -> str:
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def intranet_nav_items(user: User) -> list[NavItem]:
+    return [NavItem("Meetings", url_for("meetings.index"), order=30, endpoint_prefix="meetings.")]
+
+
+@hookimpl
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    return [
+        Widget("meetings-next", "Next meetings", url_for("meetings.next_meetings"), order=20),
+        Widget(
+            "meetings-actions",
+            "My open action items",
+            url_for("meetings.my_actions", open=1),
+            order=25,
+        ),
+    ]
+
+
+@hookimpl
+def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    return hooks.profile_sections(member, viewer)
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    return hooks.search(query, user, limit)
+
+
+@hookimpl
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    return hooks.report_sections(start, end, user)
+
+
+@hookimpl
+def intranet_grantable_resources(user: User) -> list[GrantableResource]:
+    return hooks.grantable_resources(user)
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    return hooks.personal_data(user)
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    hooks.erase_personal_data(user)
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return hooks.scheduled_jobs()
+
+
+@hookimpl
+def intranet_demo_data(users: dict[str, User]) -> None:
+    demo.create(users)

@@ -1,0 +1,157 @@
+"""Forms of the meetings plugin. Times are entered in the meeting's own time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil.rrule import rrulestr
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+
+from plugins.meetings.models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+def country_code(form: Any, field: Any) -> None:
+    if field.data and not (field.data.isalpha() and 2 <= len(field.data) <= 3):
+        raise ValidationError("Use a two-letter country code such as LV.")
+
+
+class MeetingForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField("Kind", choices=choices(KINDS))
+    owner = SelectField(
+        "Owned by", choices=[("", "The task force")], validate_choice=False, default=""
+    )
+    start = DateTimeLocalField("Starts", format=DATETIME_FORMAT, validators=[DataRequired()])
+    end = DateTimeLocalField("Ends", format=DATETIME_FORMAT, validators=[DataRequired()])
+    timezone = StringField(
+        "Time zone",
+        validators=[DataRequired(), Length(max=64)],
+        description="The IANA name of the zone the times above are in, e.g. Europe/Riga.",
+    )
+    venue = StringField("Venue", validators=[Optional(), Length(max=300)])
+    online_url = URLField(
+        "Online link", validators=[Optional(), URL(message="Enter a full https:// address.")]
+    )
+    host_country = StringField("Host country", validators=[Optional(), Length(max=3), country_code])
+    status = SelectField("Status", choices=choices(STATUSES))
+    series = SelectField("Series", choices=[("", "None")], validate_choice=False, default="")
+    new_series = StringField(
+        "Or start a new series named", validators=[Optional(), Length(max=200)]
+    )
+    rrule = StringField(
+        "Repeats (RRULE)",
+        validators=[Optional(), Length(max=500)],
+        description="For a recurring meeting, e.g. FREQ=WEEKLY;COUNT=10. A COUNT or UNTIL "
+        "is required.",
+    )
+    exdates = TextAreaField(
+        "Skipped dates",
+        validators=[Optional()],
+        description="Dates of the series without a meeting, one per line (YYYY-MM-DD).",
+    )
+
+    def validate_timezone(self, field: Any) -> None:
+        name = (field.data or "").strip()
+        try:
+            if name not in available_timezones():
+                raise ZoneInfoNotFoundError(name)
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(
+                f"“{name}” is not a known time zone; use a name such as Europe/Riga."
+            ) from None
+        field.data = name
+
+    def validate_end(self, field: Any) -> None:
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError("The meeting must end after it starts.")
+
+    def validate_rrule(self, field: Any) -> None:
+        rule = (field.data or "").strip().upper().removeprefix("RRULE:")
+        field.data = rule
+        if not rule:
+            return
+        parts = {part.split("=", 1)[0] for part in rule.split(";")}
+        if not parts & {"COUNT", "UNTIL"}:
+            raise ValidationError("A repeating meeting needs an end: add COUNT=… or UNTIL=….")
+        try:
+            rrulestr(rule, dtstart=self.start.data or datetime(2000, 1, 1))
+        except (ValueError, TypeError) as error:
+            raise ValidationError(f"This is not a valid RRULE: {error}.") from None
+
+    def validate_exdates(self, field: Any) -> None:
+        days = []
+        for line in (field.data or "").split():
+            try:
+                days.append(date.fromisoformat(line).isoformat())
+            except ValueError:
+                raise ValidationError(f"“{line}” is not a date like 2026-03-29.") from None
+        field.data = "\n".join(days)
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
+    duration_minutes = IntegerField(
+        "Minutes", default=15, validators=[DataRequired(), NumberRange(min=1, max=600)]
+    )
+    description = TextAreaField("Description (Markdown)", validators=[Optional()])
+
+
+class InviteForm(FlaskForm):
+    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
+    delegation = StringField(
+        "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
+    )
+    guests = SelectMultipleField("Granted guests", coerce=int, validate_choice=False)
+
+
+class ResponseForm(FlaskForm):
+    response = SelectField("Your answer", choices=choices(RESPONSES))
+    mode = SelectField("How you take part", choices=choices(MODES))
+
+
+class MinutesForm(FlaskForm):
+    body = TextAreaField("Minutes (Markdown)", validators=[Optional()])
+    status = SelectField("State", choices=choices(MINUTES_STATES))
+
+
+class DecisionForm(FlaskForm):
+    reference = StringField("Reference", validators=[Optional(), Length(max=40)])
+    text = TextAreaField("Decision", validators=[DataRequired()])
+
+
+class ActionItemForm(FlaskForm):
+    title = StringField("Action", validators=[DataRequired(), Length(max=300)])
+    owner_user = SelectField("Owner", coerce=str, validate_choice=False, default="")
+    owner_country = StringField(
+        "Or a delegation (country code)", validators=[Optional(), Length(max=3), country_code]
+    )
+    due_on = DateField("Due", validators=[Optional()])
+
+    def validate_owner_country(self, field: Any) -> None:
+        if not field.data and not self.owner_user.data:
+            raise ValidationError("Choose an owner: a member or a delegation.")
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField("Status", choices=choices(ACTION_STATES))

@@ -1,0 +1,222 @@
+"""What the meetings plugin contributes to the core's pages: profile, search, reports, data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
+
+from intranet.plugin_api import (
+    GrantableResource,
+    ProfileSection,
+    ReportSection,
+    ResourceRef,
+    ScheduledJob,
+    SearchResult,
+    User,
+    db,
+    utcnow,
+)
+from plugins.meetings import search as full_text
+from plugins.meetings.models import (
+    ActionItem,
+    Decision,
+    FeedToken,
+    Meeting,
+    Participant,
+    Series,
+)
+from plugins.meetings.views import may_view, visible, when
+
+
+def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    upcoming = db.session.scalars(
+        select(Meeting)
+        .join(Participant)
+        .where(
+            Participant.user_id == member.id,
+            Participant.response == "attending",
+            Meeting.last_end_at >= utcnow(),
+        )
+        .order_by(Meeting.start_at)
+        .limit(10)
+    ).all()
+    items = [
+        (
+            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(viewer, list(upcoming))
+    ]
+    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+
+
+def search(query: str, user: User, limit: int) -> list[SearchResult]:
+    return full_text.search(query, user, limit, may_view)
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
+
+
+def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    since, until = period_bounds(start, end)
+    held = visible(
+        user,
+        list(
+            db.session.scalars(
+                select(Meeting)
+                .where(
+                    Meeting.start_at >= since,
+                    Meeting.start_at < until,
+                    Meeting.start_at < utcnow(),
+                    Meeting.status != "cancelled",
+                )
+                .options(joinedload(Meeting.participants).joinedload(Participant.user))
+                .order_by(Meeting.start_at)
+            ).unique()
+        ),
+    )
+    held_ids = [meeting.id for meeting in held]
+    attendance: Counter[str] = Counter(
+        participant.user.country_code or "-"
+        for meeting in held
+        for participant in meeting.participants
+        if participant.attended
+    )
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.meeting_id.in_(held_ids)).order_by(Decision.id)
+    ).all()
+    opened = db.session.scalar(
+        select(db.func.count(ActionItem.id)).where(
+            ActionItem.created_at >= since, ActionItem.created_at < until
+        )
+    )
+    closed = db.session.scalar(
+        select(db.func.count(ActionItem.id)).where(
+            ActionItem.closed_at >= since, ActionItem.closed_at < until, ActionItem.status == "done"
+        )
+    )
+    titles = {meeting.id: meeting.title for meeting in held}
+    return [
+        ReportSection(
+            "Meetings held",
+            f"{len(held)} meeting(s) in the period.",
+            ["Date", "Meeting", "Kind", "Host"],
+            [
+                [m.local_start.date().isoformat(), m.title, m.kind_label, m.host_country or ""]
+                for m in held
+            ],
+            order=40,
+        ),
+        ReportSection(
+            "Attendance by country",
+            f"{sum(attendance.values())} recorded attendance(s).",
+            ["Country", "Attendances"],
+            [[country, str(n)] for country, n in sorted(attendance.items())],
+            order=41,
+        ),
+        ReportSection(
+            "Decisions",
+            f"{len(decisions)} decision(s).",
+            ["Meeting", "Reference", "Decision"],
+            [[titles[d.meeting_id], d.reference, d.text] for d in decisions],
+            order=42,
+        ),
+        ReportSection(
+            "Action items",
+            f"{opened} opened, {closed} done in the period.",
+            ["Opened", "Done"],
+            [[str(opened), str(closed)]],
+            order=43,
+        ),
+    ]
+
+
+def grantable_resources(user: User) -> list[GrantableResource]:
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.last_end_at >= utcnow() - timedelta(days=365))
+        .order_by(Meeting.start_at)
+    ).all()
+    resources = [
+        GrantableResource(
+            ResourceRef("meetings.meeting", meeting.id),
+            f"Meeting: {meeting.title} ({meeting.local_start.date().isoformat()})",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(user, list(meetings))
+    ]
+    for series in db.session.scalars(select(Series).order_by(Series.title)):
+        resources.append(
+            GrantableResource(
+                ResourceRef("meetings.series", series.id), f"Meeting series: {series.title}"
+            )
+        )
+    return resources
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    participations = db.session.scalars(
+        select(Participant)
+        .where(Participant.user_id == user.id)
+        .options(joinedload(Participant.meeting))
+    ).all()
+    actions = db.session.scalars(
+        select(ActionItem).where(ActionItem.owner_user_id == user.id)
+    ).all()
+    return {
+        "participations": [
+            {
+                "meeting": p.meeting.title,
+                "start": p.meeting.start_at.isoformat(),
+                "response": p.response,
+                "mode": p.mode,
+                "attended": p.attended,
+            }
+            for p in participations
+        ],
+        "action_items": [
+            {
+                "title": a.title,
+                "due": a.due_on.isoformat() if a.due_on else None,
+                "status": a.status,
+            }
+            for a in actions
+        ],
+        "calendar_feed": db.session.get(FeedToken, user.id) is not None,
+    }
+
+
+def erase_personal_data(user: User) -> None:
+    db.session.execute(delete(Participant).where(Participant.user_id == user.id))
+    db.session.execute(
+        update(ActionItem).where(ActionItem.owner_user_id == user.id).values(owner_user_id=None)
+    )
+    db.session.execute(delete(FeedToken).where(FeedToken.user_id == user.id))
+
+
+def mark_held() -> int:
+    """Single meetings that ended more than a day ago and were not cancelled are held."""
+    result = db.session.execute(
+        update(Meeting)
+        .where(
+            Meeting.status.in_(("planned", "confirmed")),
+            Meeting.rrule.is_(None),
+            Meeting.end_at < utcnow() - timedelta(days=1),
+        )
+        .values(status="held")
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("meetings.mark-held", 60, mark_held)]

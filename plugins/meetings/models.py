@@ -1,0 +1,231 @@
+"""The meetings plugin's tables, all prefixed `meetings_`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intranet.plugin_api import User, UTCDateTime, db, utcnow
+
+KINDS = {
+    "plenary": "Plenary",
+    "sub-group": "Sub-group meeting",
+    "expert-workshop": "Expert workshop",
+    "other": "Other",
+}
+STATUSES = {
+    "planned": "Planned",
+    "confirmed": "Confirmed",
+    "held": "Held",
+    "cancelled": "Cancelled",
+}
+RESPONSES = {"attending": "Attending", "not-attending": "Not attending", "tentative": "Tentative"}
+MODES = {"in-person": "In person", "online": "Online"}
+MINUTES_STATES = {"draft": "Draft", "approved": "Approved"}
+ACTION_STATES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+
+
+class Series(db.Model):
+    """Meetings that belong together (a recurring series, or the plenaries of one mandate)."""
+
+    __tablename__ = "meetings_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="plenary")
+    # A generic reference to the body that owns the meeting, e.g. ("subgroups.group", 3).
+    owner_kind: Mapped[str | None] = mapped_column(String(64))
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # End of the last occurrence (equals end_at for a single meeting): upcoming vs past.
+    last_end_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    host_country: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings_series.id", ondelete="SET NULL"), index=True
+    )
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    # Local dates (ISO strings) on which an occurrence of the series does not take place.
+    exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    series: Mapped[Series | None] = relationship()
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    minutes: Mapped[Minutes | None] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="meeting", order_by="Decision.id", cascade="all, delete-orphan"
+    )
+    action_items: Mapped[list[ActionItem]] = relationship(
+        back_populates="meeting", order_by="ActionItem.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end_at.astimezone(self.zone)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "meetings_agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+
+
+class Participant(db.Model):
+    """An invitation and its answer; `response` is None until the invitee answers."""
+
+    __tablename__ = "meetings_participant"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    response: Mapped[str | None] = mapped_column(String(20))
+    mode: Mapped[str | None] = mapped_column(String(20))
+    attended: Mapped[bool | None] = mapped_column()
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship()
+
+
+class Minutes(db.Model):
+    __tablename__ = "meetings_minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="CASCADE"), unique=True
+    )
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+
+
+class Decision(db.Model):
+    __tablename__ = "meetings_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
+    )
+    reference: Mapped[str] = mapped_column(String(40), default="")
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+
+
+class ActionItem(db.Model):
+    """A task born in a meeting; owned by a member or by a whole country delegation."""
+
+    __tablename__ = "meetings_action_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    owner_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    owner_country: Mapped[str | None] = mapped_column(String(8), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="action_items")
+    owner_user: Mapped[User | None] = relationship()
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_user is not None:
+            return self.owner_user.name
+        return f"Delegation {self.owner_country}" if self.owner_country else "Unassigned"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due_on is not None and self.due_on < today
+
+
+class FeedToken(db.Model):
+    """The secret behind a user's personal calendar feed; only its SHA-256 digest is kept."""
+
+    __tablename__ = "meetings_feed_token"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,172 @@
+"""What meetings contribute through hooks: search, reports, grants, personal data, demo."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from intranet import plugins
+from intranet.extensions import db
+from plugins.meetings import hooks
+from plugins.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Minutes,
+    Participant,
+)
+
+
+@pytest.fixture
+def request_context(app):
+    with app.test_request_context():
+        yield
+
+
+def search(user, query):
+    return plugins.collect("intranet_search", query=query, user=user, limit=10)
+
+
+def test_search_finds_meetings_agenda_items_and_minutes(app, request_context, member, make_meeting):
+    meeting = make_meeting(title="Plenary in Vilnius", agenda=("Guardianship of children",))
+    db.session.add(
+        Minutes(meeting_id=meeting.id, body="Delegations discussed labour exploitation.")
+    )
+    db.session.commit()
+    assert [r.kind for r in search(member, "Vilnius")] == ["Meeting"]
+    assert [r.kind for r in search(member, "guardianship")] == ["Agenda item"]
+    (minutes,) = search(member, "exploitation")
+    assert minutes.kind == "Minutes"
+    assert minutes.url.endswith(f"/meetings/{meeting.id}#minutes")
+    assert search(member, "explo")  # a word being typed
+
+
+def test_search_survives_full_text_syntax(app, request_context, member, make_meeting):
+    make_meeting(title="Plenary in Vilnius")
+    for query in ('"', "Vilnius*", "NEAR(", "a OR", "-", "title:x", "(", "'; drop"):
+        search(member, query)
+    assert search(member, '"Vilnius') and search(member, "Vilnius (")
+
+
+def test_search_hides_meetings_from_guests(app, request_context, make_user, make_meeting):
+    make_meeting(title="Plenary in Vilnius")
+    assert search(make_user("guest"), "Vilnius") == []
+
+
+def test_search_follows_edits_and_deletions(app, request_context, member, make_meeting):
+    meeting = make_meeting(title="Plenary in Vilnius")
+    meeting.title = "Plenary in Kaunas"
+    db.session.commit()
+    assert search(member, "Vilnius") == [] and search(member, "Kaunas")
+    db.session.delete(meeting)
+    db.session.commit()
+    assert search(member, "Kaunas") == []
+
+
+def test_report_sections_for_a_period(app, request_context, secretariat, make_user, make_meeting):
+    held = make_meeting(
+        title="Plenary I", start=datetime(2025, 3, 4, 10), end=datetime(2025, 3, 4, 16)
+    )
+    make_meeting(title="Outside", start=datetime(2024, 3, 4, 10), end=datetime(2024, 3, 4, 16))
+    latvian = make_user("member", country_code="LV")
+    db.session.add_all(
+        [
+            Participant(meeting_id=held.id, user_id=latvian.id, attended=True),
+            Decision(meeting_id=held.id, reference="TF/1", text="Adopted the work plan."),
+        ]
+    )
+    db.session.commit()
+    sections = {
+        s.title: s
+        for s in plugins.collect(
+            "intranet_report_sections",
+            start=date(2025, 1, 1),
+            end=date(2025, 12, 31),
+            user=secretariat,
+        )
+    }
+    assert [row[1] for row in sections["Meetings held"].rows] == ["Plenary I"]
+    assert sections["Attendance by country"].rows == [["LV", "1"]]
+    assert sections["Decisions"].rows == [["Plenary I", "TF/1", "Adopted the work plan."]]
+
+
+def test_grantable_resources_offer_meetings_and_series(
+    app, request_context, secretariat, make_meeting
+):
+    meeting = make_meeting()
+    refs = [r.ref for r in plugins.collect("intranet_grantable_resources", user=secretariat)]
+    assert any(ref.kind == "meetings.meeting" and ref.id == meeting.id for ref in refs)
+
+
+def test_a_granted_guest_sees_the_meeting(client, make_user, make_meeting):
+    meeting = make_meeting(title="Open to partners")
+
+    class Partners:
+        from intranet.plugin_api import hookimpl
+
+        @hookimpl
+        def intranet_permission(self, user, action, resource):
+            if resource is not None and resource.kind == "meetings.meeting":
+                return resource.id == meeting.id or None
+            return None
+
+    guest = make_user("guest")
+    plugins.registry().pm.register(Partners(), name="partners-test")
+    try:
+        client.login(guest.email)
+        assert client.get(f"/meetings/{meeting.id}").status_code == 200
+        assert "Open to partners" in client.get("/meetings/").get_data(as_text=True)
+        assert client.get(f"/meetings/{meeting.id}.ics").status_code == 200
+    finally:
+        plugins.registry().pm.unregister(name="partners-test")
+
+
+def test_personal_data_export_and_erasure(app, member, make_meeting):
+    meeting = make_meeting()
+    db.session.add_all(
+        [
+            Participant(meeting_id=meeting.id, user_id=member.id, response="attending"),
+            ActionItem(meeting_id=meeting.id, title="Write it", owner_user_id=member.id),
+        ]
+    )
+    db.session.commit()
+    data = hooks.personal_data(member)
+    assert data["participations"][0]["response"] == "attending"
+    assert data["action_items"][0]["title"] == "Write it"
+    hooks.erase_personal_data(member)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
+    assert db.session.scalar(select(ActionItem.owner_user_id)) is None
+
+
+def test_past_meetings_are_marked_held(app, make_meeting):
+    past = make_meeting(start=datetime(2024, 1, 1, 10), end=datetime(2024, 1, 1, 12))
+    future = make_meeting()
+    hooks.mark_held()
+    assert db.session.get(Meeting, past.id).status == "held"
+    assert db.session.get(Meeting, future.id).status == "confirmed"
+
+
+def test_demo_data_gives_a_year_of_rotating_plenaries(app, request_context):
+    from intranet.demo import create_demo_data
+
+    create_demo_data()
+    hosts = db.session.scalars(
+        select(Meeting.host_country).where(Meeting.kind == "plenary").order_by(Meeting.start_at)
+    ).all()
+    assert hosts == ["DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE"]
+    assert db.session.scalar(select(func.count()).select_from(AgendaItem)) >= 50
+    states = set(db.session.scalars(select(ActionItem.status)))
+    assert {"open", "done"} <= states
+    assert set(db.session.scalars(select(Minutes.status))) == {"draft", "approved"}
+
+
+def test_profile_shows_the_meetings_a_member_attends(app, request_context, member, make_meeting):
+    meeting = make_meeting(title="Plenary in Oslo")
+    db.session.add(Participant(meeting_id=meeting.id, user_id=member.id, response="attending"))
+    db.session.commit()
+    (section,) = plugins.collect("intranet_profile_sections", member=member, viewer=member)
+    assert section.items[0][0].startswith("Plenary in Oslo")
