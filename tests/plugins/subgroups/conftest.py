@@ -93,3 +93,9 @@ def grants(app: Any) -> Iterator[GrantOneGroup]:
     plugins.registry().pm.register(granter, name="test-grants")
     yield granter
     plugins.registry().pm.unregister(name="test-grants")
+
+
+def sign_in(client: Any, user: Any) -> None:
+    """Sign out whoever is signed in, then sign in as `user`."""
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    client.login(user.email)

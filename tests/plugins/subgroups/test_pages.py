@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 
 from intranet.plugin_api import db
 from plugins.subgroups.models import Membership, SubGroup
+from tests.plugins.subgroups.conftest import sign_in
 
 
 def test_member_sees_the_list_and_the_group_page(client, member, make_group, make_user):
     expert = make_user("member", name="Kadri Tamm", country_code="EE")
     group = make_group(convenor=expert)
-    client.login(member.email)
+    sign_in(client, member)
     listing = client.get("/subgroups/").get_data(as_text=True)
     assert "Labour exploitation" in listing
     page = client.get(f"/subgroups/{group.id}")
@@ -32,7 +33,7 @@ def test_guest_without_a_grant_sees_nothing(client, make_user, make_group, make_
     guest = make_user("guest")
     group = make_group(convenor=member)
     thread = make_thread(group, member)
-    client.login(guest.email)
+    sign_in(client, guest)
     assert client.get(f"/subgroups/{group.id}").status_code == 404
     assert client.get(f"/subgroups/threads/{thread.id}").status_code == 404
     assert "Labour exploitation" not in client.get("/subgroups/").get_data(as_text=True)
@@ -49,7 +50,7 @@ def test_guest_with_a_grant_sees_and_posts_in_that_group_only(
     db.session.add(Membership(group_id=granted.id, user_id=guest.id, role="participant"))
     db.session.commit()
     grants.granted.add(granted.id)
-    client.login(guest.email)
+    sign_in(client, guest)
     assert client.get(f"/subgroups/{granted.id}").status_code == 200
     assert "Victim assistance" in client.get("/subgroups/").get_data(as_text=True)
     response = client.submit(
@@ -67,7 +68,7 @@ def test_guest_with_a_grant_sees_and_posts_in_that_group_only(
 
 
 def test_member_proposes_and_the_secretariat_approves(client, member, secretariat):
-    client.login(member.email)
+    sign_in(client, member)
     response = client.submit(
         "/subgroups/propose",
         {
@@ -85,7 +86,7 @@ def test_member_proposes_and_the_secretariat_approves(client, member, secretaria
     assert [(m.user_id, m.role) for m in group.memberships] == [(member.id, "convenor")]
     assert client.submit(f"/subgroups/{group.id}/approve").status_code == 403
     client.post("/logout", data={"csrf_token": client.csrf_token()})
-    client.login(secretariat.email)
+    sign_in(client, secretariat)
     assert client.submit(f"/subgroups/{group.id}/approve").status_code == 303
     db.session.refresh(group)
     assert group.status == "active" and group.approved_by_id == secretariat.id
@@ -95,7 +96,7 @@ def test_secretariat_creates_an_active_group_with_chosen_convenors(
     client, secretariat, member, make_user
 ):
     other = make_user("member")
-    client.login(secretariat.email)
+    sign_in(client, secretariat)
     response = client.submit(
         "/subgroups/propose",
         {
@@ -115,7 +116,7 @@ def test_secretariat_creates_an_active_group_with_chosen_convenors(
 
 
 def test_end_before_start_is_refused_and_nothing_is_stored(client, member):
-    client.login(member.email)
+    sign_in(client, member)
     response = client.submit(
         "/subgroups/propose",
         {
