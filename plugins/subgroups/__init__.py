@@ -191,11 +191,10 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
         ).all()
     )
     by_country = db.session.execute(
-        select(func.coalesce(User.country_code, "—"), func.count(func.distinct(User.id)))
+        select(User.country_code, func.count(func.distinct(User.id)))
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.group_id.in_(ids), Membership.state == "active")
-        .group_by(func.coalesce(User.country_code, "—"))
-        .order_by(func.coalesce(User.country_code, "—"))
+        .group_by(User.country_code)
     ).all()
     total_posts = sum(posts.values())
     return [
@@ -220,7 +219,7 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
             "Sub-group membership by country",
             "People in the sub-groups above, counted once per country.",
             ["Country", "Members"],
-            [[country, str(count)] for country, count in by_country],
+            sorted([country or "—", str(count)] for country, count in by_country),
             order=21,
         ),
     ]

@@ -204,3 +204,24 @@ def test_guest_grants_make_the_guest_a_participant(app, make_user, make_group):
     notify_event("intranet_guest_grants_changed", guest=guest, granted=[])
     assert db.session.scalar(select(Membership).where(Membership.user_id == guest.id)) is None
     assert utcnow()
+
+
+def test_other_plugins_add_sections_to_the_group_page(client, member, make_group):
+    from intranet import plugins
+    from intranet.plugin_api import ProfileSection, hookimpl
+
+    class Meetings:
+        @hookimpl
+        def intranet_resource_sections(self, resource, viewer):
+            if resource.kind != "subgroups.group":
+                return []
+            return [ProfileSection("Upcoming meetings", [("Riga, 3 March", "/meetings/1")])]
+
+    group = make_group()
+    plugins.registry().pm.register(Meetings(), name="test-meetings")
+    try:
+        sign_in(client, member)
+        page = client.get(f"/subgroups/{group.id}").get_data(as_text=True)
+    finally:
+        plugins.registry().pm.unregister(name="test-meetings")
+    assert "Upcoming meetings" in page and "Riga, 3 March" in page
