@@ -85,6 +85,16 @@ def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection
 
 
 @hookspec
+def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    """Return sections for the page of another plugin's object, as `viewer` sees it.
+
+    Called once per view of such a page, e.g. a sub-group's page passes
+    `ResourceRef("subgroups.group", id)` so the meetings plugin can list the group's upcoming
+    meetings. Return [] for kinds you know nothing about; leave out what `viewer` may not see.
+    """
+
+
+@hookspec
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     """Return up to `limit` results for the global search, visible to `user`.
 

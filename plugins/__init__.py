@@ -1,0 +1,1 @@
+"""Bundled plugins of the intranet, one package each."""

@@ -1,0 +1,356 @@
+"""Sub-groups: temporary working groups with a mandate, members and a discussion board."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, url_for
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from intranet.plugin_api import (
+    GrantableResource,
+    NavItem,
+    ProfileSection,
+    ReportSection,
+    ResourceRef,
+    ScheduledJob,
+    SearchResult,
+    Setting,
+    SimilarItem,
+    User,
+    Widget,
+    db,
+    hookimpl,
+    utcnow,
+)
+from plugins.subgroups import rules, search, similar
+from plugins.subgroups.demo import create_demo_groups
+from plugins.subgroups.models import (
+    Activity,
+    Extension,
+    Membership,
+    Post,
+    SubGroup,
+    Thread,
+    log_activity,
+    today,
+)
+from plugins.subgroups.views import bp
+
+KIND = "subgroups.group"
+
+
+@hookimpl
+def intranet_blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@hookimpl
+def intranet_migrations() -> str:
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def intranet_nav_items(user: User) -> list[NavItem]:
+    return [
+        NavItem("Sub-groups", url_for("subgroups.index"), order=20, endpoint_prefix="subgroups.")
+    ]
+
+
+@hookimpl
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    return [Widget("subgroups", "My sub-groups", url_for("subgroups.my_groups"), order=20)]
+
+
+@hookimpl
+def intranet_settings_schema() -> list[Setting]:
+    return [
+        Setting(
+            "SUBGROUPS_EDIT_WINDOW_MINUTES",
+            "Minutes during which a post can be edited",
+            "int",
+            rules.EDIT_WINDOW_MINUTES,
+            "After this, authors can still delete their post but no longer change it.",
+        )
+    ]
+
+
+def summary(text: str, length: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@hookimpl
+def intranet_similar_work(text: str, user: User, limit: int) -> list[SimilarItem]:
+    if user.is_guest:
+        return []
+    draft = similar.vector(text)
+    groups = db.session.scalars(select(SubGroup).where(SubGroup.status != "rejected")).all()
+    scored = []
+    for group in groups:
+        score = similar.similarity(draft, similar.vector(group.name, group.mandate))
+        if score > 0:
+            scored.append((score, group))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return [
+        SimilarItem(
+            f"Sub-group ({group.status_label.lower()})",
+            group.name,
+            url_for("subgroups.show", group_id=group.id),
+            score,
+            summary(group.mandate),
+        )
+        for score, group in scored[:limit]
+    ]
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    ranks = dict(search.matching_group_ids(query, limit * 2))
+    if not ranks:
+        return []
+    groups = db.session.scalars(
+        select(SubGroup).where(SubGroup.id.in_(ranks)).options(joinedload(SubGroup.created_by))
+    ).all()
+    visible = [group for group in groups if group.status != "rejected" or user.is_staff]
+    if user.is_guest:
+        visible = [group for group in visible if rules.may_view(user, group)]
+    visible.sort(key=lambda group: -ranks[group.id])
+    return [
+        SearchResult(
+            f"Sub-group ({group.status_label.lower()})",
+            group.name,
+            url_for("subgroups.show", group_id=group.id),
+            summary(group.mandate),
+            ranks[group.id],
+            group.created_at,
+        )
+        for group in visible[:limit]
+    ]
+
+
+@hookimpl
+def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    groups = db.session.scalars(
+        select(SubGroup)
+        .join(Membership, Membership.group_id == SubGroup.id)
+        .where(
+            Membership.user_id == member.id,
+            Membership.state == "active",
+            SubGroup.status.in_(("active", "archived")),
+        )
+        .order_by(SubGroup.end_date.desc())
+    ).all()
+    if viewer.is_guest:
+        groups = [group for group in groups if rules.may_view(viewer, group)]
+    items = [
+        (
+            group.name + (" (archived)" if group.current_status == "archived" else ""),
+            url_for("subgroups.show", group_id=group.id),
+        )
+        for group in groups
+    ]
+    return [ProfileSection("Sub-groups", items, "Not in any sub-group.", order=20)]
+
+
+@hookimpl
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    groups = db.session.scalars(
+        select(SubGroup)
+        .where(
+            SubGroup.status.in_(("active", "archived")),
+            SubGroup.start_date <= end,
+            SubGroup.end_date >= start,
+        )
+        .order_by(SubGroup.name)
+    ).all()
+    ids = [group.id for group in groups]
+    period_start = datetime.combine(start, datetime.min.time(), tzinfo=utcnow().tzinfo)
+    period_end = datetime.combine(end, datetime.max.time(), tzinfo=utcnow().tzinfo)
+    posts = dict(
+        db.session.execute(
+            select(Thread.group_id, func.count(Post.id))
+            .join(Post, Post.thread_id == Thread.id)
+            .where(
+                Thread.group_id.in_(ids),
+                Post.created_at >= period_start,
+                Post.created_at <= period_end,
+                Post.deleted_at.is_(None),
+            )
+            .group_by(Thread.group_id)
+        ).all()
+    )
+    members = dict(
+        db.session.execute(
+            select(Membership.group_id, func.count(Membership.id))
+            .where(Membership.group_id.in_(ids), Membership.state == "active")
+            .group_by(Membership.group_id)
+        ).all()
+    )
+    by_country = db.session.execute(
+        select(User.country_code, func.count(func.distinct(User.id)))
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id.in_(ids), Membership.state == "active")
+        .group_by(User.country_code)
+    ).all()
+    total_posts = sum(posts.values())
+    return [
+        ReportSection(
+            "Sub-groups",
+            f"{len(groups)} sub-group(s) active in the period; {total_posts} post(s) written.",
+            ["Sub-group", "Kind", "From", "To", "Members", "Posts in the period"],
+            [
+                [
+                    group.name,
+                    group.kind_label,
+                    group.start_date.isoformat(),
+                    group.end_date.isoformat(),
+                    str(members.get(group.id, 0)),
+                    str(posts.get(group.id, 0)),
+                ]
+                for group in groups
+            ],
+            order=20,
+        ),
+        ReportSection(
+            "Sub-group membership by country",
+            "People in the sub-groups above, counted once per country.",
+            ["Country", "Members"],
+            sorted([country or "—", str(count)] for country, count in by_country),
+            order=21,
+        ),
+    ]
+
+
+@hookimpl
+def intranet_grantable_resources(user: User) -> list[GrantableResource]:
+    if user.is_guest:
+        return []
+    groups = db.session.scalars(
+        select(SubGroup).where(rules.currently_active()).order_by(SubGroup.name)
+    ).all()
+    return [
+        GrantableResource(
+            ResourceRef(KIND, group.id),
+            f"Sub-group: {group.name}",
+            url_for("subgroups.show", group_id=group.id),
+        )
+        for group in groups
+    ]
+
+
+@hookimpl
+def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
+    """Granted guests appear as invited participants; revoked ones leave the member list."""
+    group_ids = {ref.id for ref in granted if ref.kind == KIND}
+    current = db.session.scalars(select(Membership).where(Membership.user_id == guest.id)).all()
+    for membership in current:
+        if membership.group_id not in group_ids:
+            db.session.delete(membership)
+    for group_id in group_ids - {m.group_id for m in current}:
+        db.session.add(
+            Membership(
+                group_id=group_id,
+                user_id=guest.id,
+                role="participant",
+                state="active",
+                joined_at=utcnow(),
+            )
+        )
+    db.session.commit()
+
+
+def archive_ended_groups() -> int:
+    """Archive every active group past its end date; running it twice changes nothing."""
+    ended = db.session.scalars(
+        select(SubGroup).where(SubGroup.status == "active", SubGroup.end_date < today())
+    ).all()
+    for group in ended:
+        group.status = "archived"
+        log_activity(group, None, "archived", f"Archived after its end date ({group.end_date})")
+    db.session.commit()
+    return len(ended)
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("subgroups.archive_ended", 60, archive_ended_groups)]
+
+
+@hookimpl
+def intranet_user_deactivated(user: User) -> None:
+    """The person leaves every member list; their posts stay, attributed to them."""
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.user_id == user.id, Membership.state == "active")
+        .options(joinedload(Membership.group))
+    ).all()
+    for membership in memberships:
+        log_activity(membership.group, None, "left", f"{user.name} left (account deactivated)")
+    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    db.session.commit()
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    memberships = db.session.execute(
+        select(SubGroup.name, Membership.role, Membership.state, Membership.joined_at)
+        .join(SubGroup, SubGroup.id == Membership.group_id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    posts = db.session.execute(
+        select(Thread.title, Post.body, Post.created_at, Post.deleted_at)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user.id)
+        .order_by(Post.id)
+    ).all()
+    proposed = db.session.scalars(
+        select(SubGroup.name).where(SubGroup.created_by_id == user.id)
+    ).all()
+    extensions = db.session.execute(
+        select(SubGroup.name, Extension.new_end, Extension.reason, Extension.at)
+        .join(SubGroup, SubGroup.id == Extension.group_id)
+        .where(Extension.by_id == user.id)
+    ).all()
+    return {
+        "memberships": [
+            {"group": n, "role": r, "state": s, "joined_at": j.isoformat() if j else None}
+            for n, r, s, j in memberships
+        ],
+        "posts": [
+            {
+                "thread": t,
+                "body": b,
+                "created_at": c.isoformat(),
+                "deleted": d is not None,
+            }
+            for t, b, c, d in posts
+        ],
+        "proposed_groups": list(proposed),
+        "extensions": [
+            {"group": n, "new_end": e.isoformat(), "reason": r, "at": a.isoformat()}
+            for n, e, r, a in extensions
+        ],
+    }
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    """Memberships go; posts lose their text and author, and the timeline its actor."""
+    db.session.execute(delete(Membership).where(Membership.user_id == user.id))
+    authored = Post.author_id == user.id
+    db.session.execute(
+        update(Post).where(authored, Post.deleted_at.is_(None)).values(deleted_at=utcnow())
+    )
+    db.session.execute(update(Post).where(authored).values(body="", author_id=None))
+    db.session.execute(update(Thread).where(Thread.author_id == user.id).values(author_id=None))
+    db.session.execute(update(Activity).where(Activity.actor_id == user.id).values(actor_id=None))
+    db.session.commit()
+
+
+@hookimpl
+def intranet_demo_data(users: dict[str, User]) -> None:
+    create_demo_groups(users)

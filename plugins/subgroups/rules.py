@@ -1,0 +1,83 @@
+"""Who may do what in a sub-group, in one place so views and hooks agree."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import Select, and_, or_, select
+
+from intranet.plugin_api import ResourceRef, User, can, utcnow
+from plugins.subgroups.models import Membership, Post, SubGroup, today
+
+EDIT_WINDOW_MINUTES = 30
+
+
+def ref(group: SubGroup | int) -> ResourceRef:
+    return ResourceRef("subgroups.group", group if isinstance(group, int) else group.id)
+
+
+def may_view(user: User, group: SubGroup) -> bool:
+    """Members, the secretariat and admins see every group unless a plugin vetoes; guests see
+    only what a plugin (the partners plugin) grants them. Rejected proposals stay with the
+    proposer and the staff."""
+    if group.status == "rejected" and not (user.is_staff or group.created_by_id == user.id):
+        return False
+    return can(user, "subgroups.view", ref(group))
+
+
+def active_membership(group: SubGroup, user: User) -> Membership | None:
+    return next(
+        (m for m in group.memberships if m.user_id == user.id and m.state == "active"), None
+    )
+
+
+def is_convenor(group: SubGroup, user: User) -> bool:
+    membership = active_membership(group, user)
+    return membership is not None and membership.role == "convenor"
+
+
+def may_manage(user: User, group: SubGroup) -> bool:
+    """Convenors and the secretariat run a group: requests, invitations, end date."""
+    return user.is_staff or is_convenor(group, user)
+
+
+def may_post(user: User, group: SubGroup) -> bool:
+    """Writing needs a writable (active, not past its end) group, the permission vote, and
+    being in the group: an active member, a granted guest, or the secretariat."""
+    if not group.is_writable or not can(user, "subgroups.post", ref(group)):
+        return False
+    return user.is_staff or user.is_guest or active_membership(group, user) is not None
+
+
+def edit_window_minutes() -> int:
+    return int(current_app.config.get("SUBGROUPS_EDIT_WINDOW_MINUTES", EDIT_WINDOW_MINUTES))
+
+
+def may_edit_post(user: User, post: Post) -> bool:
+    if post.deleted_at is not None or post.author_id != user.id:
+        return False
+    if not may_post(user, post.thread.group):
+        return False
+    return (utcnow() - post.created_at).total_seconds() <= edit_window_minutes() * 60
+
+
+def may_delete_post(user: User, post: Post) -> bool:
+    if post.deleted_at is not None or not post.thread.group.is_writable:
+        return False
+    return post.author_id == user.id or may_manage(user, post.thread.group)
+
+
+def currently_active() -> object:
+    return and_(SubGroup.status == "active", SubGroup.end_date >= today())
+
+
+def currently_archived() -> object:
+    return or_(
+        SubGroup.status == "archived",
+        and_(SubGroup.status == "active", SubGroup.end_date < today()),
+    )
+
+
+def visible_to_guest(query: Select, user: User) -> Select:
+    """Guests start from the groups they take part in; `may_view` then asks the plugins."""
+    member_of = select(Membership.group_id).where(Membership.user_id == user.id)
+    return query.where(SubGroup.id.in_(member_of))

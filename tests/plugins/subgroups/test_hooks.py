@@ -1,0 +1,227 @@
+"""What the plugin contributes through hooks: similar work, search, widget, reports, demo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+from intranet.plugin_api import collect, db, notify_event, utcnow
+from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
+from tests.plugins.subgroups.conftest import sign_in
+
+
+@pytest.fixture(autouse=True)
+def request_context(app):
+    """Hooks build URLs, as they do while the core renders a page."""
+    with app.test_request_context():
+        yield
+
+
+HOSTILE = ['"', "AND", "OR NOT", "*", "a:b", "(((", "NEAR(x y)", "'; DROP TABLE x; --", "-", "^"]
+
+
+def test_the_obvious_duplicate_ranks_first(app, member, make_group):
+    make_group("Data collection and statistics", mandate="Common indicators for national data.")
+    make_group("Labour exploitation", mandate="Forced labour in agriculture and construction.")
+    make_group("Cooperation with NGOs", mandate="Outreach, helplines and shelters.")
+    items = collect(
+        "intranet_similar_work",
+        text="Labour exploitation\nForced labour of seasonal workers in agriculture",
+        user=member,
+        limit=5,
+    )
+    assert items[0].title == "Labour exploitation"
+    assert all(0 <= item.score <= 1 for item in items)
+    assert [item.score for item in items] == sorted((i.score for i in items), reverse=True)
+    assert "Cooperation with NGOs" not in [item.title for item in items]
+
+
+def test_similar_panel_is_a_fragment_for_htmx_and_a_page_without_js(client, member, make_group):
+    make_group("Victim assistance", mandate="Shelters and rehabilitation of victims.")
+    sign_in(client, member)
+    url = "/subgroups/similar?name=Victim+assistance&mandate=shelters"
+    fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Victim assistance" in fragment and "<html" not in fragment
+    page = client.get(url).get_data(as_text=True)
+    assert "Victim assistance" in page and "<html" in page
+    fallback = client.get("/subgroups/propose?name=Victim+assistance&mandate=x")
+    assert "Similar existing work" in fallback.get_data(as_text=True)
+    form = client.get("/subgroups/propose").get_data(as_text=True)
+    assert 'hx-get="/subgroups/similar"' in form and "hx-include" in form
+
+
+def test_search_finds_groups_by_name_and_mandate(app, member, make_group):
+    make_group("Victim assistance", mandate="Rehabilitation and shelters for victims.")
+    make_group("Data collection", mandate="Statistics.")
+    results = collect("intranet_search", query="shelters", user=member, limit=5)
+    assert [result.title for result in results] == ["Victim assistance"]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_search_input_never_errors(client, member, make_group, query, caplog):
+    make_group()
+    collect("intranet_search", query=query, user=member, limit=5)
+    assert "failed in intranet_search" not in caplog.text
+
+
+def test_search_hides_groups_from_guests_without_a_grant(app, make_user, make_group):
+    make_group("Victim assistance", mandate="Shelters.")
+    assert collect("intranet_search", query="shelters", user=make_user("guest"), limit=5) == []
+
+
+def test_my_subgroups_widget_excludes_archived_groups(client, member, make_group):
+    make_group("Running group", members=(member,))
+    make_group("Ended group", members=(member,), ended=True)
+    make_group("Old group", members=(member,), status="archived")
+    sign_in(client, member)
+    fragment = client.get("/subgroups/mine", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert "Running group" in html and "<html" not in html
+    assert "Ended group" not in html and "Old group" not in html
+    assert "<html" in client.get("/subgroups/mine").get_data(as_text=True)
+
+
+def test_disabling_hides_everything_and_enabling_brings_it_back(client, admin, make_group):
+    group = make_group("Kept while disabled", members=(admin,))
+    sign_in(client, admin)
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Sub-groups</a>" in dashboard and "My sub-groups" in dashboard
+    assert client.submit("/admin/plugins/subgroups/disable").status_code == 303
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Sub-groups</a>" not in dashboard and "My sub-groups" not in dashboard
+    assert client.get("/subgroups/").status_code == 404
+    assert client.get(f"/subgroups/{group.id}").status_code == 404
+    assert collect("intranet_search", query="disabled", user=admin, limit=5) == []
+    client.submit("/admin/plugins/subgroups/enable")
+    assert "Kept while disabled" in client.get(f"/subgroups/{group.id}").get_data(as_text=True)
+
+
+def test_profile_section_lists_the_members_groups_the_viewer_may_see(
+    app, member, make_user, make_group
+):
+    make_group("Victim assistance", members=(member,))
+    guest = make_user("guest")
+    [section] = collect("intranet_profile_sections", member=member, viewer=make_user("member"))
+    assert [label for label, _ in section.items] == ["Victim assistance"]
+    [hidden] = collect("intranet_profile_sections", member=member, viewer=guest)
+    assert hidden.items == []
+
+
+def test_report_sections_count_groups_members_by_country_and_posts(
+    app, make_user, make_group, make_thread
+):
+    se, fi = make_user("member", country_code="SE"), make_user("member", country_code="FI")
+    group = make_group("Labour exploitation", members=(se, fi))
+    make_thread(group, se)
+    make_group("Proposed only", status="proposed")
+    sections = collect(
+        "intranet_report_sections",
+        start=today() - timedelta(days=10),
+        end=today(),
+        user=se,
+    )
+    groups, countries = sections
+    assert [row[0] for row in groups.rows] == ["Labour exploitation"]
+    assert groups.rows[0][-2:] == ["2", "1"]
+    assert countries.rows == [["FI", "1"], ["SE", "1"]]
+
+
+def test_grantable_resources_are_the_active_groups(app, member, make_group):
+    active = make_group("Active")
+    make_group("Ended", ended=True)
+    make_group("Proposed", status="proposed")
+    resources = collect("intranet_grantable_resources", user=member)
+    assert [r.ref.id for r in resources] == [active.id]
+
+
+def test_personal_data_lists_memberships_and_posts(app, member, make_group, make_thread):
+    group = make_group(members=(member,))
+    make_thread(group, member, body="My words")
+    [data] = [answer for _, answer in _results("intranet_personal_data", user=member)]
+    assert data["memberships"][0]["group"] == "Labour exploitation"
+    assert data["posts"][0]["body"] == "My words"
+
+
+def _results(hook, **kwargs):
+    from intranet.plugins import results
+
+    return [(name, answer) for name, answer in results(hook, **kwargs) if name == "subgroups"]
+
+
+def test_demo_data_creates_four_groups_one_archived(app):
+    from intranet.demo import create_demo_data
+
+    create_demo_data()
+    groups = db.session.scalars(select(SubGroup)).all()
+    assert len(groups) == 4
+    assert sum(group.current_status == "archived" for group in groups) == 1
+    assert db.session.scalar(select(func.count(Post.id))) >= 3
+
+
+def test_group_page_query_count_does_not_grow(client, member, make_user, make_group):
+    def page_statements(size):
+        people = [make_user("member", country_code="SE") for _ in range(size)]
+        group = make_group(f"Group of {size}", members=(member, *people))
+        for person in people:
+            thread = Thread(group_id=group.id, title=f"By {person.id}", author_id=person.id)
+            thread.posts.append(Post(author_id=person.id, body="text"))
+            thread.posts.append(Post(author_id=member.id, body="reply"))
+            db.session.add(thread)
+        db.session.add(
+            Membership(group_id=group.id, user_id=make_user("member").id, state="requested")
+        )
+        db.session.commit()
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/subgroups/{group.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    sign_in(client, member)
+    assert page_statements(2) == page_statements(12)
+
+
+def test_guest_grants_make_the_guest_a_participant(app, make_user, make_group):
+    from intranet.plugin_api import ResourceRef
+
+    guest = make_user("guest")
+    group = make_group()
+    notify_event(
+        "intranet_guest_grants_changed",
+        guest=guest,
+        granted=[ResourceRef("subgroups.group", group.id)],
+    )
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == guest.id))
+    assert (membership.role, membership.state) == ("participant", "active")
+    notify_event("intranet_guest_grants_changed", guest=guest, granted=[])
+    assert db.session.scalar(select(Membership).where(Membership.user_id == guest.id)) is None
+    assert utcnow()
+
+
+def test_other_plugins_add_sections_to_the_group_page(client, member, make_group):
+    from intranet import plugins
+    from intranet.plugin_api import ProfileSection, hookimpl
+
+    class Meetings:
+        @hookimpl
+        def intranet_resource_sections(self, resource, viewer):
+            if resource.kind != "subgroups.group":
+                return []
+            return [ProfileSection("Upcoming meetings", [("Riga, 3 March", "/meetings/1")])]
+
+    group = make_group()
+    plugins.registry().pm.register(Meetings(), name="test-meetings")
+    try:
+        sign_in(client, member)
+        page = client.get(f"/subgroups/{group.id}").get_data(as_text=True)
+    finally:
+        plugins.registry().pm.unregister(name="test-meetings")
+    assert "Upcoming meetings" in page and "Riga, 3 March" in page
