@@ -13,13 +13,15 @@ from typing import Any
 
 import pluggy
 
-from intranet.access import EVERYONE, MEMBERS, STAFF, public, roles
+from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
 from intranet.audit import record as record_audit
+from intranet.auth import start_session
 from intranet.extensions import db
 from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
-from intranet.plugins import can, collect, is_enabled, notify_event
+from intranet.plugins import can, collect, disabled_plugins, is_enabled, notify_event
+from intranet.security import hash_password, password_problem
 
 hookimpl = pluggy.HookimplMarker("intranet")
 
@@ -44,15 +46,20 @@ __all__ = [
     "can",
     "collect",
     "db",
+    "declared_access",
+    "disabled_plugins",
     "external_url",
+    "hash_password",
     "hookimpl",
     "is_enabled",
     "notify_event",
+    "password_problem",
     "public",
     "record_audit",
     "render_markdown",
     "roles",
     "send_mail",
+    "start_session",
     "utcnow",
 ]
 
