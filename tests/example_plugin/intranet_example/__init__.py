@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
+    GrantableResource,
     NavItem,
     ResourceRef,
     SearchResult,
     User,
     Widget,
+    can,
     db,
     hookimpl,
     roles,
@@ -41,6 +44,16 @@ class ExampleNote(db.Model):
 def index() -> str:
     notes = db.session.scalars(select(ExampleNote).order_by(ExampleNote.id)).all()
     return render_template("intranet_example/index.html", notes=notes)
+
+
+@bp.get("/notes/<int:note_id>")
+@roles(*EVERYONE)
+def show(note_id: int) -> str:
+    """A note, also for guests the note was shared with (checked object by object)."""
+    note = db.get_or_404(ExampleNote, note_id)
+    if not can(current_user, "example.view", ResourceRef("example.note", note.id)):
+        abort(404)
+    return render_template("intranet_example/note.html", note=note)
 
 
 @bp.get("/widget")
@@ -75,6 +88,19 @@ def intranet_search(query: str, user: object, limit: int) -> list[SearchResult]:
         select(ExampleNote).where(ExampleNote.text.contains(query)).limit(limit)
     )
     return [SearchResult("Example note", note.text, url_for("example.index")) for note in notes]
+
+
+@hookimpl
+def intranet_grantable_resources(user: object) -> list[GrantableResource]:
+    notes = db.session.scalars(select(ExampleNote).order_by(ExampleNote.id))
+    return [
+        GrantableResource(
+            ResourceRef("example.note", note.id),
+            f"Note: {note.text}",
+            url_for("example.show", note_id=note.id),
+        )
+        for note in notes
+    ]
 
 
 @hookimpl
