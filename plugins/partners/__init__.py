@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +106,14 @@ def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection
 def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     if user.is_guest:
         return []
+    period_start = datetime.combine(start, time.min, tzinfo=UTC)
+    period_end = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
     guests = db.session.scalars(
         select(Guest)
         .join(User, User.id == Guest.user_id)
         .where(
-            User.created_at < end + timedelta(days=1),
-            or_(Guest.ended_at.is_(None), Guest.ended_at >= start),
+            User.created_at < period_end,
+            or_(Guest.ended_at.is_(None), Guest.ended_at >= period_start),
         )
         .options(selectinload(Guest.grants))
         .order_by(Guest.organisation)
