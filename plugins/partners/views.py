@@ -173,6 +173,21 @@ def managed_invitation(invitation_id: int) -> Invitation:
     return invitation
 
 
+def invite_and_mail(
+    invitee: Invitee, form: Any, resources: list[GrantableResource]
+) -> tuple[Invitation, bool]:
+    """Store one invitation from a checked form, then mail it; True when the mail went out."""
+    invitation, token = service.create_invitation(
+        invitee,
+        sponsor=current_user,
+        message=form.message.data or "",
+        resources=resources,
+        access_ends_on=form.access_ends_on.data,
+    )
+    db.session.commit()
+    return invitation, service.send_invitation_mail(invitation, token)
+
+
 def mail_failed_notice(email: str) -> None:
     flash(
         f"The invitation is saved, but the mail to {email} could not be sent. Resend it later.",
@@ -240,15 +255,8 @@ def invite() -> RequestAnswer:
         resources, unknown = chosen_resources(form.resources, grantables)
         check_end_date(form.access_ends_on)
         if not form.errors:
-            invitation, token = service.create_invitation(
-                invitee,
-                sponsor=current_user,
-                message=form.message.data or "",
-                resources=resources,
-                access_ends_on=form.access_ends_on.data,
-            )
-            db.session.commit()
-            if service.send_invitation_mail(invitation, token):
+            invitation, mailed = invite_and_mail(invitee, form, resources)
+            if mailed:
                 flash(f"Invitation sent to {invitation.name} <{invitation.email}>.", "success")
             else:
                 mail_failed_notice(invitation.email)
@@ -365,15 +373,7 @@ def bulk() -> RequestAnswer:
         if request.form.get("step") == "send" and not form.errors and valid:
             sent = failed = 0
             for invitee in valid:
-                invitation, token = service.create_invitation(
-                    invitee,
-                    sponsor=current_user,
-                    message=form.message.data or "",
-                    resources=resources,
-                    access_ends_on=form.access_ends_on.data,
-                )
-                db.session.commit()
-                if service.send_invitation_mail(invitation, token):
+                if invite_and_mail(invitee, form, resources)[1]:
                     sent += 1
                 else:
                     failed += 1
