@@ -13,7 +13,7 @@ from typing import Any
 
 import pluggy
 
-from intranet.access import EVERYONE, MEMBERS, STAFF, public, roles
+from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
 from intranet.attachments import (
     Attachment,
     AttachmentError,
@@ -22,12 +22,14 @@ from intranet.attachments import (
     save_upload,
 )
 from intranet.audit import record as record_audit
+from intranet.auth import start_session
 from intranet.extensions import db
 from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.notifications import Notification, NotifyResult, notify
-from intranet.plugins import can, collect, is_enabled, notify_event
+from intranet.plugins import can, collect, disabled_plugins, is_enabled, notify_event
+from intranet.security import hash_password, password_problem
 from intranet.views import render_form, wants_fragment
 
 hookimpl = pluggy.HookimplMarker("intranet")
@@ -58,12 +60,16 @@ __all__ = [
     "can",
     "collect",
     "db",
+    "declared_access",
     "delete_attachment",
+    "disabled_plugins",
     "external_url",
+    "hash_password",
     "hookimpl",
     "is_enabled",
     "notify",
     "notify_event",
+    "password_problem",
     "public",
     "record_audit",
     "render_form",
@@ -71,6 +77,7 @@ __all__ = [
     "roles",
     "save_upload",
     "send_mail",
+    "start_session",
     "utcnow",
     "wants_fragment",
 ]

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
+    GrantableResource,
     NavItem,
     ReportSection,
     ResourceRef,
     SearchResult,
     User,
     Widget,
+    can,
     db,
     hookimpl,
     roles,
@@ -42,6 +45,16 @@ class ExampleNote(db.Model):
 def index() -> str:
     notes = db.session.scalars(select(ExampleNote).order_by(ExampleNote.id)).all()
     return render_template("intranet_example/index.html", notes=notes)
+
+
+@bp.get("/notes/<int:note_id>")
+@roles(*EVERYONE)
+def show(note_id: int) -> str:
+    """A note, also for guests the note was shared with (checked object by object)."""
+    note = db.get_or_404(ExampleNote, note_id)
+    if not can(current_user, "example.view", ResourceRef("example.note", note.id)):
+        abort(404)
+    return render_template("intranet_example/note.html", note=note)
 
 
 @bp.get("/widget")
@@ -83,6 +96,19 @@ def intranet_report_sections(start: object, end: object, user: object) -> list[R
     notes = db.session.scalars(select(ExampleNote.text).order_by(ExampleNote.id)).all()
     return [
         ReportSection("Example notes", f"{len(notes)} note(s).", ["Note"], [[n] for n in notes])
+    ]
+
+
+@hookimpl
+def intranet_grantable_resources(user: object) -> list[GrantableResource]:
+    notes = db.session.scalars(select(ExampleNote).order_by(ExampleNote.id))
+    return [
+        GrantableResource(
+            ResourceRef("example.note", note.id),
+            f"Note: {note.text}",
+            url_for("example.show", note_id=note.id),
+        )
+        for note in notes
     ]
 
 
