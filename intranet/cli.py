@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,15 +12,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from intranet import plugins
 from intranet.audit import record
-from intranet.demo import DEMO_PASSWORD, create_demo_data
+from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.extensions import db
 from intranet.mail import MailError
-from intranet.models import ROLES, JobRun, User, utcnow
+from intranet.models import ROLES, JobRun, utcnow
 from intranet.notifications import send_digests_command
 from intranet.users import UserError, create_user
 
@@ -36,6 +36,12 @@ class IntranetGroup(AppGroup):
                 f"the database is not reachable or not set up ({reason}); "
                 "check INTRANET_DATABASE_URL and run 'flask --app wsgi intranet init'"
             ) from None
+
+
+def site_request() -> AbstractContextManager[object]:
+    """A request context on INTRANET_BASE_URL, so plugin code run from the command line
+    (demo data, jobs) can build URLs with url_for as it does in a request."""
+    return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
 
 
 intranet_cli = IntranetGroup("intranet", help="Run and administer the intranet.")
@@ -55,18 +61,15 @@ def init_command() -> None:
 @intranet_cli.command("demo")
 def demo_command() -> None:
     """Fill the database with realistic demo data for every enabled plugin; print the logins."""
-    logins = create_demo_data()
-    if logins is None:
+    with site_request():
+        created = create_demo_data()
+    if not created:
         click.echo("Demo data is already present; nothing changed.")
-        logins = [
-            (u.email, u.role)
-            for u in db.session.scalars(
-                select(User).where(User.email.like("%@demo.example")).order_by(User.id).limit(6)
-            )
-        ]
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for email, role in logins:
-        click.echo(f"  {role:<12} {email}")
+    for role, emails, more in demo_logins():
+        click.echo(
+            f"  {role:<12} {', '.join(emails)}" + (f" (and {more} more)" if more > 0 else "")
+        )
 
 
 @intranet_cli.command("create-user")
@@ -179,7 +182,8 @@ def run_jobs_command() -> None:
             db.session.rollback()
             continue  # another host or an earlier call has this slot
         try:
-            job.run()
+            with site_request():
+                job.run()
         except Exception as error:
             db.session.rollback()
             current_app.logger.exception("job %s failed", job.name)

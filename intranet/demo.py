@@ -7,7 +7,7 @@ from sqlalchemy import select
 from intranet import plugins, security
 from intranet.demo_directory import create_directory_demo
 from intranet.extensions import db
-from intranet.models import User
+from intranet.models import ROLES, User
 
 DEMO_PASSWORD = "Baltic-Sea-Demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.example"
@@ -35,10 +35,10 @@ def demo_email(key: str) -> str:
     return f"{key.replace('_', '.')}@{DEMO_DOMAIN}"
 
 
-def create_demo_data() -> list[tuple[str, str]] | None:
-    """Create the demo accounts and plugin data once; None when they exist already."""
+def create_demo_data() -> bool:
+    """Create the demo accounts and plugin data once; False when they exist already."""
     if db.session.scalar(select(User.id).where(User.email == demo_email("admin"))):
-        return None
+        return False
     password_hash = security.hash_password(DEMO_PASSWORD)
     users: dict[str, User] = {}
     for key, name, role, country in DEMO_PEOPLE:
@@ -62,4 +62,22 @@ def create_demo_data() -> list[tuple[str, str]] | None:
     caller = registry.pm.subset_hook_caller("intranet_demo_data", remove_plugins=disabled)
     caller(users=users)
     db.session.commit()
-    return [(user.email, user.role) for user in users.values()]
+    return True
+
+
+def demo_logins(shown_per_role: int = 3) -> list[tuple[str, list[str], int]]:
+    """(role, a few demo emails, how many more) for each role, for the CLI to print."""
+    logins = []
+    for role in ROLES:
+        emails = db.session.scalars(
+            select(User.email)
+            .where(
+                User.role == role,
+                User.is_active_account.is_(True),
+                User.email.like(f"%@{DEMO_DOMAIN}"),
+            )
+            .order_by(User.id)
+        ).all()
+        if emails:
+            logins.append((role, emails[:shown_per_role], len(emails) - shown_per_role))
+    return logins

@@ -34,6 +34,7 @@ def test_demo_prints_the_logins_and_runs_once(cli, client):
     assert result.exit_code == 0, result.output
     assert DEMO_PASSWORD in result.output
     assert "admin@demo.example" in result.output
+    assert "secretariat@demo.example" in result.output and "member" in result.output
     count = db.session.scalar(select(func.count()).select_from(User))
     again = cli("demo")
     assert again.exit_code == 0

@@ -221,15 +221,18 @@ def intranet_erase_personal_data(user: User) -> None:
 
 DEMO_GUESTS = [
     ("Astrid Nilsen", "astrid.nilsen", "Nordic Council of Ministers", "nordic_council"),
-    ("Marco Rossi", "marco.rossi", "IOM (UN Migration)", "un"),
+    ("Giulia Ferrari", "giulia.ferrari", "IOM (UN Migration)", "un"),
     ("Olena Kovalenko", "olena.kovalenko", "OSCE Office of the Special Representative", "osce"),
     ("Lina Berg", "lina.berg", "La Strada International (NGO)", "ngo"),
 ]
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def intranet_demo_data(users: dict[str, User]) -> None:
-    """Four guests, each granted one of whatever other plugins offer (maybe nothing)."""
+    """Four guests, each granted one of whatever other plugins offer (maybe nothing).
+
+    Runs after the other plugins' demo data, so their sub-groups and meetings can be granted.
+    """
     sponsor = users["secretariat"]
     domain = sponsor.email.partition("@")[2]
     offered = collect("intranet_grantable_resources", user=sponsor)
