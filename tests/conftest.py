@@ -210,3 +210,15 @@ def outbox(app: Flask) -> Any:
 
 def mail_text(message: Any) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def contributions(plugin: str, hook: str, **kwargs: Any) -> list[Any]:
+    """What one plugin alone contributes to a list hook (other plugins contribute too)."""
+    from intranet import plugins
+
+    return [
+        item
+        for name, answer in plugins.results(hook, **kwargs)
+        if name == plugin
+        for item in answer
+    ]

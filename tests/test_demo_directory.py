@@ -10,7 +10,7 @@ from intranet.models import User
 
 
 def test_demo_gives_every_delegation_experts_with_profiles_and_runs_once(app):
-    assert create_demo_data() is not None
+    assert create_demo_data() is True
     experts = db.session.scalars(sa.select(User).where(User.role == "member")).all()
     assert len(experts) >= 55
     assert {e.country_code for e in experts} >= {
@@ -27,7 +27,7 @@ def test_demo_gives_every_delegation_experts_with_profiles_and_runs_once(app):
         "EU",
     }
     assert all(e.organisation_id and e.position and e.expertise for e in experts)
-    assert create_demo_data() is None
+    assert create_demo_data() is False
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "member")) == len(
         experts
     )

@@ -508,19 +508,23 @@ def ask_for_new_link(token: str) -> RequestAnswer:
 # --- guests ------------------------------------------------------------------------------------
 
 
-def reachable_pages() -> list[tuple[str, str]]:
-    """Pages without parameters whose declared access admits guests, in enabled plugins."""
+def reachable_pages(guest: User) -> list[tuple[str, str]]:
+    """Pages whose declared access admits guests, in enabled plugins: those without parameters,
+    and the pages about a member (the profile, its vCard) for the guest's own account."""
     disabled = disabled_plugins()
     pages = []
     for rule in current_app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.arguments or rule.endpoint == "static":
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        if rule.arguments and rule.arguments != {"member_id"}:
             continue
         access = declared_access(rule.endpoint)
         if access is None or access.anonymous or "guest" not in access.roles:
             continue
         if rule.endpoint.rpartition(".")[0] in disabled:
             continue
-        pages.append((rule.endpoint, rule.rule))
+        path = url_for(rule.endpoint, member_id=guest.id) if rule.arguments else rule.rule
+        pages.append((rule.endpoint, path))
     return sorted(pages, key=lambda page: page[1])
 
 
@@ -638,7 +642,7 @@ def guest_access(guest_id: int) -> str:
         guest=guest,
         active=active,
         resources=reachable_resources(guest.user, current_user) if active else [],
-        pages=reachable_pages() if active else [],
+        pages=reachable_pages(guest.user) if active else [],
     )
 
 

@@ -12,6 +12,7 @@ from intranet.demo import create_demo_data
 from intranet.extensions import db
 from intranet.models import User
 from plugins.partners.models import Guest, Invitation
+from tests.conftest import contributions
 from tests.plugins.partners.conftest import audit_actions
 
 ROWS = """name,email,organisation,kind
@@ -115,12 +116,14 @@ def test_a_guest_sees_its_own_access_on_the_dashboard(guest_client):
 
 def test_profile_and_report_sections(guest_client, secretariat, member):
     guest = db.session.scalar(select(User).where(User.email == "nora@ngo.example"))
-    sections = plugins.collect("intranet_profile_sections", member=guest, viewer=secretariat)
+    sections = contributions(
+        "partners", "intranet_profile_sections", member=guest, viewer=secretariat
+    )
     assert sections[0].title == "Partner access"
     labels = [label for label, _ in sections[0].items]
     assert "Sponsor: Sofia Secretariat" in labels
     assert "Access to Note: Shared with partners" in labels
-    assert plugins.collect("intranet_profile_sections", member=guest, viewer=member) == []
+    assert contributions("partners", "intranet_profile_sections", member=guest, viewer=member) == []
 
     report = plugins.collect(
         "intranet_report_sections", start=date(2000, 1, 1), end=date(2099, 1, 1), user=secretariat

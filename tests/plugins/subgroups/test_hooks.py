@@ -9,6 +9,7 @@ from sqlalchemy import event, func, select
 
 from intranet.plugin_api import collect, db, notify_event, utcnow
 from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
+from tests.conftest import contributions
 from tests.plugins.subgroups.conftest import sign_in
 
 
@@ -103,9 +104,11 @@ def test_profile_section_lists_the_members_groups_the_viewer_may_see(
 ):
     make_group("Victim assistance", members=(member,))
     guest = make_user("guest")
-    [section] = collect("intranet_profile_sections", member=member, viewer=make_user("member"))
+    [section] = contributions(
+        "subgroups", "intranet_profile_sections", member=member, viewer=make_user("member")
+    )
     assert [label for label, _ in section.items] == ["Victim assistance"]
-    [hidden] = collect("intranet_profile_sections", member=member, viewer=guest)
+    [hidden] = contributions("subgroups", "intranet_profile_sections", member=member, viewer=guest)
     assert hidden.items == []
 
 
@@ -116,7 +119,8 @@ def test_report_sections_count_groups_members_by_country_and_posts(
     group = make_group("Labour exploitation", members=(se, fi))
     make_thread(group, se)
     make_group("Proposed only", status="proposed")
-    sections = collect(
+    sections = contributions(
+        "subgroups",
         "intranet_report_sections",
         start=today() - timedelta(days=10),
         end=today(),
