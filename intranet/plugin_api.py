@@ -20,6 +20,7 @@ from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.plugins import can, collect, is_enabled, notify_event
+from intranet.views import render_form, wants_fragment
 
 hookimpl = pluggy.HookimplMarker("intranet")
 
@@ -50,10 +51,12 @@ __all__ = [
     "notify_event",
     "public",
     "record_audit",
+    "render_form",
     "render_markdown",
     "roles",
     "send_mail",
     "utcnow",
+    "wants_fragment",
 ]
 
 
