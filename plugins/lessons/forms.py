@@ -59,7 +59,7 @@ def end_after_start(form: Any, field: Any) -> None:
 
 
 def web_links(form: Any, field: Any) -> None:
-    for line in field.data.splitlines():
+    for line in (field.data or "").splitlines():
         url = urlparse(line.strip())
         if line.strip() and (url.scheme not in ("http", "https") or not url.netloc):
             raise ValidationError(f"“{line.strip()}” is not a web address (https://…).")

@@ -383,13 +383,11 @@ def review(lesson_id: int) -> Any:
     lesson = lesson_for(lesson_id, "lessons.review")
     form = ReviewForm()
     if form.validate_on_submit():
-        if form.comment.data.strip():
+        note = (form.comment.data or "").strip()
+        if note:
             db.session.add(
                 LessonComment(
-                    lesson_id=lesson.id,
-                    author_id=current_user.id,
-                    kind="review",
-                    body=form.comment.data.strip(),
+                    lesson_id=lesson.id, author_id=current_user.id, kind="review", body=note
                 )
             )
         if form.decision.data == "publish":
