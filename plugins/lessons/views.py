@@ -692,7 +692,7 @@ def recent_widget() -> Response:
     ).all()
     return page_or_fragment(
         "lessons/_widget_recent.html",
-        "lessons/widget_page.html",
+        "dashboard/widget_page.html",
         body="lessons/_widget_recent.html",
         title="Recently published lessons",
         lessons=lessons,
@@ -709,7 +709,7 @@ def review_widget() -> Response:
     ).all()
     return page_or_fragment(
         "lessons/_widget_review.html",
-        "lessons/widget_page.html",
+        "dashboard/widget_page.html",
         body="lessons/_widget_review.html",
         title="Lessons awaiting review",
         lessons=lessons,
