@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from intranet.plugin_api import (
     GrantableResource,
@@ -24,6 +24,7 @@ from intranet.plugin_api import (
 )
 from plugins.lessons import search as finder
 from plugins.lessons.models import (
+    Editor,
     Endorsement,
     Lesson,
     LessonComment,
@@ -268,3 +269,16 @@ def intranet_demo_data(users: dict[str, User]) -> None:
     from plugins.lessons.demo import create_demo_data
 
     create_demo_data(users)
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    """Lessons and comments stay (they are the task force's knowledge) without their author."""
+    for model, column in (
+        (Lesson, Lesson.author_id),
+        (LessonComment, LessonComment.author_id),
+        (LessonRevision, LessonRevision.author_id),
+    ):
+        db.session.execute(update(model).where(column == user.id).values(author_id=None))
+    db.session.execute(delete(Endorsement).where(Endorsement.user_id == user.id))
+    db.session.execute(delete(Editor).where(Editor.user_id == user.id))

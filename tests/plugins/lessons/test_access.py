@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 
 def test_a_guest_sees_only_lessons_shared_with_partners(client, member, guest, make_lesson):
     shared = make_lesson(member, "Shared with partners", sharing="partners")
@@ -27,7 +29,9 @@ def test_guests_cannot_write_lessons_or_see_initiatives(client, guest):
 
 
 def test_anonymous_readers_get_only_public_published_lessons(client, member, make_lesson):
-    make_lesson(member, "Public and published", sharing="public")
+    make_lesson(
+        member, "Public and published", sharing="public", recommendation="**Do** <it> & see"
+    )
     make_lesson(member, "Public draft", sharing="public", status="draft")
     make_lesson(member, "For partners", sharing="partners")
     internal = make_lesson(member, "Internal", sharing="taskforce")
@@ -40,7 +44,13 @@ def test_anonymous_readers_get_only_public_published_lessons(client, member, mak
         assert "Public draft" not in page
         assert "For partners" not in page
         assert "Internal" not in page
-    assert client.get("/lessons/feed.atom").mimetype == "application/atom+xml"
+    feed = client.get("/lessons/feed.atom")
+    assert feed.mimetype == "application/atom+xml"
+    feed_xml = ElementTree.fromstring(feed.data)  # noqa: S314 - our own output
+    entries = feed_xml.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 1
+    content = entries[0].find("{http://www.w3.org/2005/Atom}content").text
+    assert content.startswith("<p><strong>Do</strong>")  # escaped HTML, as Atom's type="html" wants
     assert client.get(f"/lessons/public/{internal.id}").status_code == 404
     assert client.get("/lessons/").status_code == 302
 

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date, timedelta
 
+from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.plugin_api import ResourceRef, can
 from intranet.plugins import collect
@@ -70,11 +71,11 @@ def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
         grantable = collect("intranet_grantable_resources", user=demo["secretariat"])
         assert grantable and all(item.ref.kind == "lessons.lesson" for item in grantable)
 
-        data = collect_personal(se)
+        data = personal_data(se)
         assert len(data["lessons"]) == 4
 
 
-def collect_personal(user):
+def personal_data(user):
     from intranet.plugins import results
 
     return dict(results("intranet_personal_data", user=user))["lessons"]
@@ -112,3 +113,16 @@ def test_disabling_the_plugin_hides_it_and_enabling_brings_it_back(
     client.submit("/admin/plugins/lessons/enable")
     assert "Recently published lessons" in client.get("/").get_data(as_text=True)
     assert "Kept while disabled" in client.get("/lessons/").get_data(as_text=True)
+
+
+def test_erasing_a_member_keeps_their_lessons_without_their_name(app, client, demo):
+    from intranet.plugins import notify_event
+
+    dk = demo["member_dk"]
+    notify_event("intranet_erase_personal_data", user=dk)
+    db.session.commit()
+    assert personal_data(dk)["lessons"] == []
+    assert personal_data(dk)["endorsements"] == []
+    client.login(demo["member_fi"].email, PASSWORD)
+    page = client.get("/lessons/?q=prostitution").get_data(as_text=True)
+    assert "Outreach to women in prostitution identifies victims early" in page
