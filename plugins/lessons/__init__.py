@@ -1,0 +1,284 @@
+"""Lessons learned: exchange of lessons, good practices and existing initiatives."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, url_for
+from sqlalchemy import delete, func, select, update
+
+from intranet.plugin_api import (
+    GrantableResource,
+    NavItem,
+    ProfileSection,
+    ReportSection,
+    ResourceRef,
+    SearchResult,
+    SimilarItem,
+    User,
+    Widget,
+    db,
+    hookimpl,
+)
+from plugins.lessons import search as finder
+from plugins.lessons.models import (
+    Editor,
+    Endorsement,
+    Lesson,
+    LessonComment,
+    LessonRevision,
+    LessonTerm,
+)
+from plugins.lessons.views import bp
+from plugins.lessons.vocab import AREAS, COUNTRIES
+
+LESSON = "lessons.lesson"
+
+
+@hookimpl
+def intranet_blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@hookimpl
+def intranet_migrations() -> str:
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def intranet_nav_items(user: User) -> list[NavItem]:
+    return [NavItem("Lessons", url_for("lessons.index"), order=40, endpoint_prefix="lessons.")]
+
+
+@hookimpl
+def intranet_admin_nav_items(user: User) -> list[NavItem]:
+    return [NavItem("Lesson editors", url_for("lessons.editors"), order=60)]
+
+
+@hookimpl
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    widgets = [
+        Widget(
+            "lessons-recent",
+            "Recently published lessons",
+            url_for("lessons.recent_widget"),
+            order=40,
+        )
+    ]
+    if finder.is_reviewer(user):
+        widgets.append(
+            Widget(
+                "lessons-review",
+                "Lessons awaiting review",
+                url_for("lessons.review_widget"),
+                order=41,
+            )
+        )
+    return widgets
+
+
+@hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """Drafts stay with their author and the reviewers; guests see what is shared with partners.
+
+    Answers only for lessons; abstains on published lessons for members (the role default
+    lets them in) and on lessons not shared with partners for guests (default deny, which
+    the partners plugin may override for a single lesson).
+    """
+    if resource is None or resource.kind != LESSON or not action.startswith("lessons."):
+        return None
+    lesson = db.session.get(Lesson, resource.id)
+    if lesson is None:
+        return None
+    author = lesson.author_id == user.id
+    reviewer = finder.is_reviewer(user)
+    if action == "lessons.view":
+        if lesson.status != "published":
+            return bool(author or reviewer)
+        if user.is_guest and lesson.sharing in ("partners", "public"):
+            return True
+        return None
+    if action == "lessons.edit":
+        return not user.is_guest and (author or reviewer)
+    if action == "lessons.review":
+        return reviewer and lesson.status == "submitted"
+    return None
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    words = finder.query_words(query)
+    text = finder.text_condition(words)
+    if text is None:
+        return []
+    lessons = db.session.scalars(
+        select(Lesson)
+        .where(finder.visible_to(user), Lesson.status == "published", text[0])
+        .order_by(text[1])
+        .limit(limit)
+    ).all()
+    return [
+        SearchResult(
+            "Lesson",
+            lesson.title,
+            url_for("lessons.show", lesson_id=lesson.id),
+            snippet=lesson.summary[:300],
+            rank=1.0 - position / max(1, len(lessons)),
+            when=lesson.published_at,
+        )
+        for position, lesson in enumerate(lessons)
+    ]
+
+
+@hookimpl
+def intranet_similar_work(text: str, user: User, limit: int) -> list[SimilarItem]:
+    items = []
+    for kind, (item_id, title, summary), score in finder.similar_lessons_and_initiatives(
+        text, user, limit
+    ):
+        if kind == "lesson":
+            url = url_for("lessons.show", lesson_id=item_id)
+        else:
+            url = url_for("lessons.initiative", initiative_id=item_id)
+        label = "Lesson" if kind == "lesson" else "Initiative"
+        items.append(SimilarItem(label, title, url, round(score, 3), finder.shorten(summary, 200)))
+    return items
+
+
+@hookimpl
+def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.title)
+        .where(
+            Lesson.author_id == member.id,
+            Lesson.status == "published",
+            finder.visible_to(viewer),
+        )
+        .order_by(Lesson.published_at.desc())
+        .limit(20)
+    ).all()
+    return [
+        ProfileSection(
+            "Published lessons",
+            [(title, url_for("lessons.show", lesson_id=lesson_id)) for lesson_id, title in lessons],
+            empty_text="No published lessons yet.",
+            order=40,
+        )
+    ]
+
+
+@hookimpl
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    """Lessons published in the period, by country and area."""
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    counts = {
+        (country, area): count
+        for country, area, count in db.session.execute(
+            select(LessonTerm.value, Lesson.area, func.count())
+            .join(Lesson, Lesson.id == LessonTerm.lesson_id)
+            .where(
+                LessonTerm.facet == "country",
+                Lesson.status == "published",
+                Lesson.published_at >= since,
+                Lesson.published_at < until,
+            )
+            .group_by(LessonTerm.value, Lesson.area)
+        )
+    }
+    total = db.session.scalar(
+        select(func.count(Lesson.id)).where(
+            Lesson.status == "published", Lesson.published_at >= since, Lesson.published_at < until
+        )
+    )
+    rows = [
+        [name, *[str(counts.get((code, area), 0)) for area in AREAS]]
+        for code, name in COUNTRIES.items()
+        if any(counts.get((code, area)) for area in AREAS)
+    ]
+    return [
+        ReportSection(
+            "Lessons learned published",
+            summary=f"{total} lesson(s) published in the period.",
+            headers=["Country", *AREAS.values()],
+            rows=rows,
+            order=40,
+        )
+    ]
+
+
+@hookimpl
+def intranet_grantable_resources(user: User) -> list[GrantableResource]:
+    """Published lessons shared with partners, which a single guest can be granted."""
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.title)
+        .where(finder.visible_to(user), Lesson.status == "published", Lesson.sharing == "partners")
+        .order_by(Lesson.title)
+    ).all()
+    return [
+        GrantableResource(
+            ResourceRef(LESSON, lesson_id),
+            f"Lesson: {title}",
+            url_for("lessons.show", lesson_id=lesson_id),
+        )
+        for lesson_id, title in lessons
+    ]
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    def stamp(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    lessons = db.session.scalars(select(Lesson).where(Lesson.author_id == user.id)).all()
+    comments = db.session.scalars(
+        select(LessonComment).where(LessonComment.author_id == user.id)
+    ).all()
+    endorsements = db.session.scalars(
+        select(Endorsement).where(Endorsement.user_id == user.id)
+    ).all()
+    revisions = db.session.scalar(
+        select(func.count(LessonRevision.id)).where(LessonRevision.author_id == user.id)
+    )
+    return {
+        "lessons": [
+            {
+                "id": lesson.id,
+                "title": lesson.title,
+                "status": lesson.status,
+                "created_at": stamp(lesson.created_at),
+            }
+            for lesson in lessons
+        ],
+        "comments": [
+            {"lesson_id": c.lesson_id, "body": c.body, "created_at": stamp(c.created_at)}
+            for c in comments
+        ],
+        "endorsements": [
+            {"lesson_id": e.lesson_id, "country": e.country_code, "created_at": stamp(e.created_at)}
+            for e in endorsements
+        ],
+        "revisions_written": revisions,
+    }
+
+
+@hookimpl
+def intranet_demo_data(users: dict[str, User]) -> None:
+    from plugins.lessons.demo import create_demo_data
+
+    create_demo_data(users)
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    """Lessons and comments stay (they are the task force's knowledge) without their author."""
+    for model, column in (
+        (Lesson, Lesson.author_id),
+        (LessonComment, LessonComment.author_id),
+        (LessonRevision, LessonRevision.author_id),
+    ):
+        db.session.execute(update(model).where(column == user.id).values(author_id=None))
+    db.session.execute(delete(Endorsement).where(Endorsement.user_id == user.id))
+    db.session.execute(delete(Editor).where(Editor.user_id == user.id))

@@ -1,0 +1,322 @@
+"""Finding lessons: visibility, full-text search, facets, highlighted snippets, similar work.
+
+Full-text search uses the database's engine: FTS5 (porter stemming, bm25 rank weighting the
+title above the summary above the body) on SQLite and a weighted tsvector with `ts_rank` on
+PostgreSQL. What the user typed is never passed through as query syntax: it is cut into words,
+and each word is quoted (FTS5) or joined into plain words (websearch_to_tsquery), so quotes,
+NEAR, *, parentheses or stop words only ever mean words.
+
+Similar work ("avoid duplication") is TF-IDF cosine similarity over titles and summaries,
+computed in Python on the candidate set (the lessons and initiatives the user may see). That
+set is small (hundreds of records), the score is naturally between 0 and 1 and comparable
+between lessons and initiatives, and it behaves the same on SQLite and PostgreSQL, which the
+engines' ranks (bm25, ts_rank) do not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g
+from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, and_, column, func, literal_column, or_, select, table
+from sqlalchemy.orm import selectinload
+
+from intranet.plugin_api import User, db
+from plugins.lessons.models import Editor, Initiative, Lesson, LessonTerm
+
+PAGE_SIZE = 20
+MAX_QUERY_WORDS = 12
+FACETS = ("country", "level", "area", "form", "year", "tag")
+TERM_FACETS = ("country", "form", "tag")
+
+# Keep identical to the expression of the GIN index in the migration, so the index is used.
+DOCUMENT_VECTOR = literal_column(
+    "setweight(to_tsvector('english', coalesce(lessons_lesson.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(lessons_lesson.summary, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(lessons_lesson.context, '') || ' ' || "
+    "coalesce(lessons_lesson.actions, '') || ' ' || coalesce(lessons_lesson.results, '') || ' ' "
+    "|| coalesce(lessons_lesson.recommendation, '')), 'C')"
+)
+FTS = table("lessons_lesson_fts", column("rowid"))
+FTS_TABLE = literal_column("lessons_lesson_fts")
+
+WORD = re.compile(r"\w+", re.UNICODE)
+_STOP_WORD_TEXT = """
+    a about after all also an and any are as at be been but by can could did do does for
+    from had has have how if in into is it its more most no not of on or our over so such
+    than that the their them then there these they this those through to under up was we
+    were what when where which while who will with within would you your"""
+STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+
+
+def query_words(text: str, limit: int | None = MAX_QUERY_WORDS) -> list[str]:
+    """The words of a search as plain tokens: no operator, quote or bracket survives."""
+    return [word.lower() for word in WORD.findall(text or "")][:limit]
+
+
+def is_reviewer(user: Any) -> bool:
+    """Secretariat, admins and designated editors review lessons (cached per request)."""
+    if user is None or not user.is_authenticated or user.is_guest:
+        return False
+    if user.is_staff:
+        return True
+    if "lessons_reviewer" not in g:
+        g.lessons_reviewer = db.session.get(Editor, user.id) is not None
+    return g.lessons_reviewer
+
+
+def visible_to(user: Any) -> ColumnElement[bool]:
+    """The lessons `user` may list; the same rule as the permission hook, as one SQL clause."""
+    published = Lesson.status == "published"
+    if user is None or not user.is_authenticated:
+        return and_(published, Lesson.sharing == "public")
+    if user.is_guest:
+        return and_(published, Lesson.sharing.in_(("partners", "public")))
+    if is_reviewer(user):
+        return or_(Lesson.status != "draft", Lesson.author_id == user.id)
+    return or_(published, Lesson.author_id == user.id)
+
+
+def text_condition(words: list[str], *, prefix: bool = False) -> tuple[Any, Any] | None:
+    """(filter, rank ordering) for the words on this database; None when there are none."""
+    if not words:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        tsquery = func.websearch_to_tsquery("english", " ".join(words))
+        condition = or_(func.numnode(tsquery) == 0, DOCUMENT_VECTOR.op("@@")(tsquery))
+        return condition, func.ts_rank(DOCUMENT_VECTOR, tsquery).desc()
+    quoted = [f'"{word}"' for word in words]
+    if prefix:
+        quoted[-1] += "*"
+    match = FTS_TABLE.op("MATCH")(" ".join(quoted))
+    matching = select(FTS.c.rowid).where(match)
+    rank = (
+        select(func.bm25(FTS_TABLE, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0))
+        .where(match, FTS.c.rowid == Lesson.id)
+        .scalar_subquery()
+    )
+    return Lesson.id.in_(matching), rank.asc()
+
+
+def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
+    if facet in TERM_FACETS:
+        return Lesson.id.in_(
+            select(LessonTerm.lesson_id).where(
+                LessonTerm.facet == facet, LessonTerm.value.in_(values)
+            )
+        )
+    if facet == "year":
+        return Lesson.start_year.in_([int(v) for v in values if v.isdigit()])
+    return getattr(Lesson, facet).in_(values)
+
+
+@dataclass
+class Selection:
+    """A search: the words typed and the facet values chosen (any of a facet, all facets)."""
+
+    query: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> Selection:
+        filters = {f: sorted(set(args.getlist(f))) for f in FACETS if args.getlist(f)}
+        page = args.get("page", "1")
+        return cls(
+            query=args.get("q", "").strip()[:200],
+            filters=filters,
+            page=max(1, int(page)) if page.isdigit() else 1,
+        )
+
+    @property
+    def words(self) -> list[str]:
+        return query_words(self.query)
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """URL arguments of this selection with `changes` applied (for links)."""
+        args: dict[str, Any] = {"q": self.query or None, **self.filters}
+        args.update(changes)
+        return {key: value for key, value in args.items() if value}
+
+    def toggled(self, facet: str, value: str) -> dict[str, Any]:
+        """The URL arguments with `value` added to or removed from `facet`, back to page 1."""
+        values = set(self.filters.get(facet, []))
+        values ^= {value}
+        return self.args(**{facet: sorted(values), "page": None})
+
+    def is_selected(self, facet: str, value: str) -> bool:
+        return value in self.filters.get(facet, [])
+
+    def conditions(self, user: Any, *, extra: Iterable[Any] = ()) -> list[Any]:
+        conditions = [visible_to(user), *extra]
+        conditions += [facet_condition(f, v) for f, v in self.filters.items()]
+        return conditions
+
+
+@dataclass
+class SearchPage:
+    lessons: list[tuple[Lesson, Markup]]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    page: int
+    pages: int
+
+
+def search(user: Any, selection: Selection, *, published_only: bool = False) -> SearchPage:
+    """One page of lessons for `selection`, with facet counts over the whole result.
+
+    A fixed number of statements whatever the number of lessons: count, page, terms of the
+    page's lessons, and one grouped count per kind of facet.
+    """
+    extra = [Lesson.status == "published"] if published_only else []
+    conditions = selection.conditions(user, extra=extra)
+    order: list[Any] = []
+    text = text_condition(selection.words, prefix=True)
+    if text is not None:
+        conditions.append(text[0])
+        order.append(text[1])
+    order += [Lesson.published_at.desc().nulls_first(), Lesson.id.desc()]
+    matching = select(Lesson.id).where(*conditions)
+    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(selection.page, pages)
+    lessons = db.session.scalars(
+        select(Lesson)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
+    ).all()
+    return SearchPage(
+        lessons=[(lesson, snippet(lesson, selection.words)) for lesson in lessons],
+        total=total,
+        facets=facet_counts(matching),
+        page=page,
+        pages=pages,
+    )
+
+
+def facet_counts(matching: Any) -> dict[str, list[tuple[str, int]]]:
+    """Counts per facet value among the lessons `matching` selects, most frequent first."""
+    ids = matching.scalar_subquery()
+    counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+    term_rows = db.session.execute(
+        select(LessonTerm.facet, LessonTerm.value, func.count())
+        .where(LessonTerm.lesson_id.in_(ids))
+        .group_by(LessonTerm.facet, LessonTerm.value)
+    )
+    for facet, value, count in term_rows:
+        counts[facet].append((value, count))
+    for facet, dimension in (
+        ("level", Lesson.level),
+        ("area", Lesson.area),
+        ("year", Lesson.start_year),
+    ):
+        rows = db.session.execute(
+            select(dimension, func.count()).where(Lesson.id.in_(ids)).group_by(dimension)
+        )
+        counts[facet] = [(str(value), count) for value, count in rows]
+    for facet, values in counts.items():
+        if facet == "year":
+            values.sort(reverse=True)
+        else:
+            values.sort(key=lambda item: (-item[1], item[0]))
+    return counts
+
+
+def snippet(lesson: Lesson, words: list[str], width: int = 220) -> Markup:
+    """A piece of the lesson's text around the first hit, escaped, with hits in <mark>."""
+    text = " ".join(
+        part for part in (lesson.summary, lesson.context, lesson.actions, lesson.results) if part
+    )
+    text = re.sub(r"\s+", " ", text)
+    stems = [word[:5] if len(word) > 5 else word for word in words if word not in STOP_WORDS]
+    if not stems:
+        return escape(shorten(text, width))
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, first.start() - width // 3) if first else 0
+    window = shorten(text[start:], width)
+    if start:
+        window = "…" + window
+    pieces: list[str] = []
+    position = 0
+    for match in pattern.finditer(window):
+        pieces.append(str(escape(window[position : match.start()])))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    pieces.append(str(escape(window[position:])))
+    return Markup("".join(pieces))  # noqa: S704 - every piece is escaped above
+
+
+def shorten(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0] + "…"
+
+
+# --- similar work -------------------------------------------------------------------------
+
+
+def similarity_terms(text: str) -> list[str]:
+    """Words without stop words, cut to seven letters as a crude stem ("exploited")."""
+    return [w[:7] for w in query_words(text, None) if w not in STOP_WORDS and len(w) > 2]
+
+
+def rank_similar(
+    text: str, documents: list[tuple[Any, str]], limit: int
+) -> list[tuple[Any, float]]:
+    """TF-IDF cosine between `text` and each (key, document); best first, above zero only."""
+    query_terms = Counter(similarity_terms(text))
+    if not query_terms:
+        return []
+    doc_terms = [(key, Counter(similarity_terms(doc))) for key, doc in documents]
+    n = len(doc_terms) + 1
+    df: Counter[str] = Counter()
+    for _, terms in doc_terms:
+        df.update(terms.keys())
+    df.update(query_terms.keys())
+
+    def vector(terms: Counter[str]) -> dict[str, float]:
+        return {t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in terms.items()}
+
+    def norm(v: dict[str, float]) -> float:
+        return math.sqrt(sum(x * x for x in v.values())) or 1.0
+
+    q = vector(query_terms)
+    q_norm = norm(q)
+    scored = []
+    for key, terms in doc_terms:
+        d = vector(terms)
+        dot = sum(weight * d.get(term, 0.0) for term, weight in q.items())
+        if dot > 0:
+            scored.append((key, min(1.0, dot / (q_norm * norm(d)))))
+    scored.sort(key=lambda item: -item[1])
+    return scored[:limit]
+
+
+def similar_lessons_and_initiatives(
+    text: str, user: User, limit: int
+) -> list[tuple[str, Any, float]]:
+    """("lesson" | "initiative", (id, title, summary), score) for what resembles `text`."""
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.title, Lesson.summary).where(
+            visible_to(user), Lesson.status == "published"
+        )
+    ).all()
+    initiatives = []
+    if not user.is_guest:
+        initiatives = db.session.execute(
+            select(Initiative.id, Initiative.name, Initiative.description)
+        ).all()
+    documents: list[tuple[Any, str]] = [
+        (("lesson", row), f"{row[1]} {row[1]} {row[2]}") for row in lessons
+    ] + [(("initiative", row), f"{row[1]} {row[1]} {row[2]}") for row in initiatives]
+    return [(kind, row, score) for (kind, row), score in rank_similar(text, documents, limit)]
