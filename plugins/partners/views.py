@@ -516,14 +516,16 @@ def reachable_pages(guest: User) -> list[tuple[str, str]]:
     for rule in current_app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        if rule.arguments and rule.arguments != {"member_id"}:
+        parameters = rule.arguments - set(rule.defaults or {})
+        if parameters and parameters != {"member_id"}:
             continue
         access = declared_access(rule.endpoint)
         if access is None or access.anonymous or "guest" not in access.roles:
             continue
         if rule.endpoint.rpartition(".")[0] in disabled:
             continue
-        path = url_for(rule.endpoint, member_id=guest.id) if rule.arguments else rule.rule
+        values = {**(rule.defaults or {}), **({"member_id": guest.id} if parameters else {})}
+        path = url_for(rule.endpoint, **values)
         pages.append((rule.endpoint, path))
     return sorted(pages, key=lambda page: page[1])
 

@@ -11,6 +11,7 @@ from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.plugin_api import ResourceRef, can
 from intranet.plugins import collect
+from tests.conftest import contributions
 
 PASSWORD = "Baltic-Sea-Demo-2026"
 
@@ -55,7 +56,9 @@ def test_widgets_answer_a_fragment_to_htmx_and_a_page_otherwise(client, demo):
 def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
     se = demo["member_se"]
     with app.test_request_context():
-        profile = collect("intranet_profile_sections", member=se, viewer=demo["member_dk"])
+        profile = contributions(
+            "lessons", "intranet_profile_sections", member=se, viewer=demo["member_dk"]
+        )
         titles = [label for section in profile for label, _ in section.items]
         assert "Procurement clauses against labour exploitation" in titles
         assert "Inspections of cleaning companies with the tax agency" not in titles  # submitted
@@ -68,7 +71,9 @@ def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
         assert section.headers[0] == "Country"
         assert any(row[0] == "Finland" for row in section.rows)
 
-        grantable = collect("intranet_grantable_resources", user=demo["secretariat"])
+        grantable = contributions(
+            "lessons", "intranet_grantable_resources", user=demo["secretariat"]
+        )
         assert grantable and all(item.ref.kind == "lessons.lesson" for item in grantable)
 
         data = personal_data(se)

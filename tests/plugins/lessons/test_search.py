@@ -10,6 +10,7 @@ from intranet.extensions import db
 from intranet.plugins import collect
 from plugins.lessons import search as finder
 from plugins.lessons.models import Lesson
+from tests.conftest import contributions
 
 
 def titles(page: str, expected: list[str]) -> list[str]:
@@ -36,7 +37,9 @@ def test_a_query_finds_the_expected_lesson_first(client, demo):
 def test_the_obvious_duplicate_ranks_first_in_similar_work(app, demo):
     draft = "Joint inspections by police and labour inspectors of building sites"
     with app.test_request_context():
-        items = collect("intranet_similar_work", text=draft, user=demo["member_se"], limit=5)
+        items = contributions(
+            "lessons", "intranet_similar_work", text=draft, user=demo["member_se"], limit=5
+        )
     assert items[0].title == "Joint labour inspections with police on construction sites"
     assert all(0 < item.score <= 1 for item in items)
     assert items == sorted(items, key=lambda item: -item.score)

@@ -33,9 +33,11 @@ def reached_pages(app, browser, ids: list[int]) -> set[str]:
             continue
         if declared_access(rule.endpoint).anonymous:
             continue
-        names = sorted(rule.arguments)
+        defaults = rule.defaults or {}
+        names = sorted(rule.arguments - set(defaults))
         for combination in itertools.product(ids, repeat=len(names)):
-            url = adapter.build(rule.endpoint, dict(zip(names, combination, strict=True)))
+            values = {**defaults, **dict(zip(names, combination, strict=True))}
+            url = adapter.build(rule.endpoint, values)
             response = browser.get(url)
             assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
             if response.status_code == 200:
