@@ -28,7 +28,14 @@ from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.notifications import Notification, NotifyResult, notify
-from intranet.plugins import can, collect, disabled_plugins, is_enabled, notify_event
+from intranet.plugins import (
+    can,
+    collect,
+    disabled_plugins,
+    is_enabled,
+    notify_event,
+    similar_work,
+)
 from intranet.security import hash_password, password_problem
 from intranet.views import render_form, wants_fragment
 
@@ -77,6 +84,7 @@ __all__ = [
     "roles",
     "save_upload",
     "send_mail",
+    "similar_work",
     "start_session",
     "utcnow",
     "wants_fragment",

@@ -140,6 +140,18 @@ def collect(hook_name: str, **kwargs: Any) -> list[Any]:
     return sorted(items, key=lambda item: getattr(item, "order", 100))
 
 
+def similar_work(text: str, user: User, limit: int = 5) -> list[Any]:
+    """Existing work similar to a draft, from every enabled plugin, best match first."""
+    if not text.strip():
+        return []
+    items = [
+        item
+        for _, answer in results("intranet_similar_work", text=text, user=user, limit=limit)
+        for item in answer
+    ]
+    return sorted(items, key=lambda item: item.score, reverse=True)[:limit]
+
+
 def notify_event(hook_name: str, *, include: Iterable[str] = (), **kwargs: Any) -> None:
     """Deliver an event to every enabled plugin; failures are logged, never raised."""
     results(hook_name, include=include, **kwargs)

@@ -199,3 +199,32 @@ def test_every_hookspec_has_a_docstring():
     for name, function in inspect.getmembers(hookspecs, inspect.isfunction):
         if name.startswith("intranet_"):
             assert (function.__doc__ or "").strip(), name
+
+
+def test_similar_work_merges_every_plugin_best_first(app, make_user):
+    from intranet.plugin_api import SimilarItem, hookimpl
+
+    class Registry:
+        @hookimpl
+        def intranet_similar_work(self, text, limit):
+            return [
+                SimilarItem("Initiative", "Weak match", "/w", 0.2),
+                SimilarItem("Initiative", "Strong match", "/s", 0.9),
+            ]
+
+    class Groups:
+        @hookimpl
+        def intranet_similar_work(self, text):
+            return [SimilarItem("Sub-group", "Middle match", "/m", 0.5)]
+
+    pm = plugins.registry().pm
+    pm.register(Registry(), name="registry-test")
+    pm.register(Groups(), name="groups-test")
+    try:
+        member = make_user()
+        found = plugins.similar_work("zqxjv unmatched words", member, limit=2)
+        assert [item.title for item in found] == ["Strong match", "Middle match"]
+        assert plugins.similar_work("   ", member) == []
+    finally:
+        pm.unregister(name="registry-test")
+        pm.unregister(name="groups-test")

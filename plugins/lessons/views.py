@@ -23,12 +23,12 @@ from intranet.plugin_api import (
     ResourceRef,
     User,
     can,
-    collect,
     db,
     public,
     record_audit,
     render_form,
     roles,
+    similar_work,
     utcnow,
     wants_fragment,
 )
@@ -294,7 +294,7 @@ def save_lesson(lesson: Lesson, form: LessonForm) -> None:
 
 def similar_panel_context(title: str, summary: str, exclude: str = "") -> dict[str, Any]:
     text = f"{title} {summary}".strip()
-    items = collect("intranet_similar_work", text=text, user=current_user, limit=6) if text else []
+    items = similar_work(text, current_user, limit=6)
     items = sorted((item for item in items if item.url != exclude), key=lambda item: -item.score)[
         :5
     ]

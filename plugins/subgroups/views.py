@@ -29,6 +29,7 @@ from intranet.plugin_api import (
     db,
     render_form,
     roles,
+    similar_work,
     utcnow,
     wants_fragment,
 )
@@ -121,7 +122,7 @@ def similar_items(name: str, mandate: str) -> list[Any]:
     text = f"{name}\n{mandate}".strip()
     if len(text) < 3:
         return []
-    return collect("intranet_similar_work", text=text, user=current_user, limit=5)
+    return similar_work(text, current_user, limit=5)
 
 
 def convenor_choices() -> list[tuple[int, str]]:
