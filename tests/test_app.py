@@ -161,3 +161,9 @@ def test_workers_starting_together_agree_on_one_secret_key(tmp_path, monkeypatch
         keys = set(pool.map(lambda _: load_secret_key(tmp_path), range(16)))
     assert len(keys) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
+
+
+def test_form_fields_carry_no_empty_attributes(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '="None"' not in html
+    assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
