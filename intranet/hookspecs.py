@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from intranet.models import User
     from intranet.plugin_api import (
+        Banner,
         GrantableResource,
         NavItem,
         ProfileSection,
@@ -91,6 +92,25 @@ def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[Prof
     Called once per view of such a page, e.g. a sub-group's page passes
     `ResourceRef("subgroups.group", id)` so the meetings plugin can list the group's upcoming
     meetings. Return [] for kinds you know nothing about; leave out what `viewer` may not see.
+    """
+
+
+@hookspec
+def intranet_resource_members(resource: ResourceRef) -> list[User] | None:
+    """Return the active people who belong to `resource`, if you own that kind of object.
+
+    E.g. the subgroups plugin answers for ResourceRef("subgroups.group", id) with the group's
+    members, so the meetings plugin can invite a whole sub-group and the partners plugin can
+    show a guest the people it works with. Return None for kinds you do not own.
+    """
+
+
+@hookspec
+def intranet_banners(user: User) -> list[Banner]:
+    """Return short notices to show under the header of every full page for `user`.
+
+    E.g. the governance plugin announces the current chair's handover or a mandate ending
+    soon. Called on every full page: keep it to a query or two.
     """
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "STAFF",
     "Attachment",
     "AttachmentError",
+    "Banner",
     "GrantableResource",
     "MailError",
     "NavItem",
@@ -99,6 +100,17 @@ class NavItem:
     url: str
     order: int = 100
     endpoint_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A notice under the header of every page: `level` is "info" or "warning"."""
+
+    text: str
+    url: str = ""
+    link_text: str = ""
+    level: str = "info"
+    order: int = 100
 
 
 @dataclass(frozen=True)

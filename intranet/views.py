@@ -102,6 +102,12 @@ def nav_items() -> list[Any]:
     return g.intranet_nav
 
 
+def banners() -> list[Any]:
+    if not current_user.is_authenticated:
+        return []
+    return plugins.collect("intranet_banners", user=current_user)
+
+
 def admin_nav_items() -> list[Any]:
     if not current_user.is_authenticated or not current_user.is_staff:
         return []
@@ -154,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=nav_items,
         admin_nav_items=admin_nav_items,
+        banners=banners,
         csrf_token=csrf_token,
     )
     app.jinja_env.filters["markdown"] = render_markdown

@@ -228,3 +228,21 @@ def test_similar_work_merges_every_plugin_best_first(app, make_user):
     finally:
         pm.unregister(name="registry-test")
         pm.unregister(name="groups-test")
+
+
+def test_plugins_banners_show_under_the_header(app, client, member):
+    from intranet.plugin_api import Banner, hookimpl
+
+    class Notices:
+        @hookimpl
+        def intranet_banners(self, user):
+            return [Banner("The mandate ends in 90 days.", "/governance", "Read more", "warning")]
+
+    plugins.registry().pm.register(Notices(), name="notices-test")
+    try:
+        client.login(member.email)
+        html = client.get("/").get_data(as_text=True)
+        assert '<p class="banner banner-warning">The mandate ends in 90 days.' in html
+        assert '<a href="/governance">Read more</a>' in html
+    finally:
+        plugins.registry().pm.unregister(name="notices-test")
