@@ -12,7 +12,7 @@ from sqlalchemy import select
 from intranet import mail, security
 from intranet.audit import record
 from intranet.extensions import db
-from intranet.models import ROLES, User
+from intranet.models import ROLES, Country, User
 from intranet.plugins import notify_event
 
 ACTIVATION_PURPOSE = "activation"
@@ -53,6 +53,10 @@ def check_new_user(
     country_code = (country_code or "").strip().upper()
     if country_code and not COUNTRY_CODE.match(country_code):
         problems["country_code"] = f"invalid country code {country_code!r} (two letters, e.g. SE)"
+    elif country_code and db.session.get(Country, country_code) is None:
+        problems["country_code"] = (
+            f"unknown country code {country_code!r}: add the country under Countries first"
+        )
     values["country_code"] = country_code or None
     if "email" not in problems and db.session.scalar(
         select(User.id).where(User.email == values["email"])

@@ -204,3 +204,20 @@ def test_commands_on_a_database_that_is_not_set_up_say_so_in_one_line(tmp_path):
     assert result.exit_code == 1
     assert "run 'flask --app wsgi intranet init'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_create_user_refuses_a_country_not_in_the_reference_data(cli):
+    result = cli(
+        "create-user",
+        "--email",
+        "x@example.org",
+        "--name",
+        "X",
+        "--role",
+        "member",
+        "--country",
+        "XX",
+    )
+    assert result.exit_code != 0
+    assert "unknown country code 'XX'" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
