@@ -159,6 +159,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return [
         ScheduledJob("partners.expire-guests", 15, service.expire_due_guests),
         ScheduledJob("partners.remind-sponsors", 60, service.remind_sponsors),
+        ScheduledJob("partners.expired-invitations", 24 * 60, service.announce_expired_invitations),
     ]
 
 

@@ -102,6 +102,7 @@ def end_expired_guest_session() -> WerkzeugResponse | None:
         service.end_access(guest, reason="signed in after the access end date")
         db.session.commit()
         notify_event("intranet_user_deactivated", user=user)
+        service.announce_access_ended([guest])
     logout_user()
     flash(
         f"Your guest access ended on {guest.access_ends_on}. Ask your sponsor to renew it.", "info"
@@ -456,6 +457,7 @@ def accept(token: str) -> RequestAnswer:
             if created:
                 notify_event("intranet_user_created", user=user)
             service.announce_grants(user)
+            service.announce_acceptance(invitation, user)
             start_session(user)
             flash(f"Welcome, {user.name}. Below is what you have access to.", "success")
             return redirect(url_for("partners.me"), code=303)
@@ -592,6 +594,7 @@ def renew(guest_id: int) -> RequestAnswer:
         guest.user.deactivated_at = None
         record_audit("partners.guest.reactivated", target=f"user:{guest.user_id}")
     db.session.commit()
+    service.announce_renewal(guest)
     flash(f"Access of {guest.user.name} now ends on {guest.access_ends_on}.", "success")
     return redirect(url_for("partners.guest", guest_id=guest_id), code=303)
 
@@ -611,9 +614,10 @@ def add_grants(guest_id: int) -> RequestAnswer:
         )
         guest = managed_guest(guest_id)
         return render_guest_page(guest, RenewForm(access_ends_on=guest.access_ends_on), form), 422
-    service.add_grants(guest.user, resources, granted_by_id=current_user.id)
+    added = service.add_grants(guest.user, resources, granted_by_id=current_user.id)
     db.session.commit()
     service.announce_grants(guest.user)
+    service.announce_new_grants(guest.user, added)
     flash("Access added.", "success")
     return redirect(url_for("partners.guest", guest_id=guest_id), code=303)
 
