@@ -389,7 +389,7 @@ def add_grants(
             target=f"user:{guest.id}",
             resources=[resource_key(grant.ref) for grant in added],
         )
-    g.pop("partners_guest_grants", None)
+    forget_access()
     return added
 
 
@@ -398,7 +398,7 @@ def remove_grant(grant: Grant) -> None:
         "partners.grants.removed", target=f"user:{grant.guest_id}", resource=resource_key(grant.ref)
     )
     db.session.delete(grant)
-    g.pop("partners_guest_grants", None)
+    forget_access()
 
 
 def announce_grants(guest: User) -> None:
@@ -408,6 +408,33 @@ def announce_grants(guest: User) -> None:
         guest=guest,
         granted=[grant.ref for grant in grants_of(guest.id)],
     )
+
+
+def forget_access() -> None:
+    """Drop this request's cached grants and co-workers after a change to them."""
+    g.pop("partners_guest_grants", None)
+    g.pop("partners_co_workers", None)
+
+
+def co_workers(user: User) -> list[User]:
+    """The people a guest works with: the members of every resource granted to them now.
+
+    Asked of the plugins owning the resources (hook `intranet_resource_members`), once per
+    request and guest.
+    """
+    cache = g.setdefault("partners_co_workers", {})
+    if user.id not in cache:
+        people: dict[int, User] = {}
+        for ref in sorted(active_grants(user), key=lambda ref: (ref.kind, ref.id)):
+            for person in collect("intranet_resource_members", resource=ref):
+                if person.id != user.id and person.is_active:
+                    people.setdefault(person.id, person)
+        cache[user.id] = sorted(people.values(), key=lambda person: person.name.lower())
+    return cache[user.id]
+
+
+def co_worker_ids(user: User) -> frozenset[int]:
+    return frozenset(person.id for person in co_workers(user))
 
 
 def active_grants(user: User) -> frozenset[ResourceRef]:
@@ -440,7 +467,7 @@ def end_access(guest: Guest, reason: str) -> None:
         reason=reason,
         access_ended_on=guest.access_ends_on.isoformat(),
     )
-    g.pop("partners_guest_grants", None)
+    forget_access()
 
 
 def expire_due_guests() -> int:
@@ -512,7 +539,7 @@ def renew(guest: Guest, until: date, actor: User) -> None:
         previous=previous.isoformat(),
         until=until.isoformat(),
     )
-    g.pop("partners_guest_grants", None)
+    forget_access()
 
 
 def secretariat() -> list[User]:

@@ -510,10 +510,20 @@ def ask_for_new_link(token: str) -> RequestAnswer:
 # --- guests ------------------------------------------------------------------------------------
 
 
-def reachable_pages(guest: User) -> list[tuple[str, str]]:
+def reachable_people(guest: User) -> list[User]:
+    """The guest's co-workers whose profile `can()` lets the guest open, as the directory asks."""
+    return [
+        person
+        for person in service.co_workers(guest)
+        if can(guest, "directory.view_member", ResourceRef("user", person.id))
+    ]
+
+
+def reachable_pages(guest: User, people: list[User]) -> list[tuple[str, str]]:
     """Pages whose declared access admits guests, in enabled plugins: those without parameters,
-    and the pages about a member (the profile, its vCard) for the guest's own account."""
+    and the pages about a member (the profile, its vCard) for the guest and `people`."""
     disabled = disabled_plugins()
+    member_ids = [guest.id, *(person.id for person in people)]
     pages = []
     for rule in current_app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
@@ -526,9 +536,9 @@ def reachable_pages(guest: User) -> list[tuple[str, str]]:
             continue
         if rule.endpoint.rpartition(".")[0] in disabled:
             continue
-        values = {**(rule.defaults or {}), **({"member_id": guest.id} if parameters else {})}
-        path = url_for(rule.endpoint, **values)
-        pages.append((rule.endpoint, path))
+        for member_id in member_ids if parameters else [None]:
+            values = {**(rule.defaults or {}), **({"member_id": member_id} if parameters else {})}
+            pages.append((rule.endpoint, url_for(rule.endpoint, **values)))
     return sorted(pages, key=lambda page: page[1])
 
 
@@ -643,12 +653,14 @@ def guest_access(guest_id: int) -> str:
     """What this guest can see, computed by asking `can()` as the guest, as the views do."""
     guest = managed_guest(guest_id)
     active = guest.user.is_active and guest.ended_at is None
+    people = reachable_people(guest.user) if active else []
     return render_template(
         "partners/guest_access.html",
         guest=guest,
         active=active,
         resources=reachable_resources(guest.user, current_user) if active else [],
-        pages=reachable_pages(guest.user) if active else [],
+        people=people,
+        pages=reachable_pages(guest.user, people) if active else [],
     )
 
 
@@ -658,7 +670,9 @@ def me() -> str:
     guest = db.session.get(Guest, current_user.id)
     allowed = service.active_grants(current_user)
     grants = [grant for grant in service.grants_of(current_user.id) if grant.ref in allowed]
-    return render_template("partners/me.html", guest=guest, grants=grants)
+    return render_template(
+        "partners/me.html", guest=guest, grants=grants, people=service.co_workers(current_user)
+    )
 
 
 # --- overview ----------------------------------------------------------------------------------
