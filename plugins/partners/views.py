@@ -723,6 +723,11 @@ def overview() -> str:
     return render_template("partners/organisations.html", organisations=organisations())
 
 
+def spreadsheet_safe(value: str) -> str:
+    """Keep a cell typed by someone else from being read as a formula by spreadsheet programs."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @bp.get("/organisations.csv")
 @roles(*MEMBERS)
 def overview_csv() -> Response:
@@ -734,18 +739,17 @@ def overview_csv() -> Response:
     )
     for organisation in organisations():
         for guest in organisation["guests"]:
-            writer.writerow(
-                [
-                    organisation["name"],
-                    organisation["kind"],
-                    guest.user.name,
-                    guest.user.email,
-                    guest.sponsor.name if guest.sponsor else "",
-                    guest.access_ends_on.isoformat(),
-                    "ended" if guest.ended_at else "active",
-                    "; ".join(grant.label for grant in guest.grants),
-                ]
-            )
+            row = [
+                organisation["name"],
+                organisation["kind"],
+                guest.user.name,
+                guest.user.email,
+                guest.sponsor.name if guest.sponsor else "",
+                guest.access_ends_on.isoformat(),
+                "ended" if guest.ended_at else "active",
+                "; ".join(grant.label for grant in guest.grants),
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
