@@ -51,11 +51,16 @@ def intranet_settings_schema() -> list[Setting]:
 
 @hookimpl
 def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    """A guest may act on a resource granted to them, until access ends; otherwise abstain.
+    """A guest may act on a resource granted to them, until access ends, and open the profiles
+    of the people in those resources; otherwise abstain.
 
     Partners' own actions are never granted to guests, so a grant cannot make anyone an inviter.
     """
-    if resource is None or not user.is_guest or action.startswith("partners."):
+    if resource is None or not user.is_guest:
+        return None
+    if action == "directory.view_member" and resource.kind == "user":
+        return True if resource.id in service.co_worker_ids(user) else None
+    if action.startswith("partners."):
         return None
     return True if resource in service.active_grants(user) else None
 
@@ -159,6 +164,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return [
         ScheduledJob("partners.expire-guests", 15, service.expire_due_guests),
         ScheduledJob("partners.remind-sponsors", 60, service.remind_sponsors),
+        ScheduledJob("partners.expired-invitations", 24 * 60, service.announce_expired_invitations),
     ]
 
 

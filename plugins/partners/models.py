@@ -45,6 +45,7 @@ class Invitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_link_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expiry_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     guest_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     sponsor: Mapped[User | None] = relationship(foreign_keys=[sponsor_id])

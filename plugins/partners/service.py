@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, g, render_template
+from flask import current_app, g, has_request_context, render_template
+from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +25,7 @@ from intranet.plugin_api import (
     collect,
     db,
     external_url,
+    notify,
     notify_event,
     record_audit,
     send_mail,
@@ -270,6 +273,7 @@ def resend(invitation: Invitation, actor: User) -> str:
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=int(setting("invitation_valid_days")))
     invitation.revoked_at = None
+    invitation.expiry_notified_at = None
     record_audit("partners.invitation.resent", target=f"invitation:{invitation.id}", actor=actor)
     return token
 
@@ -385,7 +389,7 @@ def add_grants(
             target=f"user:{guest.id}",
             resources=[resource_key(grant.ref) for grant in added],
         )
-    g.pop("partners_guest_grants", None)
+    forget_access()
     return added
 
 
@@ -394,7 +398,7 @@ def remove_grant(grant: Grant) -> None:
         "partners.grants.removed", target=f"user:{grant.guest_id}", resource=resource_key(grant.ref)
     )
     db.session.delete(grant)
-    g.pop("partners_guest_grants", None)
+    forget_access()
 
 
 def announce_grants(guest: User) -> None:
@@ -404,6 +408,33 @@ def announce_grants(guest: User) -> None:
         guest=guest,
         granted=[grant.ref for grant in grants_of(guest.id)],
     )
+
+
+def forget_access() -> None:
+    """Drop this request's cached grants and co-workers after a change to them."""
+    g.pop("partners_guest_grants", None)
+    g.pop("partners_co_workers", None)
+
+
+def co_workers(user: User) -> list[User]:
+    """The people a guest works with: the members of every resource granted to them now.
+
+    Asked of the plugins owning the resources (hook `intranet_resource_members`), once per
+    request and guest.
+    """
+    cache = g.setdefault("partners_co_workers", {})
+    if user.id not in cache:
+        people: dict[int, User] = {}
+        for ref in sorted(active_grants(user), key=lambda ref: (ref.kind, ref.id)):
+            for person in collect("intranet_resource_members", resource=ref):
+                if person.id != user.id and person.is_active:
+                    people.setdefault(person.id, person)
+        cache[user.id] = sorted(people.values(), key=lambda person: person.name.lower())
+    return cache[user.id]
+
+
+def co_worker_ids(user: User) -> frozenset[int]:
+    return frozenset(person.id for person in co_workers(user))
 
 
 def active_grants(user: User) -> frozenset[ResourceRef]:
@@ -436,7 +467,7 @@ def end_access(guest: Guest, reason: str) -> None:
         reason=reason,
         access_ended_on=guest.access_ends_on.isoformat(),
     )
-    g.pop("partners_guest_grants", None)
+    forget_access()
 
 
 def expire_due_guests() -> int:
@@ -445,13 +476,14 @@ def expire_due_guests() -> int:
         select(Guest)
         .join(User, User.id == Guest.user_id)
         .where(Guest.access_ends_on < today(), Guest.ended_at.is_(None))
-        .options(selectinload(Guest.user))
+        .options(selectinload(Guest.user), selectinload(Guest.sponsor))
     ).all()
     for guest in due:
         end_access(guest, reason="access end date passed")
     db.session.commit()
     for guest in due:
         notify_event("intranet_user_deactivated", user=guest.user)
+    announce_access_ended(list(due))
     return len(due)
 
 
@@ -507,7 +539,7 @@ def renew(guest: Guest, until: date, actor: User) -> None:
         previous=previous.isoformat(),
         until=until.isoformat(),
     )
-    g.pop("partners_guest_grants", None)
+    forget_access()
 
 
 def secretariat() -> list[User]:
@@ -537,16 +569,126 @@ def flag_orphaned_guests(sponsor: User) -> None:
             sponsor=sponsor.id,
         )
     db.session.commit()
-    site = current_app.config["SITE_NAME"]
-    text = render_template(
-        "partners/mail/sponsor_left.txt",
-        sponsor=sponsor,
-        guests=guests,
-        link=external_url("partners.index"),
-        site=site,
+    names = "; ".join(f"{guest.user.name} ({guest.organisation})" for guest in guests)
+    notify(
+        others_than_actor(secretariat()),
+        "partners.sponsor_left",
+        f"Guests of {sponsor.name} need a new sponsor",
+        f"{sponsor.name}'s account was deactivated. They sponsored: {names}.",
+        local_path("partners.index"),
     )
-    for person in secretariat():
-        try:
-            send_mail(person.email, f"{site}: guests of {sponsor.name} need a new sponsor", text)
-        except MailError:
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def local_path(endpoint: str, **values: object) -> str:
+    """A link for a notification, inside or outside a request (jobs run without one)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def others_than_actor(users: Iterable[User | None]) -> list[User]:
+    """Leave out whoever is acting in this request: nobody is told about their own action."""
+    actor_id = current_user.id if has_request_context() and current_user.is_authenticated else None
+    return [user for user in users if user is not None and user.id != actor_id]
+
+
+def responsible_for(sponsor: User | None) -> list[User]:
+    """Who looks after a guest or an invitation: its sponsor, or the secretariat once they left."""
+    return [sponsor] if sponsor is not None and sponsor.is_active else secretariat()
+
+
+def announce_acceptance(invitation: Invitation, guest: User) -> None:
+    labels = ", ".join(item.label for item in invitation.resources) or "nothing yet"
+    notify(
+        others_than_actor(responsible_for(invitation.sponsor)),
+        "partners.invitation_accepted",
+        f"{guest.name} accepted your invitation",
+        f"{guest.name} ({invitation.organisation}) now has access to: {labels}.",
+        local_path("partners.guest", guest_id=guest.id),
+    )
+
+
+def announce_new_grants(guest: User, grants: list[Grant]) -> None:
+    if not grants:
+        return
+    notify(
+        others_than_actor([guest]),
+        "partners.grant_added",
+        "You have been given access to " + ", ".join(grant.label for grant in grants),
+        url=local_path("partners.me"),
+    )
+
+
+def announce_renewal(guest: Guest) -> None:
+    notify(
+        others_than_actor([guest.user]),
+        "partners.access_renewed",
+        f"Your access now lasts until {guest.access_ends_on}",
+        url=local_path("partners.me"),
+    )
+
+
+def announce_access_ended(guests: list[Guest]) -> None:
+    """Tell each guest by mail (they can no longer sign in) and their sponsor in the intranet.
+
+    A guest who chose no notification mails gets none.
+    """
+    site = current_app.config["SITE_NAME"]
+    for guest in guests:
+        user = guest.user
+        if user.notification_preference != "none":
+            with suppress(MailError):  # send_mail has logged it
+                send_mail(
+                    user.email,
+                    f"{site}: your guest access has ended",
+                    render_template("partners/mail/access_ended.txt", guest=guest, site=site),
+                )
+        notify(
+            others_than_actor(responsible_for(guest.sponsor)),
+            "partners.access_ended",
+            f"Guest access of {user.name} has ended",
+            f"{user.name} ({guest.organisation}) could use the intranet until "
+            f"{guest.access_ends_on}. Renew it to let them back in.",
+            local_path("partners.guest", guest_id=user.id),
+        )
+
+
+def announce_expired_invitations() -> int:
+    """Tell the sponsor, once per invitation, that it expired unaccepted; idempotent.
+
+    Each invitation is claimed before anyone is notified, so two hosts running the job at
+    once never tell a sponsor twice.
+    """
+    now = utcnow()
+    expired = db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at <= now,
+            Invitation.expiry_notified_at.is_(None),
+        )
+        .options(selectinload(Invitation.sponsor))
+    ).all()
+    told = 0
+    for invitation in expired:
+        claimed = db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.expiry_notified_at.is_(None))
+            .values(expiry_notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if claimed.rowcount != 1:
             continue
+        notify(
+            responsible_for(invitation.sponsor),
+            "partners.invitation_expired",
+            f"The invitation to {invitation.name} expired unaccepted",
+            f"{invitation.name} ({invitation.organisation}) did not accept the invitation sent on "
+            f"{invitation.sent_at.date()}. Resend it if they still want to take part.",
+            local_path("partners.index"),
+        )
+        told += 1
+    return told

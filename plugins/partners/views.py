@@ -102,6 +102,7 @@ def end_expired_guest_session() -> WerkzeugResponse | None:
         service.end_access(guest, reason="signed in after the access end date")
         db.session.commit()
         notify_event("intranet_user_deactivated", user=user)
+        service.announce_access_ended([guest])
     logout_user()
     flash(
         f"Your guest access ended on {guest.access_ends_on}. Ask your sponsor to renew it.", "info"
@@ -456,6 +457,7 @@ def accept(token: str) -> RequestAnswer:
             if created:
                 notify_event("intranet_user_created", user=user)
             service.announce_grants(user)
+            service.announce_acceptance(invitation, user)
             start_session(user)
             flash(f"Welcome, {user.name}. Below is what you have access to.", "success")
             return redirect(url_for("partners.me"), code=303)
@@ -508,10 +510,20 @@ def ask_for_new_link(token: str) -> RequestAnswer:
 # --- guests ------------------------------------------------------------------------------------
 
 
-def reachable_pages(guest: User) -> list[tuple[str, str]]:
+def reachable_people(guest: User) -> list[User]:
+    """The guest's co-workers whose profile `can()` lets the guest open, as the directory asks."""
+    return [
+        person
+        for person in service.co_workers(guest)
+        if can(guest, "directory.view_member", ResourceRef("user", person.id))
+    ]
+
+
+def reachable_pages(guest: User, people: list[User]) -> list[tuple[str, str]]:
     """Pages whose declared access admits guests, in enabled plugins: those without parameters,
-    and the pages about a member (the profile, its vCard) for the guest's own account."""
+    and the pages about a member (the profile, its vCard) for the guest and `people`."""
     disabled = disabled_plugins()
+    member_ids = [guest.id, *(person.id for person in people)]
     pages = []
     for rule in current_app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
@@ -524,9 +536,9 @@ def reachable_pages(guest: User) -> list[tuple[str, str]]:
             continue
         if rule.endpoint.rpartition(".")[0] in disabled:
             continue
-        values = {**(rule.defaults or {}), **({"member_id": guest.id} if parameters else {})}
-        path = url_for(rule.endpoint, **values)
-        pages.append((rule.endpoint, path))
+        for member_id in member_ids if parameters else [None]:
+            values = {**(rule.defaults or {}), **({"member_id": member_id} if parameters else {})}
+            pages.append((rule.endpoint, url_for(rule.endpoint, **values)))
     return sorted(pages, key=lambda page: page[1])
 
 
@@ -592,6 +604,7 @@ def renew(guest_id: int) -> RequestAnswer:
         guest.user.deactivated_at = None
         record_audit("partners.guest.reactivated", target=f"user:{guest.user_id}")
     db.session.commit()
+    service.announce_renewal(guest)
     flash(f"Access of {guest.user.name} now ends on {guest.access_ends_on}.", "success")
     return redirect(url_for("partners.guest", guest_id=guest_id), code=303)
 
@@ -611,9 +624,10 @@ def add_grants(guest_id: int) -> RequestAnswer:
         )
         guest = managed_guest(guest_id)
         return render_guest_page(guest, RenewForm(access_ends_on=guest.access_ends_on), form), 422
-    service.add_grants(guest.user, resources, granted_by_id=current_user.id)
+    added = service.add_grants(guest.user, resources, granted_by_id=current_user.id)
     db.session.commit()
     service.announce_grants(guest.user)
+    service.announce_new_grants(guest.user, added)
     flash("Access added.", "success")
     return redirect(url_for("partners.guest", guest_id=guest_id), code=303)
 
@@ -639,12 +653,14 @@ def guest_access(guest_id: int) -> str:
     """What this guest can see, computed by asking `can()` as the guest, as the views do."""
     guest = managed_guest(guest_id)
     active = guest.user.is_active and guest.ended_at is None
+    people = reachable_people(guest.user) if active else []
     return render_template(
         "partners/guest_access.html",
         guest=guest,
         active=active,
         resources=reachable_resources(guest.user, current_user) if active else [],
-        pages=reachable_pages(guest.user) if active else [],
+        people=people,
+        pages=reachable_pages(guest.user, people) if active else [],
     )
 
 
@@ -654,7 +670,9 @@ def me() -> str:
     guest = db.session.get(Guest, current_user.id)
     allowed = service.active_grants(current_user)
     grants = [grant for grant in service.grants_of(current_user.id) if grant.ref in allowed]
-    return render_template("partners/me.html", guest=guest, grants=grants)
+    return render_template(
+        "partners/me.html", guest=guest, grants=grants, people=service.co_workers(current_user)
+    )
 
 
 # --- overview ----------------------------------------------------------------------------------
@@ -705,6 +723,11 @@ def overview() -> str:
     return render_template("partners/organisations.html", organisations=organisations())
 
 
+def spreadsheet_safe(value: str) -> str:
+    """Keep a cell typed by someone else from being read as a formula by spreadsheet programs."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @bp.get("/organisations.csv")
 @roles(*MEMBERS)
 def overview_csv() -> Response:
@@ -716,18 +739,17 @@ def overview_csv() -> Response:
     )
     for organisation in organisations():
         for guest in organisation["guests"]:
-            writer.writerow(
-                [
-                    organisation["name"],
-                    organisation["kind"],
-                    guest.user.name,
-                    guest.user.email,
-                    guest.sponsor.name if guest.sponsor else "",
-                    guest.access_ends_on.isoformat(),
-                    "ended" if guest.ended_at else "active",
-                    "; ".join(grant.label for grant in guest.grants),
-                ]
-            )
+            row = [
+                organisation["name"],
+                organisation["kind"],
+                guest.user.name,
+                guest.user.email,
+                guest.sponsor.name if guest.sponsor else "",
+                guest.access_ends_on.isoformat(),
+                "ended" if guest.ended_at else "active",
+                "; ".join(grant.label for grant in guest.grants),
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

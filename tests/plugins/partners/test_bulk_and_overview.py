@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -13,7 +14,7 @@ from intranet.extensions import db
 from intranet.models import User
 from plugins.partners.models import Guest, Invitation
 from tests.conftest import contributions
-from tests.plugins.partners.conftest import audit_actions
+from tests.plugins.partners.conftest import GUEST_PASSWORD, audit_actions
 
 ROWS = """name,email,organisation,kind
 Astrid Nilsen,astrid@norden.example,Nordic Council of Ministers,Nordic Council of Ministers
@@ -94,6 +95,36 @@ def test_the_overview_lists_organisations_and_exports_csv(client, guest_client, 
     text = export.get_data().decode("utf-8")
     assert text.startswith("\ufeffOrganisation,Kind,Guest")
     assert "Baltic NGO Network,NGO,Nora Partner,nora@ngo.example,Sofia Secretariat" in text
+
+
+def exported_rows(client) -> list[list[str]]:
+    export = client.get("/partners/organisations.csv").get_data(as_text=True)
+    return list(csv.reader(io.StringIO(export.lstrip("\ufeff"))))
+
+
+def test_the_overview_and_its_export_say_what_each_guest_is_engaged_in(
+    client, guest_client, notes, secretariat
+):
+    guest = db.session.scalar(select(User).where(User.email == "nora@ngo.example"))
+    client.login(secretariat.email)
+    client.submit(
+        f"/partners/guests/{guest.id}/grants", {"resources": [f"example.note:{notes[1].id}"]}
+    )
+    engaged = "Note: Shared with partners; Note: Members only"
+    rows = exported_rows(client)
+    assert rows[0][-1] == "Engaged in"
+    assert rows[1][2] == "Nora Partner" and rows[1][-1] == engaged
+    tracking = client.get("/partners/").get_data(as_text=True)
+    assert "Note: Shared with partners, Note: Members only" in tracking
+    assert "Note: Members only" in client.get(f"/partners/guests/{guest.id}").get_data(as_text=True)
+
+
+def test_the_export_cannot_smuggle_a_formula_into_a_spreadsheet(client, invite, new_client, notes):
+    link = invite([notes[0].id], organisation="=HYPERLINK(1)", name="+Mallory")
+    new_client().submit(link, {"password": GUEST_PASSWORD, "confirm": GUEST_PASSWORD})
+    client.login("sofia@example.org")
+    rows = exported_rows(client)
+    assert rows[1][0] == "'=HYPERLINK(1)" and rows[1][2] == "'+Mallory"
 
 
 def test_the_widget_is_a_fragment_for_htmx_and_a_page_otherwise(client, invite, notes, secretariat):
