@@ -15,6 +15,7 @@ from intranet.plugin_api import (
     ReportSection,
     ScheduledJob,
     SearchResult,
+    Setting,
     User,
     Widget,
     hookimpl,
@@ -84,6 +85,11 @@ def intranet_erase_personal_data(user: User) -> None:
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return hooks.scheduled_jobs()
+
+
+@hookimpl
+def intranet_settings_schema() -> list[Setting]:
+    return hooks.settings_schema()
 
 
 @hookimpl

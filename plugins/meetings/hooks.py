@@ -17,10 +17,12 @@ from intranet.plugin_api import (
     ResourceRef,
     ScheduledJob,
     SearchResult,
+    Setting,
     User,
     db,
     utcnow,
 )
+from plugins.meetings import notices
 from plugins.meetings import search as full_text
 from plugins.meetings.models import (
     ActionItem,
@@ -219,4 +221,20 @@ def mark_held() -> int:
 
 
 def scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("meetings.mark-held", 60, mark_held)]
+    return [
+        ScheduledJob("meetings.mark-held", 60, mark_held),
+        ScheduledJob("meetings.reminders", 15, notices.send_reminders),
+        ScheduledJob("meetings.overdue-actions", 24 * 60, notices.send_overdue),
+    ]
+
+
+def settings_schema() -> list[Setting]:
+    return [
+        Setting(
+            "MEETINGS_REMINDER_HOURS",
+            "Reminder lead time (hours)",
+            "int",
+            notices.DEFAULT_REMINDER_HOURS,
+            "How long before a meeting its invitees are reminded of it.",
+        )
+    ]

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from intranet.plugin_api import (
@@ -40,7 +40,7 @@ from intranet.plugin_api import (
     roles,
     utcnow,
 )
-from plugins.meetings import forms
+from plugins.meetings import forms, notices
 from plugins.meetings.calendar import calendar, occurrences
 from plugins.meetings.models import (
     MODES,
@@ -296,6 +296,27 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
     meeting.last_end_at = series_end(meeting)
 
 
+def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str, str]]:
+    """What invitees need to know changed: time, time zone, venue, online link."""
+    start_at, end_at, timezone, venue, online_url, _status = before
+    changes = []
+    if (start_at, end_at) != (meeting.start_at, meeting.end_at):
+        changes.append(
+            (
+                "New time",
+                f"{when(meeting.start_at, meeting.timezone)} to "
+                f"{when(meeting.end_at, meeting.timezone)}",
+            )
+        )
+    if timezone != meeting.timezone:
+        changes.append(("Time zone", meeting.timezone))
+    if venue != meeting.venue:
+        changes.append(("Venue", meeting.venue or "none"))
+    if online_url != meeting.online_url:
+        changes.append(("Online link", meeting.online_url or "none"))
+    return changes
+
+
 def render_meeting_form(form: forms.MeetingForm, meeting: Meeting | None) -> Any:
     html = render_template("meetings/edit.html", form=form, meeting=meeting)
     return (html, 422) if request.method == "POST" and form.errors else html
@@ -323,9 +344,23 @@ def edit(meeting_id: int) -> Any:
     meeting = meeting_or_404(meeting_id)
     form = meeting_form(meeting)
     if form.validate_on_submit():
+        before = (meeting.start_at, meeting.end_at, meeting.timezone, meeting.venue)
+        before += (meeting.online_url, meeting.status)
         apply_meeting_form(form, meeting)
+        changes = meeting_changes(before, meeting)
+        if meeting.start_at != before[0]:
+            # A new time deserves a new reminder.
+            db.session.execute(
+                update(Participant)
+                .where(Participant.meeting_id == meeting.id)
+                .values(reminded_at=None)
+            )
         record_audit("meetings.updated", target=f"meeting:{meeting.id}")
         db.session.commit()
+        if meeting.is_cancelled and before[5] != "cancelled":
+            notices.cancelled(meeting, current_user)
+        elif changes and not meeting.is_cancelled:
+            notices.changed(meeting, changes, current_user)
         flash("Meeting saved.", "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
     return render_meeting_form(form, meeting)
@@ -449,10 +484,12 @@ def reorder_agenda(meeting_id: int) -> Any:
 @roles(*STAFF)
 def publish_agenda(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id)
+    again = meeting.agenda_published_at is not None
     meeting.agenda_published_at = utcnow()
     record_audit("meetings.agenda_published", target=f"meeting:{meeting.id}")
     db.session.commit()
-    flash("Agenda published.", "success")
+    notices.agenda_published(meeting, current_user, again=again)
+    flash("Agenda published again." if again else "Agenda published.", "success")
     return back_to_agenda(meeting)
 
 
@@ -490,10 +527,14 @@ def invite(meeting_id: int) -> Any:
             code = form.delegation.data.upper()
             chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
         already = {p.user_id for p in meeting.participants}
-        for user_id in sorted(chosen - already):
+        new_ids = sorted(chosen - already)
+        for user_id in new_ids:
             meeting.participants.append(Participant(user_id=user_id))
         db.session.commit()
-        flash(f"{len(chosen - already)} invited.", "success")
+        if new_ids and not meeting.is_cancelled:
+            invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()
+            notices.invited(meeting, invitees, current_user)
+        flash(f"{len(new_ids)} invited.", "success")
         return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
     action = url_for("meetings.invite", meeting_id=meeting.id)
     return simple_form(form, "Invite participants", meeting, action)
@@ -588,11 +629,14 @@ def minutes(meeting_id: int) -> Any:
     document = meeting.minutes or Minutes(body="", status="draft")
     form = forms.MinutesForm(obj=document)
     if form.validate_on_submit():
-        if document.status != "approved" and form.status.data == "approved":
+        approved = document.status != "approved" and form.status.data == "approved"
+        if approved:
             document.approved_at = utcnow()
         form.populate_obj(document)
         meeting.minutes = document
         db.session.commit()
+        if approved:
+            notices.minutes_approved(meeting, current_user)
         flash("Minutes saved.", "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#minutes", code=303)
     action = url_for("meetings.minutes", meeting_id=meeting.id)
@@ -636,6 +680,7 @@ def add_action_item(meeting_id: int) -> Any:
         )
         db.session.add(item)
         db.session.commit()
+        notices.action_assigned(item, current_user)
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions", code=303)
     action = url_for("meetings.add_action_item", meeting_id=meeting.id)
     return simple_form(form, "Add an action item", meeting, action)
