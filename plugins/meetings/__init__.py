@@ -13,6 +13,7 @@ from intranet.plugin_api import (
     NavItem,
     ProfileSection,
     ReportSection,
+    ResourceRef,
     ScheduledJob,
     SearchResult,
     Setting,
@@ -55,6 +56,11 @@ def intranet_dashboard_widgets(user: User) -> list[Widget]:
 @hookimpl
 def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
     return hooks.profile_sections(member, viewer)
+
+
+@hookimpl
+def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    return hooks.resource_sections(resource, viewer)
 
 
 @hookimpl

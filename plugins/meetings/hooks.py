@@ -57,6 +57,31 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
     return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
 
 
+def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    """A sub-group's page lists the group's upcoming meetings (one query)."""
+    if resource.kind != "subgroups.group":
+        return []
+    upcoming = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.owner_kind == resource.kind,
+            Meeting.owner_id == resource.id,
+            Meeting.last_end_at >= utcnow(),
+            Meeting.status != "cancelled",
+        )
+        .order_by(Meeting.start_at)
+        .limit(20)
+    ).all()
+    items = [
+        (
+            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(viewer, list(upcoming))
+    ]
+    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+
+
 def search(query: str, user: User, limit: int) -> list[SearchResult]:
     return full_text.search(query, user, limit, may_view)
 
