@@ -123,6 +123,7 @@ class InviteForm(FlaskForm):
         "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
     )
     guests = SelectMultipleField("Granted guests", coerce=int, validate_choice=False)
+    group = SelectField("A whole sub-group", coerce=str, default="")
 
 
 class ResponseForm(FlaskForm):

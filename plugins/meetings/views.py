@@ -507,6 +507,24 @@ def visible_to(meeting: Meeting, users: list[User]) -> list[User]:
     return [user for user in users if may_view(user, meeting)]
 
 
+def invitable_groups() -> list[Any]:
+    """Sub-groups the inviting user may pick, as offered by whichever plugin owns them."""
+    return [
+        resource
+        for resource in collect("intranet_grantable_resources", user=current_user)
+        if resource.ref.kind == "subgroups.group"
+    ]
+
+
+def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
+    """Active members of a sub-group, through intranet_resource_members; guests among them
+    only when they may see the meeting."""
+    people = [
+        user for user in collect("intranet_resource_members", resource=group) if user.is_active
+    ]
+    return {user.id for user in people if not user.is_guest or may_view(user, meeting)}
+
+
 @bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
 @roles(*STAFF)
 def invite(meeting_id: int) -> Any:
@@ -520,9 +538,16 @@ def invite(meeting_id: int) -> Any:
     guests = invitable_guests(meeting)
     form.members.choices = [(u.id, f"{u.name} ({u.country_code or 'no country'})") for u in members]
     form.guests.choices = [(u.id, u.name) for u in guests]
+    groups = invitable_groups()
+    if groups:
+        form.group.choices = [("", "None"), *[(str(r.ref.id), r.label) for r in groups]]
+    else:
+        del form.group
     if form.validate_on_submit():
         chosen = set(form.members.data or []) & {u.id for u in members}
         chosen |= set(form.guests.data or []) & {u.id for u in guests}
+        if groups and form.group.data:
+            chosen |= group_members(meeting, ResourceRef("subgroups.group", int(form.group.data)))
         if form.delegation.data:
             code = form.delegation.data.upper()
             chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
