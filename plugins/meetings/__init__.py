@@ -22,7 +22,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 from plugins.meetings import demo, hooks
-from plugins.meetings.views import bp, feed_bp
+from plugins.meetings.views import AGENDA_ITEM, bp, feed_bp, may_view_agenda_item
 
 
 @hookimpl
@@ -56,6 +56,16 @@ def intranet_dashboard_widgets(user: User) -> list[Widget]:
 @hookimpl
 def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
     return hooks.profile_sections(member, viewer)
+
+
+@hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """Documents of an agenda item may be downloaded by whoever may see its meeting."""
+    if action == "meetings.view_attachment":
+        if resource is None or resource.kind != AGENDA_ITEM:
+            return False
+        return may_view_agenda_item(user, resource.id)
+    return None
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -156,3 +157,10 @@ class ActionItemForm(FlaskForm):
 
 class ActionStatusForm(FlaskForm):
     status = SelectField("Status", choices=choices(ACTION_STATES))
+
+
+class DocumentForm(FlaskForm):
+    document = FileField(
+        "Document",
+        description="PDF, Office or OpenDocument files, images, text or CSV.",
+    )

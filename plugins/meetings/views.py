@@ -29,15 +29,19 @@ from sqlalchemy.orm import joinedload, selectinload
 from intranet.plugin_api import (
     EVERYONE,
     STAFF,
+    Attachment,
+    AttachmentError,
     ResourceRef,
     User,
     can,
     collect,
     db,
+    delete_attachment,
     external_url,
     public,
     record_audit,
     roles,
+    save_upload,
     utcnow,
 )
 from plugins.meetings import forms, notices
@@ -152,6 +156,21 @@ def carried_forward(meeting: Meeting) -> tuple[Meeting | None, list[ActionItem]]
     return previous, list(arising)
 
 
+AGENDA_ITEM = "meetings.agenda_item"
+
+
+def agenda_documents(meeting: Meeting) -> dict[int, list[Attachment]]:
+    """The documents of every agenda item of the meeting, in one query."""
+    ids = [item.id for item in meeting.agenda_items]
+    return agenda_documents_for(ids) if ids else {}
+
+
+def may_view_agenda_item(user: Any, item_id: int) -> bool:
+    """Documents of an agenda item are for whoever may see its meeting."""
+    item = db.session.get(AgendaItem, item_id)
+    return item is not None and may_view(user, item.meeting)
+
+
 def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime]]:
     moment = meeting.start_at
     rows = []
@@ -220,6 +239,7 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
         "meetings/meeting.html",
         meeting=meeting,
         agenda=running_times(meeting),
+        documents=agenda_documents(meeting),
         previous=previous,
         arising=arising,
         mine=mine,
@@ -374,6 +394,7 @@ def agenda_fragment(meeting: Meeting, *, message: str = "", status: int = 200) -
         "meetings/_agenda.html",
         meeting=meeting,
         agenda=running_times(meeting),
+        documents=agenda_documents(meeting),
         message=message,
     )
     return html, status, {"Vary": "HX-Request"}
@@ -430,12 +451,83 @@ def edit_agenda_item(meeting_id: int, item_id: int) -> Any:
 @roles(*STAFF)
 def delete_agenda_item(meeting_id: int, item_id: int) -> Any:
     meeting, item = agenda_item_or_404(meeting_id, item_id)
+    for attachment in attachments_of(item):
+        delete_attachment(attachment)
     meeting.agenda_items.remove(item)
     for position, remaining in enumerate(meeting.agenda_items, start=1):
         remaining.position = position
     db.session.commit()
     if wants_fragment():
         return agenda_fragment(meeting)
+    return back_to_agenda(meeting)
+
+
+def attachments_of(item: AgendaItem) -> list[Attachment]:
+    return agenda_documents_for([item.id]).get(item.id, [])
+
+
+def agenda_documents_for(ids: list[int]) -> dict[int, list[Attachment]]:
+    documents: dict[int, list[Attachment]] = {}
+    for attachment in db.session.scalars(
+        select(Attachment)
+        .where(
+            Attachment.owner == "meetings",
+            Attachment.object_kind == AGENDA_ITEM,
+            Attachment.object_id.in_(ids),
+        )
+        .order_by(Attachment.created_at, Attachment.id)
+    ):
+        documents.setdefault(attachment.object_id, []).append(attachment)
+    return documents
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/documents", methods=["GET", "POST"])
+@roles(*STAFF)
+def agenda_item_documents(meeting_id: int, item_id: int) -> Any:
+    """Upload documents to an agenda item; the list of its documents with remove buttons."""
+    meeting, item = agenda_item_or_404(meeting_id, item_id)
+    form = forms.DocumentForm()
+    upload = request.files.get("document")
+    valid = form.validate_on_submit()
+    if valid and upload is None:
+        form.document.errors = ["Choose a file to upload."]
+    elif valid:
+        try:
+            attachment = save_upload(
+                upload,
+                "meetings",
+                AGENDA_ITEM,
+                item.id,
+                current_user,
+            )
+        except AttachmentError as error:
+            form.document.errors = [str(error)]
+        else:
+            record_audit("meetings.document_added", target=f"attachment:{attachment.id}")
+            db.session.commit()
+            flash(f"“{attachment.filename}” added to “{item.title}”.", "success")
+            return back_to_agenda(meeting)
+    html = render_template(
+        "meetings/documents.html",
+        meeting=meeting,
+        item=item,
+        form=form,
+        documents=attachments_of(item),
+    )
+    return (html, 422) if request.method == "POST" else html
+
+
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/documents/<int:attachment_id>/delete")
+@roles(*STAFF)
+def delete_agenda_document(meeting_id: int, item_id: int, attachment_id: int) -> Response:
+    meeting, item = agenda_item_or_404(meeting_id, item_id)
+    attachment = next((a for a in attachments_of(item) if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    name = attachment.filename
+    record_audit("meetings.document_removed", target=f"attachment:{attachment.id}")
+    delete_attachment(attachment)
+    flash(f"“{name}” removed.", "success")
     return back_to_agenda(meeting)
 
 
