@@ -13,14 +13,16 @@ from intranet.plugin_api import (
     NavItem,
     ProfileSection,
     ReportSection,
+    ResourceRef,
     ScheduledJob,
     SearchResult,
+    Setting,
     User,
     Widget,
     hookimpl,
 )
 from plugins.meetings import demo, hooks
-from plugins.meetings.views import bp, feed_bp
+from plugins.meetings.views import AGENDA_ITEM, bp, feed_bp, may_view_agenda_item
 
 
 @hookimpl
@@ -57,6 +59,21 @@ def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection
 
 
 @hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """Documents of an agenda item may be downloaded by whoever may see its meeting."""
+    if action == "meetings.view_attachment":
+        if resource is None or resource.kind != AGENDA_ITEM:
+            return False
+        return may_view_agenda_item(user, resource.id)
+    return None
+
+
+@hookimpl
+def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    return hooks.resource_sections(resource, viewer)
+
+
+@hookimpl
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     return hooks.search(query, user, limit)
 
@@ -84,6 +101,11 @@ def intranet_erase_personal_data(user: User) -> None:
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return hooks.scheduled_jobs()
+
+
+@hookimpl
+def intranet_settings_schema() -> list[Setting]:
+    return hooks.settings_schema()
 
 
 @hookimpl

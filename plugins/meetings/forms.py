@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -123,6 +124,7 @@ class InviteForm(FlaskForm):
         "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
     )
     guests = SelectMultipleField("Granted guests", coerce=int, validate_choice=False)
+    group = SelectField("A whole sub-group", coerce=str, default="")
 
 
 class ResponseForm(FlaskForm):
@@ -155,3 +157,10 @@ class ActionItemForm(FlaskForm):
 
 class ActionStatusForm(FlaskForm):
     status = SelectField("Status", choices=choices(ACTION_STATES))
+
+
+class DocumentForm(FlaskForm):
+    document = FileField(
+        "Document",
+        description="PDF, Office or OpenDocument files, images, text or CSV.",
+    )

@@ -17,10 +17,12 @@ from intranet.plugin_api import (
     ResourceRef,
     ScheduledJob,
     SearchResult,
+    Setting,
     User,
     db,
     utcnow,
 )
+from plugins.meetings import notices
 from plugins.meetings import search as full_text
 from plugins.meetings.models import (
     ActionItem,
@@ -44,6 +46,31 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
         )
         .order_by(Meeting.start_at)
         .limit(10)
+    ).all()
+    items = [
+        (
+            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(viewer, list(upcoming))
+    ]
+    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+
+
+def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    """A sub-group's page lists the group's upcoming meetings (one query)."""
+    if resource.kind != "subgroups.group":
+        return []
+    upcoming = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.owner_kind == resource.kind,
+            Meeting.owner_id == resource.id,
+            Meeting.last_end_at >= utcnow(),
+            Meeting.status != "cancelled",
+        )
+        .order_by(Meeting.start_at)
+        .limit(20)
     ).all()
     items = [
         (
@@ -219,4 +246,20 @@ def mark_held() -> int:
 
 
 def scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("meetings.mark-held", 60, mark_held)]
+    return [
+        ScheduledJob("meetings.mark-held", 60, mark_held),
+        ScheduledJob("meetings.reminders", 15, notices.send_reminders),
+        ScheduledJob("meetings.overdue-actions", 24 * 60, notices.send_overdue),
+    ]
+
+
+def settings_schema() -> list[Setting]:
+    return [
+        Setting(
+            "MEETINGS_REMINDER_HOURS",
+            "Reminder lead time (hours)",
+            "int",
+            notices.DEFAULT_REMINDER_HOURS,
+            "How long before a meeting its invitees are reminded of it.",
+        )
+    ]

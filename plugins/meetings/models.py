@@ -153,6 +153,8 @@ class Participant(db.Model):
     attended: Mapped[bool | None] = mapped_column()
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the reminder before the meeting went out (reset when the time changes).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship()
@@ -205,6 +207,8 @@ class ActionItem(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owners and the secretariat were told the item is overdue (once per item).
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="action_items")
     owner_user: Mapped[User | None] = relationship()

@@ -23,24 +23,28 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from intranet.plugin_api import (
     EVERYONE,
     STAFF,
+    Attachment,
+    AttachmentError,
     ResourceRef,
     User,
     can,
     collect,
     db,
+    delete_attachment,
     external_url,
     public,
     record_audit,
     roles,
+    save_upload,
     utcnow,
 )
-from plugins.meetings import forms
+from plugins.meetings import forms, notices
 from plugins.meetings.calendar import calendar, occurrences
 from plugins.meetings.models import (
     MODES,
@@ -152,6 +156,21 @@ def carried_forward(meeting: Meeting) -> tuple[Meeting | None, list[ActionItem]]
     return previous, list(arising)
 
 
+AGENDA_ITEM = "meetings.agenda_item"
+
+
+def agenda_documents(meeting: Meeting) -> dict[int, list[Attachment]]:
+    """The documents of every agenda item of the meeting, in one query."""
+    ids = [item.id for item in meeting.agenda_items]
+    return agenda_documents_for(ids) if ids else {}
+
+
+def may_view_agenda_item(user: Any, item_id: int) -> bool:
+    """Documents of an agenda item are for whoever may see its meeting."""
+    item = db.session.get(AgendaItem, item_id)
+    return item is not None and may_view(user, item.meeting)
+
+
 def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime]]:
     moment = meeting.start_at
     rows = []
@@ -220,6 +239,7 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
         "meetings/meeting.html",
         meeting=meeting,
         agenda=running_times(meeting),
+        documents=agenda_documents(meeting),
         previous=previous,
         arising=arising,
         mine=mine,
@@ -296,6 +316,27 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
     meeting.last_end_at = series_end(meeting)
 
 
+def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str, str]]:
+    """What invitees need to know changed: time, time zone, venue, online link."""
+    start_at, end_at, timezone, venue, online_url, _status = before
+    changes = []
+    if (start_at, end_at) != (meeting.start_at, meeting.end_at):
+        changes.append(
+            (
+                "New time",
+                f"{when(meeting.start_at, meeting.timezone)} to "
+                f"{when(meeting.end_at, meeting.timezone)}",
+            )
+        )
+    if timezone != meeting.timezone:
+        changes.append(("Time zone", meeting.timezone))
+    if venue != meeting.venue:
+        changes.append(("Venue", meeting.venue or "none"))
+    if online_url != meeting.online_url:
+        changes.append(("Online link", meeting.online_url or "none"))
+    return changes
+
+
 def render_meeting_form(form: forms.MeetingForm, meeting: Meeting | None) -> Any:
     html = render_template("meetings/edit.html", form=form, meeting=meeting)
     return (html, 422) if request.method == "POST" and form.errors else html
@@ -323,9 +364,23 @@ def edit(meeting_id: int) -> Any:
     meeting = meeting_or_404(meeting_id)
     form = meeting_form(meeting)
     if form.validate_on_submit():
+        before = (meeting.start_at, meeting.end_at, meeting.timezone, meeting.venue)
+        before += (meeting.online_url, meeting.status)
         apply_meeting_form(form, meeting)
+        changes = meeting_changes(before, meeting)
+        if meeting.start_at != before[0]:
+            # A new time deserves a new reminder.
+            db.session.execute(
+                update(Participant)
+                .where(Participant.meeting_id == meeting.id)
+                .values(reminded_at=None)
+            )
         record_audit("meetings.updated", target=f"meeting:{meeting.id}")
         db.session.commit()
+        if meeting.is_cancelled and before[5] != "cancelled":
+            notices.cancelled(meeting, current_user)
+        elif changes and not meeting.is_cancelled:
+            notices.changed(meeting, changes, current_user)
         flash("Meeting saved.", "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
     return render_meeting_form(form, meeting)
@@ -339,6 +394,7 @@ def agenda_fragment(meeting: Meeting, *, message: str = "", status: int = 200) -
         "meetings/_agenda.html",
         meeting=meeting,
         agenda=running_times(meeting),
+        documents=agenda_documents(meeting),
         message=message,
     )
     return html, status, {"Vary": "HX-Request"}
@@ -395,12 +451,83 @@ def edit_agenda_item(meeting_id: int, item_id: int) -> Any:
 @roles(*STAFF)
 def delete_agenda_item(meeting_id: int, item_id: int) -> Any:
     meeting, item = agenda_item_or_404(meeting_id, item_id)
+    for attachment in attachments_of(item):
+        delete_attachment(attachment)
     meeting.agenda_items.remove(item)
     for position, remaining in enumerate(meeting.agenda_items, start=1):
         remaining.position = position
     db.session.commit()
     if wants_fragment():
         return agenda_fragment(meeting)
+    return back_to_agenda(meeting)
+
+
+def attachments_of(item: AgendaItem) -> list[Attachment]:
+    return agenda_documents_for([item.id]).get(item.id, [])
+
+
+def agenda_documents_for(ids: list[int]) -> dict[int, list[Attachment]]:
+    documents: dict[int, list[Attachment]] = {}
+    for attachment in db.session.scalars(
+        select(Attachment)
+        .where(
+            Attachment.owner == "meetings",
+            Attachment.object_kind == AGENDA_ITEM,
+            Attachment.object_id.in_(ids),
+        )
+        .order_by(Attachment.created_at, Attachment.id)
+    ):
+        documents.setdefault(attachment.object_id, []).append(attachment)
+    return documents
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/documents", methods=["GET", "POST"])
+@roles(*STAFF)
+def agenda_item_documents(meeting_id: int, item_id: int) -> Any:
+    """Upload documents to an agenda item; the list of its documents with remove buttons."""
+    meeting, item = agenda_item_or_404(meeting_id, item_id)
+    form = forms.DocumentForm()
+    upload = request.files.get("document")
+    valid = form.validate_on_submit()
+    if valid and upload is None:
+        form.document.errors = ["Choose a file to upload."]
+    elif valid:
+        try:
+            attachment = save_upload(
+                upload,
+                "meetings",
+                AGENDA_ITEM,
+                item.id,
+                current_user,
+            )
+        except AttachmentError as error:
+            form.document.errors = [str(error)]
+        else:
+            record_audit("meetings.document_added", target=f"attachment:{attachment.id}")
+            db.session.commit()
+            flash(f"“{attachment.filename}” added to “{item.title}”.", "success")
+            return back_to_agenda(meeting)
+    html = render_template(
+        "meetings/documents.html",
+        meeting=meeting,
+        item=item,
+        form=form,
+        documents=attachments_of(item),
+    )
+    return (html, 422) if request.method == "POST" else html
+
+
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/documents/<int:attachment_id>/delete")
+@roles(*STAFF)
+def delete_agenda_document(meeting_id: int, item_id: int, attachment_id: int) -> Response:
+    meeting, item = agenda_item_or_404(meeting_id, item_id)
+    attachment = next((a for a in attachments_of(item) if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    name = attachment.filename
+    record_audit("meetings.document_removed", target=f"attachment:{attachment.id}")
+    delete_attachment(attachment)
+    flash(f"“{name}” removed.", "success")
     return back_to_agenda(meeting)
 
 
@@ -449,10 +576,12 @@ def reorder_agenda(meeting_id: int) -> Any:
 @roles(*STAFF)
 def publish_agenda(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id)
+    again = meeting.agenda_published_at is not None
     meeting.agenda_published_at = utcnow()
     record_audit("meetings.agenda_published", target=f"meeting:{meeting.id}")
     db.session.commit()
-    flash("Agenda published.", "success")
+    notices.agenda_published(meeting, current_user, again=again)
+    flash("Agenda published again." if again else "Agenda published.", "success")
     return back_to_agenda(meeting)
 
 
@@ -470,6 +599,24 @@ def visible_to(meeting: Meeting, users: list[User]) -> list[User]:
     return [user for user in users if may_view(user, meeting)]
 
 
+def invitable_groups() -> list[Any]:
+    """Sub-groups the inviting user may pick, as offered by whichever plugin owns them."""
+    return [
+        resource
+        for resource in collect("intranet_grantable_resources", user=current_user)
+        if resource.ref.kind == "subgroups.group"
+    ]
+
+
+def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
+    """Active members of a sub-group, through intranet_resource_members; guests among them
+    only when they may see the meeting."""
+    people = [
+        user for user in collect("intranet_resource_members", resource=group) if user.is_active
+    ]
+    return {user.id for user in people if not user.is_guest or may_view(user, meeting)}
+
+
 @bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
 @roles(*STAFF)
 def invite(meeting_id: int) -> Any:
@@ -483,17 +630,28 @@ def invite(meeting_id: int) -> Any:
     guests = invitable_guests(meeting)
     form.members.choices = [(u.id, f"{u.name} ({u.country_code or 'no country'})") for u in members]
     form.guests.choices = [(u.id, u.name) for u in guests]
+    groups = invitable_groups()
+    if groups:
+        form.group.choices = [("", "None"), *[(str(r.ref.id), r.label) for r in groups]]
+    else:
+        del form.group
     if form.validate_on_submit():
         chosen = set(form.members.data or []) & {u.id for u in members}
         chosen |= set(form.guests.data or []) & {u.id for u in guests}
+        if groups and form.group.data:
+            chosen |= group_members(meeting, ResourceRef("subgroups.group", int(form.group.data)))
         if form.delegation.data:
             code = form.delegation.data.upper()
             chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
         already = {p.user_id for p in meeting.participants}
-        for user_id in sorted(chosen - already):
+        new_ids = sorted(chosen - already)
+        for user_id in new_ids:
             meeting.participants.append(Participant(user_id=user_id))
         db.session.commit()
-        flash(f"{len(chosen - already)} invited.", "success")
+        if new_ids and not meeting.is_cancelled:
+            invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()
+            notices.invited(meeting, invitees, current_user)
+        flash(f"{len(new_ids)} invited.", "success")
         return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
     action = url_for("meetings.invite", meeting_id=meeting.id)
     return simple_form(form, "Invite participants", meeting, action)
@@ -588,11 +746,14 @@ def minutes(meeting_id: int) -> Any:
     document = meeting.minutes or Minutes(body="", status="draft")
     form = forms.MinutesForm(obj=document)
     if form.validate_on_submit():
-        if document.status != "approved" and form.status.data == "approved":
+        approved = document.status != "approved" and form.status.data == "approved"
+        if approved:
             document.approved_at = utcnow()
         form.populate_obj(document)
         meeting.minutes = document
         db.session.commit()
+        if approved:
+            notices.minutes_approved(meeting, current_user)
         flash("Minutes saved.", "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#minutes", code=303)
     action = url_for("meetings.minutes", meeting_id=meeting.id)
@@ -636,6 +797,7 @@ def add_action_item(meeting_id: int) -> Any:
         )
         db.session.add(item)
         db.session.commit()
+        notices.action_assigned(item, current_user)
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions", code=303)
     action = url_for("meetings.add_action_item", meeting_id=meeting.id)
     return simple_form(form, "Add an action item", meeting, action)

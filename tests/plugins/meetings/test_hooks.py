@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from intranet import plugins
 from intranet.extensions import db
+from intranet.plugin_api import ResourceRef
 from plugins.meetings import hooks
 from plugins.meetings.models import (
     ActionItem,
@@ -18,6 +19,7 @@ from plugins.meetings.models import (
     Minutes,
     Participant,
 )
+from tests.conftest import contributions
 
 
 @pytest.fixture
@@ -171,3 +173,43 @@ def test_profile_shows_the_meetings_a_member_attends(app, request_context, membe
     sections = plugins.collect("intranet_profile_sections", member=member, viewer=member)
     (section,) = [s for s in sections if s.title == "Upcoming meetings"]
     assert section.items[0][0].startswith("Plenary in Oslo")
+
+
+def test_a_sub_groups_page_lists_its_upcoming_meetings(
+    app, request_context, member, make_user, make_meeting
+):
+    group = ResourceRef("subgroups.group", 7)
+    make_meeting(title="Group 7 workshop", owner_kind="subgroups.group", owner_id=7)
+    make_meeting(title="Group 8 workshop", owner_kind="subgroups.group", owner_id=8)
+    make_meeting(title="Plenary")
+    make_meeting(
+        title="Group 7 past",
+        owner_kind="subgroups.group",
+        owner_id=7,
+        start=datetime(2020, 1, 1, 10),
+        end=datetime(2020, 1, 1, 12),
+    )
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        (section,) = contributions(
+            "meetings", "intranet_resource_sections", resource=group, viewer=member
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert section.title == "Upcoming meetings"
+    assert [title.split(",")[0] for title, _ in section.items] == ["Group 7 workshop"]
+    assert len([s for s in statements if "meetings_meeting" in s]) == 1
+    guest = make_user("guest")
+    (hidden,) = contributions(
+        "meetings", "intranet_resource_sections", resource=group, viewer=guest
+    )
+    assert hidden.items == []
+    other = ResourceRef("lessons.lesson", 7)
+    assert (
+        contributions("meetings", "intranet_resource_sections", resource=other, viewer=member) == []
+    )

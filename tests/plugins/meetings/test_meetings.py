@@ -343,3 +343,41 @@ def test_next_meetings_widget_is_a_fragment_for_htmx_and_a_page_otherwise(
     page = client.get("/meetings/next").get_data(as_text=True)
     assert "Coming up" in fragment and "<html" not in fragment
     assert "Coming up" in page and "<html" in page
+
+
+def test_invite_a_whole_sub_group_through_hooks(client, secretariat, make_user, make_meeting, app):
+    from intranet.plugin_api import GrantableResource, ResourceRef, hookimpl
+
+    meeting = make_meeting()
+    first = make_user("member", name="Group Member One")
+    second = make_user("member", name="Group Member Two")
+    guest = make_user("guest", name="Ungranted Guest")
+    outsider = make_user("member", name="Not In The Group")
+
+    class Groups:
+        @hookimpl
+        def intranet_grantable_resources(self, user):
+            return [GrantableResource(ResourceRef("subgroups.group", 7), "Sub-group: Guardianship")]
+
+        @hookimpl
+        def intranet_resource_members(self, resource):
+            if resource == ResourceRef("subgroups.group", 7):
+                return [first, second, guest]
+            return None
+
+    manager = app.extensions["intranet_plugins"].pm
+    manager.register(Groups(), name="groups-test")
+    try:
+        client.login(secretariat.email)
+        page = client.get(f"/meetings/{meeting.id}/invite").get_data(as_text=True)
+        assert "Sub-group: Guardianship" in page
+        bad = client.submit(f"/meetings/{meeting.id}/invite", {"group": "99"})
+        assert bad.status_code == 422 and "Not a valid choice" in bad.get_data(as_text=True)
+        assert count(Participant) == 0
+        response = client.submit(f"/meetings/{meeting.id}/invite", {"group": "7"})
+        assert response.status_code == 303
+    finally:
+        manager.unregister(name="groups-test")
+    invited = set(db.session.scalars(select(Participant.user_id)))
+    assert invited == {first.id, second.id}
+    assert outsider.id not in invited and guest.id not in invited
