@@ -26,7 +26,7 @@ from intranet.plugin_api import (
     hookimpl,
     utcnow,
 )
-from plugins.subgroups import rules, search, similar
+from plugins.subgroups import notices, rules, search, similar
 from plugins.subgroups.demo import create_demo_groups
 from plugins.subgroups.models import (
     Activity,
@@ -272,12 +272,16 @@ def archive_ended_groups() -> int:
         group.status = "archived"
         log_activity(group, None, "archived", f"Archived after its end date ({group.end_date})")
     db.session.commit()
+    notices.archived(ended)
     return len(ended)
 
 
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("subgroups.archive_ended", 60, archive_ended_groups)]
+    return [
+        ScheduledJob("subgroups.archive_ended", 60, archive_ended_groups),
+        ScheduledJob("subgroups.warn_ending", 24 * 60, notices.warn_ending_groups),
+    ]
 
 
 @hookimpl

@@ -33,7 +33,7 @@ from intranet.plugin_api import (
     utcnow,
     wants_fragment,
 )
-from plugins.subgroups import rules
+from plugins.subgroups import notices, rules
 from plugins.subgroups.forms import ExtendForm, InviteForm, PostForm, ProposeForm, ThreadForm
 from plugins.subgroups.models import (
     Activity,
@@ -166,6 +166,8 @@ def propose() -> Any:
         action = "created" if staff else "proposed"
         log_activity(group, current_user, action, f"{current_user.name} {action} the sub-group")
         db.session.commit()
+        if not staff:
+            notices.proposed(group, current_user)
         flash(
             "The sub-group is active."
             if staff
@@ -208,6 +210,7 @@ def decide(group_id: int, decision: str) -> Response:
     verb = "approved" if decision == "approve" else "rejected"
     log_activity(group, current_user, verb, f"{current_user.name} {verb} the proposal")
     db.session.commit()
+    notices.decided(group, decision == "approve", current_user)
     flash(f"The sub-group was {verb}.", "success")
     return redirect(group_url(group), code=303)
 
@@ -296,6 +299,8 @@ def join(group_id: int) -> Response:
     else:
         return refuse("This sub-group takes new members by invitation only.", target)
     db.session.commit()
+    if group.join_policy == "request" and mine is None:
+        notices.join_requested(group, current_user)
     flash(message, "success")
     return redirect(target, code=303)
 
@@ -333,7 +338,8 @@ def answer_request(group_id: int, membership_id: int, decision: str) -> Response
         abort(404)
     if not group.is_writable:
         return refuse("This sub-group is archived and cannot change.", group_url(group))
-    name = request_.user.name
+    requester = request_.user
+    name = requester.name
     if decision == "approve":
         request_.state, request_.joined_at = "active", utcnow()
         log_activity(group, current_user, "joined", f"{current_user.name} accepted {name}")
@@ -341,6 +347,7 @@ def answer_request(group_id: int, membership_id: int, decision: str) -> Response
         group.memberships.remove(request_)
         log_activity(group, current_user, "declined", f"{current_user.name} declined {name}")
     db.session.commit()
+    notices.request_answered(group, requester, decision == "approve", current_user)
     flash(f"Request of {name} {'approved' if decision == 'approve' else 'declined'}.", "success")
     return redirect(group_url(group), code=303)
 
@@ -361,6 +368,7 @@ def invite(group_id: int) -> Any:
         group.memberships.append(Membership(user_id=invited.id, role="member", state="invited"))
         log_activity(group, current_user, "invited", f"{current_user.name} invited {invited.name}")
         db.session.commit()
+        notices.invited(group, invited, current_user)
         flash(f"{invited.name} was invited.", "success")
         return redirect(group_url(group), code=303)
     return render_form(
@@ -402,6 +410,7 @@ def extend(group_id: int) -> Any:
             f"{current_user.name} extended the end date to {group.end_date:%d %b %Y}",
         )
         db.session.commit()
+        notices.extended(group, current_user)
         flash("The end date was extended.", "success")
         return redirect(group_url(group), code=303)
     return render_form(
@@ -427,6 +436,7 @@ def new_thread(group_id: int) -> Any:
         db.session.add(thread)
         log_activity(group, current_user, "thread", f"{current_user.name} started “{thread.title}”")
         db.session.commit()
+        notices.new_thread(thread, current_user)
         return redirect(url_for("subgroups.thread", thread_id=thread.id), code=303)
     return render_form(
         "subgroups/form_page.html",
@@ -493,6 +503,7 @@ def reply(thread_id: int) -> Any:
     db.session.add(post)
     thread.last_post_at = utcnow()
     db.session.commit()
+    notices.reply(post, current_user)
     return redirect(f"{target}#post-{post.id}", code=303)
 
 
