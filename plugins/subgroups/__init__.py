@@ -243,6 +243,25 @@ def intranet_grantable_resources(user: User) -> list[GrantableResource]:
 
 
 @hookimpl
+def intranet_resource_members(resource: ResourceRef) -> list[User] | None:
+    """A sub-group's people: its active members of every role, with active accounts."""
+    if resource.kind != KIND:
+        return None
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.group_id == resource.id,
+                Membership.state == "active",
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+@hookimpl
 def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
     """Granted guests appear as invited participants; revoked ones leave the member list."""
     group_ids = {ref.id for ref in granted if ref.kind == KIND}

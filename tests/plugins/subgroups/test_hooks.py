@@ -229,3 +229,34 @@ def test_other_plugins_add_sections_to_the_group_page(client, member, make_group
     finally:
         plugins.registry().pm.unregister(name="test-meetings")
     assert "Upcoming meetings" in page and "Riga, 3 March" in page
+
+
+def test_resource_members_are_the_active_members_of_the_group(app, make_user, make_group):
+    from intranet import plugins
+    from intranet.plugin_api import ResourceRef
+
+    convenor = make_user("member", name="Anna Convenor")
+    member = make_user("member", name="Bert Member")
+    guest = make_user("guest", name="Cleo Guest")
+    waiting = make_user("member", name="Dan Waiting")
+    gone = make_user("member", name="Eve Gone", is_active_account=False)
+    group = make_group(convenor=convenor, members=(member, gone))
+    db.session.add(
+        Membership(group_id=group.id, user_id=guest.id, role="participant", state="active")
+    )
+    db.session.add(Membership(group_id=group.id, user_id=waiting.id, state="requested"))
+    db.session.commit()
+    answers = dict(
+        plugins.results(
+            "intranet_resource_members", resource=ResourceRef("subgroups.group", group.id)
+        )
+    )
+    assert [user.name for user in answers["subgroups"]] == [
+        "Anna Convenor",
+        "Bert Member",
+        "Cleo Guest",
+    ]
+    from plugins.subgroups import intranet_resource_members
+
+    assert intranet_resource_members(ResourceRef("meetings.meeting", group.id)) is None
+    assert intranet_resource_members(ResourceRef("subgroups.group", 999)) == []
