@@ -243,6 +243,17 @@ def intranet_grantable_resources(user: User) -> list[GrantableResource]:
 
 
 @hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """A group's documents are for whoever may see the group; other actions: no vote."""
+    if action != "subgroups.view_attachment":
+        return None
+    if resource is None or resource.kind != KIND:
+        return False
+    group = db.session.get(SubGroup, resource.id)
+    return group is not None and rules.may_view(user, group)
+
+
+@hookimpl
 def intranet_resource_members(resource: ResourceRef) -> list[User] | None:
     """A sub-group's people: its active members of every role, with active accounts."""
     if resource.kind != KIND:

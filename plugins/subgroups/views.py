@@ -24,17 +24,29 @@ from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
     STAFF,
+    Attachment,
+    AttachmentError,
     User,
+    attachments_for,
     collect,
     db,
+    delete_attachment,
     render_form,
     roles,
+    save_upload,
     similar_work,
     utcnow,
     wants_fragment,
 )
 from plugins.subgroups import notices, rules
-from plugins.subgroups.forms import ExtendForm, InviteForm, PostForm, ProposeForm, ThreadForm
+from plugins.subgroups.forms import (
+    DocumentForm,
+    ExtendForm,
+    InviteForm,
+    PostForm,
+    ProposeForm,
+    ThreadForm,
+)
 from plugins.subgroups.models import (
     Activity,
     Extension,
@@ -217,8 +229,11 @@ def decide(group_id: int, decision: str) -> Response:
 
 @bp.get("/<int:group_id>")
 @roles(*EVERYONE)
-def show(group_id: int) -> str:
-    group = load_group(group_id)
+def show(group_id: int) -> Any:
+    return render_group(load_group(group_id))
+
+
+def render_group(group: SubGroup, document_form: DocumentForm | None = None) -> Any:
     post_count = (
         select(Post.thread_id, func.count(Post.id).label("posts"))
         .group_by(Post.thread_id)
@@ -250,8 +265,26 @@ def show(group_id: int) -> str:
     active = [m for m in group.memberships if m.state == "active"]
     active.sort(key=lambda m: (m.role != "convenor", m.user.name))
     pending = [m for m in group.memberships if m.state != "active"]
-    return render_template(
+    documents = attachments_for(OWNER, rules.ref(group).kind, group.id)
+    uploaders = dict(
+        db.session.execute(
+            select(User.id, User.name).where(
+                User.id.in_({d.uploaded_by_id for d in documents if d.uploaded_by_id})
+            )
+        ).all()
+    )
+    return render_form(
         "subgroups/group.html",
+        document_form or DocumentForm(),
+        document_form=document_form or DocumentForm(),
+        documents=documents,
+        uploaders=uploaders,
+        deletable_documents={
+            d.id
+            for d in documents
+            if rules.may_delete_document(current_user, group, d.uploaded_by_id)
+        },
+        may_upload=rules.may_upload(current_user, group),
         group=group,
         members=active,
         pending=pending,
@@ -264,6 +297,61 @@ def show(group_id: int) -> str:
         may_post=rules.may_post(current_user, group),
         thread_form=ThreadForm(),
     )
+
+
+OWNER = "subgroups"
+
+
+@bp.post("/<int:group_id>/documents")
+@roles(*EVERYONE)
+def upload_document(group_id: int) -> Any:
+    group = load_group(group_id)
+    target = group_url(group)
+    if not rules.may_upload(current_user, group):
+        return refuse(
+            posting_refusal(group).replace("post here", "add documents"), f"{target}#documents"
+        )
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = save_upload(
+                form.file.data, OWNER, rules.ref(group).kind, group.id, current_user
+            )
+        except AttachmentError as error:
+            form.file.errors.append(str(error))
+        else:
+            log_activity(
+                group, current_user, "document", f"{current_user.name} added “{document.filename}”"
+            )
+            db.session.commit()
+            flash(f"“{document.filename}” was added.", "success")
+            return redirect(f"{target}#documents", code=303)
+    return render_group(group, form)
+
+
+@bp.post("/<int:group_id>/documents/<int:attachment_id>/delete")
+@roles(*EVERYONE)
+def delete_document(group_id: int, attachment_id: int) -> Response:
+    group = load_group(group_id)
+    document = db.session.get(Attachment, attachment_id)
+    if (
+        document is None
+        or document.owner != OWNER
+        or document.object_kind != rules.ref(group).kind
+        or document.object_id != group.id
+    ):
+        abort(404)
+    if not rules.may_delete_document(current_user, group, document.uploaded_by_id):
+        return refuse(
+            "Only the uploader, a convenor or the secretariat can delete this document.",
+            f"{group_url(group)}#documents",
+        )
+    name = document.filename
+    delete_attachment(document)
+    log_activity(group, current_user, "document", f"{current_user.name} deleted “{name}”")
+    db.session.commit()
+    flash(f"“{name}” was deleted.", "success")
+    return redirect(f"{group_url(group)}#documents", code=303)
 
 
 @bp.post("/<int:group_id>/join")
