@@ -96,6 +96,8 @@ class Membership(db.Model):
     state: Mapped[str] = mapped_column(String(20), default="active")
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the member last opened the group's page: posts after it count as unread.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[SubGroup] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
@@ -230,7 +230,13 @@ def decide(group_id: int, decision: str) -> Response:
 @bp.get("/<int:group_id>")
 @roles(*EVERYONE)
 def show(group_id: int) -> Any:
-    return render_group(load_group(group_id))
+    group = load_group(group_id)
+    response = render_group(group)
+    mine = rules.active_membership(group, current_user)
+    if mine is not None:
+        mine.last_seen_at = utcnow()
+        db.session.commit()
+    return response
 
 
 def render_group(group: SubGroup, document_form: DocumentForm | None = None) -> Any:
@@ -648,8 +654,23 @@ def delete_post(post_id: int) -> Response:
 @bp.get("/mine")
 @roles(*EVERYONE)
 def my_groups() -> str:
+    # Posts by others since the member last opened the group's page (or since joining), in
+    # the same query as the groups: one correlated count per row, no query per group.
+    unread = (
+        select(func.count(Post.id))
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Thread.group_id == SubGroup.id,
+            Membership.state == "active",
+            Post.deleted_at.is_(None),
+            Post.created_at > func.coalesce(Membership.last_seen_at, Membership.joined_at),
+            or_(Post.author_id.is_(None), Post.author_id != current_user.id),
+        )
+        .correlate(SubGroup, Membership)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(SubGroup, Membership.state)
+        select(SubGroup, Membership.state, unread)
         .join(Membership, Membership.group_id == SubGroup.id)
         .where(Membership.user_id == current_user.id, rules.currently_active())
         .order_by(SubGroup.name)

@@ -260,3 +260,55 @@ def test_resource_members_are_the_active_members_of_the_group(app, make_user, ma
 
     assert intranet_resource_members(ResourceRef("meetings.meeting", group.id)) is None
     assert intranet_resource_members(ResourceRef("subgroups.group", 999)) == []
+
+
+def test_the_widget_counts_posts_since_the_member_last_opened_each_group(
+    client, member, make_user, make_group, make_thread
+):
+    other = make_user("member")
+    quiet = make_group("Quiet group", members=(member, other))
+    busy = make_group("Busy group", members=(member, other))
+    sign_in(client, member)
+    client.get(f"/subgroups/{busy.id}")
+    client.get(f"/subgroups/{quiet.id}")
+    thread = make_thread(busy, other, title="News")
+    db.session.add(Post(thread_id=thread.id, author_id=other.id, body="More"))
+    db.session.add(Post(thread_id=thread.id, author_id=member.id, body="My own"))
+    db.session.commit()
+
+    def widget():
+        return client.get("/subgroups/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    html = widget()
+    assert "2 new posts" in html
+    assert html.count("new post") == 1  # nothing new in the quiet group, own posts not counted
+    client.get(f"/subgroups/{busy.id}")
+    assert "new post" not in widget()
+
+
+def test_the_widget_needs_one_query_whatever_the_number_of_groups(
+    client, member, make_user, make_group, make_thread
+):
+    other = make_user("member")
+    sign_in(client, member)
+
+    def statements():
+        found = []
+
+        def count(*args):
+            found.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            client.get("/subgroups/mine", headers={"HX-Request": "true"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(found)
+
+    group = make_group("First", members=(member, other))
+    make_thread(group, other)
+    one = statements()
+    for number in range(5):
+        group = make_group(f"Group {number}", members=(member, other))
+        make_thread(group, other)
+    assert statements() == one
