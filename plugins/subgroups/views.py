@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
@@ -190,6 +191,22 @@ def propose() -> Any:
     similar = similar_items(form.name.data or "", form.mandate.data or "")
     checked = bool(request.args.get("name") or request.args.get("mandate"))
     return render_form("subgroups/propose.html", form, similar=similar, checked=checked)
+
+
+# The draft's fields that may travel in a URL: everything but the CSRF token.
+DRAFT_FIELDS = ("name", "kind", "mandate", "start_date", "end_date", "join_policy", "convenors")
+
+
+@bp.post("/propose/check")
+@roles(*MEMBERS)
+def check_similar() -> Response:
+    """Without JavaScript, "Check for similar work" posts the draft here (CSRF-checked like any
+    POST) and is sent back to the form with the draft, never the token, in the address."""
+    draft = [
+        (key, value) for key in DRAFT_FIELDS for value in request.form.getlist(key) if value.strip()
+    ]
+    query = f"?{urlencode(draft)}" if draft else ""
+    return redirect(f"{url_for('subgroups.propose')}{query}#similar-work", code=303)
 
 
 @bp.get("/similar")

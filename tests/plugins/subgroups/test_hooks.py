@@ -312,3 +312,22 @@ def test_the_widget_needs_one_query_whatever_the_number_of_groups(
         group = make_group(f"Group {number}", members=(member, other))
         make_thread(group, other)
     assert statements() == one
+
+
+def test_the_no_js_similar_check_keeps_the_csrf_token_out_of_the_url(client, member, make_group):
+    make_group("Victim assistance", mandate="Shelters and rehabilitation of victims.")
+    sign_in(client, member)
+    form = client.get("/subgroups/propose").get_data(as_text=True)
+    assert 'formmethod="get"' not in form
+    assert 'formaction="/subgroups/propose/check"' in form
+    assert client.post("/subgroups/propose/check", data={"name": "x"}).status_code == 400
+    response = client.submit(
+        "/subgroups/propose/check",
+        {"name": "Victim assistance", "mandate": "shelters", "kind": "project", "start_date": ""},
+    )
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert "csrf" not in location.lower() and "start_date" not in location
+    assert "name=Victim+assistance" in location and "kind=project" in location
+    page = client.get(location).get_data(as_text=True)
+    assert "Similar existing work" in page and 'value="Victim assistance"' in page
