@@ -26,7 +26,7 @@ from intranet.plugin_api import (
     hookimpl,
     utcnow,
 )
-from plugins.subgroups import rules, search, similar
+from plugins.subgroups import notices, rules, search, similar
 from plugins.subgroups.demo import create_demo_groups
 from plugins.subgroups.models import (
     Activity,
@@ -243,6 +243,36 @@ def intranet_grantable_resources(user: User) -> list[GrantableResource]:
 
 
 @hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """A group's documents are for whoever may see the group; other actions: no vote."""
+    if action != "subgroups.view_attachment":
+        return None
+    if resource is None or resource.kind != KIND:
+        return False
+    group = db.session.get(SubGroup, resource.id)
+    return group is not None and rules.may_view(user, group)
+
+
+@hookimpl
+def intranet_resource_members(resource: ResourceRef) -> list[User] | None:
+    """A sub-group's people: its active members of every role, with active accounts."""
+    if resource.kind != KIND:
+        return None
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.group_id == resource.id,
+                Membership.state == "active",
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+@hookimpl
 def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
     """Granted guests appear as invited participants; revoked ones leave the member list."""
     group_ids = {ref.id for ref in granted if ref.kind == KIND}
@@ -272,12 +302,16 @@ def archive_ended_groups() -> int:
         group.status = "archived"
         log_activity(group, None, "archived", f"Archived after its end date ({group.end_date})")
     db.session.commit()
+    notices.archived(ended)
     return len(ended)
 
 
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("subgroups.archive_ended", 60, archive_ended_groups)]
+    return [
+        ScheduledJob("subgroups.archive_ended", 60, archive_ended_groups),
+        ScheduledJob("subgroups.warn_ending", 24 * 60, notices.warn_ending_groups),
+    ]
 
 
 @hookimpl

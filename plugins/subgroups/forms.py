@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -67,4 +68,12 @@ class ThreadForm(FlaskForm):
 class PostForm(FlaskForm):
     body = TextAreaField(
         "Message", validators=[DataRequired(), Length(max=20000)], description="Markdown."
+    )
+
+
+class DocumentForm(FlaskForm):
+    file = FileField(
+        "Document",
+        validators=[FileRequired("Choose a file to upload.")],
+        description="PDF, Office or OpenDocument files, images, text or CSV.",
     )

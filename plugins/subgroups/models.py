@@ -49,6 +49,8 @@ class SubGroup(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The end date the archive warning was sent for (the job warns once per end date).
+    warned_end_date: Mapped[date | None] = mapped_column(Date)
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
@@ -94,6 +96,8 @@ class Membership(db.Model):
     state: Mapped[str] = mapped_column(String(20), default="active")
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the member last opened the group's page: posts after it count as unread.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[SubGroup] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()

@@ -48,6 +48,20 @@ def may_post(user: User, group: SubGroup) -> bool:
     return user.is_staff or user.is_guest or active_membership(group, user) is not None
 
 
+def may_upload(user: User, group: SubGroup) -> bool:
+    """Documents are added by the people who may post: members of a writable group."""
+    return may_post(user, group)
+
+
+def may_delete_document(user: User, group: SubGroup, uploaded_by_id: int | None) -> bool:
+    """The uploader or a convenor while the group is writable; the secretariat always."""
+    if user.is_staff:
+        return True
+    if not group.is_writable:
+        return False
+    return uploaded_by_id == user.id or is_convenor(group, user)
+
+
 def edit_window_minutes() -> int:
     return int(current_app.config.get("SUBGROUPS_EDIT_WINDOW_MINUTES", EDIT_WINDOW_MINUTES))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
@@ -16,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
@@ -24,17 +25,29 @@ from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
     STAFF,
+    Attachment,
+    AttachmentError,
     User,
+    attachments_for,
     collect,
     db,
+    delete_attachment,
     render_form,
     roles,
+    save_upload,
     similar_work,
     utcnow,
     wants_fragment,
 )
-from plugins.subgroups import rules
-from plugins.subgroups.forms import ExtendForm, InviteForm, PostForm, ProposeForm, ThreadForm
+from plugins.subgroups import notices, rules
+from plugins.subgroups.forms import (
+    DocumentForm,
+    ExtendForm,
+    InviteForm,
+    PostForm,
+    ProposeForm,
+    ThreadForm,
+)
 from plugins.subgroups.models import (
     Activity,
     Extension,
@@ -166,6 +179,8 @@ def propose() -> Any:
         action = "created" if staff else "proposed"
         log_activity(group, current_user, action, f"{current_user.name} {action} the sub-group")
         db.session.commit()
+        if not staff:
+            notices.proposed(group, current_user)
         flash(
             "The sub-group is active."
             if staff
@@ -176,6 +191,22 @@ def propose() -> Any:
     similar = similar_items(form.name.data or "", form.mandate.data or "")
     checked = bool(request.args.get("name") or request.args.get("mandate"))
     return render_form("subgroups/propose.html", form, similar=similar, checked=checked)
+
+
+# The draft's fields that may travel in a URL: everything but the CSRF token.
+DRAFT_FIELDS = ("name", "kind", "mandate", "start_date", "end_date", "join_policy", "convenors")
+
+
+@bp.post("/propose/check")
+@roles(*MEMBERS)
+def check_similar() -> Response:
+    """Without JavaScript, "Check for similar work" posts the draft here (CSRF-checked like any
+    POST) and is sent back to the form with the draft, never the token, in the address."""
+    draft = [
+        (key, value) for key in DRAFT_FIELDS for value in request.form.getlist(key) if value.strip()
+    ]
+    query = f"?{urlencode(draft)}" if draft else ""
+    return redirect(f"{url_for('subgroups.propose')}{query}#similar-work", code=303)
 
 
 @bp.get("/similar")
@@ -208,14 +239,24 @@ def decide(group_id: int, decision: str) -> Response:
     verb = "approved" if decision == "approve" else "rejected"
     log_activity(group, current_user, verb, f"{current_user.name} {verb} the proposal")
     db.session.commit()
+    notices.decided(group, decision == "approve", current_user)
     flash(f"The sub-group was {verb}.", "success")
     return redirect(group_url(group), code=303)
 
 
 @bp.get("/<int:group_id>")
 @roles(*EVERYONE)
-def show(group_id: int) -> str:
+def show(group_id: int) -> Any:
     group = load_group(group_id)
+    response = render_group(group)
+    mine = rules.active_membership(group, current_user)
+    if mine is not None:
+        mine.last_seen_at = utcnow()
+        db.session.commit()
+    return response
+
+
+def render_group(group: SubGroup, document_form: DocumentForm | None = None) -> Any:
     post_count = (
         select(Post.thread_id, func.count(Post.id).label("posts"))
         .group_by(Post.thread_id)
@@ -247,8 +288,26 @@ def show(group_id: int) -> str:
     active = [m for m in group.memberships if m.state == "active"]
     active.sort(key=lambda m: (m.role != "convenor", m.user.name))
     pending = [m for m in group.memberships if m.state != "active"]
-    return render_template(
+    documents = attachments_for(OWNER, rules.ref(group).kind, group.id)
+    uploaders = dict(
+        db.session.execute(
+            select(User.id, User.name).where(
+                User.id.in_({d.uploaded_by_id for d in documents if d.uploaded_by_id})
+            )
+        ).all()
+    )
+    return render_form(
         "subgroups/group.html",
+        document_form or DocumentForm(),
+        document_form=document_form or DocumentForm(),
+        documents=documents,
+        uploaders=uploaders,
+        deletable_documents={
+            d.id
+            for d in documents
+            if rules.may_delete_document(current_user, group, d.uploaded_by_id)
+        },
+        may_upload=rules.may_upload(current_user, group),
         group=group,
         members=active,
         pending=pending,
@@ -261,6 +320,61 @@ def show(group_id: int) -> str:
         may_post=rules.may_post(current_user, group),
         thread_form=ThreadForm(),
     )
+
+
+OWNER = "subgroups"
+
+
+@bp.post("/<int:group_id>/documents")
+@roles(*EVERYONE)
+def upload_document(group_id: int) -> Any:
+    group = load_group(group_id)
+    target = group_url(group)
+    if not rules.may_upload(current_user, group):
+        return refuse(
+            posting_refusal(group).replace("post here", "add documents"), f"{target}#documents"
+        )
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = save_upload(
+                form.file.data, OWNER, rules.ref(group).kind, group.id, current_user
+            )
+        except AttachmentError as error:
+            form.file.errors.append(str(error))
+        else:
+            log_activity(
+                group, current_user, "document", f"{current_user.name} added “{document.filename}”"
+            )
+            db.session.commit()
+            flash(f"“{document.filename}” was added.", "success")
+            return redirect(f"{target}#documents", code=303)
+    return render_group(group, form)
+
+
+@bp.post("/<int:group_id>/documents/<int:attachment_id>/delete")
+@roles(*EVERYONE)
+def delete_document(group_id: int, attachment_id: int) -> Response:
+    group = load_group(group_id)
+    document = db.session.get(Attachment, attachment_id)
+    if (
+        document is None
+        or document.owner != OWNER
+        or document.object_kind != rules.ref(group).kind
+        or document.object_id != group.id
+    ):
+        abort(404)
+    if not rules.may_delete_document(current_user, group, document.uploaded_by_id):
+        return refuse(
+            "Only the uploader, a convenor or the secretariat can delete this document.",
+            f"{group_url(group)}#documents",
+        )
+    name = document.filename
+    delete_attachment(document)
+    log_activity(group, current_user, "document", f"{current_user.name} deleted “{name}”")
+    db.session.commit()
+    flash(f"“{name}” was deleted.", "success")
+    return redirect(f"{group_url(group)}#documents", code=303)
 
 
 @bp.post("/<int:group_id>/join")
@@ -296,6 +410,8 @@ def join(group_id: int) -> Response:
     else:
         return refuse("This sub-group takes new members by invitation only.", target)
     db.session.commit()
+    if group.join_policy == "request" and mine is None:
+        notices.join_requested(group, current_user)
     flash(message, "success")
     return redirect(target, code=303)
 
@@ -333,7 +449,8 @@ def answer_request(group_id: int, membership_id: int, decision: str) -> Response
         abort(404)
     if not group.is_writable:
         return refuse("This sub-group is archived and cannot change.", group_url(group))
-    name = request_.user.name
+    requester = request_.user
+    name = requester.name
     if decision == "approve":
         request_.state, request_.joined_at = "active", utcnow()
         log_activity(group, current_user, "joined", f"{current_user.name} accepted {name}")
@@ -341,6 +458,7 @@ def answer_request(group_id: int, membership_id: int, decision: str) -> Response
         group.memberships.remove(request_)
         log_activity(group, current_user, "declined", f"{current_user.name} declined {name}")
     db.session.commit()
+    notices.request_answered(group, requester, decision == "approve", current_user)
     flash(f"Request of {name} {'approved' if decision == 'approve' else 'declined'}.", "success")
     return redirect(group_url(group), code=303)
 
@@ -361,6 +479,7 @@ def invite(group_id: int) -> Any:
         group.memberships.append(Membership(user_id=invited.id, role="member", state="invited"))
         log_activity(group, current_user, "invited", f"{current_user.name} invited {invited.name}")
         db.session.commit()
+        notices.invited(group, invited, current_user)
         flash(f"{invited.name} was invited.", "success")
         return redirect(group_url(group), code=303)
     return render_form(
@@ -402,6 +521,7 @@ def extend(group_id: int) -> Any:
             f"{current_user.name} extended the end date to {group.end_date:%d %b %Y}",
         )
         db.session.commit()
+        notices.extended(group, current_user)
         flash("The end date was extended.", "success")
         return redirect(group_url(group), code=303)
     return render_form(
@@ -427,6 +547,7 @@ def new_thread(group_id: int) -> Any:
         db.session.add(thread)
         log_activity(group, current_user, "thread", f"{current_user.name} started “{thread.title}”")
         db.session.commit()
+        notices.new_thread(thread, current_user)
         return redirect(url_for("subgroups.thread", thread_id=thread.id), code=303)
     return render_form(
         "subgroups/form_page.html",
@@ -493,6 +614,7 @@ def reply(thread_id: int) -> Any:
     db.session.add(post)
     thread.last_post_at = utcnow()
     db.session.commit()
+    notices.reply(post, current_user)
     return redirect(f"{target}#post-{post.id}", code=303)
 
 
@@ -549,8 +671,23 @@ def delete_post(post_id: int) -> Response:
 @bp.get("/mine")
 @roles(*EVERYONE)
 def my_groups() -> str:
+    # Posts by others since the member last opened the group's page (or since joining), in
+    # the same query as the groups: one correlated count per row, no query per group.
+    unread = (
+        select(func.count(Post.id))
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Thread.group_id == SubGroup.id,
+            Membership.state == "active",
+            Post.deleted_at.is_(None),
+            Post.created_at > func.coalesce(Membership.last_seen_at, Membership.joined_at),
+            or_(Post.author_id.is_(None), Post.author_id != current_user.id),
+        )
+        .correlate(SubGroup, Membership)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(SubGroup, Membership.state)
+        select(SubGroup, Membership.state, unread)
         .join(Membership, Membership.group_id == SubGroup.id)
         .where(Membership.user_id == current_user.id, rules.currently_active())
         .order_by(SubGroup.name)

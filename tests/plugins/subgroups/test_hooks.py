@@ -229,3 +229,105 @@ def test_other_plugins_add_sections_to_the_group_page(client, member, make_group
     finally:
         plugins.registry().pm.unregister(name="test-meetings")
     assert "Upcoming meetings" in page and "Riga, 3 March" in page
+
+
+def test_resource_members_are_the_active_members_of_the_group(app, make_user, make_group):
+    from intranet import plugins
+    from intranet.plugin_api import ResourceRef
+
+    convenor = make_user("member", name="Anna Convenor")
+    member = make_user("member", name="Bert Member")
+    guest = make_user("guest", name="Cleo Guest")
+    waiting = make_user("member", name="Dan Waiting")
+    gone = make_user("member", name="Eve Gone", is_active_account=False)
+    group = make_group(convenor=convenor, members=(member, gone))
+    db.session.add(
+        Membership(group_id=group.id, user_id=guest.id, role="participant", state="active")
+    )
+    db.session.add(Membership(group_id=group.id, user_id=waiting.id, state="requested"))
+    db.session.commit()
+    answers = dict(
+        plugins.results(
+            "intranet_resource_members", resource=ResourceRef("subgroups.group", group.id)
+        )
+    )
+    assert [user.name for user in answers["subgroups"]] == [
+        "Anna Convenor",
+        "Bert Member",
+        "Cleo Guest",
+    ]
+    from plugins.subgroups import intranet_resource_members
+
+    assert intranet_resource_members(ResourceRef("meetings.meeting", group.id)) is None
+    assert intranet_resource_members(ResourceRef("subgroups.group", 999)) == []
+
+
+def test_the_widget_counts_posts_since_the_member_last_opened_each_group(
+    client, member, make_user, make_group, make_thread
+):
+    other = make_user("member")
+    quiet = make_group("Quiet group", members=(member, other))
+    busy = make_group("Busy group", members=(member, other))
+    sign_in(client, member)
+    client.get(f"/subgroups/{busy.id}")
+    client.get(f"/subgroups/{quiet.id}")
+    thread = make_thread(busy, other, title="News")
+    db.session.add(Post(thread_id=thread.id, author_id=other.id, body="More"))
+    db.session.add(Post(thread_id=thread.id, author_id=member.id, body="My own"))
+    db.session.commit()
+
+    def widget():
+        return client.get("/subgroups/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    html = widget()
+    assert "2 new posts" in html
+    assert html.count("new post") == 1  # nothing new in the quiet group, own posts not counted
+    client.get(f"/subgroups/{busy.id}")
+    assert "new post" not in widget()
+
+
+def test_the_widget_needs_one_query_whatever_the_number_of_groups(
+    client, member, make_user, make_group, make_thread
+):
+    other = make_user("member")
+    sign_in(client, member)
+
+    def statements():
+        found = []
+
+        def count(*args):
+            found.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            client.get("/subgroups/mine", headers={"HX-Request": "true"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(found)
+
+    group = make_group("First", members=(member, other))
+    make_thread(group, other)
+    one = statements()
+    for number in range(5):
+        group = make_group(f"Group {number}", members=(member, other))
+        make_thread(group, other)
+    assert statements() == one
+
+
+def test_the_no_js_similar_check_keeps_the_csrf_token_out_of_the_url(client, member, make_group):
+    make_group("Victim assistance", mandate="Shelters and rehabilitation of victims.")
+    sign_in(client, member)
+    form = client.get("/subgroups/propose").get_data(as_text=True)
+    assert 'formmethod="get"' not in form
+    assert 'formaction="/subgroups/propose/check"' in form
+    assert client.post("/subgroups/propose/check", data={"name": "x"}).status_code == 400
+    response = client.submit(
+        "/subgroups/propose/check",
+        {"name": "Victim assistance", "mandate": "shelters", "kind": "project", "start_date": ""},
+    )
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert "csrf" not in location.lower() and "start_date" not in location
+    assert "name=Victim+assistance" in location and "kind=project" in location
+    page = client.get(location).get_data(as_text=True)
+    assert "Similar existing work" in page and 'value="Victim assistance"' in page
