@@ -16,7 +16,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -66,8 +65,8 @@ class MandatePeriod(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# The documents' text as PostgreSQL indexes it, spelled as PostgreSQL reflects it so that the
-# models and the migration compare equal; search queries use the same expressions.
+# The documents' text as the migration's GIN indexes (PostgreSQL) index it; search queries use
+# the same expressions so the indexes serve them.
 REVISION_VECTOR = "to_tsvector('english'::regconfig, (body || ' '::text) || reason::text)"
 REPORT_VECTOR = (
     "to_tsvector('english'::regconfig, "
@@ -75,21 +74,11 @@ REPORT_VECTOR = (
 )
 
 
-def search_index(table: str, vector: str) -> Index:
-    """PostgreSQL's GIN index for full-text search (SQLite gets an FTS5 table instead)."""
-    return Index(f"ix_{table}_fts", text(vector), postgresql_using="gin").ddl_if(
-        dialect="postgresql"
-    )
-
-
 class Revision(db.Model):
     """One kept version of a living document (objectives, methods of work)."""
 
     __tablename__ = "governance_revision"
-    __table_args__ = (
-        UniqueConstraint("document", "number"),
-        search_index("governance_revision", REVISION_VECTOR),
-    )
+    __table_args__ = (UniqueConstraint("document", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document: Mapped[str] = mapped_column(String(32))
@@ -135,8 +124,6 @@ class Report(db.Model):
     """An activity report for a period; `snapshot` freezes its sections once submitted."""
 
     __tablename__ = "governance_report"
-    __table_args__ = (search_index("governance_report", REPORT_VECTOR),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     start: Mapped[date] = mapped_column(Date)
