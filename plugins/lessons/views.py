@@ -32,6 +32,7 @@ from intranet.plugin_api import (
     utcnow,
     wants_fragment,
 )
+from plugins.lessons import notices
 from plugins.lessons import search as finder
 from plugins.lessons.forms import (
     CommentForm,
@@ -373,6 +374,7 @@ def submit(lesson_id: int) -> Response:
         lesson.submitted_at = utcnow()
         record_audit("lessons.submitted", target=f"lesson:{lesson.id}")
         db.session.commit()
+        notices.submitted(lesson)
         flash("Submitted for review. The secretariat will publish it or come back to you.")
     return see_other("lessons.show", lesson_id=lesson.id)
 
@@ -399,6 +401,10 @@ def review(lesson_id: int) -> Any:
             flash("Lesson sent back to its author with your comment.", "success")
         record_audit(f"lessons.review.{form.decision.data}", target=f"lesson:{lesson.id}")
         db.session.commit()
+        if lesson.status == "published":
+            notices.published(lesson)
+        else:
+            notices.returned(lesson, note)
         return see_other("lessons.show", lesson_id=lesson.id)
     return render_form("lessons/review.html", form, lesson=lesson)
 
@@ -415,15 +421,15 @@ def comment(lesson_id: int) -> Any:
     if not form.validate_on_submit():
         flash("Write a comment before sending it.", "error")
         return see_other("lessons.show", lesson_id=lesson.id)
-    db.session.add(
-        LessonComment(
-            lesson_id=lesson.id,
-            author_id=current_user.id,
-            kind="discussion" if published else "review",
-            body=form.body.data.strip(),
-        )
+    comment = LessonComment(
+        lesson_id=lesson.id,
+        author_id=current_user.id,
+        kind="discussion" if published else "review",
+        body=form.body.data.strip(),
     )
+    db.session.add(comment)
     db.session.commit()
+    notices.commented(lesson, comment)
     return redirect(url_for("lessons.show", lesson_id=lesson.id) + "#comments", code=303)
 
 
@@ -453,6 +459,9 @@ def endorse(lesson_id: int) -> Response:
         db.session.commit()
     except IntegrityError:  # a double click from two tabs: one endorsement is kept
         db.session.rollback()
+    else:
+        if not existing:
+            notices.endorsed(lesson, current_user)
     return redirect(url_for("lessons.show", lesson_id=lesson.id) + "#endorsements", code=303)
 
 
