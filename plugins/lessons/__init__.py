@@ -22,6 +22,7 @@ from intranet.plugin_api import (
     db,
     hookimpl,
 )
+from plugins.lessons import documents
 from plugins.lessons import search as finder
 from plugins.lessons.models import (
     Editor,
@@ -85,10 +86,13 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 
     Answers only for lessons; abstains on published lessons for members (the role default
     lets them in) and on lessons not shared with partners for guests (default deny, which
-    the partners plugin may override for a single lesson).
+    the partners plugin may override for a single lesson). Documents follow the lesson,
+    narrowed by their own sharing level.
     """
     if resource is None or resource.kind != LESSON or not action.startswith("lessons."):
         return None
+    if action == "lessons.view_attachment":
+        return documents.may_download(user, resource)
     lesson = db.session.get(Lesson, resource.id)
     if lesson is None:
         return None
