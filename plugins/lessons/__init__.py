@@ -252,10 +252,11 @@ def coverage_change(since: datetime, until: datetime) -> ReportSection:
 
 @hookimpl
 def intranet_grantable_resources(user: User) -> list[GrantableResource]:
-    """Published lessons shared with partners, which a single guest can be granted."""
+    """Published task-force lessons, which a single guest can be granted (every guest sees
+    the lessons shared with partners or the public already)."""
     lessons = db.session.execute(
         select(Lesson.id, Lesson.title)
-        .where(finder.visible_to(user), Lesson.status == "published", Lesson.sharing == "partners")
+        .where(finder.visible_to(user), Lesson.status == "published", Lesson.sharing == "taskforce")
         .order_by(Lesson.title)
     ).all()
     return [
