@@ -22,6 +22,7 @@ from intranet.plugin_api import (
     db,
     hookimpl,
 )
+from plugins.lessons import documents
 from plugins.lessons import search as finder
 from plugins.lessons.models import (
     Editor,
@@ -85,10 +86,13 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 
     Answers only for lessons; abstains on published lessons for members (the role default
     lets them in) and on lessons not shared with partners for guests (default deny, which
-    the partners plugin may override for a single lesson).
+    the partners plugin may override for a single lesson). Documents follow the lesson,
+    narrowed by their own sharing level.
     """
     if resource is None or resource.kind != LESSON or not action.startswith("lessons."):
         return None
+    if action == "lessons.view_attachment":
+        return documents.may_download(user, resource)
     lesson = db.session.get(Lesson, resource.id)
     if lesson is None:
         return None
@@ -205,16 +209,54 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
             headers=["Country", *AREAS.values()],
             rows=rows,
             order=40,
-        )
+        ),
+        coverage_change(since, until),
     ]
+
+
+def coverage_change(since: datetime, until: datetime) -> ReportSection:
+    """Cells of the coverage matrix (country by area with a published lesson) at the start and
+    the end of the period, and the cells filled during it; one grouped query."""
+    first_published = {
+        (country, area): first
+        for country, area, first in db.session.execute(
+            select(LessonTerm.value, Lesson.area, func.min(Lesson.published_at))
+            .join(Lesson, Lesson.id == LessonTerm.lesson_id)
+            .where(
+                LessonTerm.facet == "country",
+                Lesson.status == "published",
+                Lesson.published_at < until,
+            )
+            .group_by(LessonTerm.value, Lesson.area)
+        )
+        if country in COUNTRIES and area in AREAS
+    }
+    at_start = sum(1 for first in first_published.values() if first < since)
+    filled = sorted(
+        (cell for cell, first in first_published.items() if first >= since),
+        key=lambda cell: (list(COUNTRIES).index(cell[0]), list(AREAS).index(cell[1])),
+    )
+    cells = len(COUNTRIES) * len(AREAS)
+    return ReportSection(
+        "Coverage of lessons learned: change",
+        summary=(
+            f"{at_start} of {cells} country and area cells had a published lesson at the start "
+            f"of the period, {len(first_published)} at its end: {len(filled)} filled during "
+            "the period."
+        ),
+        headers=["Country", "Area filled during the period"],
+        rows=[[COUNTRIES[country], AREAS[area]] for country, area in filled],
+        order=41,
+    )
 
 
 @hookimpl
 def intranet_grantable_resources(user: User) -> list[GrantableResource]:
-    """Published lessons shared with partners, which a single guest can be granted."""
+    """Published task-force lessons, which a single guest can be granted (every guest sees
+    the lessons shared with partners or the public already)."""
     lessons = db.session.execute(
         select(Lesson.id, Lesson.title)
-        .where(finder.visible_to(user), Lesson.status == "published", Lesson.sharing == "partners")
+        .where(finder.visible_to(user), Lesson.status == "published", Lesson.sharing == "taskforce")
         .order_by(Lesson.title)
     ).all()
     return [

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     IntegerField,
     RadioField,
@@ -178,3 +179,18 @@ class CommentForm(FlaskForm):
 
 class EditorForm(FlaskForm):
     email = StringField("Email of the member", validators=[DataRequired(), Length(max=254)])
+
+
+class DocumentForm(FlaskForm):
+    file = FileField("Document", description="PDF, office documents, images, text or CSV.")
+    sharing = SelectField(
+        "Shared with",
+        choices=choices(SHARING),
+        validators=[DataRequired()],
+        description="Public documents of a public lesson can be downloaded by anyone; "
+        "task-force-only documents stay with the task force even on a public lesson.",
+    )
+
+
+class DocumentSharingForm(FlaskForm):
+    sharing = SelectField("Shared with", choices=choices(SHARING), validators=[DataRequired()])

@@ -263,3 +263,18 @@ class Editor(db.Model):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(User, lazy="joined")
+
+
+class AttachmentShare(db.Model):
+    """The sharing level of a document attached to a lesson (a core attachment).
+
+    It starts as the lesson's level at upload; a document may be shared more narrowly than its
+    lesson (a public lesson with a task-force-only annex). Missing means task force only.
+    """
+
+    __tablename__ = "lessons_attachment_share"
+
+    attachment_id: Mapped[int] = mapped_column(
+        ForeignKey("attachment.id", ondelete="CASCADE"), primary_key=True
+    )
+    sharing: Mapped[str] = mapped_column(String(20))

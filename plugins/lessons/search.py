@@ -27,10 +27,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, and_, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import selectinload
 
-from intranet.plugin_api import User, db
+from intranet.plugin_api import ResourceRef, User, can, db
 from plugins.lessons.models import Editor, Initiative, Lesson, LessonTerm
 
 PAGE_SIZE = 20
+GRANT_CANDIDATES = 500
 MAX_QUERY_WORDS = 12
 FACETS = ("country", "level", "area", "form", "year", "tag")
 TERM_FACETS = ("country", "form", "tag")
@@ -77,10 +78,37 @@ def visible_to(user: Any) -> ColumnElement[bool]:
     if user is None or not user.is_authenticated:
         return and_(published, Lesson.sharing == "public")
     if user.is_guest:
-        return and_(published, Lesson.sharing.in_(("partners", "public")))
+        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
+        granted = granted_lesson_ids(user)
+        return or_(shared, Lesson.id.in_(granted)) if granted else shared
     if is_reviewer(user):
         return or_(Lesson.status != "draft", Lesson.author_id == user.id)
     return or_(published, Lesson.author_id == user.id)
+
+
+def granted_lesson_ids(user: User) -> list[int]:
+    """Published task-force lessons a guest may view all the same: granted one by one by
+    another plugin (partners), whose True vote in the permission hook lets them in.
+
+    No plugin lists its grants, so the candidates (the newest GRANT_CANDIDATES published
+    lessons a guest does not see by their sharing level) are loaded in one query and can() is
+    asked for each; the permission hooks answer from the loaded lessons and per-request caches.
+    Computed once per request.
+    """
+    cache = g.setdefault("lessons_granted", {})
+    if user.id not in cache:
+        candidates = db.session.scalars(
+            select(Lesson)
+            .where(Lesson.status == "published", Lesson.sharing == "taskforce")
+            .order_by(Lesson.published_at.desc(), Lesson.id.desc())
+            .limit(GRANT_CANDIDATES)
+        ).all()
+        cache[user.id] = [
+            lesson.id
+            for lesson in candidates
+            if can(user, "lessons.view", ResourceRef("lessons.lesson", lesson.id))
+        ]
+    return cache[user.id]
 
 
 def text_condition(words: list[str], *, prefix: bool = False) -> tuple[Any, Any] | None:

@@ -7,12 +7,24 @@ import difflib
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
@@ -20,21 +32,27 @@ from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
     STAFF,
+    AttachmentError,
     ResourceRef,
     User,
     can,
     db,
+    delete_attachment,
     public,
     record_audit,
     render_form,
     roles,
+    save_upload,
     similar_work,
     utcnow,
     wants_fragment,
 )
+from plugins.lessons import documents, notices
 from plugins.lessons import search as finder
 from plugins.lessons.forms import (
     CommentForm,
+    DocumentForm,
+    DocumentSharingForm,
     EditorForm,
     InitiativeForm,
     LessonForm,
@@ -42,6 +60,7 @@ from plugins.lessons.forms import (
     tag_list,
 )
 from plugins.lessons.models import (
+    AttachmentShare,
     Editor,
     Endorsement,
     Initiative,
@@ -231,6 +250,8 @@ def show(lesson_id: int) -> str:
         may_edit=can(current_user, "lessons.edit", ref(lesson)),
         may_review=can(current_user, "lessons.review", ref(lesson)),
         comment_form=CommentForm(),
+        documents=documents.of_lesson(lesson, documents.levels_for(current_user)),
+        narrower=documents.narrower_than_lesson(lesson),
     )
 
 
@@ -373,6 +394,7 @@ def submit(lesson_id: int) -> Response:
         lesson.submitted_at = utcnow()
         record_audit("lessons.submitted", target=f"lesson:{lesson.id}")
         db.session.commit()
+        notices.submitted(lesson)
         flash("Submitted for review. The secretariat will publish it or come back to you.")
     return see_other("lessons.show", lesson_id=lesson.id)
 
@@ -399,8 +421,105 @@ def review(lesson_id: int) -> Any:
             flash("Lesson sent back to its author with your comment.", "success")
         record_audit(f"lessons.review.{form.decision.data}", target=f"lesson:{lesson.id}")
         db.session.commit()
+        if lesson.status == "published":
+            warn_about_narrower_documents(lesson)
+            notices.published(lesson)
+        else:
+            notices.returned(lesson, note)
         return see_other("lessons.show", lesson_id=lesson.id)
-    return render_form("lessons/review.html", form, lesson=lesson)
+    return render_form(
+        "lessons/review.html", form, lesson=lesson, narrower=documents.narrower_than_lesson(lesson)
+    )
+
+
+def warn_about_narrower_documents(lesson: Lesson) -> None:
+    narrower = documents.narrower_than_lesson(lesson)
+    if narrower:
+        names = ", ".join(f"“{attachment.filename}”" for attachment, _ in narrower)
+        flash(
+            f"This lesson is {SHARING[lesson.sharing].lower()}, but {len(narrower)} document(s) "
+            f"are shared more narrowly and will not be shown to all its readers: {names}.",
+            "warning",
+        )
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@bp.route("/<int:lesson_id>/documents", methods=["GET", "POST"])
+@roles(*EVERYONE)
+def documents_page(lesson_id: int) -> Any:
+    """The lesson's documents: upload (at the lesson's sharing level unless told), share, remove."""
+    lesson = lesson_for(lesson_id, "lessons.edit")
+    form = DocumentForm()
+    if request.method == "GET":
+        form.sharing.data = lesson.sharing
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            if not upload or not upload.filename:
+                raise AttachmentError("Choose a file to upload.")
+            attachment = save_upload(
+                upload, documents.OWNER, documents.KIND, lesson.id, current_user
+            )
+        except AttachmentError as error:
+            form.file.errors.append(str(error))
+        else:
+            db.session.add(AttachmentShare(attachment_id=attachment.id, sharing=form.sharing.data))
+            record_audit("lessons.document.added", target=f"lesson:{lesson.id}")
+            db.session.commit()
+            flash(f"“{attachment.filename}” attached.", "success")
+            warn_about_narrower_documents(lesson)
+            return see_other("lessons.documents_page", lesson_id=lesson.id)
+    return render_form(
+        "lessons/documents.html",
+        form,
+        lesson=lesson,
+        documents=documents.of_lesson(lesson),
+        narrower=documents.narrower_than_lesson(lesson),
+        sharing_form=DocumentSharingForm(),
+    )
+
+
+def lesson_document(lesson_id: int, attachment_id: int) -> tuple[Lesson, Any]:
+    lesson = lesson_for(lesson_id, "lessons.edit")
+    row = documents.find(lesson, attachment_id)
+    if row is None:
+        abort(404)
+    return lesson, row[0]
+
+
+@bp.post("/<int:lesson_id>/documents/<int:attachment_id>/sharing")
+@roles(*EVERYONE)
+def document_sharing(lesson_id: int, attachment_id: int) -> Response:
+    lesson, attachment = lesson_document(lesson_id, attachment_id)
+    form = DocumentSharingForm()
+    if form.validate_on_submit():
+        share = db.session.get(AttachmentShare, attachment.id) or AttachmentShare(
+            attachment_id=attachment.id
+        )
+        share.sharing = form.sharing.data
+        db.session.add(share)
+        record_audit("lessons.document.shared", target=f"lesson:{lesson.id}")
+        db.session.commit()
+        flash(f"“{attachment.filename}”: {SHARING[share.sharing].lower()}.", "success")
+    else:
+        flash("Choose who the document is shared with.", "error")
+    return see_other("lessons.documents_page", lesson_id=lesson.id)
+
+
+@bp.post("/<int:lesson_id>/documents/<int:attachment_id>/delete")
+@roles(*EVERYONE)
+def document_delete(lesson_id: int, attachment_id: int) -> Response:
+    lesson, attachment = lesson_document(lesson_id, attachment_id)
+    name = attachment.filename
+    db.session.execute(
+        delete(AttachmentShare).where(AttachmentShare.attachment_id == attachment.id)
+    )
+    record_audit("lessons.document.removed", target=f"lesson:{lesson.id}")
+    delete_attachment(attachment)
+    flash(f"“{name}” removed.", "success")
+    return see_other("lessons.documents_page", lesson_id=lesson.id)
 
 
 @bp.post("/<int:lesson_id>/comments")
@@ -415,15 +534,15 @@ def comment(lesson_id: int) -> Any:
     if not form.validate_on_submit():
         flash("Write a comment before sending it.", "error")
         return see_other("lessons.show", lesson_id=lesson.id)
-    db.session.add(
-        LessonComment(
-            lesson_id=lesson.id,
-            author_id=current_user.id,
-            kind="discussion" if published else "review",
-            body=form.body.data.strip(),
-        )
+    comment = LessonComment(
+        lesson_id=lesson.id,
+        author_id=current_user.id,
+        kind="discussion" if published else "review",
+        body=form.body.data.strip(),
     )
+    db.session.add(comment)
     db.session.commit()
+    notices.commented(lesson, comment)
     return redirect(url_for("lessons.show", lesson_id=lesson.id) + "#comments", code=303)
 
 
@@ -453,6 +572,9 @@ def endorse(lesson_id: int) -> Response:
         db.session.commit()
     except IntegrityError:  # a double click from two tabs: one endorsement is kept
         db.session.rollback()
+    else:
+        if not existing:
+            notices.endorsed(lesson, current_user)
     return redirect(url_for("lessons.show", lesson_id=lesson.id) + "#endorsements", code=303)
 
 
@@ -549,13 +671,47 @@ def public_index() -> str:
     return render_template("lessons/public.html", lessons=public_lessons(100))
 
 
-@bp.get("/public/<int:lesson_id>")
-@public
-def public_show(lesson_id: int) -> str:
+def public_lesson(lesson_id: int) -> Lesson:
     lesson = db.get_or_404(Lesson, lesson_id)
     if lesson.status != "published" or lesson.sharing != "public":
         abort(404)
-    return render_template("lessons/public_show.html", lesson=lesson)
+    return lesson
+
+
+@bp.get("/public/<int:lesson_id>")
+@public
+def public_show(lesson_id: int) -> str:
+    lesson = public_lesson(lesson_id)
+    return render_template(
+        "lessons/public_show.html",
+        lesson=lesson,
+        documents=documents.of_lesson(lesson, ("public",)),
+    )
+
+
+@bp.get("/public/<int:lesson_id>/files/<int:attachment_id>")
+@public
+def public_file(lesson_id: int, attachment_id: int) -> Response:
+    """A public document of a public published lesson, for anyone (the core's route needs a
+    login); other documents answer 404 here."""
+    row = documents.find(public_lesson(lesson_id), attachment_id)
+    if row is None or row[1] != "public":
+        abort(404)
+    attachment = row[0]
+    path = Path(current_app.config["ATTACHMENT_DIR"]) / attachment.storage_path
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+        conditional=True,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/feed.atom")
@@ -565,6 +721,7 @@ def feed() -> Response:
     body = render_template(
         "lessons/feed.atom.xml",
         lessons=lessons,
+        documents=documents.documents([lesson.id for lesson in lessons], ("public",)),
         updated=max((lesson.updated_at for lesson in lessons), default=utcnow()),
     )
     return Response(body, mimetype="application/atom+xml")

@@ -1,0 +1,76 @@
+"""Who hears about what happens to a lesson; each function is called after the commit.
+
+The actor is never told about their own action; notify() applies each user's preference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from intranet.plugin_api import User, db, notify
+from plugins.lessons.models import Editor, Lesson, LessonComment
+
+
+def reviewers() -> list[User]:
+    """The secretariat and the designated editors."""
+    return list(
+        db.session.scalars(
+            select(User).where(or_(User.role == "secretariat", User.id.in_(select(Editor.user_id))))
+        )
+    )
+
+
+def _tell(
+    users: Iterable[User | None], kind: str, title: str, lesson: Lesson, text: str = ""
+) -> None:
+    others = [user for user in users if user is not None and user.id != current_user.id]
+    if others:
+        notify(others, f"lessons.{kind}", title, text, url_for("lessons.show", lesson_id=lesson.id))
+
+
+def submitted(lesson: Lesson) -> None:
+    _tell(reviewers(), "submitted", f"Lesson to review: {lesson.title}", lesson, lesson.summary)
+
+
+def returned(lesson: Lesson, comment: str) -> None:
+    _tell(
+        [lesson.author], "returned", f"Your lesson was sent back: {lesson.title}", lesson, comment
+    )
+
+
+def published(lesson: Lesson) -> None:
+    _tell([lesson.author], "published", f"Your lesson was published: {lesson.title}", lesson)
+
+
+def commented(lesson: Lesson, comment: LessonComment) -> None:
+    """A review comment reaches the author and the reviewers; a discussion comment the author
+    and everyone who commented on the lesson before."""
+    if comment.kind == "review":
+        users = [lesson.author, *reviewers()]
+        title = f"Review comment on {lesson.title}"
+    else:
+        users = [
+            lesson.author,
+            *db.session.scalars(
+                select(User)
+                .join(LessonComment, LessonComment.author_id == User.id)
+                .where(
+                    LessonComment.lesson_id == lesson.id,
+                    LessonComment.kind == "discussion",
+                    LessonComment.id != comment.id,
+                )
+                .distinct()
+            ),
+        ]
+        title = f"New comment on {lesson.title}"
+    _tell(users, "commented", title, lesson, comment.body)
+
+
+def endorsed(lesson: Lesson, by: User) -> None:
+    _tell(
+        [lesson.author], "endorsed", f"{by.name} found your lesson useful: {lesson.title}", lesson
+    )
