@@ -159,3 +159,20 @@ def mandate_with_warning_days(today: date) -> tuple[MandatePeriod | None, int]:
         return None, int(settings.DEFAULTS[key])
     mandate, days = row
     return mandate, int(settings.DEFAULTS[key] if days is None else days)
+
+
+def secretariat_people() -> list[User]:
+    """The active users serving as the secretariat, with their organisations: one query."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.organisation))
+            .where(User.role == "secretariat", User.is_active_account.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def shows_email(person: User, viewer: User) -> bool:
+    """Whether `viewer` may see `person`'s address, as in the directory."""
+    return viewer.id == person.id or viewer.is_staff or person.email_visibility == "members"

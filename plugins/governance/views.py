@@ -117,7 +117,13 @@ def chair_context() -> dict[str, Any]:
 @bp.get("/widgets/chair")
 @roles(*MEMBERS)
 def chair_widget() -> str:
-    return page_or_fragment("governance/_chair_widget.html", "Chair", **chair_context())
+    return page_or_fragment(
+        "governance/_chair_widget.html",
+        "Chair",
+        **chair_context(),
+        secretariat=chairmanship.secretariat_people(),
+        shows_email=chairmanship.shows_email,
+    )
 
 
 @bp.get("/widgets/mandate")

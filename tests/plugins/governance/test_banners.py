@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
-
-import sqlalchemy as sa
 
 from intranet.extensions import db
 from plugins.governance import intranet_banners
 from plugins.governance.models import ChairPeriod, MandatePeriod
 from tests.conftest import contributions
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+from tests.plugins.governance.helpers import counted_queries
 
 
 def banners_for(app, user) -> list:
