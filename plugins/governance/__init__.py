@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from intranet.plugin_api import (
     NavItem,
     ReportSection,
     ResourceRef,
+    ScheduledJob,
     SearchResult,
     Setting,
     User,
@@ -21,7 +22,7 @@ from intranet.plugin_api import (
     db,
     hookimpl,
 )
-from plugins.governance import chairmanship, documents, search, settings
+from plugins.governance import chairmanship, documents, notices, search, settings
 from plugins.governance.models import (
     ChairPeriod,
     MandatePeriod,
@@ -82,18 +83,8 @@ def intranet_banners(user: User) -> list[Banner]:
             chair += f" ({_names(current.chairpersons)})"
         banners.append(Banner(f"Chair: {chair}.", overview, "Governance", order=10))
         if chairmanship.in_last_month(current, today):
-            handover = current.end + timedelta(days=1)
-            successor = (
-                countries[following.country_code] if following else "a country not yet recorded"
-            )
-            banners.append(
-                Banner(
-                    f"Chair handover on {handover.day} {handover:%B} to {successor}.",
-                    overview,
-                    "Governance",
-                    order=11,
-                )
-            )
+            announcement = chairmanship.handover_announcement(current, following, countries)
+            banners.append(Banner(f"{announcement}.", overview, "Governance", order=11))
     if user.role == "secretariat":
         mandate = chairmanship.mandate_ending_soon(today)
         if mandate is not None:
@@ -108,6 +99,11 @@ def intranet_banners(user: User) -> list[Banner]:
                 )
             )
     return banners
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("governance.daily-reminders", 24 * 60, notices.send_daily_reminders)]
 
 
 @hookimpl

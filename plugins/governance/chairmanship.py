@@ -176,3 +176,12 @@ def secretariat_people() -> list[User]:
 def shows_email(person: User, viewer: User) -> bool:
     """Whether `viewer` may see `person`'s address, as in the directory."""
     return viewer.id == person.id or viewer.is_staff or person.email_visibility == "members"
+
+
+def handover_announcement(
+    current: ChairPeriod, following: ChairPeriod | None, countries: dict[str, str]
+) -> str:
+    """E.g. "Chair handover on 1 July to Latvia", from what `handover_view` returned."""
+    handover = current.end + timedelta(days=1)
+    successor = countries[following.country_code] if following else "a country not yet recorded"
+    return f"Chair handover on {handover.day} {handover:%B} to {successor}"
