@@ -10,9 +10,11 @@ from flask import Blueprint, url_for
 from sqlalchemy import func, select
 
 from intranet.plugin_api import (
+    Banner,
     NavItem,
     ReportSection,
     ResourceRef,
+    ScheduledJob,
     SearchResult,
     Setting,
     User,
@@ -20,7 +22,7 @@ from intranet.plugin_api import (
     db,
     hookimpl,
 )
-from plugins.governance import chairmanship, documents, search, settings
+from plugins.governance import chairmanship, documents, notices, search, settings
 from plugins.governance.models import (
     ChairPeriod,
     MandatePeriod,
@@ -64,6 +66,44 @@ def intranet_dashboard_widgets(user: User) -> list[Widget]:
         Widget("governance-chair", "Chair", url_for("governance.chair_widget"), order=5),
         Widget("governance-mandate", "Mandate", url_for("governance.mandate_widget"), order=6),
     ]
+
+
+@hookimpl
+def intranet_banners(user: User) -> list[Banner]:
+    """The chair and its handover for all but guests; the mandate's end for the secretariat."""
+    if user.is_guest:
+        return []
+    today = chairmanship.local_today()
+    current, following, countries = chairmanship.handover_view(today)
+    overview = url_for("governance.index")
+    banners = []
+    if current is not None:
+        chair = countries[current.country_code]
+        if current.chairpersons:
+            chair += f" ({_names(current.chairpersons)})"
+        banners.append(Banner(f"Chair: {chair}.", overview, "Governance", order=10))
+        if chairmanship.in_last_month(current, today):
+            announcement = chairmanship.handover_announcement(current, following, countries)
+            banners.append(Banner(f"{announcement}.", overview, "Governance", order=11))
+    if user.role == "secretariat":
+        mandate = chairmanship.mandate_ending_soon(today)
+        if mandate is not None:
+            banners.append(
+                Banner(
+                    f"The mandate ends on {mandate.end.day} {mandate.end:%B %Y}: "
+                    "prepare the final report.",
+                    url_for("governance.report_new", basis=f"mandate:{mandate.id}"),
+                    "Start the final report",
+                    level="warning",
+                    order=12,
+                )
+            )
+    return banners
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("governance.daily-reminders", 24 * 60, notices.send_daily_reminders)]
 
 
 @hookimpl

@@ -8,11 +8,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import column, select, table
+from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import User, db
 from plugins.governance import settings
-from plugins.governance.models import ChairPeriod, MandatePeriod
+from plugins.governance.models import ChairPeriod, GovernanceSetting, MandatePeriod
+
+# The core's country list, read by name so the plugin needs nothing beyond the public API.
+country_table = table("country", column("code"), column("name"))
 
 
 def chair_year(start_year: int) -> tuple[date, date]:
@@ -114,8 +118,70 @@ def latest_mandate() -> MandatePeriod | None:
 
 def mandate_ending_soon(today: date) -> MandatePeriod | None:
     """The mandate in force when its end is within the configured warning window."""
-    mandate = current_mandate(today)
-    days = int(settings.get("mandate_warning_days"))
+    mandate, days = mandate_with_warning_days(today)
     if mandate is not None and (mandate.end - today).days <= days:
         return mandate
     return None
+
+
+def handover_view(today: date) -> tuple[ChairPeriod | None, ChairPeriod | None, dict[str, str]]:
+    """The period in force, the one starting within a month, and their countries' names.
+
+    One query (chairpersons and country names joined), as it runs on every page's banners.
+    """
+    rows = db.session.execute(
+        select(ChairPeriod, country_table.c.name)
+        .outerjoin(country_table, country_table.c.code == ChairPeriod.country_code)
+        .options(joinedload(ChairPeriod.chairpersons))
+        .where(ChairPeriod.end >= today, ChairPeriod.start <= today + timedelta(days=31))
+        .order_by(ChairPeriod.start)
+    ).unique()
+    current = following = None
+    names = {}
+    for period, country_name in rows:
+        names[period.country_code] = country_name or period.country_code
+        if period.start <= today:
+            current = period
+        elif following is None:
+            following = period
+    return current, following, names
+
+
+def mandate_with_warning_days(today: date) -> tuple[MandatePeriod | None, int]:
+    """The mandate in force and the warning window in days, in one query."""
+    key = "mandate_warning_days"
+    row = db.session.execute(
+        select(MandatePeriod, GovernanceSetting.value)
+        .outerjoin(GovernanceSetting, GovernanceSetting.key == key)
+        .where(MandatePeriod.start <= today, MandatePeriod.end >= today)
+    ).first()
+    if row is None:
+        return None, int(settings.DEFAULTS[key])
+    mandate, days = row
+    return mandate, int(settings.DEFAULTS[key] if days is None else days)
+
+
+def secretariat_people() -> list[User]:
+    """The active users serving as the secretariat, with their organisations: one query."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.organisation))
+            .where(User.role == "secretariat", User.is_active_account.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def shows_email(person: User, viewer: User) -> bool:
+    """Whether `viewer` may see `person`'s address, as in the directory."""
+    return viewer.id == person.id or viewer.is_staff or person.email_visibility == "members"
+
+
+def handover_announcement(
+    current: ChairPeriod, following: ChairPeriod | None, countries: dict[str, str]
+) -> str:
+    """E.g. "Chair handover on 1 July to Latvia", from what `handover_view` returned."""
+    handover = current.end + timedelta(days=1)
+    successor = countries[following.country_code] if following else "a country not yet recorded"
+    return f"Chair handover on {handover.day} {handover:%B} to {successor}"

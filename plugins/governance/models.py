@@ -154,3 +154,12 @@ class GovernanceSetting(db.Model):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class Notice(db.Model):
+    """A one-off notification already sent (e.g. "handover:3"): the daily job never repeats it."""
+
+    __tablename__ = "governance_notice"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

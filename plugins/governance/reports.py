@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.resources
 from datetime import date
 from typing import Any
 
@@ -54,40 +55,33 @@ def to_markdown(report: Report, sections: list[ReportSection]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The PDF's built-in fonts cover Latin-1; typographic marks outside it get plain equivalents.
-PLAIN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-    }
-)
+# Source Sans Pro (from the font-source-sans-pro package) covers the member states' letters
+# (ė, ł, ð, õ, ...), Cyrillic and Greek, which the PDF's built-in fonts (Latin-1) cannot show.
+FONT = "SourceSansPro"
+FONT_FILES = importlib.resources.files("font_source_sans_pro") / "files"
 
 
-def _pdf_text(value: Any) -> str:
-    text = str(value).translate(PLAIN)
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _unicode_pdf() -> FPDF:
+    pdf = FPDF(format="A4")
+    pdf.add_font(FONT, "", str(FONT_FILES / "SourceSansPro-Regular.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_FILES / "SourceSansPro-Bold.ttf"))
+    return pdf
 
 
 def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_title(_pdf_text(report.title))
+    pdf = _unicode_pdf()
+    pdf.set_title(report.title)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
 
     def heading(text: str, size: int) -> None:
-        pdf.set_font("helvetica", "B", size)
-        pdf.multi_cell(0, size * 0.6, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", size)
+        pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
     def paragraph(text: str) -> None:
-        pdf.set_font("helvetica", "", 10)
-        pdf.multi_cell(0, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
 
     heading(report.title, 18)
@@ -100,12 +94,12 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
         if section.summary:
             paragraph(section.summary)
         if section.headers and section.rows:
-            pdf.set_font("helvetica", "", 9)
+            pdf.set_font(FONT, "", 9)
             with pdf.table(headings_style=FontFace(emphasis="BOLD")) as table:
                 for row in [section.headers, *section.rows]:
                     cells = table.row()
                     for value in row:
-                        cells.cell(_pdf_text(value))
+                        cells.cell(str(value))
             pdf.ln(4)
     if report.conclusions.strip():
         heading("Conclusions", 14)

@@ -22,7 +22,7 @@ from intranet.plugin_api import (
     roles,
     wants_fragment,
 )
-from plugins.governance import chairmanship, documents, reports, settings
+from plugins.governance import chairmanship, documents, notices, reports, settings
 from plugins.governance.forms import (
     ChairPeriodForm,
     DecisionForm,
@@ -117,7 +117,13 @@ def chair_context() -> dict[str, Any]:
 @bp.get("/widgets/chair")
 @roles(*MEMBERS)
 def chair_widget() -> str:
-    return page_or_fragment("governance/_chair_widget.html", "Chair", **chair_context())
+    return page_or_fragment(
+        "governance/_chair_widget.html",
+        "Chair",
+        **chair_context(),
+        secretariat=chairmanship.secretariat_people(),
+        shows_email=chairmanship.shows_email,
+    )
 
 
 @bp.get("/widgets/mandate")
@@ -432,6 +438,7 @@ def revise(document: str) -> Any:
             db.session.flush()
             record_audit("governance.revised", target=f"{document}:{revision.number}")
             db.session.commit()
+            notices.revision_adopted(revision, current_user)
             flash(f"Revision {revision.number} of the {title.lower()} saved.", "success")
             return see_other("governance.document_show", document=document)
     return render_form(
@@ -458,6 +465,7 @@ def propose(document: str) -> Any:
             )
             db.session.add(proposal)
             db.session.commit()
+            notices.proposal_submitted(proposal, current_user)
             flash("Your proposal was sent to the chair and the secretariat.", "success")
             return see_other("governance.document_show", document=document)
     return render_form(
@@ -505,6 +513,8 @@ def proposal_accept(proposal_id: int) -> BaseResponse:
     db.session.flush()
     record_audit("governance.proposal.accepted", target=f"proposal:{proposal.id}")
     db.session.commit()
+    notices.proposal_decided(proposal, current_user)
+    notices.revision_adopted(revision, current_user, proposal.proposer)
     flash(f"Proposal accepted as revision {revision.number}.", "success")
     return see_other("governance.document_show", document=proposal.document)
 
@@ -519,6 +529,7 @@ def proposal_reject(proposal_id: int) -> Any:
         documents.decide(proposal, current_user, form.comment.data, "rejected")
         record_audit("governance.proposal.rejected", target=f"proposal:{proposal.id}")
         db.session.commit()
+        notices.proposal_decided(proposal, current_user)
         flash("Proposal rejected; the proposer can read your comment.", "success")
         return see_other("governance.document_show", document=proposal.document)
     return render_form("governance/form.html", form, title="Reject the proposal", submit="Reject")
@@ -618,6 +629,7 @@ def report_submit(report_id: int) -> BaseResponse:
         reports.submit(report, current_user)
         record_audit("governance.report.submitted", target=f"report:{report.id}")
         db.session.commit()
+        notices.report_submitted(report, current_user)
         flash("Report submitted and frozen.", "success")
     return see_other("governance.report_show", report_id=report.id)
 

@@ -10,6 +10,7 @@ from intranet.extensions import db
 from intranet.plugins import can
 from plugins.governance import chairmanship, settings
 from plugins.governance.models import ChairPeriod
+from tests.plugins.governance.helpers import counted_queries
 
 
 def add_period(country: str, start_year: int, people=()) -> ChairPeriod:
@@ -107,3 +108,25 @@ def test_the_dashboard_widget_names_the_chair_and_announces_the_handover(client,
     assert "<html" not in text
     page = client.get("/governance/widgets/chair").get_data(as_text=True)
     assert "<html" in page and "<strong>DK</strong>" in page
+
+
+def test_the_chair_widget_names_the_secretariat_in_one_query(app, client, member, make_user):
+    from intranet.models import Organisation
+
+    office = Organisation(name="CBSS Secretariat", kind="other", country_code="SE")
+    db.session.add(office)
+    db.session.commit()
+    make_user("secretariat", email="sofia@example.org", name="Sofia Sec", organisation=office)
+    make_user(
+        "secretariat", email="hidden@example.org", name="Hanna Hidden", email_visibility="hidden"
+    )
+    make_user("secretariat", email="gone@example.org", name="Gone Sec", is_active_account=False)
+    with app.test_request_context(), counted_queries() as queries:
+        people = chairmanship.secretariat_people()
+    assert [person.name for person in people] == ["Hanna Hidden", "Sofia Sec"]
+    assert len(queries) == 1
+    client.login(member.email)
+    page = client.get("/governance/widgets/chair", headers={"HX-Request": "true"}).get_data(True)
+    assert "Sofia Sec</a>, CBSS Secretariat" in page and "mailto:sofia@example.org" in page
+    assert "Hanna Hidden" in page and "hidden@example.org" not in page
+    assert "Gone Sec" not in page

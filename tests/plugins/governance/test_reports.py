@@ -105,3 +105,11 @@ def test_a_submitted_report_is_frozen(client, secretariat, member, sign_in):
     page = client.get(f"/governance/reports/{report.id}").get_data(as_text=True)
     assert "Shared a toolkit on victim support" in page
     assert "Added after submission" not in page and "Changed" not in page
+
+
+def test_the_pdf_shows_the_member_states_letters(client, secretariat):
+    note = "Rūta Kazlauskė met “Þórður” in Łódź and Võru; Ελλάδα"
+    report = create_report(client, secretariat, example_note=note)
+    response = client.get(f"/governance/reports/{report.id}.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Kazlauskė" in text and note in text

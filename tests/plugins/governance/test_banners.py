@@ -1,0 +1,89 @@
+"""The banners under the header: the chair, the handover month, the mandate's end."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from intranet.extensions import db
+from plugins.governance import intranet_banners
+from plugins.governance.models import ChairPeriod, MandatePeriod
+from tests.conftest import contributions
+from tests.plugins.governance.helpers import counted_queries
+
+
+def banners_for(app, user) -> list:
+    with app.test_request_context():
+        return contributions("governance", "intranet_banners", user=user)
+
+
+def banner_queries(app, user) -> list[str]:
+    """The statements the plugin's own banner hook runs (the plugin manager's left out)."""
+    with app.test_request_context(), counted_queries() as queries:
+        intranet_banners(user)
+    return queries
+
+
+def test_everyone_but_guests_sees_the_chair_linking_to_governance(
+    app, client, chair, member, make_user
+):
+    [banner] = banners_for(app, member)
+    assert banner.text == "Chair: Sweden (Carl Chair)."
+    assert banner.url == "/governance/" and banner.level == "info"
+    assert banners_for(app, make_user("guest")) == []
+    client.login(member.email)
+    assert "Chair: Sweden (Carl Chair)." in client.get("/").get_data(True)
+
+
+def test_the_last_month_announces_the_handover_to_the_next_country(app, member, make_user):
+    today = date.today()
+    successor = make_user("member", name="Liga Latvia", country_code="LV")
+    db.session.add_all(
+        [
+            ChairPeriod(
+                start=today - timedelta(days=300),
+                end=today + timedelta(days=10),
+                country_code="SE",
+                chairpersons=[member],
+            ),
+            ChairPeriod(
+                start=today + timedelta(days=11),
+                end=today + timedelta(days=376),
+                country_code="LV",
+                chairpersons=[successor],
+            ),
+        ]
+    )
+    db.session.commit()
+    handover = today + timedelta(days=11)
+    texts = [banner.text for banner in banners_for(app, member)]
+    assert texts == [
+        "Chair: Sweden (Maria Member).",
+        f"Chair handover on {handover.day} {handover:%B} to Latvia.",
+    ]
+    assert len(banner_queries(app, member)) == 1
+
+
+def test_no_handover_notice_before_the_last_month(app, chair, member):
+    assert not any("handover" in banner.text for banner in banners_for(app, member))
+
+
+def test_the_secretariat_is_warned_of_the_mandate_end_within_two_queries(
+    app, chair, secretariat, member
+):
+    today = date.today()
+    mandate = MandatePeriod(start=today - timedelta(days=400), end=today + timedelta(days=90))
+    db.session.add(mandate)
+    db.session.commit()
+    banners = banners_for(app, secretariat)
+    assert len(banner_queries(app, secretariat)) == 2
+    warning = banners[-1]
+    assert warning.level == "warning" and "final report" in warning.text
+    assert warning.url == f"/governance/reports/new?basis=mandate:{mandate.id}"
+    assert all(banner.level == "info" for banner in banners_for(app, member))
+
+
+def test_no_mandate_warning_outside_the_window(app, secretariat):
+    today = date.today()
+    db.session.add(MandatePeriod(start=today - timedelta(days=10), end=today + timedelta(days=900)))
+    db.session.commit()
+    assert banners_for(app, secretariat) == []
