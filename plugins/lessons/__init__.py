@@ -27,6 +27,8 @@ from plugins.lessons import search as finder
 from plugins.lessons.models import (
     Editor,
     Endorsement,
+    Initiative,
+    InitiativeResource,
     Lesson,
     LessonComment,
     LessonRevision,
@@ -168,6 +170,36 @@ def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection
             "Published lessons",
             [(title, url_for("lessons.show", lesson_id=lesson_id)) for lesson_id, title in lessons],
             empty_text="No published lessons yet.",
+            order=40,
+        )
+    ]
+
+
+@hookimpl
+def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    """On a sub-group's page: the registered initiatives linked to that group (one query).
+
+    Initiatives are for members only, like their pages; guests get nothing.
+    """
+    if resource.kind != "subgroups.group" or viewer.is_guest:
+        return []
+    initiatives = db.session.execute(
+        select(Initiative.id, Initiative.name)
+        .join(InitiativeResource, InitiativeResource.initiative_id == Initiative.id)
+        .where(
+            InitiativeResource.resource_kind == resource.kind,
+            InitiativeResource.resource_id == resource.id,
+        )
+        .order_by(Initiative.name)
+    ).all()
+    return [
+        ProfileSection(
+            "Initiatives and lessons",
+            [
+                (name, url_for("lessons.initiative", initiative_id=initiative_id))
+                for initiative_id, name in initiatives
+            ],
+            empty_text="No registered initiative is linked to this group.",
             order=40,
         )
     ]

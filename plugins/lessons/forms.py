@@ -151,6 +151,7 @@ class InitiativeForm(FlaskForm):
     description = TextAreaField(
         "Description", validators=[DataRequired(), Length(max=20000)], description="Markdown."
     )
+    subgroups = CheckboxesField("Sub-groups working on it", coerce=int, choices=[])
 
     def validate_end_year(self, field: Any) -> None:
         end_after_start(self, field)

@@ -229,6 +229,11 @@ class Initiative(db.Model):
     lessons: Mapped[list[Lesson]] = relationship(
         secondary=lesson_initiative, back_populates="initiatives", lazy="select"
     )
+    resources: Mapped[list[InitiativeResource]] = relationship(
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="InitiativeResource.label",
+    )
 
     @property
     def countries(self) -> list[str]:
@@ -250,6 +255,27 @@ class InitiativeCountry(db.Model):
         ForeignKey("lessons_initiative.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+class InitiativeResource(db.Model):
+    """A link from an initiative to another plugin's object, e.g. a sub-group.
+
+    Label and url are stored as the owning plugin offered them when the link was made, so
+    the initiative page needs no call into that plugin.
+    """
+
+    __tablename__ = "lessons_initiative_resource"
+    __table_args__ = (
+        Index("ix_lessons_initiative_resource_resource", "resource_kind", "resource_id"),
+    )
+
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons_initiative.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_kind: Mapped[str] = mapped_column(String(60), primary_key=True)
+    resource_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
 
 
 class Editor(db.Model):

@@ -36,6 +36,7 @@ from intranet.plugin_api import (
     ResourceRef,
     User,
     can,
+    collect,
     db,
     delete_attachment,
     public,
@@ -65,6 +66,7 @@ from plugins.lessons.models import (
     Endorsement,
     Initiative,
     InitiativeCountry,
+    InitiativeResource,
     Lesson,
     LessonComment,
     LessonRevision,
@@ -766,19 +768,57 @@ def initiative(initiative_id: int) -> str:
     return render_template("lessons/initiative.html", initiative=item, lessons=lessons)
 
 
+SUBGROUP = "subgroups.group"
+
+
+def offered_subgroups() -> dict[int, Any]:
+    """Sub-groups the current user may link, as their plugin offers them (no import of it)."""
+    return {
+        item.ref.id: item
+        for item in collect("intranet_grantable_resources", user=current_user)
+        if item.ref.kind == SUBGROUP
+    }
+
+
+def save_subgroups(item: Initiative, chosen: list[int], offered: dict[int, Any]) -> None:
+    """Link the chosen sub-groups; links to groups not offered to this user stay as they are."""
+    keep = [
+        link
+        for link in item.resources
+        if link.resource_kind != SUBGROUP or link.resource_id not in offered
+    ]
+    item.resources = keep + [
+        InitiativeResource(
+            resource_kind=SUBGROUP,
+            resource_id=group_id,
+            label=offered[group_id].label[:300],
+            url=offered[group_id].url[:500],
+        )
+        for group_id in sorted(set(chosen))
+    ]
+
+
 @bp.route("/initiatives/new", methods=["GET", "POST"])
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
 @roles(*MEMBERS)
 def initiative_form(initiative_id: int | None = None) -> Any:
     item = db.get_or_404(Initiative, initiative_id) if initiative_id else None
     form = InitiativeForm(obj=item)
+    offered = offered_subgroups()
+    form.subgroups.choices = [(group_id, entry.label) for group_id, entry in offered.items()]
     if item is not None and request.method == "GET":
         form.countries.data = item.countries
+        form.subgroups.data = [
+            link.resource_id for link in item.resources if link.resource_kind == SUBGROUP
+        ]
     if form.validate_on_submit():
         if item is None:
             item = Initiative(author_id=current_user.id)
             db.session.add(item)
+        chosen = form.subgroups.data or []
+        del form.subgroups
         form.populate_obj(item)
+        save_subgroups(item, chosen, offered)
         item.updated_at = utcnow()
         db.session.flush()
         record_audit("lessons.initiative.saved", target=f"initiative:{item.id}")
