@@ -24,6 +24,7 @@ from intranet.attachments import (
 from intranet.audit import record as record_audit
 from intranet.auth import start_session
 from intranet.extensions import db
+from intranet.fulltext import fts5_match
 from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
 from intranet.models import User, UTCDateTime, utcnow
@@ -72,6 +73,7 @@ __all__ = [
     "delete_attachment",
     "disabled_plugins",
     "external_url",
+    "fts5_match",
     "hash_password",
     "hookimpl",
     "is_enabled",

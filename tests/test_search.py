@@ -60,3 +60,12 @@ def test_highlight_marks_word_starts_and_escapes_markup():
     assert str(highlight("Łódź <police>", ["lodz", "pol"])) == (
         "<mark>Łódź</mark> &lt;<mark>police</mark>&gt;"
     )
+
+
+def test_fts5_match_quotes_every_word_and_marks_prefixes():
+    from intranet.fulltext import fts5_match
+
+    assert fts5_match('labour "NEAR(" (exploit*') == '"labour" "NEAR" "exploit"'
+    assert fts5_match("labour expl", prefix="last") == '"labour" "expl"*'
+    assert fts5_match("labour expl", prefix="all") == '"labour"* "expl"*'
+    assert fts5_match(' ()*" ', prefix="last") == ""

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import text
 
-from intranet.plugin_api import db
+from intranet.plugin_api import db, fts5_match
 from plugins.governance.models import REPORT_VECTOR, REVISION_VECTOR
 
 VECTORS = {"governance_revision": REVISION_VECTOR, "governance_report": REPORT_VECTOR}
 SNIPPET_COLUMN = {"governance_revision": "body", "governance_report": "introduction"}
-
-
-def fts5_query(query: str) -> str:
-    """Each word as a quoted prefix term, so FTS5 operators typed by a user are plain text."""
-    return " ".join(f'"{word}"*' for word in re.findall(r"\w+", query))
 
 
 def matching(table: str, query: str, limit: int) -> list[tuple[int, float, str]]:
@@ -30,7 +23,7 @@ def matching(table: str, query: str, limit: int) -> list[tuple[int, float, str]]
         )
         params = {"query": query, "limit": limit}
     else:
-        match = fts5_query(query)
+        match = fts5_match(query, prefix="all")
         if not match:
             return []
         fts = f"{table}_fts"

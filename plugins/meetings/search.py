@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import text
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import SearchResult, db
+from intranet.plugin_api import SearchResult, db, fts5_match
 from plugins.meetings.models import AgendaItem, Meeting, Minutes
 
 # (table, indexed columns, kind shown to users); the migration indexes the same columns.
@@ -18,12 +18,6 @@ SOURCES = (
     ("meetings_agenda_item", ("title", "presenter", "description"), "Agenda item"),
     ("meetings_minutes", ("body",), "Minutes"),
 )
-
-
-def fts5_query(query: str) -> str:
-    """Every word quoted (FTS5 syntax never reaches the engine); the last one as a prefix."""
-    words = re.findall(r"\w+", query)
-    return " ".join(f'"{word}"' for word in words) + "*" if words else ""
 
 
 def tsquery(query: str) -> str:
@@ -38,7 +32,7 @@ def tsquery(query: str) -> str:
 def matches(query: str, limit: int) -> list[tuple[str, int, float, str]]:
     """(table, row id, rank, snippet) for each hit, best first within each table."""
     dialect = db.engine.dialect.name
-    match = fts5_query(query) if dialect == "sqlite" else tsquery(query)
+    match = fts5_match(query, prefix="last") if dialect == "sqlite" else tsquery(query)
     if not match:
         return []
     hits = []

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import text
 
-from intranet.plugin_api import db
+from intranet.plugin_api import db, fts5_match
 
-TOKEN = re.compile(r"\w+", re.UNICODE)
 # The document is the very expression of the GIN index in the migration, so PostgreSQL uses
 # that index; websearch_to_tsquery accepts any text without a syntax error.
 POSTGRES_SEARCH = text(
@@ -19,16 +16,11 @@ POSTGRES_SEARCH = text(
 )
 
 
-def fts5_query(query: str) -> str:
-    """Quote every word, so FTS5 operators, quotes and parentheses are only ever text."""
-    return " ".join(f'"{token}"' for token in TOKEN.findall(query))
-
-
 def matching_group_ids(query: str, limit: int) -> list[tuple[int, float]]:
     """(group id, rank between 0 and 1) pairs, best first."""
     dialect = db.engine.dialect.name
     if dialect == "sqlite":
-        match = fts5_query(query)
+        match = fts5_match(query)
         if not match:
             return []
         rows = db.session.execute(
