@@ -74,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         profile,
         reference,
         search,
+        settings,
         twofactor,
         views,
     )
@@ -91,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         profile,
         reference,
         search,
+        settings,
     ):
         feature.init_app(app)
     cli.init_app(app)

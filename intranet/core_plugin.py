@@ -40,6 +40,7 @@ def intranet_admin_nav_items(user: User) -> list[NavItem]:
     ]
     if user.role == "admin":
         items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
+        items.append(NavItem("Settings", url_for("settings.index"), order=91))
     items += [
         NavItem("Countries", url_for("reference.countries"), order=60),
         NavItem("Organisations", url_for("reference.organisations"), order=61),

@@ -38,6 +38,7 @@ from intranet.plugins import (
     similar_work,
 )
 from intranet.security import hash_password, password_problem
+from intranet.settings import save_settings, setting
 from intranet.views import render_form, wants_fragment
 
 hookimpl = pluggy.HookimplMarker("intranet")
@@ -85,8 +86,10 @@ __all__ = [
     "render_form",
     "render_markdown",
     "roles",
+    "save_settings",
     "save_upload",
     "send_mail",
+    "setting",
     "similar_work",
     "start_session",
     "utcnow",
@@ -189,13 +192,23 @@ class GrantableResource:
 
 @dataclass(frozen=True)
 class Setting:
-    """One entry of a plugin's settings schema."""
+    """One entry of a plugin's settings schema, changed by admins on /admin/settings.
+
+    `type` is "str", "text", "int", "bool" or "list" (a list of strings: pick from `choices`
+    when given, else typed separated by commas). `minimum`/`maximum` bound an int; `validate`
+    receives the parsed value and returns an error message, or None when the value is fine.
+    Read the current value with `setting(plugin, key)`.
+    """
 
     key: str
     label: str
     type: str = "str"
     default: Any = None
     help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    validate: Callable[[Any], str | None] | None = None
 
 
 @dataclass(frozen=True)

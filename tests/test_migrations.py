@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from alembic.autogenerate import compare_metadata
@@ -63,3 +64,29 @@ def test_upgrading_again_changes_nothing(app):
     upgrade(revision="heads")
     upgrade(revision="heads")
     assert "user_account" in inspect(db.engine).get_table_names()
+
+
+def test_governance_settings_move_into_the_core_table(app):
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    downgrade(revision="governance_0002")
+    with db.engine.begin() as connection:
+        values = {
+            row.key: row.value
+            for row in connection.execute(text("SELECT * FROM governance_setting"))
+        }
+        assert values == {}
+        connection.execute(
+            text(
+                "INSERT INTO governance_setting (key, value) VALUES ('mandate_warning_days', '90')"
+            )
+        )
+    upgrade(revision="heads")
+    with db.engine.connect() as connection:
+        moved = connection.execute(text("SELECT plugin, key, value FROM setting_value")).all()
+    assert [
+        (plugin, key, json.loads(value) if isinstance(value, str) else value)
+        for plugin, key, value in moved
+    ] == [("governance", "mandate_warning_days", 90)]
+    assert "governance_setting" not in inspect(db.engine).get_table_names()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import User, db
 from plugins.governance import settings
-from plugins.governance.models import ChairPeriod, GovernanceSetting, MandatePeriod
+from plugins.governance.models import ChairPeriod, MandatePeriod
 
 # The core's country list, read by name so the plugin needs nothing beyond the public API.
 country_table = table("country", column("code"), column("name"))
@@ -149,16 +149,10 @@ def handover_view(today: date) -> tuple[ChairPeriod | None, ChairPeriod | None, 
 
 def mandate_with_warning_days(today: date) -> tuple[MandatePeriod | None, int]:
     """The mandate in force and the warning window in days, in one query."""
-    key = "mandate_warning_days"
-    row = db.session.execute(
-        select(MandatePeriod, GovernanceSetting.value)
-        .outerjoin(GovernanceSetting, GovernanceSetting.key == key)
-        .where(MandatePeriod.start <= today, MandatePeriod.end >= today)
-    ).first()
-    if row is None:
-        return None, int(settings.DEFAULTS[key])
-    mandate, days = row
-    return mandate, int(settings.DEFAULTS[key] if days is None else days)
+    mandate = db.session.scalar(
+        select(MandatePeriod).where(MandatePeriod.start <= today, MandatePeriod.end >= today)
+    )
+    return mandate, int(settings.get("mandate_warning_days"))
 
 
 def secretariat_people() -> list[User]:

@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from plugins.governance.settings import MEMBER_STATES
+from plugins.governance.settings import MEMBER_STATES, rotation_problem
 
 
 def _strip(value: Any) -> Any:
@@ -73,13 +73,22 @@ class GenerateForm(FlaskForm):
     )
 
 
+class CodesField(StringField):
+    """A list of codes typed as one line, separated by commas; shown the same way."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, list):
+            return ", ".join(self.data)
+        return super()._value()
+
+
 class SettingsForm(FlaskForm):
-    rotation_order = StringField(
+    rotation_order = CodesField(
         "Chairmanship rotation order",
         filters=[_codes],
         description="Country codes separated by commas, e.g. SE, LV, DK.",
     )
-    chair_actions = StringField(
+    chair_actions = CodesField(
         "Rights of the chair",
         filters=[_codes],
         description="Actions the chair may perform like the secretariat, separated by commas.",
@@ -89,11 +98,9 @@ class SettingsForm(FlaskForm):
     )
 
     def validate_rotation_order(self, field: StringField) -> None:
-        unknown = [code for code in field.data if code not in MEMBER_STATES]
-        if unknown:
-            raise ValidationError(f"Not a CBSS member state: {', '.join(unknown)}.")
-        if len(set(field.data)) != len(field.data):
-            raise ValidationError("Each country may appear only once.")
+        problem = rotation_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
 
 
 class MandateForm(PeriodForm):

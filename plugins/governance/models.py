@@ -147,15 +147,6 @@ class Report(db.Model):
         return self.submitted_at is not None
 
 
-class GovernanceSetting(db.Model):
-    """A value of one of the settings the plugin declares in `intranet_settings_schema`."""
-
-    __tablename__ = "governance_setting"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[Any] = mapped_column(JSON)
-
-
 class Notice(db.Model):
     """A one-off notification already sent (e.g. "handover:3"): the daily job never repeats it."""
 

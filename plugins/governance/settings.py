@@ -1,16 +1,27 @@
-"""The plugin's settings: declared for the core's schema hook, stored in `governance_setting`."""
+"""The plugin's settings: declared for the core's schema hook and stored by the core.
+
+Admins change them on the core's settings page, the secretariat on the governance settings page;
+both validate with the checks declared here.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g
-from sqlalchemy import select
-
-from intranet.plugin_api import Setting, db
-from plugins.governance.models import GovernanceSetting
+from intranet.plugin_api import Setting, save_settings, setting
 
 MEMBER_STATES = ("DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE")
+
+
+def rotation_problem(codes: list[str]) -> str | None:
+    """Why a rotation order is not acceptable, or None."""
+    unknown = [code for code in codes if code not in MEMBER_STATES]
+    if unknown:
+        return f"Not a CBSS member state: {', '.join(unknown)}."
+    if len(set(codes)) != len(codes):
+        return "Each country may appear only once."
+    return None
+
 
 SCHEMA = [
     Setting(
@@ -18,20 +29,25 @@ SCHEMA = [
         "Chairmanship rotation order",
         type="list",
         default=["SE", "LV", "DK", "LT", "NO", "DE", "IS", "FI", "EE", "PL"],
-        help="Country codes of the member states in the agreed order of the chairmanship.",
+        help="Country codes of the member states in the agreed order of the chairmanship, "
+        "separated by commas, e.g. SE, LV, DK.",
+        validate=rotation_problem,
     ),
     Setting(
         "chair_actions",
         "Rights of the chair",
         type="list",
         default=["meetings.manage", "meetings.minutes"],
-        help="Actions the current chairperson may perform like the secretariat.",
+        help="Actions the current chairperson may perform like the secretariat, separated by "
+        "commas.",
     ),
     Setting(
         "mandate_warning_days",
         "Mandate end warning (days)",
         type="int",
         default=120,
+        minimum=1,
+        maximum=1000,
         help="How many days before the mandate ends the secretariat is reminded of the final "
         "report.",
     ),
@@ -40,24 +56,13 @@ DEFAULTS = {setting.key: setting.default for setting in SCHEMA}
 
 
 def all_settings() -> dict[str, Any]:
-    """Every setting's value (stored or default), read once per request."""
-    if "governance_settings" not in g:
-        stored = dict(
-            db.session.execute(select(GovernanceSetting.key, GovernanceSetting.value))
-            .tuples()
-            .all()
-        )
-        g.governance_settings = {**DEFAULTS, **stored}
-    return g.governance_settings
+    """Every setting's current value (the core reads them once per request)."""
+    return {key: setting("governance", key) for key in DEFAULTS}
 
 
 def get(key: str) -> Any:
-    return all_settings()[key]
+    return setting("governance", key)
 
 
 def save(values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        setting = db.session.get(GovernanceSetting, key) or GovernanceSetting(key=key)
-        setting.value = value
-        db.session.add(setting)
-    g.pop("governance_settings", None)
+    save_settings("governance", values)

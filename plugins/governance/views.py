@@ -258,16 +258,7 @@ def chair_generate() -> Any:
 @bp.route("/settings", methods=["GET", "POST"])
 @roles(*STAFF)
 def settings_edit() -> Any:
-    current = settings.all_settings()
-    form = SettingsForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "rotation_order": ", ".join(current["rotation_order"]),
-            "chair_actions": ", ".join(current["chair_actions"]),
-            "mandate_warning_days": current["mandate_warning_days"],
-        }
-    )
+    form = SettingsForm(data=None if request.method == "POST" else settings.all_settings())
     if form.validate_on_submit():
         settings.save(
             {
@@ -280,9 +271,6 @@ def settings_edit() -> Any:
         db.session.commit()
         flash("Settings saved.", "success")
         return see_other("governance.chairmanship_list")
-    if request.method == "POST":
-        for field in (form.rotation_order, form.chair_actions):
-            field.data = ", ".join(field.data or [])
     return render_form("governance/form.html", form, title="Governance settings", submit="Save")
 
 

@@ -256,10 +256,12 @@ def scheduled_jobs() -> list[ScheduledJob]:
 def settings_schema() -> list[Setting]:
     return [
         Setting(
-            "MEETINGS_REMINDER_HOURS",
+            "reminder_hours",
             "Reminder lead time (hours)",
             "int",
             notices.DEFAULT_REMINDER_HOURS,
             "How long before a meeting its invitees are reminded of it.",
+            minimum=1,
+            maximum=24 * 14,
         )
     ]

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import NotifyResult, User, db, notify, utcnow
+from intranet.plugin_api import NotifyResult, User, db, notify, setting, utcnow
 from plugins.meetings.models import ActionItem, Meeting, Participant
 
 DEFAULT_REMINDER_HOURS = 24
@@ -158,7 +158,7 @@ def action_assigned(item: ActionItem, actor: Any) -> NotifyResult:
 
 def reminder_hours() -> float:
     try:
-        hours = float(current_app.config.get("MEETINGS_REMINDER_HOURS", DEFAULT_REMINDER_HOURS))
+        hours = float(setting("meetings", "reminder_hours"))
     except (TypeError, ValueError):
         return DEFAULT_REMINDER_HOURS
     return hours if hours > 0 else DEFAULT_REMINDER_HOURS

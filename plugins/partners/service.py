@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, g, has_request_context, render_template
@@ -31,6 +32,9 @@ from intranet.plugin_api import (
     send_mail,
     utcnow,
 )
+from intranet.plugin_api import (
+    setting as plugin_setting,
+)
 
 from .models import KIND_LABELS, Grant, Guest, Invitation, InvitationResource
 
@@ -41,17 +45,38 @@ SETTINGS = [
         "list",
         ["secretariat", "admin"],
         "Others may invite only where another plugin allows it (e.g. a convenor for their group).",
+        choices=(("member", "Members"), ("secretariat", "Secretariat"), ("admin", "Admins")),
     ),
-    Setting("invitation_valid_days", "Days an invitation link stays valid", "int", 14),
-    Setting("default_access_months", "Default length of guest access, in months", "int", 6),
-    Setting("reminder_days", "Days before access ends that the sponsor is reminded", "int", 14),
+    Setting(
+        "invitation_valid_days",
+        "Days an invitation link stays valid",
+        "int",
+        14,
+        minimum=1,
+        maximum=90,
+    ),
+    Setting(
+        "default_access_months",
+        "Default length of guest access, in months",
+        "int",
+        6,
+        minimum=1,
+        maximum=36,
+    ),
+    Setting(
+        "reminder_days",
+        "Days before access ends that the sponsor is reminded",
+        "int",
+        14,
+        minimum=1,
+        maximum=90,
+    ),
 ]
 
 
-def setting(key: str) -> object:
-    """A setting's value: `PARTNERS_<KEY>` in the app config, else the schema's default."""
-    default = next(item.default for item in SETTINGS if item.key == key)
-    return current_app.config.get(f"PARTNERS_{key.upper()}", default)
+def setting(key: str) -> Any:
+    """A setting's value as the admin set it (else `PARTNERS_<KEY>` in the config, else default)."""
+    return plugin_setting("partners", key)
 
 
 def today() -> date:

@@ -24,6 +24,7 @@ from intranet.plugin_api import (
     Widget,
     db,
     hookimpl,
+    setting,
     utcnow,
 )
 from plugins.subgroups import notices, rules, search, similar
@@ -69,12 +70,22 @@ def intranet_dashboard_widgets(user: User) -> list[Widget]:
 def intranet_settings_schema() -> list[Setting]:
     return [
         Setting(
-            "SUBGROUPS_EDIT_WINDOW_MINUTES",
+            "edit_window_minutes",
             "Minutes during which a post can be edited",
             "int",
             rules.EDIT_WINDOW_MINUTES,
             "After this, authors can still delete their post but no longer change it.",
-        )
+            minimum=0,
+            maximum=7 * 24 * 60,
+        ),
+        Setting(
+            "convenors_may_invite",
+            "Convenors may invite partners to their group",
+            "bool",
+            True,
+            "Lets the convenors of a sub-group invite guests to that group (with the partners "
+            "plugin), besides the roles the partners settings name.",
+        ),
     ]
 
 
@@ -244,7 +255,14 @@ def intranet_grantable_resources(user: User) -> list[GrantableResource]:
 
 @hookimpl
 def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    """A group's documents are for whoever may see the group; other actions: no vote."""
+    """A group's documents are for whoever may see the group; its convenors may invite partners
+    to it (when the setting allows); other actions: no vote."""
+    if action == "partners.invite":
+        if resource is None or resource.kind != KIND or user.is_guest:
+            return None
+        if not setting("subgroups", "convenors_may_invite"):
+            return None
+        return True if resource.id in rules.convened_group_ids(user) else None
     if action != "subgroups.view_attachment":
         return None
     if resource is None or resource.kind != KIND:

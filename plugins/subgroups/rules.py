@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import g
 from sqlalchemy import Select, and_, or_, select
 
-from intranet.plugin_api import ResourceRef, User, can, utcnow
+from intranet.plugin_api import ResourceRef, User, can, db, setting, utcnow
 from plugins.subgroups.models import Membership, Post, SubGroup, today
 
 EDIT_WINDOW_MINUTES = 30
@@ -33,6 +33,22 @@ def active_membership(group: SubGroup, user: User) -> Membership | None:
 def is_convenor(group: SubGroup, user: User) -> bool:
     membership = active_membership(group, user)
     return membership is not None and membership.role == "convenor"
+
+
+def convened_group_ids(user: User) -> frozenset[int]:
+    """The groups `user` convenes, read once per request (permission checks ask per group)."""
+    cache = g.setdefault("subgroups_convened", {})
+    if user.id not in cache:
+        cache[user.id] = frozenset(
+            db.session.scalars(
+                select(Membership.group_id).where(
+                    Membership.user_id == user.id,
+                    Membership.role == "convenor",
+                    Membership.state == "active",
+                )
+            )
+        )
+    return cache[user.id]
 
 
 def may_manage(user: User, group: SubGroup) -> bool:
@@ -63,7 +79,7 @@ def may_delete_document(user: User, group: SubGroup, uploaded_by_id: int | None)
 
 
 def edit_window_minutes() -> int:
-    return int(current_app.config.get("SUBGROUPS_EDIT_WINDOW_MINUTES", EDIT_WINDOW_MINUTES))
+    return int(setting("subgroups", "edit_window_minutes"))
 
 
 def may_edit_post(user: User, post: Post) -> bool:

@@ -150,7 +150,7 @@ def test_reminders_go_out_once_within_the_lead_time(app, people, make_meeting, o
 def test_reminder_lead_time_is_a_declared_setting(app):
     with app.test_request_context():
         (setting,) = contributions("meetings", "intranet_settings_schema")
-    assert (setting.key, setting.default) == ("MEETINGS_REMINDER_HOURS", 24)
+    assert (setting.key, setting.default) == ("reminder_hours", 24)
 
 
 def test_action_item_assigned_to_a_member_or_a_delegation(
