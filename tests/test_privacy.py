@@ -405,3 +405,15 @@ def test_every_plugin_that_exports_personal_data_declares_its_kinds(app):
     )
     assert exporters - set(declared) == set()
     assert all(kinds for kinds in declared.values())
+
+
+def test_two_factor_enrolment_comes_first_without_a_redirect_loop(app, client, make_user):
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = ("member",)
+    db.session.add(PrivacyNotice(version=1, body="Version one."))
+    db.session.commit()
+    enrolling = make_user("member")
+    client.login(enrolling.email)
+
+    assert client.get("/").headers["Location"] == "/account/security"
+    assert client.get("/account/security").status_code == 200
+    assert client.get("/privacy").status_code == 200
