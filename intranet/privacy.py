@@ -27,7 +27,17 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
@@ -445,6 +455,20 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
             for export in privacy_export.exports_of(user, limit=100)
         ],
     }
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    """Export archives and requests go, with the acknowledgements; notices lose their author."""
+    privacy_export.delete_exports_of(user)
+    db.session.execute(
+        delete(PrivacyAcknowledgement).where(PrivacyAcknowledgement.user_id == user.id)
+    )
+    db.session.execute(
+        update(PrivacyNotice)
+        .where(PrivacyNotice.published_by_id == user.id)
+        .values(published_by_id=None)
+    )
 
 
 @hookimpl

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, or_, select, update
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intranet import plugins
@@ -340,6 +340,18 @@ def request_export(user: User) -> PrivacyExport:
         )
         worker.start()
     return export
+
+
+def delete_exports_of(user: User) -> None:
+    """Remove `user`'s export requests and archives (erasure); the caller commits."""
+    stored = db.session.scalars(
+        select(PrivacyExport.storage_path).where(
+            PrivacyExport.user_id == user.id, PrivacyExport.storage_path.is_not(None)
+        )
+    ).all()
+    db.session.execute(delete(PrivacyExport).where(PrivacyExport.user_id == user.id))
+    for name in stored:
+        (export_dir() / name).unlink(missing_ok=True)
 
 
 def exports_of(user: User, limit: int = 5) -> list[PrivacyExport]:

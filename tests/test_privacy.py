@@ -417,3 +417,22 @@ def test_two_factor_enrolment_comes_first_without_a_redirect_loop(app, client, m
     assert client.get("/").headers["Location"] == "/account/security"
     assert client.get("/account/security").status_code == 200
     assert client.get("/privacy").status_code == 200
+
+
+def test_erasure_removes_the_archives_and_acknowledgements(app, client, member):
+    db.session.add(PrivacyNotice(version=1, body="Version one."))
+    db.session.commit()
+    client.login(member.email)
+    notice_id = db.session.scalar(select(PrivacyNotice.id))
+    client.submit("/privacy/acknowledge", {"notice_id": notice_id})
+    client.submit("/privacy/export")
+    [export_id] = export_ids(member)
+    wait_for_export(client, export_id)
+    archives = list(Path(app.config["PRIVACY_EXPORT_DIR"]).iterdir())
+    assert len(archives) == 1
+
+    plugins.notify_event("intranet_erase_personal_data", user=member)
+    db.session.commit()
+
+    assert export_ids(member) == [] and not archives[0].exists()
+    assert db.session.scalar(select(PrivacyAcknowledgement.id)) is None
