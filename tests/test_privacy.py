@@ -52,6 +52,14 @@ def export_ids(user) -> list[int]:
     ).all()
 
 
+def prepared_export(client, user) -> int:
+    """`user` (signed in) asks for their data and waits until it is ready; the export's id."""
+    client.submit("/privacy/export")
+    [export_id] = export_ids(user)
+    wait_for_export(client, export_id)
+    return export_id
+
+
 @pytest.fixture
 def sheltered(config):
     """Exports wait for the scheduled job instead of a background thread."""
@@ -136,9 +144,7 @@ def test_guests_download_their_data_too(client, make_user):
     guest = make_user("guest", name="Nora Partner")
     client.login(guest.email)
     assert "Download my data" in client.get("/privacy/export").get_data(as_text=True)
-    client.submit("/privacy/export")
-    [export_id] = export_ids(guest)
-    wait_for_export(client, export_id)
+    export_id = prepared_export(client, guest)
     with archive(client.get(f"/privacy/exports/{export_id}/file")) as zipped:
         document = json.loads(zipped.read("personal-data.json"))
     assert document["sources"]["core"]["data"]["account"]["role"] == "guest"
@@ -181,9 +187,7 @@ def test_the_scheduled_job_builds_waiting_exports_once(sheltered, app, client, m
 
 def test_only_the_owner_may_see_or_download_an_export(client, member, make_user):
     client.login(member.email)
-    client.submit("/privacy/export")
-    [export_id] = export_ids(member)
-    wait_for_export(client, export_id)
+    export_id = prepared_export(client, member)
     client.submit("/logout")
 
     client.login(make_user("member").email)
@@ -194,9 +198,7 @@ def test_only_the_owner_may_see_or_download_an_export(client, member, make_user)
 
 def test_an_expired_archive_is_deleted_by_the_job(app, client, member):
     client.login(member.email)
-    client.submit("/privacy/export")
-    [export_id] = export_ids(member)
-    wait_for_export(client, export_id)
+    export_id = prepared_export(client, member)
     export = db.session.get(PrivacyExport, export_id)
     db.session.refresh(export)
     path = Path(app.config["PRIVACY_EXPORT_DIR"]) / export.storage_path
@@ -425,9 +427,7 @@ def test_erasure_removes_the_archives_and_acknowledgements(app, client, member):
     client.login(member.email)
     notice_id = db.session.scalar(select(PrivacyNotice.id))
     client.submit("/privacy/acknowledge", {"notice_id": notice_id})
-    client.submit("/privacy/export")
-    [export_id] = export_ids(member)
-    wait_for_export(client, export_id)
+    prepared_export(client, member)
     archives = list(Path(app.config["PRIVACY_EXPORT_DIR"]).iterdir())
     assert len(archives) == 1
 
