@@ -324,14 +324,14 @@ GUEST_NOTE = (
 def field_audiences(member: User) -> list[FieldAudience]:
     """Who sees each field of `member`'s profile, worked out by the directory's own rules."""
     rows = []
+    probe = User(  # the member's visibility choices, with both details filled in
+        id=-1,
+        email="someone@example.org",
+        phone="+0",
+        email_visibility=member.email_visibility,
+        phone_visibility=member.phone_visibility,
+    )
     for label, key in (("Email", "email"), ("Phone", "phone")):
-        probe = User(
-            id=-1,
-            email="someone@example.org",
-            phone="+0",
-            email_visibility=member.email_visibility,
-            phone_visibility=member.phone_visibility,
-        )
         seen = {
             role for _, role in AUDIENCES if key in visible_contact(probe, User(id=-2, role=role))
         }
@@ -350,12 +350,17 @@ def field_audiences(member: User) -> list[FieldAudience]:
             FieldAudience(
                 label,
                 [*profile_readers, "guests working with you"],
-                [],
+                ["other guests"],
                 "" if given else "Not given.",
             )
         )
     rows.append(
-        FieldAudience("Notification preference", [], [group for group, _ in AUDIENCES], "Only you.")
+        FieldAudience(
+            "Notification preference",
+            [],
+            [group for group, _ in AUDIENCES],
+            "Only you; it decides how you are told about news.",
+        )
     )
     return rows
 

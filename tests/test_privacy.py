@@ -364,6 +364,7 @@ def test_each_profile_field_says_who_sees_it(app, client, member):
     assert email.seen_by == ["members", "the secretariat", "administrators"]
     assert email.not_seen_by == ["guests"]
     assert audience(member, "Notification preference").seen_by == []
+    assert audience(member, "Position").not_seen_by == ["other guests"]
 
     member.phone_visibility = "members"
     assert audience(member, "Phone").not_seen_by == ["guests"]
