@@ -185,6 +185,16 @@ def notice() -> str:
     )
 
 
+@bp.get("/privacy/versions/<int:version>")
+@public
+def notice_version(version: int) -> str:
+    """An earlier (or the current) version, as it was published."""
+    published = db.first_or_404(select(PrivacyNotice).where(PrivacyNotice.version == version))
+    return render_template(
+        "privacy/notice.html", notice=published, body=published.body, pending=False, next_url=""
+    )
+
+
 @bp.post("/privacy/acknowledge")
 @roles(*EVERYONE)
 def acknowledge() -> Response:

@@ -269,6 +269,9 @@ def test_the_admin_publishes_versions_in_markdown_sanitised(client, admin):
     page = client.get("/privacy").get_data(as_text=True)
     assert "<em>less</em>" in page and "Version 2" in page
     assert "<script>alert" not in page
+    first = client.get("/privacy/versions/1").get_data(as_text=True)
+    assert "<strong>little</strong>" in first and "<script>alert" not in first
+    assert client.get("/privacy/versions/3").status_code == 404
 
 
 def test_an_empty_notice_is_refused_and_what_was_typed_kept(client, admin):
