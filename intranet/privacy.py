@@ -38,6 +38,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
@@ -203,7 +204,10 @@ def acknowledge() -> Response:
         flash("The privacy notice has changed meanwhile; please read the current version.", "info")
         return redirect(url_for("privacy.notice"), code=303)
     record_acknowledgement(current_user, latest)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same acknowledgement sent twice at once: recorded already
+        db.session.rollback()
     flash("Thank you. Your acknowledgement is recorded.", "success")
     next_url = request.form.get("next", "")
     return redirect(next_url if is_safe_next(next_url) else url_for("views.dashboard"), code=303)
