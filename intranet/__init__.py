@@ -42,9 +42,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from intranet import core_plugin
+    from intranet import core_plugin, privacy
 
-    registry = plugins.init_app(app, internal=[("core", core_plugin)])
+    registry = plugins.init_app(app, internal=[("core", core_plugin), ("privacy", privacy)])
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
     @migrate.configure
@@ -90,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         attachments,
         directory,
         profile,
+        privacy,
         reference,
         search,
         settings,

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
 from sqlalchemy import select
 
 from intranet.directory_search import DirectoryFilter
 from intranet.extensions import db
 from intranet.models import Country, User
-from intranet.plugin_api import NavItem, SearchResult, Widget, hookimpl
+from intranet.plugin_api import (
+    NavItem,
+    PersonalDataKind,
+    SearchResult,
+    Widget,
+    hookimpl,
+)
+from intranet.privacy_export import core_personal_data
 
 
 @hookimpl
@@ -77,3 +86,43 @@ def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
             )
         )
     return results
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    return core_personal_data(user)
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    until_erased = "As long as the account exists; removed or anonymised when it is erased."
+    return [
+        PersonalDataKind(
+            "Account",
+            "Email address, name, role, time zone, password hash, two-factor secret, sign-in "
+            "and deactivation dates.",
+            until_erased,
+        ),
+        PersonalDataKind(
+            "Directory profile",
+            "Position, organisation, country, phone, expertise, languages, biography and who "
+            "may see the email address and phone number.",
+            until_erased,
+        ),
+        PersonalDataKind(
+            "Notifications",
+            "What a user was told about in the intranet, and when it was read or mailed.",
+            until_erased,
+        ),
+        PersonalDataKind(
+            "Audit log and sign-in history",
+            "Security and administrative events a user did or that concern them, with the "
+            "IP address; failed sign-in attempts for login throttling.",
+            "The audit log is append-only; failed attempts are cleared at the next sign-in.",
+        ),
+        PersonalDataKind(
+            "Uploaded files",
+            "Documents a user attached to sub-groups, meetings, lessons and other objects.",
+            "As long as the object they are attached to.",
+        ),
+    ]

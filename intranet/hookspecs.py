@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         Banner,
         GrantableResource,
         NavItem,
+        PersonalDataKind,
         ProfileSection,
         ReportSection,
         ResourceRef,
@@ -174,7 +175,23 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
 
 @hookspec
 def intranet_personal_data(user: User) -> dict[str, Any]:
-    """Return everything the plugin holds about `user` as JSON-serialisable data (export)."""
+    """Return everything the plugin holds about `user` as JSON-serialisable data (export).
+
+    Called in the background when a user downloads their data, on enabled and disabled plugins
+    alike (a disabled plugin's data stays, so it belongs in the export). Include what the user
+    wrote, what they took part in and what others recorded about them; leave out secrets
+    (password hashes, token digests).
+    """
+
+
+@hookspec
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    """Return the kinds of personal data the plugin keeps (category, description, retention).
+
+    Called by the admin's overview of processing (/admin/privacy), on enabled and disabled
+    plugins alike, since a disabled plugin's data stays. Declare every kind that
+    `intranet_personal_data` exports.
+    """
 
 
 @hookspec

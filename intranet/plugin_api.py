@@ -56,6 +56,7 @@ __all__ = [
     "Notification",
     "NotifyResult",
     "Period",
+    "PersonalDataKind",
     "ProfileSection",
     "ReportSection",
     "ResourceRef",
@@ -226,3 +227,16 @@ class Period:
 
     start: date
     end: date
+
+
+@dataclass(frozen=True)
+class PersonalDataKind:
+    """A kind of personal data a plugin keeps, for the admin's record of processing.
+
+    `category` names it ("Meeting participation"), `description` says what is kept and why,
+    `retention` how long it is kept ("Until the account is erased").
+    """
+
+    category: str
+    description: str
+    retention: str

@@ -11,6 +11,7 @@ from intranet.audit import record
 from intranet.directory_forms import ProfileForm
 from intranet.extensions import db
 from intranet.models import User
+from intranet.privacy import GUEST_NOTE, field_audiences
 from intranet.views import render_form
 
 bp = Blueprint("profile", __name__)
@@ -54,7 +55,12 @@ def edit() -> str | tuple[str, int] | Response:
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("directory.member_profile", member_id=user.id), code=303)
-    return render_form("profile/edit.html", form)
+    return render_form(
+        "profile/edit.html",
+        form,
+        audiences=field_audiences(user),
+        guest_note=GUEST_NOTE,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -55,6 +55,7 @@ ALLOWED_WHILE_ENROLLING = {
     "twofactor.security",
     "twofactor.confirm",
     "auth.logout",
+    "privacy.notice",
     "static",
 }
 

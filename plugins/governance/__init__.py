@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from intranet.plugin_api import (
     Banner,
     NavItem,
+    PersonalDataKind,
     ReportSection,
     ResourceRef,
     ScheduledJob,
@@ -225,6 +226,7 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
     )
     revisions = db.session.scalars(select(Revision).where(Revision.author_id == user.id))
     proposals = db.session.scalars(select(Proposal).where(Proposal.proposer_id == user.id))
+    decided = db.session.scalars(select(Proposal).where(Proposal.decided_by_id == user.id))
     reports = db.session.scalars(
         select(Report).where(
             (Report.created_by_id == user.id) | (Report.submitted_by_id == user.id)
@@ -254,8 +256,48 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
             }
             for p in proposals
         ],
-        "reports": [{"title": r.title, "created_at": r.created_at.isoformat()} for r in reports],
+        "proposals_decided": [
+            {
+                "document": p.document,
+                "status": p.status,
+                "comment": p.decision_comment,
+                "at": p.decided_at.isoformat() if p.decided_at else None,
+            }
+            for p in decided
+        ],
+        "reports": [
+            {
+                "title": r.title,
+                "created_by_you": r.created_by_id == user.id,
+                "submitted_by_you": r.submitted_by_id == user.id,
+                "created_at": r.created_at.isoformat(),
+                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+            }
+            for r in reports
+        ],
     }
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    return [
+        PersonalDataKind(
+            "Chairpersons",
+            "Who chaired the task force for a member state, and when.",
+            "Kept as the task force's history.",
+        ),
+        PersonalDataKind(
+            "Living documents and proposals",
+            "Revisions of the objectives and methods of work, proposals for them, their author "
+            "and who decided on them.",
+            "Kept as the task force's history; authors are removed when an account is erased.",
+        ),
+        PersonalDataKind(
+            "Activity reports",
+            "Who drafted and submitted a report for a period.",
+            "Kept as the task force's history.",
+        ),
+    ]
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from intranet.plugin_api import (
     GrantableResource,
     NavItem,
+    PersonalDataKind,
     ProfileSection,
     ReportSection,
     ResourceRef,
@@ -306,36 +307,89 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
     def stamp(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment else None
 
-    lessons = db.session.scalars(select(Lesson).where(Lesson.author_id == user.id)).all()
+    lessons = db.session.scalars(
+        select(Lesson).where(Lesson.author_id == user.id).order_by(Lesson.id)
+    ).all()
     comments = db.session.scalars(
-        select(LessonComment).where(LessonComment.author_id == user.id)
+        select(LessonComment).where(LessonComment.author_id == user.id).order_by(LessonComment.id)
     ).all()
     endorsements = db.session.scalars(
-        select(Endorsement).where(Endorsement.user_id == user.id)
+        select(Endorsement).where(Endorsement.user_id == user.id).order_by(Endorsement.id)
     ).all()
-    revisions = db.session.scalar(
-        select(func.count(LessonRevision.id)).where(LessonRevision.author_id == user.id)
-    )
+    revisions = db.session.execute(
+        select(LessonRevision.lesson_id, LessonRevision.number, LessonRevision.created_at)
+        .where(LessonRevision.author_id == user.id)
+        .order_by(LessonRevision.id)
+    ).all()
+    initiatives = db.session.scalars(
+        select(Initiative).where(Initiative.author_id == user.id).order_by(Initiative.id)
+    ).all()
+    editor = db.session.get(Editor, user.id)
     return {
         "lessons": [
             {
                 "id": lesson.id,
-                "title": lesson.title,
-                "status": lesson.status,
+                **lesson.snapshot(),
                 "created_at": stamp(lesson.created_at),
+                "submitted_at": stamp(lesson.submitted_at),
+                "published_at": stamp(lesson.published_at),
             }
             for lesson in lessons
         ],
         "comments": [
-            {"lesson_id": c.lesson_id, "body": c.body, "created_at": stamp(c.created_at)}
+            {
+                "lesson_id": c.lesson_id,
+                "kind": c.kind,
+                "body": c.body,
+                "created_at": stamp(c.created_at),
+            }
             for c in comments
         ],
         "endorsements": [
             {"lesson_id": e.lesson_id, "country": e.country_code, "created_at": stamp(e.created_at)}
             for e in endorsements
         ],
-        "revisions_written": revisions,
+        "revisions_written": [
+            {"lesson_id": lesson_id, "number": number, "created_at": stamp(at)}
+            for lesson_id, number, at in revisions
+        ],
+        "initiatives": [
+            {
+                "name": i.name,
+                "organisation": i.organisation,
+                "contact": i.contact,
+                "description": i.description,
+                "created_at": stamp(i.created_at),
+            }
+            for i in initiatives
+        ],
+        "reviewer_since": stamp(editor.added_at) if editor else None,
     }
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    return [
+        PersonalDataKind(
+            "Lessons, initiatives and their revisions",
+            "Lessons learned and initiatives a member writes, every saved revision, and the "
+            "contact person named in them.",
+            "As long as the task force keeps the lesson; the author is removed when the "
+            "account is erased.",
+        ),
+        PersonalDataKind(
+            "Comments and endorsements",
+            "Review and discussion comments, and “useful to us” endorsements with the "
+            "endorser's country.",
+            "Comments as long as the lesson (without author after erasure); endorsements until "
+            "the account is erased.",
+        ),
+        PersonalDataKind(
+            "Reviewers",
+            "Members designated to review lessons besides the secretariat.",
+            "Until the designation is withdrawn or the account is erased.",
+        ),
+    ]
 
 
 @hookimpl

@@ -11,6 +11,7 @@ from flask import Blueprint, url_for
 from intranet.plugin_api import (
     GrantableResource,
     NavItem,
+    PersonalDataKind,
     ProfileSection,
     ReportSection,
     ResourceRef,
@@ -91,6 +92,11 @@ def intranet_grantable_resources(user: User) -> list[GrantableResource]:
 @hookimpl
 def intranet_personal_data(user: User) -> dict[str, Any]:
     return hooks.personal_data(user)
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    return hooks.personal_data_kinds()
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import (
     GrantableResource,
+    PersonalDataKind,
     ProfileSection,
     ReportSection,
     ResourceRef,
@@ -191,20 +192,35 @@ def grantable_resources(user: User) -> list[GrantableResource]:
 
 
 def personal_data(user: User) -> dict[str, Any]:
+    def stamp(moment: date | datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
     participations = db.session.scalars(
         select(Participant)
         .where(Participant.user_id == user.id)
         .options(joinedload(Participant.meeting))
+        .order_by(Participant.id)
     ).all()
     actions = db.session.scalars(
-        select(ActionItem).where(ActionItem.owner_user_id == user.id)
+        select(ActionItem)
+        .where(ActionItem.owner_user_id == user.id)
+        .options(joinedload(ActionItem.meeting))
+        .order_by(ActionItem.id)
     ).all()
+    created = db.session.execute(
+        select(Meeting.title, Meeting.start_at, Meeting.created_at)
+        .where(Meeting.created_by_id == user.id)
+        .order_by(Meeting.id)
+    ).all()
+    feed = db.session.get(FeedToken, user.id)
     return {
         "participations": [
             {
                 "meeting": p.meeting.title,
                 "start": p.meeting.start_at.isoformat(),
+                "invited_at": stamp(p.invited_at),
                 "response": p.response,
+                "responded_at": stamp(p.responded_at),
                 "mode": p.mode,
                 "attended": p.attended,
             }
@@ -212,14 +228,43 @@ def personal_data(user: User) -> dict[str, Any]:
         ],
         "action_items": [
             {
+                "meeting": a.meeting.title,
                 "title": a.title,
-                "due": a.due_on.isoformat() if a.due_on else None,
+                "due": stamp(a.due_on),
                 "status": a.status,
+                "created_at": stamp(a.created_at),
+                "closed_at": stamp(a.closed_at),
             }
             for a in actions
         ],
-        "calendar_feed": db.session.get(FeedToken, user.id) is not None,
+        "meetings_created": [
+            {"title": title, "start": stamp(start), "created_at": stamp(at)}
+            for title, start, at in created
+        ],
+        "calendar_feed": feed is not None,
+        "calendar_feed_created_at": stamp(feed.created_at) if feed else None,
     }
+
+
+def personal_data_kinds() -> list[PersonalDataKind]:
+    return [
+        PersonalDataKind(
+            "Meeting participation",
+            "Invitations to meetings, the answer (attending in person or online, or not), "
+            "and attendance as recorded by the secretariat.",
+            "As long as the meeting; removed when the account is erased.",
+        ),
+        PersonalDataKind(
+            "Action items",
+            "Tasks from meetings assigned to a person, their due date and status.",
+            "As long as the meeting; the owner is removed when the account is erased.",
+        ),
+        PersonalDataKind(
+            "Calendar feed",
+            "The secret behind a person's personal calendar feed (only its digest is kept).",
+            "Until the person renews or removes it, or the account is erased.",
+        ),
+    ]
 
 
 def erase_personal_data(user: User) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from intranet.plugin_api import (
     GrantableResource,
     NavItem,
+    PersonalDataKind,
     ProfileSection,
     ReportSection,
     ResourceRef,
@@ -176,13 +177,23 @@ def intranet_user_deactivated(user: User) -> None:
 
 @hookimpl
 def intranet_personal_data(user: User) -> dict[str, Any]:
+    def stamp(moment: date | datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
     guest = db.session.get(Guest, user.id)
     invitations = db.session.scalars(
-        select(Invitation).where(
-            or_(Invitation.email == user.email, Invitation.guest_id == user.id)
-        )
+        select(Invitation)
+        .where(or_(Invitation.email == user.email, Invitation.guest_id == user.id))
+        .options(selectinload(Invitation.resources))
+        .order_by(Invitation.id)
+    ).all()
+    sent = db.session.scalars(
+        select(Invitation).where(Invitation.sponsor_id == user.id).order_by(Invitation.id)
     ).all()
     sponsored = db.session.scalars(select(Guest.user_id).where(Guest.sponsor_id == user.id)).all()
+    granted_by_you = db.session.scalars(
+        select(Grant).where(Grant.granted_by_id == user.id).order_by(Grant.id)
+    ).all()
     return {
         "guest": None
         if guest is None
@@ -191,7 +202,8 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
             "organisation_kind": guest.organisation_kind,
             "sponsor_id": guest.sponsor_id,
             "access_ends_on": guest.access_ends_on.isoformat(),
-            "ended_at": guest.ended_at.isoformat() if guest.ended_at else None,
+            "reminded_for": stamp(guest.reminded_for),
+            "ended_at": stamp(guest.ended_at),
         },
         "grants": [
             {"kind": grant.resource_kind, "id": grant.resource_id, "label": grant.label}
@@ -199,15 +211,51 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
         ],
         "invitations_received": [
             {
+                "name": invitation.name,
+                "email": invitation.email,
                 "organisation": invitation.organisation,
                 "message": invitation.message,
-                "sent_at": invitation.sent_at.isoformat(),
+                "sent_at": stamp(invitation.sent_at),
+                "expires_at": stamp(invitation.expires_at),
+                "accepted_at": stamp(invitation.accepted_at),
+                "access_ends_on": stamp(invitation.access_ends_on),
                 "state": invitation.state,
+                "resources": [resource.label for resource in invitation.resources],
             }
             for invitation in invitations
         ],
+        "invitations_sent": [
+            {
+                "organisation": invitation.organisation,
+                "sent_at": stamp(invitation.sent_at),
+                "state": invitation.state,
+            }
+            for invitation in sent
+        ],
         "guests_sponsored": list(sponsored),
+        "grants_given": [
+            {"guest_id": grant.guest_id, "label": grant.label, "at": stamp(grant.granted_at)}
+            for grant in granted_by_you
+        ],
     }
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    return [
+        PersonalDataKind(
+            "Invitations",
+            "Name, email address and organisation of an invited partner, the sponsor's message, "
+            "and when the invitation was sent, accepted or revoked.",
+            "Until the guest account is erased; pending ones until they expire or are revoked.",
+        ),
+        PersonalDataKind(
+            "Guest accounts",
+            "A guest's organisation, sponsor, the date their access ends, and what they were "
+            "granted (sub-groups, meetings, lessons).",
+            "Access ends on the set date; the record stays until the account is erased.",
+        ),
+    ]
 
 
 @hookimpl

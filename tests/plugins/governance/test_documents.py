@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from intranet.extensions import db
+from intranet.plugins import results
 from plugins.governance.models import Proposal, Revision
 
 
@@ -72,6 +73,12 @@ def test_a_proposal_accepted_becomes_a_revision(client, sign_in, member, secreta
     assert proposal.status == "accepted"
     latest = db.session.scalar(select(Revision).order_by(Revision.number.desc()))
     assert (latest.number, latest.body) == (3, "Cooperate more.")
+    exported = {
+        person: dict(results("intranet_personal_data", user=person))["governance"]
+        for person in (member, secretariat)
+    }
+    assert exported[member]["proposals"][0]["status"] == "accepted"
+    assert exported[secretariat]["proposals_decided"][0]["comment"] == "Agreed"
 
 
 def test_a_rejection_needs_a_comment(client, sign_in, member, chair, objectives):

@@ -78,6 +78,8 @@ def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
 
         data = personal_data(se)
         assert len(data["lessons"]) == 4
+        assert all(lesson["summary"] for lesson in data["lessons"])
+        assert {"initiatives", "reviewer_since", "revisions_written"} <= set(data)
 
 
 def personal_data(user):

@@ -127,7 +127,7 @@ def test_a_granted_guest_sees_the_meeting(client, make_user, make_meeting):
 
 
 def test_personal_data_export_and_erasure(app, member, make_meeting):
-    meeting = make_meeting()
+    meeting = make_meeting(created_by_id=member.id)
     db.session.add_all(
         [
             Participant(meeting_id=meeting.id, user_id=member.id, response="attending"),
@@ -138,6 +138,8 @@ def test_personal_data_export_and_erasure(app, member, make_meeting):
     data = hooks.personal_data(member)
     assert data["participations"][0]["response"] == "attending"
     assert data["action_items"][0]["title"] == "Write it"
+    assert data["action_items"][0]["meeting"] == "Plenary in Riga"
+    assert [m["title"] for m in data["meetings_created"]] == ["Plenary in Riga"]
     hooks.erase_personal_data(member)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
@@ -213,3 +215,8 @@ def test_a_sub_groups_page_lists_its_upcoming_meetings(
     assert (
         contributions("meetings", "intranet_resource_sections", resource=other, viewer=member) == []
     )
+
+
+def test_meetings_declare_their_kinds_of_personal_data(app):
+    categories = [kind.category for kind in hooks.personal_data_kinds()]
+    assert categories == ["Meeting participation", "Action items", "Calendar feed"]

@@ -169,6 +169,12 @@ def test_personal_data_export_and_erasure(guest_client):
     partners_data = dict(data)["partners"]
     assert partners_data["guest"]["organisation"] == "Baltic NGO Network"
     assert partners_data["grants"][0]["label"] == "Note: Shared with partners"
+    [received] = partners_data["invitations_received"]
+    assert received["email"] == "nora@ngo.example" and received["state"] == "accepted"
+    sponsor = db.session.get(User, partners_data["guest"]["sponsor_id"])
+    sponsored = dict(plugins.results("intranet_personal_data", user=sponsor))["partners"]
+    assert [i["organisation"] for i in sponsored["invitations_sent"]] == ["Baltic NGO Network"]
+    assert sponsored["guests_sponsored"] == [guest.id]
     plugins.notify_event("intranet_erase_personal_data", user=guest)
     db.session.commit()
     assert db.session.get(Guest, guest.id) is None

@@ -142,10 +142,20 @@ def test_grantable_resources_are_the_active_groups(app, member, make_group):
 
 def test_personal_data_lists_memberships_and_posts(app, member, make_group, make_thread):
     group = make_group(members=(member,))
-    make_thread(group, member, body="My words")
+    make_thread(group, member, body="My words", title="Field visits")
+    from intranet.plugin_api import db
+    from plugins.subgroups.models import log_activity
+
+    log_activity(group, member, "posted", "Maria started Field visits")
+    group.approved_by_id = member.id
+    db.session.commit()
     [data] = [answer for _, answer in _results("intranet_personal_data", user=member)]
     assert data["memberships"][0]["group"] == "Labour exploitation"
     assert data["posts"][0]["body"] == "My words"
+    assert data["threads_started"][0]["title"] == "Field visits"
+    assert data["timeline"][0]["summary"] == "Maria started Field visits"
+    assert data["approved_groups"][0]["group"] == "Labour exploitation"
+    assert data["proposed_groups"] == []
 
 
 def _results(hook, **kwargs):
