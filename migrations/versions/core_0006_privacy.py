@@ -1,7 +1,7 @@
 """privacy: notice versions, acknowledgements and personal data export requests
 
 Revision ID: core_0006_privacy
-Revises: core_0004
+Revises: core_0005
 Create Date: 2026-11-28
 """
 
