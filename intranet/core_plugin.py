@@ -8,7 +8,13 @@ from sqlalchemy import select
 from intranet.directory_search import DirectoryFilter
 from intranet.extensions import db
 from intranet.models import Country, User
-from intranet.plugin_api import NavItem, SearchResult, Widget, hookimpl
+from intranet.notifications import retry_unsent_mail
+from intranet.plugin_api import NavItem, ScheduledJob, SearchResult, Widget, hookimpl
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("core.retry-mail", 5, retry_unsent_mail)]
 
 
 @hookimpl
