@@ -163,6 +163,8 @@ def handle_database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, 
     with suppress(DBAPIError):
         db.session.rollback()
     current_app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
+    # Templates ask Flask-Login for the user, which needs the database: answer as anonymous.
+    g._login_user = current_app.login_manager.anonymous_user()
     headers = {"Retry-After": "30"}
     if wants_fragment():
         html = render_template("errors/_message.html", code=503, message=ERROR_MESSAGES[503])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -92,11 +93,10 @@ def own_postgres(tmp_path: Path):
         pytest.skip("runs with the PostgreSQL suite (INTRANET_TEST_DATABASE_URL)")
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"no PostgreSQL binaries in {PG_BIN}")
-    folder = Path(tmp_path / "pg")
-    folder.mkdir()
+    # Outside pytest's root-only temporary folder, so the postgres user can reach it.
+    folder = Path(tempfile.mkdtemp(prefix="intranet-test-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-        shutil.chown(tmp_path, "postgres")
     data = folder / "data"
     subprocess.run(
         as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"),
@@ -129,6 +129,7 @@ def own_postgres(tmp_path: Path):
             cwd="/",
             check=False,
         )
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_database_restarting_gives_a_clear_503_then_recovers(own_postgres, tmp_path):
@@ -145,7 +146,7 @@ def test_the_database_restarting_gives_a_clear_503_then_recovers(own_postgres, t
         assert browser.get("/").status == 200
 
         stop_database()
-        for path in ("/", "/directory/", "/subgroups/"):
+        for path in ("/", "/directory", "/subgroups/"):
             answer = browser.get(path)
             assert answer.status == 503, (path, answer.status, server.log_tail())
             assert "briefly unavailable" in answer.body

@@ -54,8 +54,8 @@ class VirtualUser(threading.Thread):
     def step(self, number: int) -> None:
         population, browser = self.population, self.browser
         self.record("dashboard", browser.get("/"))
-        self.record("directory search", browser.get("/directory/?q=expert"))
-        self.record("global search", browser.get("/search/?q=labour"))
+        self.record("directory search", browser.get("/directory?q=expert"))
+        self.record("global search", browser.get("/search?q=labour"))
         self.record("sub-group", browser.get(f"/subgroups/{population.group_id}"))
         self.record("discussion", browser.get(f"/subgroups/threads/{population.thread_id}"))
         body = f"load-{self.email}-{number}: what we learnt from inspection {number}."
