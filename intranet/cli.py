@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -14,7 +13,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from intranet import plugins
+from intranet import backup, plugins
 from intranet.audit import record
 from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.extensions import db
@@ -143,28 +142,34 @@ def plugins_disable(name: str) -> None:
 
 
 @intranet_cli.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def backup_command(path: Path) -> None:
-    """Write a consistent copy of the database to PATH (SQLite), even while it is in use."""
-    url = db.engine.url
-    if url.get_backend_name() != "sqlite":
-        raise click.UsageError(
-            "backup copies SQLite databases; for PostgreSQL use its own tool, e.g. "
-            f"'pg_dump --format=custom --file {path} \"$INTRANET_DATABASE_URL\"'"
-        )
-    if path.exists():
-        raise click.UsageError(f"{path} exists already; choose a new file name")
-    if not path.parent.is_dir():
-        raise click.UsageError(f"folder {path.parent} does not exist")
-    source = sqlite3.connect(url.database)
-    target = sqlite3.connect(path)
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent copy of the database and the uploaded files into the new folder TARGET.
+
+    Safe while the intranet is in use. PostgreSQL is dumped with pg_dump (custom format).
+    """
     try:
-        with target:
-            source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes)")
+        manifest = backup.backup(target)
+    except backup.BackupError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Backup written to {target}: {manifest.database_file} and {manifest.files} file(s)")
+
+
+@intranet_cli.command("restore")
+@click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that already has accounts.")
+def restore_command(source: Path, replace: bool) -> None:
+    """Load a backup folder (from `backup`) into this instance's database and file folder."""
+    try:
+        manifest = backup.restore(source, replace=replace)
+    except backup.BackupError as error:
+        raise click.UsageError(str(error)) from None
+    upgrade(revision="heads")
+    plugins.sync_plugin_states()
+    click.echo(
+        f"Restored the backup of {manifest.created_at} ({manifest.files} file(s)); "
+        "the schema is up to date"
+    )
 
 
 @intranet_cli.command("run-jobs")

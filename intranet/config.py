@@ -49,6 +49,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     secure = base_url.startswith("https://")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A connection the database server dropped (restart, failover) is replaced, not used.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": base_url,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

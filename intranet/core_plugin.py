@@ -10,14 +10,21 @@ from sqlalchemy import select
 from intranet.directory_search import DirectoryFilter
 from intranet.extensions import db
 from intranet.models import Country, User
+from intranet.notifications import retry_unsent_mail
 from intranet.plugin_api import (
     NavItem,
     PersonalDataKind,
+    ScheduledJob,
     SearchResult,
     Widget,
     hookimpl,
 )
 from intranet.privacy_export import core_personal_data
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob("core.retry-mail", 5, retry_unsent_mail)]
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -29,7 +29,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, func, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.wrappers import Response
 
 from intranet import mail
@@ -200,6 +200,59 @@ def send_digests() -> tuple[int, int]:
         else:
             db.session.execute(
                 update(Notification).where(Notification.id.in_(ids)).values(emailed_at=None)
+            )
+            db.session.commit()
+            failed += 1
+    return sent, failed
+
+
+RETRY_MAIL_WITHIN = timedelta(days=2)
+RETRY_MAIL_AFTER = timedelta(minutes=1)
+
+
+def retry_unsent_mail() -> tuple[int, int]:
+    """Mail again the immediate notifications whose mail failed (SMTP down), once each.
+
+    A notification for someone who wants immediate mail and still has no `emailed_at` a minute
+    after it was made had its mail fail; it is claimed before sending, like a digest, so two
+    hosts never both send it, and released when the mail fails again. Notifications older than
+    two days are left to the in-app list. Returns (mails sent, mails failed).
+    """
+    now = utcnow()
+    items = db.session.scalars(
+        select(Notification)
+        .join(User, User.id == Notification.user_id)
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.read_at.is_(None),
+            Notification.created_at > now - RETRY_MAIL_WITHIN,
+            Notification.created_at < now - RETRY_MAIL_AFTER,
+            User.notification_preference == "immediate",
+            User.is_active_account.is_(True),
+        )
+        .options(joinedload(Notification.user))
+        .order_by(Notification.id)
+        .limit(500)
+    ).all()
+    sent = failed = 0
+    site = current_app.config["SITE_NAME"]
+    for item in items:
+        claimed = db.session.execute(
+            update(Notification)
+            .where(Notification.id == item.id, Notification.emailed_at.is_(None))
+            .values(emailed_at=now)
+        )
+        db.session.commit()
+        if claimed.rowcount != 1:
+            continue
+        subject = f"{site}: {item.title}"
+        if _send(
+            item.user, subject, "notification", title=item.title, text=item.text, url=item.url
+        ):
+            sent += 1
+        else:
+            db.session.execute(
+                update(Notification).where(Notification.id == item.id).values(emailed_at=None)
             )
             db.session.commit()
             failed += 1

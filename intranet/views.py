@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import generate_csrf as csrf_token
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -153,9 +155,30 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
     ), 500
 
 
+def handle_database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+    """The database is down, restarting or locked: a clear 503, and the next request retries.
+
+    The pool's pre-ping replaces dropped connections, so no restart is needed afterwards.
+    """
+    with suppress(DBAPIError):
+        db.session.rollback()
+    current_app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
+    # Templates ask Flask-Login for the user, which needs the database: answer as anonymous.
+    g._login_user = current_app.login_manager.anonymous_user()
+    headers = {"Retry-After": "30"}
+    if wants_fragment():
+        html = render_template("errors/_message.html", code=503, message=ERROR_MESSAGES[503])
+        return html, 503, headers
+    # A minimal page: no navigation, so nothing that needs the database again.
+    html = render_template("errors/error.html", code=503, message=ERROR_MESSAGES[503], minimal=True)
+    return html, 503, headers
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)
     app.jinja_env.globals.update(
         nav_items=nav_items,

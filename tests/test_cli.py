@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -129,20 +131,35 @@ def test_plugins_command_rejects_unknown_names(cli):
     assert "no installed plugin named 'nonexistent'" in result.output
 
 
-def test_backup_writes_a_consistent_copy(app, cli, member, tmp_path):
-    if db.engine.url.get_backend_name() != "sqlite":
-        result = cli("backup", str(tmp_path / "copy.db"))
-        assert result.exit_code != 0 and "pg_dump" in result.output
-        return
-    target = tmp_path / "copy.db"
+def test_backup_writes_the_database_and_the_files_into_a_new_folder(app, cli, member, tmp_path):
+    files = Path(app.config["ATTACHMENT_DIR"])
+    (files / "ab").mkdir(parents=True)
+    (files / "ab" / "stored-file").write_bytes(b"minutes of the plenary")
+    target = tmp_path / "backup"
     result = cli("backup", str(target))
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(target) as copy:
-        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        emails = [row[0] for row in copy.execute("SELECT email FROM user_account")]
-    assert emails == [member.email]
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["backend"] == db.engine.url.get_backend_name()
+    assert manifest["files"] == 1
+    assert (target / "attachments" / "ab" / "stored-file").read_bytes() == b"minutes of the plenary"
+    if manifest["backend"] == "sqlite":
+        with sqlite3.connect(target / "database.sqlite3") as copy:
+            assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            emails = [row[0] for row in copy.execute("SELECT email FROM user_account")]
+        assert emails == [member.email]
+    else:
+        assert (target / "database.pgdump").read_bytes().startswith(b"PGDMP")
     again = cli("backup", str(target))
     assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_restore_refuses_to_overwrite_a_database_in_use(app, cli, member, tmp_path):
+    assert cli("backup", str(tmp_path / "backup")).exit_code == 0
+    refused = cli("restore", str(tmp_path / "backup"))
+    assert refused.exit_code != 0 and "--replace" in refused.output
+    (tmp_path / "not-a-backup").mkdir()
+    wrong = cli("restore", str(tmp_path / "not-a-backup"))
+    assert wrong.exit_code != 0 and "not a backup folder" in wrong.output
 
 
 def test_run_jobs_runs_each_due_job_once(app, cli):
