@@ -392,15 +392,19 @@ def edit(meeting_id: int) -> Any:
         dropped = apply_meeting_form(form, meeting)
         save_meeting_changes(meeting, before)
         flash("Meeting saved." if not meeting.rrule else "The whole series is saved.", "success")
-        if dropped:
-            days = ", ".join(day.isoformat() for day in dropped)
-            flash(
-                f"The series no longer meets on {days}, so the changes made to those "
-                "occurrences alone were removed.",
-                "warning",
-            )
+        flash_dropped(dropped)
         return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
     return render_meeting_form(form, meeting)
+
+
+def flash_dropped(dropped: list[date]) -> None:
+    if dropped:
+        days = ", ".join(day.isoformat() for day in dropped)
+        flash(
+            f"The series no longer meets on {days}, so the changes made to those occurrences "
+            "alone were removed.",
+            "warning",
+        )
 
 
 def save_meeting_changes(meeting: Meeting, before: tuple[Any, ...]) -> None:
@@ -497,10 +501,14 @@ def edit_occurrence(meeting_id: int, day: str) -> Any:
         meeting.venue, meeting.online_url = venue, online_url
         if form.cancelled.data:
             meeting.status = "cancelled"
+        # A new time of day can move the last occurrence past an UNTIL.
+        dropped = drop_stale_overrides(meeting)
         meeting.last_end_at = series_end(meeting)
         save_meeting_changes(meeting, before)
         flash("The whole series is saved.", "success")
-        return redirect(occurrence_path(meeting, on), code=303)
+        flash_dropped(dropped)
+        still_there = occurrence_on(meeting, on) is not None
+        return redirect(occurrence_path(meeting, on if still_there else None), code=303)
     override = occurrence.override or OccurrenceOverride(occurs_on=on)
     scheduled_start = occurrence.scheduled_start.astimezone(UTC)
     scheduled_end = scheduled_start + (meeting.end_at - meeting.start_at)
