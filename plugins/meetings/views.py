@@ -104,6 +104,15 @@ def when(moment: datetime | None, zone: str | None = None) -> str:
     return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
 
 
+@bp.app_template_filter("meetings_next_occurrence")
+def next_occurrence(meeting: Meeting) -> Occurrence | None:
+    """The next occurrence of a series, its own changes applied (None for a single meeting)."""
+    if not meeting.rrule:
+        return None
+    upcoming = series_occurrences(meeting, after=utcnow())
+    return upcoming[0] if upcoming else None
+
+
 def may_view(user: Any, meeting: Meeting) -> bool:
     """Members see meetings unless a plugin vetoes; guests need a grant of it or its series."""
     if can(user, "meetings.view", ResourceRef("meetings.meeting", meeting.id)):
@@ -210,7 +219,7 @@ def index() -> str:
     past = request.args.get("when") == "past"
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
-    query = select(Meeting)
+    query = select(Meeting).options(selectinload(Meeting.overrides))
     if past:
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
     else:
@@ -1067,6 +1076,7 @@ def next_meetings() -> str:
     candidates = db.session.scalars(
         select(Meeting)
         .where(Meeting.last_end_at >= utcnow(), Meeting.status != "cancelled")
+        .options(selectinload(Meeting.overrides))
         .order_by(Meeting.start_at)
         .limit(50 if current_user.is_guest else 10)
     ).all()

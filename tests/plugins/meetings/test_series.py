@@ -396,3 +396,14 @@ def test_no_reminders_for_a_cancelled_series(app, people, make_meeting):
     invite(cancelled, people["anna"])
     with app.test_request_context():
         assert notices.send_reminders() == 0
+
+
+def test_lists_show_the_next_occurrence_as_it_will_take_place(client, people, series):
+    client.login(people["sec"].email)
+    base = f"/meetings/{series.id}/occurrences"
+    client.submit(f"{base}/2030-03-19/edit", occurrence_data("2030-03-19", "14:00", "15:00"))
+    listing = client.get("/meetings/").get_data(as_text=True)
+    assert "Tue 19 Mar 2030, 14:00 EET" in listing and "next of the series" in listing
+    client.submit(f"{base}/2030-03-19/cancel")
+    widget = client.get("/meetings/next", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Tue 19 Mar 2030, 14:00 EET" in widget and "cancelled" in widget
