@@ -486,10 +486,8 @@ def edit_occurrence(meeting_id: int, day: str) -> Any:
     if occurrence is None and request.method == "GET":
         abort(404)
     form = forms.OccurrenceForm(data=occurrence_form_data(occurrence) if occurrence else None)
-    if not form.validate_on_submit():
-        return render_occurrence_form(form, meeting, on)
-    if occurrence is None:
-        return render_occurrence_form(form, meeting, on, stale=True)
+    if not form.validate_on_submit() or occurrence is None:
+        return render_occurrence_form(form, meeting, on, stale=occurrence is None)
     zone = meeting.zone
     start = form.start.data.replace(tzinfo=zone).astimezone(UTC)
     end = form.end.data.replace(tzinfo=zone).astimezone(UTC)
@@ -526,7 +524,13 @@ def edit_occurrence(meeting_id: int, day: str) -> Any:
     override.venue = None if venue == meeting.venue else venue
     override.online_url = None if online_url == meeting.online_url else online_url
     override.cancelled = bool(form.cancelled.data)
-    if occurrence.override is None:
+    follows_series = override.cancelled is False and all(
+        value is None
+        for value in (override.start_at, override.end_at, override.venue, override.online_url)
+    )
+    if follows_series and occurrence.override is not None:
+        meeting.overrides.remove(override)
+    elif not follows_series and occurrence.override is None:
         meeting.overrides.append(override)
     save_occurrence(meeting, occurrence)
     flash(

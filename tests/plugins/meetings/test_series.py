@@ -136,6 +136,11 @@ def test_editing_one_occurrence_changes_only_that_occurrence(client, people, ser
     assert notes(people["no"]) == [] and notes(people["sec"]) == []
     assert [m["To"] for m in outbox()] == ["anna@example.org"]
 
+    # Set back to what the series has, the occurrence simply follows the series again.
+    assert client.submit(url, occurrence_data("2030-03-26")).status_code == 303
+    assert overrides(series) == []
+    assert "Venue: Riga" in notes(people["anna"], "meetings.changed")[-1].text
+
 
 def test_cancelling_one_occurrence_is_an_exception_told_to_every_invitee(
     client, people, series, outbox
@@ -226,6 +231,8 @@ def test_a_date_that_is_not_in_the_series_is_refused_and_nothing_is_stored(clien
     html = response.get_data(as_text=True)
     assert "The series has no meeting on 2030-03-27" in html and "Nothing was saved" in html
     assert 'value="Somewhere"' in html  # what the user typed is still there
+    bad = occurrence_data("2030-03-27", "12:00", "11:00")
+    assert "Nothing was saved" in client.submit(stale + "/edit", bad).get_data(as_text=True)
     assert client.submit(stale + "/cancel").status_code == 404
     assert client.get(f"/meetings/{series.id}/occurrences/not-a-date").status_code == 404
 
