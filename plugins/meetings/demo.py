@@ -6,12 +6,14 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from intranet.plugin_api import User, db, utcnow
+from plugins.meetings.calendar import occurrences
 from plugins.meetings.models import (
     ActionItem,
     AgendaItem,
     Decision,
     Meeting,
     Minutes,
+    OccurrenceOverride,
     Participant,
     Series,
 )
@@ -141,6 +143,16 @@ def create(users: dict[str, User]) -> None:
         rrule="FREQ=WEEKLY;INTERVAL=2;COUNT=12",
     )
     online.venue, online.online_url = "", "https://meet.example.org/task-force"
+    # The second call falls on a holiday: it is moved a day later, and the fourth is cancelled.
+    second, fourth = occurrences(online)[1], occurrences(online)[3]
+    online.overrides = [
+        OccurrenceOverride(
+            occurs_on=second.date(),
+            start_at=second + timedelta(days=1),
+            end_at=second + timedelta(days=1) + (online.end_at - online.start_at),
+        ),
+        OccurrenceOverride(occurs_on=fourth.date(), cancelled=True),
+    ]
     online.last_end_at = series_end(online)
     meetings.append(online)
     for meeting in meetings:

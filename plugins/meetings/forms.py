@@ -10,9 +10,11 @@ from dateutil.rrule import rrulestr
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -106,7 +108,39 @@ class MeetingForm(FlaskForm):
                 days.append(date.fromisoformat(line).isoformat())
             except ValueError:
                 raise ValidationError(f"“{line}” is not a date like 2026-03-29.") from None
+        if days and self.rrule.data and not self.rrule.errors and self.start.data:
+            scheduled = {
+                moment.date().isoformat()
+                for moment in rrulestr(self.rrule.data, dtstart=self.start.data)
+            }
+            stale = [day for day in days if day not in scheduled]
+            if stale:
+                raise ValidationError(
+                    f"{', '.join(stale)}: not a date of this series, so there is nothing to "
+                    "skip. Check the dates against the repeat rule."
+                )
         field.data = "\n".join(days)
+
+
+class OccurrenceForm(FlaskForm):
+    """One occurrence of a series; whatever equals the series is stored as following it."""
+
+    start = DateTimeLocalField("Starts", format=DATETIME_FORMAT, validators=[DataRequired()])
+    end = DateTimeLocalField("Ends", format=DATETIME_FORMAT, validators=[DataRequired()])
+    venue = StringField("Venue", validators=[Optional(), Length(max=300)])
+    online_url = URLField(
+        "Online link", validators=[Optional(), URL(message="Enter a full https:// address.")]
+    )
+    cancelled = BooleanField("Cancelled")
+    scope = RadioField(
+        "Save for",
+        choices=[("occurrence", "This occurrence only"), ("series", "The whole series")],
+        default="occurrence",
+    )
+
+    def validate_end(self, field: Any) -> None:
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError("The meeting must end after it starts.")
 
 
 class AgendaItemForm(FlaskForm):

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -93,6 +94,11 @@ class Meeting(db.Model):
     action_items: Mapped[list[ActionItem]] = relationship(
         back_populates="meeting", order_by="ActionItem.id", cascade="all, delete-orphan"
     )
+    overrides: Mapped[list[OccurrenceOverride]] = relationship(
+        back_populates="meeting",
+        order_by="OccurrenceOverride.occurs_on",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -117,6 +123,51 @@ class Meeting(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+
+class OccurrenceOverride(db.Model):
+    """What is different about one occurrence of a recurring meeting.
+
+    `occurs_on` is the local date on which the series schedules the occurrence (its key, like
+    the exception dates); each other column is None where the occurrence follows the series, so
+    a later change of the whole series still reaches the parts an occurrence did not change.
+    Agenda, participants and minutes stay those of the series.
+    """
+
+    __tablename__ = "meetings_occurrence_override"
+    __table_args__ = (UniqueConstraint("meeting_id", "occurs_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
+    )
+    occurs_on: Mapped[date] = mapped_column(Date)
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    venue: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="overrides")
+
+
+class Reminder(db.Model):
+    """A reminder sent to one invitee for the occurrence starting at `starts_at`.
+
+    The primary key makes each reminder a claim: whoever inserts the row first sends it, so a
+    second run of the jobs, on this host or another, sends nothing twice. A new start time is
+    a new key, and so earns a new reminder.
+    """
+
+    __tablename__ = "meetings_reminder"
+    __table_args__ = (PrimaryKeyConstraint("participant_id", "starts_at"),)
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_participant.id", ondelete="CASCADE")
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AgendaItem(db.Model):
@@ -153,8 +204,6 @@ class Participant(db.Model):
     attended: Mapped[bool | None] = mapped_column()
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # When the reminder before the meeting went out (reset when the time changes).
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship()

@@ -7,15 +7,18 @@ Each function is called after the change is committed, leaves out the person who
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload, selectinload
 
 from intranet.plugin_api import NotifyResult, User, db, notify, setting, utcnow
-from plugins.meetings.models import ActionItem, Meeting, Participant
+from plugins.meetings.calendar import Occurrence, series_occurrences
+from plugins.meetings.models import ActionItem, Meeting, Participant, Reminder
 
 DEFAULT_REMINDER_HOURS = 24
 
@@ -45,9 +48,19 @@ def _invitees(meeting: Meeting, *, declined: bool = True) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _when(meeting: Meeting) -> str:
-    local = meeting.local_start
+def _when(meeting: Meeting, start_at: datetime | None = None) -> str:
+    """When the meeting (or one of its occurrences, at `start_at`) starts, in its own zone."""
+    local = (start_at or meeting.start_at).astimezone(meeting.zone)
     return local.strftime("%a %d %b %Y, %H:%M ") + f"({meeting.timezone})"
+
+
+def occurrence_path(occurrence: Occurrence) -> str:
+    meeting = occurrence.meeting
+    if not meeting.rrule:
+        return meeting_path(meeting)
+    return url_for(
+        "meetings.show_occurrence", meeting_id=meeting.id, day=occurrence.day.isoformat()
+    )
 
 
 def invited(meeting: Meeting, users: Iterable[User], actor: Any) -> NotifyResult:
@@ -95,6 +108,35 @@ def cancelled(meeting: Meeting, actor: Any) -> NotifyResult:
         f"Cancelled: {meeting.title}",
         f"The meeting on {_when(meeting)} is cancelled.",
         meeting_path(meeting),
+    )
+
+
+def occurrence_changed(
+    occurrence: Occurrence, what: list[tuple[str, str]], actor: Any
+) -> NotifyResult:
+    """One occurrence of a series changed: its invitees (the series') who did not decline."""
+    meeting = occurrence.meeting
+    lines = [f"{label}: {value}" for label, value in what]
+    return _send(
+        _invitees(meeting, declined=False),
+        actor,
+        "meetings.changed",
+        f"Changed: {meeting.title} on {occurrence.day.isoformat()}",
+        "Only this occurrence of the series changed.\n" + "\n".join(lines),
+        occurrence_path(occurrence),
+    )
+
+
+def occurrence_cancelled(occurrence: Occurrence, actor: Any) -> NotifyResult:
+    meeting = occurrence.meeting
+    return _send(
+        _invitees(meeting),
+        actor,
+        "meetings.cancelled",
+        f"Cancelled: {meeting.title} on {occurrence.day.isoformat()}",
+        f"The meeting on {_when(meeting, occurrence.start_at)} is cancelled; the other "
+        "occurrences of the series take place as planned.",
+        occurrence_path(occurrence),
     )
 
 
@@ -165,41 +207,77 @@ def reminder_hours() -> float:
 
 
 def send_reminders() -> int:
-    """Remind each invitee who has not declined, once, when the meeting is within the lead time.
+    """Remind each invitee who has not declined, once per occurrence, when it is within the
+    lead time: a single meeting, and every occurrence of a series as its turn comes (at its
+    own time when it was moved; never one that is cancelled).
 
-    The row is claimed (reminded_at set) in the same commit that precedes the notification, so a
-    second run, on this host or another, finds nothing left to do."""
+    Each reminder is claimed by inserting its row (participant, start) before anything is
+    sent; a row that exists already is skipped, so a second run, on this host or another,
+    finds nothing left to do. Returns the number of reminders sent."""
     now = utcnow()
     horizon = now + timedelta(hours=reminder_hours())
-    rows = db.session.scalars(
-        select(Participant)
-        .join(Participant.meeting)
+    meetings = db.session.scalars(
+        select(Meeting)
         .where(
-            Meeting.start_at > now,
-            Meeting.start_at <= horizon,
             Meeting.status != "cancelled",
-            Participant.reminded_at.is_(None),
-            or_(Participant.response.is_(None), Participant.response != "not-attending"),
+            Meeting.last_end_at > now,
+            or_(Meeting.rrule.is_not(None), Meeting.start_at <= horizon),
         )
-        .options(joinedload(Participant.meeting), joinedload(Participant.user))
-        .with_for_update(skip_locked=True, of=Participant)
+        .options(
+            selectinload(Meeting.overrides),
+            selectinload(Meeting.participants).joinedload(Participant.user),
+        )
     ).all()
-    by_meeting: dict[int, list[Participant]] = {}
-    for row in rows:
-        row.reminded_at = now
-        by_meeting.setdefault(row.meeting_id, []).append(row)
+    due = [
+        occurrence
+        for meeting in meetings
+        for occurrence in series_occurrences(meeting, after=now)
+        if occurrence.start_at <= horizon and occurrence.start_at > now and not occurrence.cancelled
+    ]
+    wanted = [
+        (participant, occurrence)
+        for occurrence in due
+        for participant in occurrence.meeting.participants
+        if participant.response != "not-attending"
+    ]
+    if not wanted:
+        return 0
+    claimed = _claim(
+        [{"participant_id": p.id, "starts_at": o.start_at, "sent_at": now} for p, o in wanted]
+    )
     db.session.commit()
-    for participants in by_meeting.values():
-        meeting = participants[0].meeting
-        where = meeting.venue or meeting.online_url
+    sent = 0
+    for occurrence in due:
+        users = [
+            participant.user
+            for participant, of in wanted
+            if of is occurrence and (participant.id, occurrence.start_at) in claimed
+        ]
+        if not users:
+            continue
+        where = occurrence.venue or occurrence.online_url
         notify(
-            [p.user for p in participants],
+            users,
             "meetings.reminder",
-            f"Reminder: {meeting.title}",
-            f"{_when(meeting)}" + (f", {where}" if where else "") + ".",
-            meeting_path(meeting),
+            f"Reminder: {occurrence.meeting.title}",
+            _when(occurrence.meeting, occurrence.start_at) + (f", {where}" if where else "") + ".",
+            occurrence_path(occurrence),
         )
-    return len(rows)
+        sent += len(users)
+    return sent
+
+
+def _claim(rows: list[dict[str, Any]]) -> set[tuple[int, datetime]]:
+    """Insert the reminder rows that do not exist yet; returns the keys this call inserted."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Reminder)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(Reminder.participant_id, Reminder.starts_at)
+    )
+    return {(row.participant_id, row.starts_at) for row in db.session.execute(statement)}
 
 
 def send_overdue() -> int:

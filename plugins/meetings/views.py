@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from intranet.plugin_api import (
@@ -45,7 +45,13 @@ from intranet.plugin_api import (
     utcnow,
 )
 from plugins.meetings import forms, notices
-from plugins.meetings.calendar import calendar, occurrences
+from plugins.meetings.calendar import (
+    Occurrence,
+    calendar,
+    occurrence_at,
+    occurrence_on,
+    series_occurrences,
+)
 from plugins.meetings.models import (
     MODES,
     RESPONSES,
@@ -55,6 +61,7 @@ from plugins.meetings.models import (
     FeedToken,
     Meeting,
     Minutes,
+    OccurrenceOverride,
     Participant,
     Series,
 )
@@ -97,6 +104,15 @@ def when(moment: datetime | None, zone: str | None = None) -> str:
     return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
 
 
+@bp.app_template_filter("meetings_next_occurrence")
+def next_occurrence(meeting: Meeting) -> Occurrence | None:
+    """The next occurrence of a series, its own changes applied (None for a single meeting)."""
+    if not meeting.rrule:
+        return None
+    upcoming = series_occurrences(meeting, after=utcnow())
+    return upcoming[0] if upcoming else None
+
+
 def may_view(user: Any, meeting: Meeting) -> bool:
     """Members see meetings unless a plugin vetoes; guests need a grant of it or its series."""
     if can(user, "meetings.view", ResourceRef("meetings.meeting", meeting.id)):
@@ -118,10 +134,9 @@ def meeting_or_404(meeting_id: int, *options: Any) -> Meeting:
 
 
 def series_end(meeting: Meeting) -> datetime:
-    starts = occurrences(meeting)
-    if not starts:
-        return meeting.end_at
-    return starts[-1].astimezone(UTC) + (meeting.end_at - meeting.start_at)
+    """When the last occurrence ends, a moved one included."""
+    ends = [occurrence.end_at for occurrence in series_occurrences(meeting)]
+    return max(ends, default=meeting.end_at)
 
 
 def same_body(meeting: Meeting) -> Any:
@@ -204,7 +219,7 @@ def index() -> str:
     past = request.args.get("when") == "past"
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
-    query = select(Meeting)
+    query = select(Meeting).options(selectinload(Meeting.overrides))
     if past:
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
     else:
@@ -247,7 +262,8 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
         responses=RESPONSES,
         modes=MODES,
         today=today_for(current_user),
-        next_starts=occurrences(meeting, after=utcnow(), limit=5) if meeting.rrule else [],
+        upcoming=series_occurrences(meeting, after=utcnow())[:5] if meeting.rrule else [],
+        occurrence=context.pop("occurrence", None),
         **context,
     )
     return (html, status) if status else html
@@ -260,6 +276,7 @@ FULL_MEETING = (
     selectinload(Meeting.action_items).joinedload(ActionItem.owner_user),
     joinedload(Meeting.minutes),
     joinedload(Meeting.series),
+    selectinload(Meeting.overrides),
 )
 
 
@@ -291,7 +308,9 @@ def meeting_form(meeting: Meeting | None) -> forms.MeetingForm:
     return form
 
 
-def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
+def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
+    """Apply the form to the meeting (or the whole series); returns the dates of occurrences
+    whose own changes were dropped because the series no longer has them."""
     zone = ZoneInfo(form.timezone.data)
     meeting.title = form.title.data.strip()
     meeting.kind = form.kind.data
@@ -313,7 +332,20 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
         meeting.series = db.session.get(Series, int(form.series.data))
     else:
         meeting.series = None
+    dropped = drop_stale_overrides(meeting)
     meeting.last_end_at = series_end(meeting)
+    return dropped
+
+
+def drop_stale_overrides(meeting: Meeting) -> list[date]:
+    """Forget the changes to single occurrences whose date the series no longer has (another
+    rule, a skipped date); the others are kept, with whatever they did not change following
+    the series. Returns the dates forgotten."""
+    scheduled = {occurrence.day for occurrence in series_occurrences(meeting)}
+    stale = [o for o in meeting.overrides if not meeting.rrule or o.occurs_on not in scheduled]
+    for override in stale:
+        meeting.overrides.remove(override)
+    return [override.occurs_on for override in stale]
 
 
 def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str, str]]:
@@ -361,29 +393,211 @@ def create() -> Any:
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @roles(*STAFF)
 def edit(meeting_id: int) -> Any:
-    meeting = meeting_or_404(meeting_id)
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
     form = meeting_form(meeting)
     if form.validate_on_submit():
         before = (meeting.start_at, meeting.end_at, meeting.timezone, meeting.venue)
         before += (meeting.online_url, meeting.status)
-        apply_meeting_form(form, meeting)
-        changes = meeting_changes(before, meeting)
-        if meeting.start_at != before[0]:
-            # A new time deserves a new reminder.
-            db.session.execute(
-                update(Participant)
-                .where(Participant.meeting_id == meeting.id)
-                .values(reminded_at=None)
-            )
-        record_audit("meetings.updated", target=f"meeting:{meeting.id}")
-        db.session.commit()
-        if meeting.is_cancelled and before[5] != "cancelled":
-            notices.cancelled(meeting, current_user)
-        elif changes and not meeting.is_cancelled:
-            notices.changed(meeting, changes, current_user)
-        flash("Meeting saved.", "success")
+        dropped = apply_meeting_form(form, meeting)
+        save_meeting_changes(meeting, before)
+        flash("Meeting saved." if not meeting.rrule else "The whole series is saved.", "success")
+        flash_dropped(dropped)
         return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
     return render_meeting_form(form, meeting)
+
+
+def flash_dropped(dropped: list[date]) -> None:
+    if dropped:
+        days = ", ".join(day.isoformat() for day in dropped)
+        flash(
+            f"The series no longer meets on {days}, so the changes made to those occurrences "
+            "alone were removed.",
+            "warning",
+        )
+
+
+def save_meeting_changes(meeting: Meeting, before: tuple[Any, ...]) -> None:
+    """Commit an edit of a meeting or a whole series and tell its invitees what changed."""
+    changes = meeting_changes(before, meeting)
+    record_audit("meetings.updated", target=f"meeting:{meeting.id}")
+    db.session.commit()
+    if meeting.is_cancelled and before[5] != "cancelled":
+        notices.cancelled(meeting, current_user)
+    elif changes and not meeting.is_cancelled:
+        notices.changed(meeting, changes, current_user)
+
+
+# --- single occurrences of a series ---------------------------------------------------------
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+def occurrence_path(meeting: Meeting, day: date | None) -> str:
+    if day is None:
+        return url_for("meetings.show", meeting_id=meeting.id)
+    return url_for("meetings.show_occurrence", meeting_id=meeting.id, day=day.isoformat())
+
+
+@bp.get("/<int:meeting_id>/occurrences/<day>")
+@roles(*EVERYONE)
+def show_occurrence(meeting_id: int, day: str) -> Any:
+    """The meeting page of one occurrence: its own time, place and status."""
+    meeting = meeting_or_404(meeting_id, *FULL_MEETING)
+    occurrence = occurrence_on(meeting, parse_day(day))
+    if occurrence is None:
+        abort(404)
+    return meeting_page(meeting, occurrence=occurrence)
+
+
+def occurrence_form_data(occurrence: Occurrence) -> dict[str, Any]:
+    zone = occurrence.meeting.zone
+    return {
+        "start": occurrence.start_at.astimezone(zone).replace(tzinfo=None),
+        "end": occurrence.end_at.astimezone(zone).replace(tzinfo=None),
+        "venue": occurrence.venue,
+        "online_url": occurrence.online_url,
+        "cancelled": occurrence.cancelled and not occurrence.meeting.is_cancelled,
+        "scope": "occurrence",
+    }
+
+
+def render_occurrence_form(
+    form: forms.OccurrenceForm, meeting: Meeting, day: date, stale: bool = False
+) -> Any:
+    html = render_template(
+        "meetings/edit_occurrence.html", form=form, meeting=meeting, day=day, stale=stale
+    )
+    return (html, 422) if request.method == "POST" else html
+
+
+@bp.route("/<int:meeting_id>/occurrences/<day>/edit", methods=["GET", "POST"])
+@roles(*STAFF)
+def edit_occurrence(meeting_id: int, day: str) -> Any:
+    """Change one occurrence only, or from it the whole series (its time of day, length, venue
+    and link). A date the series does not have (any more) is refused and nothing is stored."""
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
+    on = parse_day(day)
+    occurrence = occurrence_on(meeting, on)
+    if occurrence is None and request.method == "GET":
+        abort(404)
+    form = forms.OccurrenceForm(data=occurrence_form_data(occurrence) if occurrence else None)
+    if not form.validate_on_submit() or occurrence is None:
+        return render_occurrence_form(form, meeting, on, stale=occurrence is None)
+    zone = meeting.zone
+    start = form.start.data.replace(tzinfo=zone).astimezone(UTC)
+    end = form.end.data.replace(tzinfo=zone).astimezone(UTC)
+    venue = (form.venue.data or "").strip()
+    online_url = (form.online_url.data or "").strip()
+    if form.scope.data == "series":
+        if form.start.data.date() != on:
+            form.start.errors = [
+                "For the whole series only the time of day can change here; to meet on other "
+                "days, edit the series and its repeat rule."
+            ]
+            return render_occurrence_form(form, meeting, on)
+        before = (meeting.start_at, meeting.end_at, meeting.timezone, meeting.venue)
+        before += (meeting.online_url, meeting.status)
+        first = meeting.local_start.date()
+        meeting.start_at = datetime.combine(first, form.start.data.time(), zone).astimezone(UTC)
+        meeting.end_at = meeting.start_at + (end - start)
+        meeting.venue, meeting.online_url = venue, online_url
+        if form.cancelled.data:
+            meeting.status = "cancelled"
+        # A new time of day can move the last occurrence past an UNTIL.
+        dropped = drop_stale_overrides(meeting)
+        meeting.last_end_at = series_end(meeting)
+        save_meeting_changes(meeting, before)
+        flash("The whole series is saved.", "success")
+        flash_dropped(dropped)
+        still_there = occurrence_on(meeting, on) is not None
+        return redirect(occurrence_path(meeting, on if still_there else None), code=303)
+    override = occurrence.override or OccurrenceOverride(occurs_on=on)
+    scheduled_start = occurrence.scheduled_start.astimezone(UTC)
+    scheduled_end = scheduled_start + (meeting.end_at - meeting.start_at)
+    override.start_at = None if start == scheduled_start else start
+    override.end_at = None if end == scheduled_end else end
+    override.venue = None if venue == meeting.venue else venue
+    override.online_url = None if online_url == meeting.online_url else online_url
+    override.cancelled = bool(form.cancelled.data)
+    follows_series = override.cancelled is False and all(
+        value is None
+        for value in (override.start_at, override.end_at, override.venue, override.online_url)
+    )
+    if follows_series and occurrence.override is not None:
+        meeting.overrides.remove(override)
+    elif not follows_series and occurrence.override is None:
+        meeting.overrides.append(override)
+    save_occurrence(meeting, occurrence)
+    flash(
+        f"The occurrence on {on.isoformat()} is saved; the rest of the series is unchanged.",
+        "success",
+    )
+    return redirect(occurrence_path(meeting, on), code=303)
+
+
+@bp.post("/<int:meeting_id>/occurrences/<day>/cancel")
+@roles(*STAFF)
+def cancel_occurrence(meeting_id: int, day: str) -> Any:
+    """Cancel this occurrence only: an exception to the series, kept with the series."""
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
+    occurrence = occurrence_on(meeting, parse_day(day))
+    if occurrence is None:
+        abort(404)
+    if occurrence.override is None:
+        meeting.overrides.append(OccurrenceOverride(occurs_on=occurrence.day, cancelled=True))
+    else:
+        occurrence.override.cancelled = True
+    save_occurrence(meeting, occurrence)
+    flash(f"The occurrence on {occurrence.day.isoformat()} is cancelled.", "success")
+    return redirect(occurrence_path(meeting, occurrence.day), code=303)
+
+
+@bp.post("/<int:meeting_id>/occurrences/<day>/reset")
+@roles(*STAFF)
+def reset_occurrence(meeting_id: int, day: str) -> Any:
+    """Undo the changes to one occurrence: it follows the series again."""
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
+    occurrence = occurrence_on(meeting, parse_day(day))
+    if occurrence is None:
+        abort(404)
+    if occurrence.override is not None:
+        meeting.overrides.remove(occurrence.override)
+        save_occurrence(meeting, occurrence)
+    flash(f"The occurrence on {occurrence.day.isoformat()} follows the series again.", "success")
+    return redirect(occurrence_path(meeting, occurrence.day), code=303)
+
+
+def save_occurrence(meeting: Meeting, before: Occurrence) -> None:
+    """Commit a change to one occurrence and tell the series' invitees about that occurrence."""
+    after = occurrence_at(meeting, before.scheduled_start)
+    meeting.last_end_at = series_end(meeting)
+    record_audit("meetings.occurrence_updated", target=f"meeting:{meeting.id}:{after.day}")
+    db.session.commit()
+    if after.cancelled and not before.cancelled:
+        notices.occurrence_cancelled(after, current_user)
+        return
+    changes = occurrence_changes(before, after)
+    if changes and not after.cancelled:
+        notices.occurrence_changed(after, changes, current_user)
+
+
+def occurrence_changes(before: Occurrence, after: Occurrence) -> list[tuple[str, str]]:
+    zone = after.meeting.timezone
+    changes = []
+    if before.cancelled and not after.cancelled:
+        changes.append(("Status", "takes place again"))
+    if (before.start_at, before.end_at) != (after.start_at, after.end_at):
+        changes.append(("New time", f"{when(after.start_at, zone)} to {when(after.end_at, zone)}"))
+    if before.venue != after.venue:
+        changes.append(("Venue", after.venue or "none"))
+    if before.online_url != after.online_url:
+        changes.append(("Online link", after.online_url or "none"))
+    return changes
 
 
 # --- agenda ---------------------------------------------------------------------------------
@@ -866,6 +1080,7 @@ def next_meetings() -> str:
     candidates = db.session.scalars(
         select(Meeting)
         .where(Meeting.last_end_at >= utcnow(), Meeting.status != "cancelled")
+        .options(selectinload(Meeting.overrides))
         .order_by(Meeting.start_at)
         .limit(50 if current_user.is_guest else 10)
     ).all()
@@ -882,8 +1097,11 @@ def host() -> str:
     return urlsplit(external_url("meetings.index")).hostname or "intranet"
 
 
-def meeting_url(meeting: Meeting) -> str:
-    return external_url("meetings.show", meeting_id=meeting.id)
+def meeting_url(meeting: Meeting, day: date | None = None) -> str:
+    """The full address of a meeting, or of one occurrence of its series."""
+    if day is None:
+        return external_url("meetings.show", meeting_id=meeting.id)
+    return external_url("meetings.show_occurrence", meeting_id=meeting.id, day=day.isoformat())
 
 
 def ics_response(body: bytes, filename: str) -> Response:
@@ -897,8 +1115,8 @@ def ics_response(body: bytes, filename: str) -> Response:
 @bp.get("/<int:meeting_id>.ics")
 @roles(*EVERYONE)
 def meeting_ics(meeting_id: int) -> Response:
-    meeting = meeting_or_404(meeting_id)
-    body = calendar([(meeting, meeting_url(meeting))], host(), meeting.title)
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
+    body = calendar([meeting], host(), meeting.title, meeting_url)
     return ics_response(body, f"meeting-{meeting.id}.ics")
 
 
@@ -952,6 +1170,7 @@ def feed_meetings(user: User) -> list[Meeting]:
             or_(Participant.response.is_(None), Participant.response != "not-attending"),
             Meeting.last_end_at >= utcnow() - timedelta(days=180),
         )
+        .options(selectinload(Meeting.overrides))
         .order_by(Meeting.start_at)
     ).all()
     return visible(user, list(meetings))
@@ -967,5 +1186,5 @@ def feed(token: str) -> Response:
     )
     if user is None or not user.is_active:
         abort(404)
-    pairs = [(meeting, meeting_url(meeting)) for meeting in feed_meetings(user)]
-    return ics_response(calendar(pairs, host(), f"Meetings of {user.name}"), "meetings.ics")
+    body = calendar(feed_meetings(user), host(), f"Meetings of {user.name}", meeting_url)
+    return ics_response(body, "meetings.ics")

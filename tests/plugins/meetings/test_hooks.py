@@ -17,6 +17,7 @@ from plugins.meetings.models import (
     Decision,
     Meeting,
     Minutes,
+    OccurrenceOverride,
     Participant,
 )
 from tests.conftest import contributions
@@ -166,6 +167,8 @@ def test_demo_data_gives_a_year_of_rotating_plenaries(app, request_context):
     states = set(db.session.scalars(select(ActionItem.status)))
     assert {"open", "done"} <= states
     assert set(db.session.scalars(select(Minutes.status))) == {"draft", "approved"}
+    changed = db.session.scalars(select(OccurrenceOverride)).all()
+    assert sorted(override.cancelled for override in changed) == [False, True]
 
 
 def test_profile_shows_the_meetings_a_member_attends(app, request_context, member, make_meeting):
