@@ -8,7 +8,7 @@ from sqlalchemy import select
 from intranet.directory_search import DirectoryFilter
 from intranet.extensions import db
 from intranet.models import Country, User
-from intranet.plugin_api import NavItem, SearchResult, Widget, hookimpl
+from intranet.plugin_api import NavItem, ScheduledJob, SearchResult, Widget, hookimpl
 
 
 @hookimpl
@@ -37,6 +37,7 @@ def intranet_admin_nav_items(user: User) -> list[NavItem]:
     items = [
         NavItem("Users", url_for("admin_users.index"), order=10),
         NavItem("Audit log", url_for("audit.index"), order=80),
+        NavItem("Erasure", url_for("erasure.requests"), order=81),
     ]
     if user.role == "admin":
         items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
@@ -76,3 +77,10 @@ def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
             )
         )
     return results
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    from intranet.erasure import run_retention
+
+    return [ScheduledJob("core.retention", 24 * 60, run_retention)]

@@ -179,7 +179,24 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
 
 @hookspec
 def intranet_erase_personal_data(user: User) -> None:
-    """Remove or anonymise the plugin's personal data about `user` (erasure)."""
+    """Remove or anonymise the plugin's personal data about `user` (erasure).
+
+    Called on every installed plugin, enabled or not, inside the erasure's transaction and
+    before the core anonymises the account (so `user.name` and `user.email` are still the real
+    ones): do not commit, and raise if the data cannot be erased, which rolls the erasure back.
+    What the task force keeps (posts, lessons, minutes) may stay, attributed to the account,
+    which is shown as "Former member" afterwards.
+    """
+
+
+@hookspec
+def intranet_erasure_blockers(user: User) -> list[str]:
+    """Return the duties `user` must hand over before their account can be erased.
+
+    Each item is one sentence naming the duty and where to hand it over, e.g. "Convenor of
+    the sub-group Labour exploitation: make another member convenor." Called on enabled
+    plugins when an erasure is requested, previewed or confirmed; return [] when nothing blocks.
+    """
 
 
 @hookspec

@@ -23,6 +23,7 @@ from intranet.attachments import (
 )
 from intranet.audit import record as record_audit
 from intranet.auth import start_session
+from intranet.erasure import FORMER_MEMBER
 from intranet.extensions import db
 from intranet.fulltext import fts5_match
 from intranet.mail import MailError, external_url, send_mail
@@ -44,6 +45,7 @@ hookimpl = pluggy.HookimplMarker("intranet")
 
 __all__ = [
     "EVERYONE",
+    "FORMER_MEMBER",
     "MEMBERS",
     "STAFF",
     "Attachment",
