@@ -13,6 +13,7 @@ of months ago are erased by a daily scheduled job; staff see beforehand what its
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,18 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import ForeignKey, Index, String, Text, delete, func, or_, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, TextAreaField
@@ -136,7 +148,7 @@ def _erase_in_plugins(user: User) -> None:
 
 
 def _erase_in_core(user: User) -> None:
-    old_email = user.email
+    old_email, old_name = user.email.lower(), user.name
     replace_name(Notification.title, user.name)
     replace_name(Notification.text, user.name)
     for column in PROFILE_FIELDS:
@@ -161,10 +173,13 @@ def _erase_in_core(user: User) -> None:
         .values(reason="", decline_reason="")
     )
     # The audit log keeps who did what and when, by account id; no address, no free text.
+    details = cast(AuditEvent.details, Text)
     about_user = or_(
         AuditEvent.target == f"user:{user.id}",
         func.lower(AuditEvent.target) == old_email,
         AuditEvent.actor_id == user.id,
+        details.contains(json.dumps(old_email)[1:-1], autoescape=True),
+        details.contains(json.dumps(old_name)[1:-1], autoescape=True),
     )
     db.session.execute(
         update(AuditEvent)

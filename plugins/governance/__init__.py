@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from intranet.plugin_api import (
     Banner,
@@ -256,6 +256,29 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
         ],
         "reports": [{"title": r.title, "created_at": r.created_at.isoformat()} for r in reports],
     }
+
+
+@hookimpl
+def intranet_erasure_blockers(user: User) -> list[str]:
+    periods = db.session.scalars(
+        select(ChairPeriod)
+        .join(chairperson_table)
+        .where(chairperson_table.c.user_id == user.id, ChairPeriod.end >= date.today())
+        .order_by(ChairPeriod.start)
+    ).all()
+    return [
+        f"Chairperson of the {period.country_code} chairmanship from {period.start:%d %b %Y}: "
+        "name another chairperson under Governance, Chairmanship."
+        for period in periods
+    ]
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    """Past chairmanships keep their country but no longer name the person (current and
+    future ones block the erasure). Revisions, proposals and reports stay, by the anonymised
+    account."""
+    db.session.execute(delete(chairperson_table).where(chairperson_table.c.user_id == user.id))
 
 
 @hookimpl

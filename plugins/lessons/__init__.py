@@ -21,6 +21,7 @@ from intranet.plugin_api import (
     Widget,
     db,
     hookimpl,
+    replace_name,
 )
 from plugins.lessons import documents
 from plugins.lessons import search as finder
@@ -347,12 +348,17 @@ def intranet_demo_data(users: dict[str, User]) -> None:
 
 @hookimpl
 def intranet_erase_personal_data(user: User) -> None:
-    """Lessons and comments stay (they are the task force's knowledge) without their author."""
+    """Lessons, comments and initiatives stay (they are the task force's knowledge) without
+    their author; an initiative's contact loses the name."""
     for model, column in (
         (Lesson, Lesson.author_id),
         (LessonComment, LessonComment.author_id),
         (LessonRevision, LessonRevision.author_id),
     ):
         db.session.execute(update(model).where(column == user.id).values(author_id=None))
+    db.session.execute(
+        update(Initiative).where(Initiative.author_id == user.id).values(author_id=None)
+    )
+    replace_name(Initiative.contact, user.name)
     db.session.execute(delete(Endorsement).where(Endorsement.user_id == user.id))
     db.session.execute(delete(Editor).where(Editor.user_id == user.id))

@@ -99,6 +99,11 @@ def intranet_erase_personal_data(user: User) -> None:
 
 
 @hookimpl
+def intranet_erasure_blockers(user: User) -> list[str]:
+    return hooks.erasure_blockers(user)
+
+
+@hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return hooks.scheduled_jobs()
 

@@ -20,15 +20,18 @@ from intranet.plugin_api import (
     Setting,
     User,
     db,
+    replace_name,
     utcnow,
 )
 from plugins.meetings import notices
 from plugins.meetings import search as full_text
 from plugins.meetings.models import (
     ActionItem,
+    AgendaItem,
     Decision,
     FeedToken,
     Meeting,
+    Minutes,
     Participant,
     Series,
 )
@@ -223,11 +226,27 @@ def personal_data(user: User) -> dict[str, Any]:
 
 
 def erase_personal_data(user: User) -> None:
+    """Invitations and answers (RSVPs) and the calendar feed go. Closed action items stay,
+    owned by the anonymised account (open ones block the erasure). Where the agenda, minutes
+    and decisions name the person, "Former member" stands instead."""
     db.session.execute(delete(Participant).where(Participant.user_id == user.id))
-    db.session.execute(
-        update(ActionItem).where(ActionItem.owner_user_id == user.id).values(owner_user_id=None)
-    )
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == user.id))
+    for column in (AgendaItem.presenter, Minutes.body, Decision.text):
+        replace_name(column, user.name)
+
+
+def erasure_blockers(user: User) -> list[str]:
+    items = db.session.execute(
+        select(ActionItem.title, Meeting.title)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .where(ActionItem.owner_user_id == user.id, ActionItem.status == "open")
+        .order_by(ActionItem.due_on, ActionItem.id)
+    ).all()
+    return [
+        f"Owner of the open action item “{item}” ({meeting}): mark it done or dropped, "
+        "or have the secretariat give it to someone else."
+        for item, meeting in items
+    ]
 
 
 def mark_held() -> int:

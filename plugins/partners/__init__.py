@@ -211,7 +211,38 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
 
 
 @hookimpl
+def intranet_erasure_blockers(user: User) -> list[str]:
+    guests = db.session.execute(
+        select(User.name, Guest.organisation, Guest.access_ends_on)
+        .join(User, User.id == Guest.user_id)
+        .where(Guest.sponsor_id == user.id, Guest.ended_at.is_(None))
+        .order_by(User.name)
+    ).all()
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.sponsor_id == user.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.name)
+    ).all()
+    return [
+        f"Sponsor of the guest {name} ({organisation}), access until {ends:%d %b %Y}: end the "
+        "access on the Partners page or ask the secretariat to take the guest over."
+        for name, organisation, ends in guests
+    ] + [
+        f"Sponsor of the pending invitation of {invitation.name} ({invitation.organisation}): "
+        "revoke it on the Partners page."
+        for invitation in invitations
+    ]
+
+
+@hookimpl
 def intranet_erase_personal_data(user: User) -> None:
+    """The guest record, grants and the invitations the person received go. What they
+    sponsored stays, shown as sponsored by the anonymised account."""
     for invitation in db.session.scalars(
         select(Invitation).where(
             or_(Invitation.email == user.email, Invitation.guest_id == user.id)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import (
@@ -24,6 +24,7 @@ from intranet.plugin_api import (
     Widget,
     db,
     hookimpl,
+    replace_name,
     utcnow,
 )
 from plugins.subgroups import notices, rules, search, similar
@@ -373,16 +374,29 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
 
 @hookimpl
 def intranet_erase_personal_data(user: User) -> None:
-    """Memberships go; posts lose their text and author, and the timeline its actor."""
+    """Memberships go; posts and threads stay readable, written by the anonymised account;
+    the timeline's generated lines lose the name."""
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
-    authored = Post.author_id == user.id
-    db.session.execute(
-        update(Post).where(authored, Post.deleted_at.is_(None)).values(deleted_at=utcnow())
-    )
-    db.session.execute(update(Post).where(authored).values(body="", author_id=None))
-    db.session.execute(update(Thread).where(Thread.author_id == user.id).values(author_id=None))
-    db.session.execute(update(Activity).where(Activity.actor_id == user.id).values(actor_id=None))
-    db.session.commit()
+    replace_name(Activity.summary, user.name)
+
+
+@hookimpl
+def intranet_erasure_blockers(user: User) -> list[str]:
+    convened = db.session.scalars(
+        select(SubGroup.name)
+        .join(Membership, Membership.group_id == SubGroup.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role == "convenor",
+            Membership.state == "active",
+            SubGroup.status.in_(("proposed", "active")),
+        )
+        .order_by(SubGroup.name)
+    ).all()
+    return [
+        f"Convenor of the sub-group “{name}”: make another member convenor on the group's page."
+        for name in convened
+    ]
 
 
 @hookimpl
