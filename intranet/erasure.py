@@ -149,8 +149,8 @@ def _erase_in_plugins(user: User) -> None:
 
 def _erase_in_core(user: User) -> None:
     old_email, old_name = user.email.lower(), user.name
-    replace_name(Notification.title, user.name)
-    replace_name(Notification.text, user.name)
+    anonymise_text(Notification.title, user)
+    anonymise_text(Notification.text, user)
     for column in PROFILE_FIELDS:
         setattr(user, column, None)
     user.name = FORMER_MEMBER
@@ -189,13 +189,19 @@ def _erase_in_core(user: User) -> None:
     db.session.execute(update(AuditEvent).where(about_user).values(ip=None, details={}))
 
 
-def replace_name(column: Any, name: str) -> None:
-    """Replace `name` by "Former member" in a text column of generated messages."""
-    db.session.execute(
-        update(column.class_)
-        .where(column.contains(name, autoescape=True))
-        .values({column.key: func.replace(column, name, FORMER_MEMBER)})
-    )
+def anonymise_text(column: Any, user: User) -> None:
+    """Put "Former member" wherever `user`'s name, email or phone appears in a text column.
+
+    For generated messages and short free-text fields that name people (a presenter, a
+    contact). Call it before the core anonymises the account, i.e. from the erasure hook.
+    """
+    for term in (user.name, user.email, user.phone):
+        if term:
+            db.session.execute(
+                update(column.class_)
+                .where(column.contains(term, autoescape=True))
+                .values({column.key: func.replace(column, term, FORMER_MEMBER)})
+            )
 
 
 # --- retention --------------------------------------------------------------------------------

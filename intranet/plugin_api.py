@@ -23,7 +23,7 @@ from intranet.attachments import (
 )
 from intranet.audit import record as record_audit
 from intranet.auth import start_session
-from intranet.erasure import FORMER_MEMBER, replace_name
+from intranet.erasure import FORMER_MEMBER, anonymise_text
 from intranet.extensions import db
 from intranet.fulltext import fts5_match
 from intranet.mail import MailError, external_url, send_mail
@@ -67,6 +67,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Widget",
+    "anonymise_text",
     "attachments_for",
     "can",
     "collect",
@@ -86,7 +87,6 @@ __all__ = [
     "record_audit",
     "render_form",
     "render_markdown",
-    "replace_name",
     "roles",
     "save_upload",
     "send_mail",

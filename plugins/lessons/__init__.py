@@ -19,9 +19,9 @@ from intranet.plugin_api import (
     SimilarItem,
     User,
     Widget,
+    anonymise_text,
     db,
     hookimpl,
-    replace_name,
 )
 from plugins.lessons import documents
 from plugins.lessons import search as finder
@@ -359,6 +359,6 @@ def intranet_erase_personal_data(user: User) -> None:
     db.session.execute(
         update(Initiative).where(Initiative.author_id == user.id).values(author_id=None)
     )
-    replace_name(Initiative.contact, user.name)
+    anonymise_text(Initiative.contact, user)
     db.session.execute(delete(Endorsement).where(Endorsement.user_id == user.id))
     db.session.execute(delete(Editor).where(Editor.user_id == user.id))

@@ -19,8 +19,8 @@ from intranet.plugin_api import (
     SearchResult,
     Setting,
     User,
+    anonymise_text,
     db,
-    replace_name,
     utcnow,
 )
 from plugins.meetings import notices
@@ -232,7 +232,7 @@ def erase_personal_data(user: User) -> None:
     db.session.execute(delete(Participant).where(Participant.user_id == user.id))
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == user.id))
     for column in (AgendaItem.presenter, Minutes.body, Decision.text):
-        replace_name(column, user.name)
+        anonymise_text(column, user)
 
 
 def erasure_blockers(user: User) -> list[str]:

@@ -22,9 +22,9 @@ from intranet.plugin_api import (
     SimilarItem,
     User,
     Widget,
+    anonymise_text,
     db,
     hookimpl,
-    replace_name,
     utcnow,
 )
 from plugins.subgroups import notices, rules, search, similar
@@ -377,7 +377,7 @@ def intranet_erase_personal_data(user: User) -> None:
     """Memberships go; posts and threads stay readable, written by the anonymised account;
     the timeline's generated lines lose the name."""
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
-    replace_name(Activity.summary, user.name)
+    anonymise_text(Activity.summary, user)
 
 
 @hookimpl
