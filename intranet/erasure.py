@@ -42,7 +42,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -106,18 +106,32 @@ class ErasureRefused(Exception):
 # --- the erasure itself -----------------------------------------------------------------------
 
 
+def blockers_of(users: list[User]) -> dict[int, list[str]]:
+    """What each of `users` must hand over before their account can be erased, by user id;
+    users with nothing to hand over are left out."""
+    if not users:
+        return {}
+    found: dict[int, list[str]] = {}
+    active_admins = set(
+        db.session.scalars(
+            select(User.id).where(User.role == "admin", User.is_active_account.is_(True))
+        )
+    )
+    for user in users:
+        if active_admins == {user.id}:
+            found[user.id] = [
+                "The last active administrator: make someone else an administrator first "
+                "(Administration, Users)."
+            ]
+    for _, answer in plugins.results("intranet_erasure_blockers", users=users):
+        for user_id, sentences in answer.items():
+            found.setdefault(user_id, []).extend(sentences)
+    return found
+
+
 def blockers(user: User) -> list[str]:
     """What `user` must hand over before their account can be erased (empty: nothing)."""
-    from intranet.admin_users import other_active_admins
-
-    found = []
-    if user.role == "admin" and user.is_active and not other_active_admins(user):
-        found.append(
-            "The last active administrator: make someone else an administrator first "
-            "(Administration, Users)."
-        )
-    found += plugins.collect("intranet_erasure_blockers", user=user)
-    return found
+    return blockers_of([user]).get(user.id, [])
 
 
 def erase_account(user: User, *, actor: User | None, via: str) -> None:
@@ -241,12 +255,13 @@ def retention_candidates() -> list[RetentionCandidate]:
         )
         .order_by(User.deactivated_at, User.id)
     ).all()
+    duties = blockers_of(list(users))
     candidates = []
     for user in users:
         months = config["RETENTION_GUEST_MONTHS" if user.is_guest else "RETENTION_MEMBER_MONTHS"]
         what = "Guest access ended" if user.is_guest else "Deactivated"
         why = f"{what} on {user.deactivated_at:%d %b %Y}, more than {months} months ago"
-        candidates.append(RetentionCandidate(user, why, blockers(user)))
+        candidates.append(RetentionCandidate(user, why, duties.get(user.id, [])))
     return candidates
 
 
@@ -358,12 +373,14 @@ def staff_page(status: int | None = None, **forms: Any) -> str | tuple[str, int]
     requests = db.session.scalars(
         select(ErasureRequest)
         .where(ErasureRequest.status == "pending")
+        .options(joinedload(ErasureRequest.user))
         .order_by(ErasureRequest.requested_at, ErasureRequest.id)
     ).all()
+    duties = blockers_of([item.user for item in requests])
     rows = [
         {
             "request": item,
-            "blockers": blockers(item.user),
+            "blockers": duties.get(item.user_id, []),
             "decline_form": forms.get(f"decline_{item.id}") or DeclineForm(formdata=None),
             "erase_form": forms.get(f"erase_{item.id}") or EraseForm(formdata=None),
             "refused": forms.get(f"refused_{item.id}", []),

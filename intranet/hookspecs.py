@@ -190,12 +190,14 @@ def intranet_erase_personal_data(user: User) -> None:
 
 
 @hookspec
-def intranet_erasure_blockers(user: User) -> list[str]:
-    """Return the duties `user` must hand over before their account can be erased.
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    """Return the duties each of `users` must hand over before their account can be erased.
 
-    Each item is one sentence naming the duty and where to hand it over, e.g. "Convenor of
-    the sub-group Labour exploitation: make another member convenor." Called on enabled
-    plugins when an erasure is requested, previewed or confirmed; return [] when nothing blocks.
+    Maps a user id to sentences, each naming a duty and where to hand it over, e.g. "Convenor
+    of the sub-group Labour exploitation: make another member convenor." Leave out the users
+    with nothing to hand over. Called on enabled plugins when an erasure is requested,
+    listed, confirmed, and for the retention preview (with every account due), so answer for
+    the whole list in a query or two.
     """
 
 

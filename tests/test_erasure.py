@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from intranet import plugins
@@ -173,8 +174,11 @@ def test_a_refusal_lists_what_to_hand_over_and_erases_nothing(app, client, perso
 
     class Duties:
         @hookimpl
-        def intranet_erasure_blockers(self, user):
-            return [f"Convenor of the sub-group Testing: hand it over ({user.id})."]
+        def intranet_erasure_blockers(self, users):
+            return {
+                user.id: [f"Convenor of the sub-group Testing: hand it over ({user.id})."]
+                for user in users
+            }
 
     plugins.registry().pm.register(Duties(), name="duties-test")
     try:
@@ -302,8 +306,8 @@ def test_retention_skips_blocked_accounts_and_says_why(app, client, make_user, s
 
     class Duties:
         @hookimpl
-        def intranet_erasure_blockers(self, user):
-            return ["Sponsor of the guest G: end the access."] if user.id == blocked.id else []
+        def intranet_erasure_blockers(self, users):
+            return {blocked.id: ["Sponsor of the guest G: end the access."]}
 
     plugins.registry().pm.register(Duties(), name="duties-test")
     try:
@@ -322,3 +326,32 @@ def test_run_jobs_runs_the_retention_job(app, make_user):
     assert "ran core.retention" in result.output
     db.session.expire_all()
     assert db.session.get(User, old.id).erased_at is not None
+
+
+def test_requests_and_retention_pages_ask_the_plugins_once_for_all_accounts(
+    app, client, make_user, secretariat
+):
+    def queries(url: str) -> int:
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    def add_accounts(count: int) -> None:
+        for _ in range(count):
+            user = deactivated(make_user("member"), 400)
+            db.session.add(ErasureRequest(user_id=user.id))
+        db.session.commit()
+
+    client.login("sec@example.org")
+    add_accounts(1)
+    few = queries("/admin/erasure"), queries("/admin/erasure/retention")
+    add_accounts(6)
+    assert (queries("/admin/erasure"), queries("/admin/erasure/retention")) == few

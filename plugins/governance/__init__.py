@@ -259,18 +259,23 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
 
 
 @hookimpl
-def intranet_erasure_blockers(user: User) -> list[str]:
-    periods = db.session.scalars(
-        select(ChairPeriod)
-        .join(chairperson_table)
-        .where(chairperson_table.c.user_id == user.id, ChairPeriod.end >= date.today())
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    periods = db.session.execute(
+        select(chairperson_table.c.user_id, ChairPeriod.country_code, ChairPeriod.start)
+        .join(ChairPeriod, ChairPeriod.id == chairperson_table.c.period_id)
+        .where(
+            chairperson_table.c.user_id.in_([user.id for user in users]),
+            ChairPeriod.end >= date.today(),
+        )
         .order_by(ChairPeriod.start)
-    ).all()
-    return [
-        f"Chairperson of the {period.country_code} chairmanship from {period.start:%d %b %Y}: "
-        "name another chairperson under Governance, Chairmanship."
-        for period in periods
-    ]
+    )
+    found: dict[int, list[str]] = {}
+    for user_id, country, start in periods:
+        found.setdefault(user_id, []).append(
+            f"Chairperson of the {country} chairmanship from {start:%d %b %Y}: "
+            "name another chairperson under Governance, Chairmanship."
+        )
+    return found
 
 
 @hookimpl

@@ -99,8 +99,8 @@ def intranet_erase_personal_data(user: User) -> None:
 
 
 @hookimpl
-def intranet_erasure_blockers(user: User) -> list[str]:
-    return hooks.erasure_blockers(user)
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    return hooks.erasure_blockers(users)
 
 
 @hookimpl

@@ -235,18 +235,23 @@ def erase_personal_data(user: User) -> None:
         anonymise_text(column, user)
 
 
-def erasure_blockers(user: User) -> list[str]:
+def erasure_blockers(users: list[User]) -> dict[int, list[str]]:
     items = db.session.execute(
-        select(ActionItem.title, Meeting.title)
+        select(ActionItem.owner_user_id, ActionItem.title, Meeting.title)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .where(ActionItem.owner_user_id == user.id, ActionItem.status == "open")
+        .where(
+            ActionItem.owner_user_id.in_([user.id for user in users]),
+            ActionItem.status == "open",
+        )
         .order_by(ActionItem.due_on, ActionItem.id)
-    ).all()
-    return [
-        f"Owner of the open action item “{item}” ({meeting}): mark it done or dropped, "
-        "or have the secretariat give it to someone else."
-        for item, meeting in items
-    ]
+    )
+    found: dict[int, list[str]] = {}
+    for owner_id, item, meeting in items:
+        found.setdefault(owner_id, []).append(
+            f"Owner of the open action item “{item}” ({meeting}): mark it done or dropped, "
+            "or have the secretariat give it to someone else."
+        )
+    return found
 
 
 def mark_held() -> int:

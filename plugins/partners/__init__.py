@@ -211,32 +211,36 @@ def intranet_personal_data(user: User) -> dict[str, Any]:
 
 
 @hookimpl
-def intranet_erasure_blockers(user: User) -> list[str]:
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    ids = [user.id for user in users]
     guests = db.session.execute(
-        select(User.name, Guest.organisation, Guest.access_ends_on)
+        select(Guest.sponsor_id, User.name, Guest.organisation, Guest.access_ends_on)
         .join(User, User.id == Guest.user_id)
-        .where(Guest.sponsor_id == user.id, Guest.ended_at.is_(None))
+        .where(Guest.sponsor_id.in_(ids), Guest.ended_at.is_(None))
         .order_by(User.name)
-    ).all()
-    invitations = db.session.scalars(
-        select(Invitation)
+    )
+    invitations = db.session.execute(
+        select(Invitation.sponsor_id, Invitation.name, Invitation.organisation)
         .where(
-            Invitation.sponsor_id == user.id,
+            Invitation.sponsor_id.in_(ids),
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
             Invitation.expires_at > utcnow(),
         )
         .order_by(Invitation.name)
-    ).all()
-    return [
-        f"Sponsor of the guest {name} ({organisation}), access until {ends:%d %b %Y}: end the "
-        "access on the Partners page or ask the secretariat to take the guest over."
-        for name, organisation, ends in guests
-    ] + [
-        f"Sponsor of the pending invitation of {invitation.name} ({invitation.organisation}): "
-        "revoke it on the Partners page."
-        for invitation in invitations
-    ]
+    )
+    found: dict[int, list[str]] = {}
+    for sponsor_id, name, organisation, ends in guests:
+        found.setdefault(sponsor_id, []).append(
+            f"Sponsor of the guest {name} ({organisation}), access until {ends:%d %b %Y}: end "
+            "the access on the Partners page or ask the secretariat to take the guest over."
+        )
+    for sponsor_id, name, organisation in invitations:
+        found.setdefault(sponsor_id, []).append(
+            f"Sponsor of the pending invitation of {name} ({organisation}): "
+            "revoke it on the Partners page."
+        )
+    return found
 
 
 @hookimpl

@@ -381,22 +381,24 @@ def intranet_erase_personal_data(user: User) -> None:
 
 
 @hookimpl
-def intranet_erasure_blockers(user: User) -> list[str]:
-    convened = db.session.scalars(
-        select(SubGroup.name)
-        .join(Membership, Membership.group_id == SubGroup.id)
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    convened = db.session.execute(
+        select(Membership.user_id, SubGroup.name)
+        .join(SubGroup, SubGroup.id == Membership.group_id)
         .where(
-            Membership.user_id == user.id,
+            Membership.user_id.in_([user.id for user in users]),
             Membership.role == "convenor",
             Membership.state == "active",
             SubGroup.status.in_(("proposed", "active")),
         )
         .order_by(SubGroup.name)
-    ).all()
-    return [
-        f"Convenor of the sub-group “{name}”: make another member convenor on the group's page."
-        for name in convened
-    ]
+    )
+    found: dict[int, list[str]] = {}
+    for user_id, name in convened:
+        found.setdefault(user_id, []).append(
+            f"Convenor of the sub-group “{name}”: make another member convenor on the group's page."
+        )
+    return found
 
 
 @hookimpl

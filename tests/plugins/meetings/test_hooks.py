@@ -138,10 +138,12 @@ def test_personal_data_export_and_erasure(app, member, make_meeting):
     data = hooks.personal_data(member)
     assert data["participations"][0]["response"] == "attending"
     assert data["action_items"][0]["title"] == "Write it"
-    assert hooks.erasure_blockers(member) == [
-        f"Owner of the open action item “Write it” ({meeting.title}): mark it done or dropped, "
-        "or have the secretariat give it to someone else."
-    ]
+    assert hooks.erasure_blockers([member]) == {
+        member.id: [
+            f"Owner of the open action item “Write it” ({meeting.title}): mark it done or "
+            "dropped, or have the secretariat give it to someone else."
+        ]
+    }
     hooks.erase_personal_data(member)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
