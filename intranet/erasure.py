@@ -369,7 +369,25 @@ def cancel_request() -> Response:
 # --- the secretariat's side -------------------------------------------------------------------
 
 
-def staff_page(status: int | None = None, **forms: Any) -> str | tuple[str, int]:
+def request_view(
+    item: ErasureRequest, duties: list[str], submitted: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One pending request on the list: what blocks it, and its two forms, whose fields carry
+    the request's id so that the labels of one request never point at another's fields."""
+    submitted = submitted or {}
+    prefix = f"request-{item.id}"
+    return {
+        "request": item,
+        "blockers": duties,
+        "refused": submitted.get("refused", []),
+        "erase_form": submitted.get("erase_form") or EraseForm(formdata=None, prefix=prefix),
+        "decline_form": submitted.get("decline_form") or DeclineForm(formdata=None, prefix=prefix),
+    }
+
+
+def staff_page(
+    status: int | None = None, submitted_for: int | None = None, **submitted: Any
+) -> str | tuple[str, int]:
     requests = db.session.scalars(
         select(ErasureRequest)
         .where(ErasureRequest.status == "pending")
@@ -378,33 +396,12 @@ def staff_page(status: int | None = None, **forms: Any) -> str | tuple[str, int]
     ).all()
     duties = blockers_of([item.user for item in requests])
     rows = [
-        {
-            "request": item,
-            "blockers": duties.get(item.user_id, []),
-            "decline_form": forms.get(f"decline_{item.id}") or DeclineForm(formdata=None),
-            "erase_form": forms.get(f"erase_{item.id}") or EraseForm(formdata=None),
-            "refused": forms.get(f"refused_{item.id}", []),
-        }
+        request_view(
+            item, duties.get(item.user_id, []), submitted if item.id == submitted_for else None
+        )
         for item in requests
     ]
     html = render_template("erasure/requests.html", rows=rows)
-    return (html, status) if status else html
-
-
-def request_row(
-    item: ErasureRequest, status: int | None = None, **context: Any
-) -> str | tuple[str, int]:
-    html = render_template(
-        "erasure/_request.html",
-        row={
-            "request": item,
-            "blockers": blockers(item.user),
-            "decline_form": context.get("decline_form") or DeclineForm(formdata=None),
-            "erase_form": context.get("erase_form") or EraseForm(formdata=None),
-            "refused": context.get("refused", []),
-        },
-        message=context.get("message"),
-    )
     return (html, status) if status else html
 
 
@@ -432,7 +429,7 @@ def requests() -> str | tuple[str, int]:
 @roles(*STAFF)
 def confirm(request_id: int) -> str | tuple[str, int] | Response:
     item = get_pending(request_id)
-    form = EraseForm()
+    form = EraseForm(prefix=f"request-{item.id}")
     if item.status != "pending":
         return decided(item, "This request was already decided.")
     if not form.validate_on_submit():
@@ -455,7 +452,7 @@ def confirm(request_id: int) -> str | tuple[str, int] | Response:
 @roles(*STAFF)
 def decline(request_id: int) -> str | tuple[str, int] | Response:
     item = get_pending(request_id)
-    form = DeclineForm()
+    form = DeclineForm(prefix=f"request-{item.id}")
     if item.status != "pending":
         return decided(item, "This request was already decided.")
     if not form.validate_on_submit():
@@ -469,12 +466,12 @@ def decline(request_id: int) -> str | tuple[str, int] | Response:
     return decided(item, f"The request of {item.user.name} is declined.")
 
 
-def refuse_row(item: ErasureRequest, **context: Any) -> str | tuple[str, int]:
-    """The request again with the errors: the row for htmx, the whole list otherwise."""
+def refuse_row(item: ErasureRequest, **submitted: Any) -> str | tuple[str, int]:
+    """The request again with the errors: the request alone for htmx, the list otherwise."""
     if wants_fragment():
-        return request_row(item, status=422, **context)
-    forms = {f"{key.removesuffix('_form')}_{item.id}": value for key, value in context.items()}
-    return staff_page(status=422, **forms)
+        row = request_view(item, blockers(item.user), submitted)
+        return render_template("erasure/_request.html", row=row), 422
+    return staff_page(status=422, submitted_for=item.id, **submitted)
 
 
 @bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])

@@ -41,7 +41,9 @@ def test_a_member_asks_and_the_secretariat_confirms(app, client, person, secreta
     listing = staff.get("/admin/erasure").get_data(as_text=True)
     assert NAME in listing and "I left the ministry." in listing
     request = db.session.scalar(select(ErasureRequest))
-    response = staff.submit(f"/admin/erasure/{request.id}/confirm", {"confirm": "y"})
+    response = staff.submit(
+        f"/admin/erasure/{request.id}/confirm", {f"request-{request.id}-confirm": "y"}
+    )
     assert response.status_code == 303
 
     db.session.expire_all()
@@ -120,14 +122,16 @@ def test_declining_needs_a_reason_and_the_member_reads_it(app, client, person, s
     staff = app.test_client()
     staff.login("sec@example.org")
 
-    response = staff.submit(f"/admin/erasure/{request.id}/decline", {"decline_reason": " "})
+    response = staff.submit(
+        f"/admin/erasure/{request.id}/decline", {f"request-{request.id}-decline_reason": " "}
+    )
     assert response.status_code == 422
     assert "Say why, for the member." in response.get_data(as_text=True)
     assert db.session.get(ErasureRequest, request.id).status == "pending"
 
     response = staff.submit(
         f"/admin/erasure/{request.id}/decline",
-        {"decline_reason": "Your minutes are still under review."},
+        {f"request-{request.id}-decline_reason": "Your minutes are still under review."},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -192,7 +196,9 @@ def test_a_refusal_lists_what_to_hand_over_and_erases_nothing(app, client, perso
         staff.login("sec@example.org")
         for headers in ({}, {"HX-Request": "true"}):
             response = staff.submit(
-                f"/admin/erasure/{request.id}/confirm", {"confirm": "y"}, headers=headers
+                f"/admin/erasure/{request.id}/confirm",
+                {f"request-{request.id}-confirm": "y"},
+                headers=headers,
             )
             assert response.status_code == 422
             body = response.get_data(as_text=True)
