@@ -361,3 +361,13 @@ def test_requests_and_retention_pages_ask_the_plugins_once_for_all_accounts(
     few = queries("/admin/erasure"), queries("/admin/erasure/retention")
     add_accounts(6)
     assert (queries("/admin/erasure"), queries("/admin/erasure/retention")) == few
+
+
+def test_an_erased_account_cannot_be_reactivated(client, person, admin, make_user):
+    erase_account(person, actor=None, via="admin")
+    client.login("admin@example.org")
+    response = client.submit(f"/admin/users/{person.id}/reactivate", {"reason": "By mistake"})
+    assert response.status_code == 403
+    assert "cannot be used again" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(User, person.id).is_active
