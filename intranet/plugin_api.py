@@ -19,6 +19,7 @@ from intranet.attachments import (
     AttachmentError,
     attachments_for,
     delete_attachment,
+    discard_attachment,
     save_upload,
 )
 from intranet.audit import record as record_audit
@@ -75,6 +76,7 @@ __all__ = [
     "declared_access",
     "delete_attachment",
     "disabled_plugins",
+    "discard_attachment",
     "external_url",
     "fts5_match",
     "hash_password",

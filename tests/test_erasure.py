@@ -3,6 +3,7 @@ refused while duties are not handed over; retention erases old deactivated accou
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -371,3 +372,27 @@ def test_an_erased_account_cannot_be_reactivated(client, person, admin, make_use
     assert "cannot be used again" in response.get_data(as_text=True)
     db.session.expire_all()
     assert not db.session.get(User, person.id).is_active
+
+
+def test_a_discarded_file_goes_only_when_the_transaction_commits(app, member):
+    from werkzeug.datastructures import FileStorage
+
+    from intranet.attachments import discard_attachment, save_upload, storage_dir
+
+    def stored_file() -> tuple:
+        upload = FileStorage(stream=io.BytesIO(b"minutes"), filename="minutes.txt")
+        attachment = save_upload(upload, "example", "example.note", 1, member)
+        db.session.commit()
+        return attachment, storage_dir() / attachment.storage_path
+
+    kept, kept_path = stored_file()
+    discard_attachment(kept)
+    db.session.rollback()
+    assert kept_path.exists() and db.session.get(type(kept), kept.id) is not None
+
+    gone, gone_path = stored_file()
+    discard_attachment(gone)
+    assert gone_path.exists()
+    db.session.commit()
+    assert not gone_path.exists()
+    assert kept_path.exists()

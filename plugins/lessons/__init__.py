@@ -10,6 +10,7 @@ from flask import Blueprint, url_for
 from sqlalchemy import delete, func, select, update
 
 from intranet.plugin_api import (
+    Attachment,
     GrantableResource,
     NavItem,
     ProfileSection,
@@ -21,6 +22,7 @@ from intranet.plugin_api import (
     Widget,
     anonymise_text,
     db,
+    discard_attachment,
     hookimpl,
 )
 from plugins.lessons import documents
@@ -349,7 +351,18 @@ def intranet_demo_data(users: dict[str, User]) -> None:
 @hookimpl
 def intranet_erase_personal_data(user: User) -> None:
     """Lessons, comments and initiatives stay (they are the task force's knowledge) without
-    their author; an initiative's contact loses the name."""
+    their author; an initiative's contact loses the name. Drafts, which nobody else can see,
+    go with their documents."""
+    is_draft = (Lesson.author_id == user.id) & (Lesson.status == "draft")
+    for attachment in db.session.scalars(
+        select(Attachment).where(
+            Attachment.owner == documents.OWNER,
+            Attachment.object_kind == documents.KIND,
+            Attachment.object_id.in_(select(Lesson.id).where(is_draft)),
+        )
+    ).all():
+        discard_attachment(attachment)
+    db.session.execute(delete(Lesson).where(is_draft))
     for model, column in (
         (Lesson, Lesson.author_id),
         (LessonComment, LessonComment.author_id),

@@ -3,13 +3,18 @@ knowledge, by "a former member"; endorsements go; an initiative's contact forget
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from intranet import plugins
+from intranet.attachments import Attachment, save_upload, storage_dir
 from intranet.erasure import erase_account
 from intranet.extensions import db
-from plugins.lessons.models import Endorsement, Initiative, LessonComment
+from plugins.lessons import documents
+from plugins.lessons.models import Endorsement, Initiative, Lesson, LessonComment
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
 
 
@@ -72,3 +77,18 @@ def test_a_disabled_plugin_still_erases_its_data(staff, person, lesson, initiati
     assert db.session.scalar(select(LessonComment.author_id)) is None
     assert db.session.scalar(select(func.count()).select_from(Endorsement)) == 0
     assert NAME not in staff.get(f"/lessons/initiatives/{initiative.id}").get_data(as_text=True)
+
+
+def test_drafts_nobody_else_sees_go_with_their_documents(app, person, lesson, make_lesson):
+    draft = make_lesson(person, title="Half-written notes", status="draft")
+    upload = FileStorage(stream=io.BytesIO(b"my private notes"), filename="notes.txt")
+    attachment = save_upload(upload, documents.OWNER, documents.KIND, draft.id, person)
+    db.session.commit()
+    stored = storage_dir() / attachment.storage_path
+    assert stored.exists()
+
+    erase_account(person, actor=None, via="admin")
+
+    assert not stored.exists()
+    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    assert db.session.scalars(select(Lesson.title)).all() == ["Joint labour inspections"]
