@@ -247,9 +247,7 @@ def discard_attachment(attachment: Attachment) -> None:
     For work done in a larger transaction that must stay whole, such as an erasure: if it rolls
     back, the row and the file both stay.
     """
-    db.session.info.setdefault(DISCARDED_FILES, []).append(
-        storage_dir() / attachment.storage_path
-    )
+    db.session.info.setdefault(DISCARDED_FILES, []).append(storage_dir() / attachment.storage_path)
     db.session.delete(attachment)
 
 

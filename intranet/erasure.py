@@ -61,7 +61,7 @@ from intranet.models import (
     UTCDateTime,
     utcnow,
 )
-from intranet.notifications import Notification
+from intranet.notifications import Notification, notify
 from intranet.views import render_form, wants_fragment
 
 FORMER_MEMBER = "Former member"
@@ -145,6 +145,15 @@ def erase_account(user: User, *, actor: User | None, via: str) -> None:
     try:
         _erase_in_plugins(user)
         _erase_in_core(user)
+        db.session.execute(
+            update(ErasureRequest)
+            .where(ErasureRequest.user_id == user.id, ErasureRequest.status == "pending")
+            .values(
+                status="confirmed",
+                decided_at=utcnow(),
+                decided_by_id=actor.id if actor is not None else None,
+            )
+        )
         record("user.erased", target=f"user:{user.id}", actor=actor, via=via)
         db.session.commit()
     except Exception:
@@ -339,6 +348,16 @@ def request_erasure() -> str | tuple[str, int] | Response:
         db.session.add(ErasureRequest(user_id=user.id, reason=(form.reason.data or "").strip()))
         record("erasure.requested", target=f"user:{user.id}")
         db.session.commit()
+        staff = db.session.scalars(
+            select(User).where(User.role.in_(STAFF), User.is_active_account.is_(True))
+        )
+        notify(
+            staff,
+            "erasure.requested",
+            f"{user.name} asks for their account to be erased",
+            "Confirm or decline the request; the list shows what they must hand over first.",
+            url_for("erasure.requests"),
+        )
         flash("Your request is sent. The secretariat will confirm it or contact you.", "success")
         return redirect(url_for("erasure.request_erasure"), code=303)
     return render_form(
@@ -437,13 +456,9 @@ def confirm(request_id: int) -> str | tuple[str, int] | Response:
     if item.user.role == "admin" and current_user.role != "admin":
         form.confirm.errors.append("Only administrators may erase an administrator's account.")
         return refuse_row(item, erase_form=form)
-    item.status = "confirmed"
-    item.decided_at = utcnow()
-    item.decided_by_id = current_user.id
     try:
         erase_account(item.user, actor=current_user, via="request")
     except ErasureRefused as refusal:
-        db.session.rollback()
         return refuse_row(item, refused=refusal.blockers)
     return decided(item, f"Account #{item.user_id} is erased.")
 

@@ -54,6 +54,10 @@ def test_a_member_asks_and_the_secretariat_confirms(app, client, person, secreta
     assert (erased.phone, erased.position, erased.bio, erased.password_hash) == (None,) * 4
     assert not erased.is_active and erased.erased_at is not None
     assert db.session.get(ErasureRequest, request.id).status == "confirmed"
+    assert db.session.get(ErasureRequest, request.id).decided_by_id == secretariat.id
+    told = db.session.scalar(select(Notification).where(Notification.user_id == secretariat.id))
+    assert told.title == "Former member asks for their account to be erased"
+    assert told.url == "/admin/erasure"
     assert db.session.get(ErasureRequest, request.id).reason == ""
     # The member's session ended: their next request is sent to the login page.
     assert client.get("/profile").status_code == 302
@@ -237,8 +241,13 @@ def test_an_admin_erases_an_account_directly(app, client, person, admin, make_us
     response = client.submit(f"/admin/users/{person.id}/erase", {})
     assert response.status_code == 422
     assert "Tick the box to confirm." in response.get_data(as_text=True)
+    client.submit("/profile/erasure", {"confirm": "y"})  # the admin's own request stays
+    db.session.add(ErasureRequest(user_id=person.id))
+    db.session.commit()
     response = client.submit(f"/admin/users/{person.id}/erase", {"confirm": "y"})
     assert response.status_code == 303
+    statuses = db.session.execute(select(ErasureRequest.user_id, ErasureRequest.status)).all()
+    assert sorted(statuses) == sorted([(admin.id, "pending"), (person.id, "confirmed")])
     db.session.expire_all()
     assert db.session.get(User, person.id).name == "Former member"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.erased"))
