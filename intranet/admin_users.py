@@ -125,6 +125,8 @@ def refusal(
         return "Only administrators may change an administrator's account or make someone one."
     if deactivate and user.id == actor.id:
         return "You cannot deactivate your own account."
+    if user.erased_at is not None and (new_role is not None or not deactivate):
+        return "This account's personal data was erased; it cannot be used again."
     losing_admin = deactivate or (new_role is not None and new_role != "admin")
     if user.role == "admin" and user.is_active and losing_admin and not other_active_admins(user):
         return f"{user.name} is the last active administrator; make someone else one first."

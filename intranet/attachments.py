@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 from flask import Blueprint, Flask, abort, current_app, send_file
 from flask_login import current_user
-from sqlalchemy import BigInteger, ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, Index, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -236,6 +236,30 @@ def delete_attachment(attachment: Attachment) -> None:
     db.session.delete(attachment)
     db.session.commit()
     path.unlink(missing_ok=True)
+
+
+DISCARDED_FILES = "intranet_discarded_files"
+
+
+def discard_attachment(attachment: Attachment) -> None:
+    """Delete the attachment's row in the current transaction; its file goes once that commits.
+
+    For work done in a larger transaction that must stay whole, such as an erasure: if it rolls
+    back, the row and the file both stay.
+    """
+    db.session.info.setdefault(DISCARDED_FILES, []).append(storage_dir() / attachment.storage_path)
+    db.session.delete(attachment)
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_discarded_files(session: Session) -> None:
+    for path in session.info.pop(DISCARDED_FILES, []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _keep_discarded_files(session: Session, previous_transaction: object) -> None:
+    session.info.pop(DISCARDED_FILES, None)
 
 
 def content_disposition(name: str, content_type: str) -> str:

@@ -24,7 +24,12 @@ from intranet.privacy_export import core_personal_data
 
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("core.retry-mail", 5, retry_unsent_mail)]
+    from intranet.erasure import run_retention
+
+    return [
+        ScheduledJob("core.retry-mail", 5, retry_unsent_mail),
+        ScheduledJob("core.retention", 24 * 60, run_retention),
+    ]
 
 
 @hookimpl
@@ -53,6 +58,7 @@ def intranet_admin_nav_items(user: User) -> list[NavItem]:
     items = [
         NavItem("Users", url_for("admin_users.index"), order=10),
         NavItem("Audit log", url_for("audit.index"), order=80),
+        NavItem("Erasure", url_for("erasure.requests"), order=81),
     ]
     if user.role == "admin":
         items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
@@ -125,7 +131,8 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
             "Audit log and sign-in history",
             "Security and administrative events a user did or that concern them, with the "
             "IP address; failed sign-in attempts for login throttling.",
-            "The audit log is append-only; failed attempts are cleared at the next sign-in.",
+            "The audit log is kept; when an account is erased, events about the person keep only "
+            "the account id and the fact. Failed attempts are cleared at the next sign-in.",
         ),
         PersonalDataKind(
             "Uploaded files",

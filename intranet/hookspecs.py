@@ -196,7 +196,26 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
 
 @hookspec
 def intranet_erase_personal_data(user: User) -> None:
-    """Remove or anonymise the plugin's personal data about `user` (erasure)."""
+    """Remove or anonymise the plugin's personal data about `user` (erasure).
+
+    Called on every installed plugin, enabled or not, inside the erasure's transaction and
+    before the core anonymises the account (so `user.name` and `user.email` are still the real
+    ones): do not commit, and raise if the data cannot be erased, which rolls the erasure back.
+    What the task force keeps (posts, lessons, minutes) may stay, attributed to the account,
+    which is shown as "Former member" afterwards.
+    """
+
+
+@hookspec
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    """Return the duties each of `users` must hand over before their account can be erased.
+
+    Maps a user id to sentences, each naming a duty and where to hand it over, e.g. "Convenor
+    of the sub-group Labour exploitation: make another member convenor." Leave out the users
+    with nothing to hand over. Called on enabled plugins when an erasure is requested,
+    listed, confirmed, and for the retention preview (with every account due), so answer for
+    the whole list in a query or two.
+    """
 
 
 @hookspec

@@ -19,10 +19,12 @@ from intranet.attachments import (
     AttachmentError,
     attachments_for,
     delete_attachment,
+    discard_attachment,
     save_upload,
 )
 from intranet.audit import record as record_audit
 from intranet.auth import start_session
+from intranet.erasure import FORMER_MEMBER, anonymise_text
 from intranet.extensions import db
 from intranet.fulltext import fts5_match
 from intranet.mail import MailError, external_url, send_mail
@@ -45,6 +47,7 @@ hookimpl = pluggy.HookimplMarker("intranet")
 
 __all__ = [
     "EVERYONE",
+    "FORMER_MEMBER",
     "MEMBERS",
     "STAFF",
     "Attachment",
@@ -67,6 +70,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Widget",
+    "anonymise_text",
     "attachments_for",
     "can",
     "collect",
@@ -74,6 +78,7 @@ __all__ = [
     "declared_access",
     "delete_attachment",
     "disabled_plugins",
+    "discard_attachment",
     "external_url",
     "fts5_match",
     "hash_password",

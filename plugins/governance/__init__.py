@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from intranet.plugin_api import (
     Banner,
@@ -298,6 +298,34 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
             "Kept as the task force's history.",
         ),
     ]
+
+
+@hookimpl
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    periods = db.session.execute(
+        select(chairperson_table.c.user_id, ChairPeriod.country_code, ChairPeriod.start)
+        .join(ChairPeriod, ChairPeriod.id == chairperson_table.c.period_id)
+        .where(
+            chairperson_table.c.user_id.in_([user.id for user in users]),
+            ChairPeriod.end >= date.today(),
+        )
+        .order_by(ChairPeriod.start)
+    )
+    found: dict[int, list[str]] = {}
+    for user_id, country, start in periods:
+        found.setdefault(user_id, []).append(
+            f"Chairperson of the {country} chairmanship from {start:%d %b %Y}: "
+            "name another chairperson under Governance, Chairmanship."
+        )
+    return found
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    """Past chairmanships keep their country but no longer name the person (current and
+    future ones block the erasure). Revisions, proposals and reports stay, by the anonymised
+    account."""
+    db.session.execute(delete(chairperson_table).where(chairperson_table.c.user_id == user.id))
 
 
 @hookimpl

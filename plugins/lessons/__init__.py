@@ -10,6 +10,7 @@ from flask import Blueprint, url_for
 from sqlalchemy import delete, func, select, update
 
 from intranet.plugin_api import (
+    Attachment,
     GrantableResource,
     NavItem,
     PersonalDataKind,
@@ -20,7 +21,9 @@ from intranet.plugin_api import (
     SimilarItem,
     User,
     Widget,
+    anonymise_text,
     db,
+    discard_attachment,
     hookimpl,
 )
 from plugins.lessons import documents
@@ -401,12 +404,28 @@ def intranet_demo_data(users: dict[str, User]) -> None:
 
 @hookimpl
 def intranet_erase_personal_data(user: User) -> None:
-    """Lessons and comments stay (they are the task force's knowledge) without their author."""
+    """Lessons, comments and initiatives stay (they are the task force's knowledge) without
+    their author; an initiative's contact loses the name. Drafts, which nobody else can see,
+    go with their documents."""
+    is_draft = (Lesson.author_id == user.id) & (Lesson.status == "draft")
+    for attachment in db.session.scalars(
+        select(Attachment).where(
+            Attachment.owner == documents.OWNER,
+            Attachment.object_kind == documents.KIND,
+            Attachment.object_id.in_(select(Lesson.id).where(is_draft)),
+        )
+    ).all():
+        discard_attachment(attachment)
+    db.session.execute(delete(Lesson).where(is_draft))
     for model, column in (
         (Lesson, Lesson.author_id),
         (LessonComment, LessonComment.author_id),
         (LessonRevision, LessonRevision.author_id),
     ):
         db.session.execute(update(model).where(column == user.id).values(author_id=None))
+    db.session.execute(
+        update(Initiative).where(Initiative.author_id == user.id).values(author_id=None)
+    )
+    anonymise_text(Initiative.contact, user)
     db.session.execute(delete(Endorsement).where(Endorsement.user_id == user.id))
     db.session.execute(delete(Editor).where(Editor.user_id == user.id))

@@ -105,6 +105,11 @@ def intranet_erase_personal_data(user: User) -> None:
 
 
 @hookimpl
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    return hooks.erasure_blockers(users)
+
+
+@hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return hooks.scheduled_jobs()
 

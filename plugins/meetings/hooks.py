@@ -20,6 +20,7 @@ from intranet.plugin_api import (
     SearchResult,
     Setting,
     User,
+    anonymise_text,
     db,
     utcnow,
 )
@@ -27,9 +28,11 @@ from plugins.meetings import notices
 from plugins.meetings import search as full_text
 from plugins.meetings.models import (
     ActionItem,
+    AgendaItem,
     Decision,
     FeedToken,
     Meeting,
+    Minutes,
     Participant,
     Series,
 )
@@ -268,11 +271,32 @@ def personal_data_kinds() -> list[PersonalDataKind]:
 
 
 def erase_personal_data(user: User) -> None:
+    """Invitations and answers (RSVPs) and the calendar feed go. Closed action items stay,
+    owned by the anonymised account (open ones block the erasure). Where the agenda, minutes
+    and decisions name the person, "Former member" stands instead."""
     db.session.execute(delete(Participant).where(Participant.user_id == user.id))
-    db.session.execute(
-        update(ActionItem).where(ActionItem.owner_user_id == user.id).values(owner_user_id=None)
-    )
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == user.id))
+    for column in (AgendaItem.presenter, Minutes.body, Decision.text):
+        anonymise_text(column, user)
+
+
+def erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    items = db.session.execute(
+        select(ActionItem.owner_user_id, ActionItem.title, Meeting.title)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .where(
+            ActionItem.owner_user_id.in_([user.id for user in users]),
+            ActionItem.status == "open",
+        )
+        .order_by(ActionItem.due_on, ActionItem.id)
+    )
+    found: dict[int, list[str]] = {}
+    for owner_id, item, meeting in items:
+        found.setdefault(owner_id, []).append(
+            f"Owner of the open action item “{item}” ({meeting}): mark it done or dropped, "
+            "or have the secretariat give it to someone else."
+        )
+    return found
 
 
 def mark_held() -> int:

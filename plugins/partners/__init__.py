@@ -259,7 +259,42 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
 
 
 @hookimpl
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    ids = [user.id for user in users]
+    guests = db.session.execute(
+        select(Guest.sponsor_id, User.name, Guest.organisation, Guest.access_ends_on)
+        .join(User, User.id == Guest.user_id)
+        .where(Guest.sponsor_id.in_(ids), Guest.ended_at.is_(None))
+        .order_by(User.name)
+    )
+    invitations = db.session.execute(
+        select(Invitation.sponsor_id, Invitation.name, Invitation.organisation)
+        .where(
+            Invitation.sponsor_id.in_(ids),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.name)
+    )
+    found: dict[int, list[str]] = {}
+    for sponsor_id, name, organisation, ends in guests:
+        found.setdefault(sponsor_id, []).append(
+            f"Sponsor of the guest {name} ({organisation}), access until {ends:%d %b %Y}: end "
+            "the access on the Partners page or ask the secretariat to take the guest over."
+        )
+    for sponsor_id, name, organisation in invitations:
+        found.setdefault(sponsor_id, []).append(
+            f"Sponsor of the pending invitation of {name} ({organisation}): "
+            "revoke it on the Partners page."
+        )
+    return found
+
+
+@hookimpl
 def intranet_erase_personal_data(user: User) -> None:
+    """The guest record, grants and the invitations the person received go. What they
+    sponsored stays, shown as sponsored by the anonymised account."""
     for invitation in db.session.scalars(
         select(Invitation).where(
             or_(Invitation.email == user.email, Invitation.guest_id == user.id)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import (
@@ -23,6 +23,7 @@ from intranet.plugin_api import (
     SimilarItem,
     User,
     Widget,
+    anonymise_text,
     db,
     hookimpl,
     setting,
@@ -460,16 +461,31 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
 
 @hookimpl
 def intranet_erase_personal_data(user: User) -> None:
-    """Memberships go; posts lose their text and author, and the timeline its actor."""
+    """Memberships go; posts and threads stay readable, written by the anonymised account;
+    the timeline's generated lines lose the name."""
     db.session.execute(delete(Membership).where(Membership.user_id == user.id))
-    authored = Post.author_id == user.id
-    db.session.execute(
-        update(Post).where(authored, Post.deleted_at.is_(None)).values(deleted_at=utcnow())
+    anonymise_text(Activity.summary, user)
+
+
+@hookimpl
+def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
+    convened = db.session.execute(
+        select(Membership.user_id, SubGroup.name)
+        .join(SubGroup, SubGroup.id == Membership.group_id)
+        .where(
+            Membership.user_id.in_([user.id for user in users]),
+            Membership.role == "convenor",
+            Membership.state == "active",
+            SubGroup.status.in_(("proposed", "active")),
+        )
+        .order_by(SubGroup.name)
     )
-    db.session.execute(update(Post).where(authored).values(body="", author_id=None))
-    db.session.execute(update(Thread).where(Thread.author_id == user.id).values(author_id=None))
-    db.session.execute(update(Activity).where(Activity.actor_id == user.id).values(actor_id=None))
-    db.session.commit()
+    found: dict[int, list[str]] = {}
+    for user_id, name in convened:
+        found.setdefault(user_id, []).append(
+            f"Convenor of the sub-group “{name}”: make another member convenor on the group's page."
+        )
+    return found
 
 
 @hookimpl
