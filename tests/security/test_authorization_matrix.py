@@ -1,0 +1,110 @@
+"""The authorization matrix: every route of the URL map, asked by every kind of user, with real
+objects from the demo data, answers what the hand-written table in access_table.py expects.
+
+GET is asked as a page and as an htmx fragment. POST is sent with a valid CSRF token by every
+user the table refuses, and must be refused without changing anything; POSTs of users the
+table allows are not sent here (they would change the shared demo world; each plugin's own
+tests cover them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.routing import Rule
+
+from tests.security.access_table import TABLE, Case, cases
+from tests.security.conftest import ROLES
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def routes(app: Flask) -> Iterator[Rule]:
+    yield from sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+
+
+def path_of(rule: Rule, case: Case, world: dict[str, Any]) -> str:
+    values = {}
+    for name in rule.arguments:
+        value = case.values.get(name, name)
+        values[name] = world["values"].get(value, value)
+    _, path = rule.build(values, append_unknown=False)
+    return f"{path}?{case.query}" if case.query else path
+
+
+def ask(browser: Any, method: str, path: str, **kwargs: Any) -> str:
+    """Send the request; return what the user got: allowed, refused or login."""
+    response = browser.open(path, method=method, **kwargs)
+    with browser.session_transaction() as session:
+        flashed = session.pop("_flashes", [])
+    return outcome(response, any(category == "error" for category, _ in flashed))
+
+
+def outcome(response: Any, error_flashed: bool) -> str:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if status == 401 or (status in (302, 303) and location.startswith("/login")):
+        return "login"
+    if status in (403, 404) or (status in (302, 303) and error_flashed):
+        return "refused"
+    if status < 400:
+        return "allowed"
+    return f"status {status}"
+
+
+def expected(role: str, allowed: bool) -> str:
+    if allowed:
+        return "allowed"
+    return "login" if role == "anonymous" else "refused"
+
+
+def test_every_endpoint_has_an_entry_in_the_table(demo_app, world):
+    endpoints = {rule.endpoint for rule in demo_app.url_map.iter_rules()}
+    assert sorted(endpoints - TABLE.keys()) == [], "endpoints missing from access_table.TABLE"
+    assert sorted(TABLE.keys() - endpoints) == [], "stale entries in access_table.TABLE"
+
+
+def test_get_answers_match_the_table_for_every_role(demo_app, world):
+    wrong, checked = [], 0
+    for rule in routes(demo_app):
+        if "GET" not in rule.methods:
+            continue
+        for case in cases(rule.endpoint):
+            path = path_of(rule, case, world)
+            may = case.rule_for("GET")
+            for role in ROLES:
+                for headers in ({}, {"HX-Request": "true"}):
+                    got = ask(world["browsers"][role], "GET", path, headers=headers)
+                    if got == "login" and may.anonymous:  # e.g. the two-factor step, unasked
+                        got = "allowed"
+                    want = expected(role, may.allows(role))
+                    checked += 1
+                    if got != want:
+                        kind = "htmx" if headers else "page"
+                        wrong.append(f"GET {path} ({kind}) as {role}: {got}, expected {want}")
+    print(f"\nauthorization matrix: {checked} GET requests checked")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_post_is_refused_to_everyone_the_table_refuses(demo_app, world):
+    wrong, checked = [], 0
+    for rule in routes(demo_app):
+        if "POST" not in rule.methods:
+            continue
+        for case in cases(rule.endpoint):
+            path = path_of(rule, case, world)
+            may = case.rule_for("POST")
+            for role in ROLES:
+                if may.allows(role):
+                    continue
+                browser = world["browsers"][role]
+                got = ask(browser, "POST", path, data={"csrf_token": world["tokens"][role]})
+                want = expected(role, False)
+                checked += 1
+                if got != want:
+                    wrong.append(f"POST {path} as {role}: {got}, expected {want}")
+    print(f"\nauthorization matrix: {checked} refused POST requests checked")
+    assert wrong == [], "\n".join(wrong)
