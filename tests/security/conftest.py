@@ -36,7 +36,7 @@ from plugins.lessons.models import AttachmentShare, Initiative, Lesson
 from plugins.meetings.models import ActionItem, AgendaItem, FeedToken, Meeting, Minutes
 from plugins.meetings.views import token_digest
 from plugins.partners import service as partners
-from plugins.partners.models import Grant, Guest, Invitation
+from plugins.partners.models import Grant, Guest
 from plugins.subgroups.models import Membership, Post, SubGroup, Thread
 from tests.conftest import POSTGRES_URL, Client, _postgres_admin, _postgres_url, base_config
 
@@ -297,7 +297,8 @@ def build_world(app: Flask) -> dict[str, Any]:
             "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),
             "code": "SE",
         },
-        "demo_invitation": db.session.scalar(select(Invitation.id).order_by(Invitation.id)),
+        "granted_names": [group.name, meeting.title, lesson.title, note.text],
+        "other_meeting_title": other_meeting.title,
     }
 
 

@@ -9,7 +9,9 @@ tests cover them).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from html import escape
 from typing import Any
 
 import pytest
@@ -108,3 +110,56 @@ def test_post_is_refused_to_everyone_the_table_refuses(demo_app, world):
                     wrong.append(f"POST {path} as {role}: {got}, expected {want}")
     print(f"\nauthorization matrix: {checked} refused POST requests checked")
     assert wrong == [], "\n".join(wrong)
+
+
+LISTS = [
+    "/",
+    "/search?q={name}",
+    "/notifications",
+    "/subgroups/",
+    "/subgroups/mine",
+    "/meetings/",
+    "/meetings/next",
+    "/meetings/actions",
+    "/lessons/",
+    "/lessons/?q={name}",
+    "/lessons/export.csv",
+    "/lessons/export.json",
+    "/lessons/widgets/recent",
+    "/partners/me",
+    "/partners/widget",
+    "/example/widget",
+]
+
+
+def mentions(text: str, name: str) -> bool:
+    return name in text or escape(name) in text or json.dumps(name)[1:-1] in text
+
+
+def test_lists_feeds_and_exports_show_a_guest_only_their_grants(world):
+    """The other guest's lists, search results, exports and widgets never name an object
+    granted to the first guest, while the first guest finds each of them somewhere."""
+    names = world["granted_names"]
+    seen_by_granted: set[str] = set()
+    leaks = []
+    for template in LISTS:
+        for name in names if "{name}" in template else names[:1]:
+            path = template.format(name=name)
+            for role in ("guest", "guest_other"):
+                response = world["browsers"][role].get(path, headers={"HX-Request": "true"})
+                text = response.get_data(as_text=True)
+                found = {n for n in names if mentions(text, n)}
+                if role == "guest":
+                    seen_by_granted |= found
+                elif found:
+                    leaks.append(f"{path} shows the other guest {sorted(found)}")
+    assert leaks == []
+    assert seen_by_granted == set(names), "the check would not see a leak of these names"
+
+
+def test_a_calendar_feed_holds_only_the_meetings_its_owner_may_see(world):
+    feed = world["browsers"]["anonymous"].get(f"/calendar/{world['values']['feed_token']}.ics")
+    text = feed.get_data(as_text=True).replace("\r\n ", "")
+    assert feed.status_code == 200
+    assert world["granted_names"][1] in text
+    assert world["other_meeting_title"] not in text

@@ -77,8 +77,14 @@ def server(tmp_path: Path, database_url: str) -> Iterator[tuple[str, Path]]:
     }
     run_cli(env, "init")
     for email in ("ada@example.org", "bo@example.org"):
-        run_cli(env, "create-user", f"--email={email}", f"--name={email}", "--role=member",
-                f"--password={PASSWORD}")  # fmt: skip
+        run_cli(
+            env,
+            "create-user",
+            f"--email={email}",
+            "--name=Tester",
+            f"--password={PASSWORD}",
+            "--role=member",
+        )
     access_log = tmp_path / "access.log"
     error_log = tmp_path / "error.log"
     command = [
