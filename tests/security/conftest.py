@@ -148,7 +148,7 @@ def build_world(app: Flask) -> dict[str, Any]:
     public_lesson = db.session.scalars(
         select(Lesson).where(Lesson.status == "published", Lesson.sharing == "public")
     ).first()
-    note = ExampleNote(text="Granted note", author_id=admin.id)
+    note = ExampleNote(text="Granted note on shelter capacity", author_id=admin.id)
     other_note = ExampleNote(text="Another guest's note", author_id=admin.id)
     db.session.add_all([note, other_note])
     db.session.commit()
