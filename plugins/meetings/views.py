@@ -1040,9 +1040,21 @@ def action_status(item_id: int) -> Response:
     else:
         flash("Choose open, done or dropped.", "error")
     target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
+    if not is_local_path(target):
         target = url_for("meetings.my_actions")
     return redirect(target, code=303)
+
+
+def is_local_path(target: str) -> bool:
+    """A path on this site; browsers read "/\\host" like "//host", another site."""
+    parts = urlsplit(target)
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not parts.scheme
+        and not parts.netloc
+    )
 
 
 def my_action_items(user: Any) -> list[ActionItem]:

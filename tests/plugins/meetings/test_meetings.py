@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import event, func, select
 
 from intranet.extensions import db
@@ -381,3 +382,21 @@ def test_invite_a_whole_sub_group_through_hooks(client, secretariat, make_user, 
     invited = set(db.session.scalars(select(Participant.user_id)))
     assert invited == {first.id, second.id}
     assert outsider.id not in invited and guest.id not in invited
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "//evil.example/", "https://evil.example/"])
+def test_updating_an_action_item_never_redirects_to_another_site(
+    client, make_user, make_meeting, target
+):
+    owner = make_user("member", country_code="LV")
+    meeting = make_meeting()
+    item = ActionItem(meeting_id=meeting.id, title="Mine", owner_user_id=owner.id)
+    db.session.add(item)
+    db.session.commit()
+    client.login(owner.email)
+    url = f"/meetings/actions/{item.id}/status"
+    response = client.submit(url, {"status": "done", "next": target})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/meetings/actions"
+    response = client.submit(url, {"status": "open", "next": f"/meetings/{meeting.id}"})
+    assert response.headers["Location"] == f"/meetings/{meeting.id}"

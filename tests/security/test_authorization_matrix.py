@@ -1,0 +1,185 @@
+"""The authorization matrix: every route of the URL map, asked by every kind of user, with real
+objects from the demo data, answers what the hand-written table in access_table.py expects.
+
+GET is asked as a page and as an htmx fragment. POST is sent with a valid CSRF token by every
+user the table refuses, and must be refused without changing anything; POSTs of users the
+table allows are not sent here (they would change the shared demo world; each plugin's own
+tests cover them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from html import escape
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from werkzeug.routing import Rule
+
+from intranet.extensions import db
+from intranet.models import User, utcnow
+from intranet.plugin_api import GrantableResource, ResourceRef
+from plugins.meetings.models import Meeting, Participant
+from plugins.partners import service as partners
+from tests.security.access_table import TABLE, Case, cases
+from tests.security.conftest import ROLES
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def routes(app: Flask) -> Iterator[Rule]:
+    yield from sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+
+
+def path_of(rule: Rule, case: Case, world: dict[str, Any]) -> str:
+    values = {}
+    for name in rule.arguments:
+        value = case.values.get(name, name)
+        values[name] = world["values"].get(value, value)
+    _, path = rule.build(values, append_unknown=False)
+    return f"{path}?{case.query}" if case.query else path
+
+
+def ask(browser: Any, method: str, path: str, **kwargs: Any) -> str:
+    """Send the request; return what the user got: allowed, refused or login."""
+    response = browser.open(path, method=method, **kwargs)
+    with browser.session_transaction() as session:
+        flashed = session.pop("_flashes", [])
+    return outcome(response, any(category == "error" for category, _ in flashed))
+
+
+def outcome(response: Any, error_flashed: bool) -> str:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if status == 401 or (status in (302, 303) and location.startswith("/login")):
+        return "login"
+    if status in (403, 404) or (status in (302, 303) and error_flashed):
+        return "refused"
+    if status < 400:
+        return "allowed"
+    return f"status {status}"
+
+
+def expected(role: str, allowed: bool) -> str:
+    if allowed:
+        return "allowed"
+    return "login" if role == "anonymous" else "refused"
+
+
+def test_every_endpoint_has_an_entry_in_the_table(demo_app, world):
+    endpoints = {rule.endpoint for rule in demo_app.url_map.iter_rules()}
+    assert sorted(endpoints - TABLE.keys()) == [], "endpoints missing from access_table.TABLE"
+    assert sorted(TABLE.keys() - endpoints) == [], "stale entries in access_table.TABLE"
+
+
+def test_get_answers_match_the_table_for_every_role(demo_app, world):
+    wrong, checked = [], 0
+    for rule in routes(demo_app):
+        if "GET" not in rule.methods:
+            continue
+        for case in cases(rule.endpoint):
+            path = path_of(rule, case, world)
+            may = case.rule_for("GET")
+            for role in ROLES:
+                for headers in ({}, {"HX-Request": "true"}):
+                    got = ask(world["browsers"][role], "GET", path, headers=headers)
+                    if got == "login" and may.anonymous:  # e.g. the two-factor step, unasked
+                        got = "allowed"
+                    want = expected(role, may.allows(role))
+                    checked += 1
+                    if got != want:
+                        kind = "htmx" if headers else "page"
+                        wrong.append(f"GET {path} ({kind}) as {role}: {got}, expected {want}")
+    print(f"\nauthorization matrix: {checked} GET requests checked")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_post_is_refused_to_everyone_the_table_refuses(demo_app, world):
+    wrong, checked = [], 0
+    for rule in routes(demo_app):
+        if "POST" not in rule.methods:
+            continue
+        for case in cases(rule.endpoint):
+            path = path_of(rule, case, world)
+            may = case.rule_for("POST")
+            for role in ROLES:
+                if may.allows(role):
+                    continue
+                browser = world["browsers"][role]
+                got = ask(browser, "POST", path, data={"csrf_token": world["tokens"][role]})
+                want = expected(role, False)
+                checked += 1
+                if got != want:
+                    wrong.append(f"POST {path} as {role}: {got}, expected {want}")
+    print(f"\nauthorization matrix: {checked} refused POST requests checked")
+    assert wrong == [], "\n".join(wrong)
+
+
+LISTS = [
+    "/",
+    "/search?q={name}",
+    "/notifications",
+    "/subgroups/",
+    "/subgroups/mine",
+    "/meetings/",
+    "/meetings/next",
+    "/meetings/actions",
+    "/lessons/",
+    "/lessons/?q={name}",
+    "/lessons/export.csv",
+    "/lessons/export.json",
+    "/lessons/widgets/recent",
+    "/partners/me",
+    "/partners/widget",
+    "/example/widget",
+]
+
+
+def mentions(text: str, name: str) -> bool:
+    return name in text or escape(name) in text or json.dumps(name)[1:-1] in text
+
+
+def test_lists_feeds_and_exports_show_a_guest_only_their_grants(world):
+    """The other guest's lists, search results, exports and widgets never name an object
+    granted to the first guest, while the first guest finds each of them somewhere."""
+    names = world["granted_names"]
+    seen_by_granted: set[str] = set()
+    leaks = []
+    for template in LISTS:
+        for name in names if "{name}" in template else names[:1]:
+            # A query of the name's first words: the page repeats the query, not the name.
+            path = template.format(name=" ".join(name.split()[:2]))
+            for role in ("guest", "guest_other"):
+                response = world["browsers"][role].get(path, headers={"HX-Request": "true"})
+                text = response.get_data(as_text=True)
+                found = {n for n in names if mentions(text, n)}
+                if role == "guest":
+                    seen_by_granted |= found
+                elif found:
+                    leaks.append(f"{path} shows the other guest {sorted(found)}")
+    assert leaks == []
+    assert seen_by_granted == set(names), "the check would not see a leak of these names"
+
+
+def test_a_calendar_feed_holds_only_the_meetings_its_owner_may_see(demo_app, world):
+    """Invited to two coming meetings, granted one: the feed shows only that one."""
+    guest = db.session.scalar(select(User).where(User.email == world["logins"]["guest"]))
+    granted, not_granted = db.session.scalars(
+        select(Meeting).where(Meeting.start_at > utcnow()).order_by(Meeting.start_at)
+    ).all()[:2]
+    with demo_app.test_request_context("/"):
+        db.session.add_all(
+            [Participant(meeting_id=m.id, user_id=guest.id) for m in (granted, not_granted)]
+        )
+        ref = ResourceRef("meetings.meeting", granted.id)
+        partners.add_grants(guest, [GrantableResource(ref, granted.title, "/")], None)
+        db.session.commit()
+
+    feed = world["browsers"]["anonymous"].get(f"/calendar/{world['values']['feed_token']}.ics")
+    text = feed.get_data(as_text=True).replace("\r\n ", "")
+    assert feed.status_code == 200
+    assert f"SUMMARY:{granted.title}" in text
+    assert not_granted.title not in text
