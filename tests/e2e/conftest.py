@@ -44,7 +44,7 @@ SERVER_START_TIMEOUT = 60
 WAIT_MS = 20_000  # generous: CI machines are often busy
 # Upper bound of one journey (pytest-timeout, the test function only: the live server starts once
 # in a session fixture, bounded by SERVER_START_TIMEOUT and the timeouts of its commands).
-JOURNEY_SECONDS = 60
+JOURNEY_SECONDS = 90
 
 ADMIN_EMAIL = demo_email("admin")
 MEMBER_EMAIL = demo_email("member_se")
