@@ -113,9 +113,13 @@ def test_prepare_a_meeting_answer_the_invitation_and_download_the_ics(new_page, 
     assert str(event["URL"]) == meeting_url
 
 
-def test_answer_a_meeting_invitation_without_javascript(new_page):
+def test_reorder_the_agenda_and_answer_the_invitation_without_javascript(new_page):
     staff = signed_in(new_page, SECRETARIAT_EMAIL, PASSWORD, java_script_enabled=False)
     meeting_url = create_meeting(staff, unique("Expert workshop"))
+    add_agenda_item(staff, "Welcome", 10)
+    add_agenda_item(staff, "Case studies", 90)
+    staff.get_by_role("button", name="move “Welcome” down").click()
+    expect(agenda_titles(staff)).to_have_text(["Case studies", "Welcome"])
     invite_member(staff, INVITED_MEMBER)
 
     member = signed_in(new_page, MEMBER_EMAIL, PASSWORD, java_script_enabled=False)
