@@ -42,6 +42,9 @@ EXAMPLE_PLUGIN = REPO / "tests" / "example_plugin"
 BIN = Path(sys.executable).parent
 SERVER_START_TIMEOUT = 60
 WAIT_MS = 20_000  # generous: CI machines are often busy
+# Upper bound of one journey (pytest-timeout, the test function only: the live server starts once
+# in a session fixture, bounded by SERVER_START_TIMEOUT and the timeouts of its commands).
+JOURNEY_SECONDS = 90
 
 ADMIN_EMAIL = demo_email("admin")
 MEMBER_EMAIL = demo_email("member_se")
@@ -68,6 +71,7 @@ def _free_port() -> int:
 class LiveServer:
     url: str
     log: Path
+    outbox: Path
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -131,7 +135,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     _flask(env, "init")
     _flask(env, "demo")
-    server = LiveServer(url=url, log=folder / "server.log")
+    server = LiveServer(url=url, log=folder / "server.log", outbox=folder / "outbox")
     with server.log.open("wb") as log:
         process = subprocess.Popen(
             [

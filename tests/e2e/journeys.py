@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from playwright.sync_api import expect
@@ -23,3 +24,16 @@ def sign_out(page: Any) -> None:
 
 def header_nav(page: Any) -> Any:
     return page.get_by_role("navigation", name="Main")
+
+
+def signed_in(new_page: Any, email: str, password: str, **context_options: Any) -> Any:
+    """A page in a fresh browser context, signed in as `email`, on the dashboard."""
+    page = new_page(**context_options)
+    sign_in(page, email, password)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    return page
+
+
+def unique(text: str) -> str:
+    """`text` with a short random suffix: each journey makes its own data, in any order."""
+    return f"{text} {uuid.uuid4().hex[:6]}"
