@@ -8,7 +8,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format clean
+.PHONY: install run test screenshots lint format clean
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The main pages at desktop and phone widths into docs/screenshots (shown in the README).
+screenshots: install
+	$(BIN)/pytest tests/e2e/screenshots.py -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .
