@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HTMX := intranet/static/vendor/htmx.min.js
+AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format clean
+.PHONY: install run test screenshots lint format clean
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,11 @@ $(HTMX): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-install: $(BIN)/.installed $(HTMX)
+# axe-core stays in node_modules: the accessibility journeys inject it, the intranet never serves it.
+$(AXE): node_modules/.package-lock.json
+	test -f $@
+
+install: $(BIN)/.installed $(HTMX) $(AXE)
 
 # The local demo signs in with passwords only; production requires two-factor for admins and
 # the secretariat unless INTRANET_2FA_REQUIRED_ROLES says otherwise.
@@ -35,6 +40,10 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The main pages at desktop and phone widths into docs/screenshots (shown in the README).
+screenshots: install
+	$(BIN)/pytest tests/e2e/screenshots.py -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

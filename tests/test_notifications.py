@@ -100,15 +100,15 @@ def test_header_shows_the_unread_count_and_the_list_marks_read(app, client, memb
         notify([member], "x.y", "Second news")
     client.login(member.email)
     page = client.get("/").get_data(as_text=True)
-    assert '<span class="count">2<span class="visually-hidden"> unread</span>' in page
+    assert '<span class="unread-pill">2<span class="visually-hidden"> unread</span>' in page
     listing = client.get("/notifications").get_data(as_text=True)
     assert "First news" in listing and "Second news" in listing
     first = db.session.scalar(select(Notification).where(Notification.title == "First news"))
     response = client.submit(f"/notifications/{first.id}/read")
     assert response.status_code == 303
-    assert '<span class="count">1<' in client.get("/").get_data(as_text=True)
+    assert '<span class="unread-pill">1<' in client.get("/").get_data(as_text=True)
     client.submit("/notifications/read-all")
-    assert 'class="count"' not in client.get("/").get_data(as_text=True)
+    assert 'class="unread-pill"' not in client.get("/").get_data(as_text=True)
 
 
 def test_mark_read_with_htmx_updates_the_row_and_the_header_count(app, client, member):

@@ -1,0 +1,53 @@
+"""`make screenshots`: the main pages at desktop (1280 px) and phone (390 px) widths.
+
+Run explicitly (pytest only collects test_*.py files, so `make test` never runs this): it reuses
+the journeys' live server with demo data and Debian's chromium, and writes
+docs/screenshots/<page>-<width>.png, which the README shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import MEMBER_EMAIL, PASSWORD, REPO
+from tests.e2e.journeys import sign_in
+
+pytestmark = pytest.mark.e2e
+
+OUTPUT = REPO / "docs" / "screenshots"
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIGNED_OUT_PAGES = {"login": "/login"}
+MEMBER_PAGES = {
+    "dashboard": "/",
+    "directory": "/directory?country=SE",
+    "search": "/search?q=trafficking",
+    "subgroup": "/subgroups/1",
+    "meeting": "/meetings/",
+    "lessons": "/lessons/",
+}
+
+
+def _capture(page, pages: dict[str, str], width: str) -> list[Path]:
+    written = []
+    for name, path in pages.items():
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        target = OUTPUT / f"{name}-{width}.png"
+        page.screenshot(path=target)
+        written.append(target)
+    return written
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_capture_screenshots(new_page, width):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = new_page(viewport=WIDTHS[width])
+    written = _capture(page, SIGNED_OUT_PAGES, width)
+    sign_in(page, MEMBER_EMAIL, PASSWORD)
+    written += _capture(page, MEMBER_PAGES, width)
+    page.goto("/directory")
+    member = page.locator("main a[href^='/members/']").first.get_attribute("href")
+    written += _capture(page, {"member": member}, width)
+    assert all(path.stat().st_size > 0 for path in written)
