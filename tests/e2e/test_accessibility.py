@@ -34,6 +34,7 @@ class FirstLink:
 SIGNED_OUT = [
     "/login",
     "/password/forgot",
+    "/privacy",
     "/lessons/public",
     FirstLink("/lessons/public", r"/lessons/public/\d+$"),
 ]
@@ -74,6 +75,8 @@ MEMBER = [
     "/governance/chairmanship",
     "/governance/mandate",
     "/governance/reports",
+    "/privacy/export",
+    "/profile/erasure",
 ]
 
 # The member's pages again where an admin sees more (edit and invite controls), then admin pages.
@@ -98,6 +101,11 @@ ADMIN = [
     "/meetings/new",
     FirstLink(FirstLink("/meetings/", r"/meetings/\d+$"), r"/meetings/\d+/participants$"),
     "/governance/settings",
+    "/admin/settings/",
+    "/admin/privacy",
+    "/admin/privacy/notice",
+    "/admin/erasure",
+    "/admin/erasure/retention",
     FirstLink("/governance/reports", r"/governance/reports/\d+$"),
 ]
 
