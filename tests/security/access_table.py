@@ -94,6 +94,17 @@ TABLE: dict[str, Case | list[Case]] = {
     "notifications.mark_read": case(ONLY_GRANTED_GUEST),  # the notification is the guest's
     "notifications.mark_all_read": case(EVERY_USER),
     "static": case(PUBLIC, filename="css/app.css"),
+    # --- core: privacy notice, "Download my data" (the export is the granted guest's own) ---
+    "privacy.notice": case(PUBLIC),
+    "privacy.notice_version": case(PUBLIC, version="notice_version"),
+    "privacy.acknowledge": case(EVERY_USER),
+    "privacy.my_data": case(EVERY_USER),
+    "privacy.request_export": case(EVERY_USER),
+    "privacy.export_status": case(ONLY_GRANTED_GUEST, export_id="privacy_export"),  # its owner
+    "privacy.download_export": case(ONLY_GRANTED_GUEST, export_id="privacy_export"),
+    # --- core: erasure (anyone asks for their own; the secretariat decides) ---
+    "erasure.request_erasure": case(EVERY_USER),
+    "erasure.cancel_request": case(EVERY_USER),
     # --- core: directory (guests see only the people they work with) ---
     "directory.index": case(MEMBERS_ONLY),
     "directory.delegations": case(MEMBERS_ONLY),
@@ -124,6 +135,15 @@ TABLE: dict[str, Case | list[Case]] = {
     "reference.edit_country": case(STAFF_ONLY),
     "reference.organisations": case(STAFF_ONLY),
     "reference.edit_organisation": case(STAFF_ONLY),
+    "privacy.admin": case(STAFF_ONLY),
+    "privacy.edit_notice": case(ADMIN_ONLY),
+    "erasure.requests": case(STAFF_ONLY),
+    "erasure.confirm": case(STAFF_ONLY, request_id="erasure_request"),
+    "erasure.decline": case(STAFF_ONLY, request_id="erasure_request"),
+    "erasure.retention_preview": case(STAFF_ONLY),
+    "erasure.erase_user": case(ADMIN_ONLY),
+    "settings.index": case(ADMIN_ONLY),
+    "settings.update": case(ADMIN_ONLY, plugin="partners"),
     # --- example plugin (third party, installed with pip) ---
     "example.index": case(MEMBERS_ONLY),
     "example.show": case(GRANTED),
@@ -193,6 +213,15 @@ TABLE: dict[str, Case | list[Case]] = {
     "meetings.reorder_agenda": case(STAFF_ONLY),
     "meetings.publish_agenda": case(STAFF_ONLY),
     "meetings.agenda_item_documents": case(STAFF_ONLY, item_id="agenda_item"),
+    # one occurrence of the granted series: its page follows the series, changes are staff's
+    "meetings.show_occurrence": case(GRANTED, meeting_id="series_meeting", day="occurrence_day"),
+    "meetings.edit_occurrence": case(STAFF_ONLY, meeting_id="series_meeting", day="occurrence_day"),
+    "meetings.cancel_occurrence": case(
+        STAFF_ONLY, meeting_id="series_meeting", day="occurrence_day"
+    ),
+    "meetings.reset_occurrence": case(
+        STAFF_ONLY, meeting_id="series_meeting", day="occurrence_day"
+    ),
     "meetings.delete_agenda_document": case(
         STAFF_ONLY, item_id="agenda_item", attachment_id="agenda_document"
     ),

@@ -2,7 +2,10 @@
 grants of their own, one logged-in browser per role, and the ids of real objects to ask for.
 
 Guest "guest" is granted one sub-group, one meeting, one lesson and one example note; guest
-"guest_other" is granted another of each. Every object route is asked for with an object of the
+"guest_other" is granted another of each. The first guest is also granted the demo's recurring
+series and owns a finished "Download my data" archive. A privacy notice is published and every
+user has acknowledged it (else every page would send them to the notice first); someone has
+asked for their account to be erased. Every object route is asked for with an object of the
 first guest's grants, so the second guest is the one who must not get in (no IDOR).
 """
 
@@ -22,17 +25,21 @@ from intranet_example import ExampleNote
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from intranet import create_app
+from intranet import create_app, privacy_export
 from intranet.attachments import save_upload
 from intranet.auth import RESET_PURPOSE
 from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_email
+from intranet.erasure import ErasureRequest
 from intranet.extensions import db
 from intranet.models import Organisation, User
 from intranet.notifications import Notification, notify
 from intranet.plugin_api import GrantableResource, ResourceRef
+from intranet.privacy import PrivacyAcknowledgement, PrivacyNotice
+from intranet.privacy_export import PrivacyExport
 from intranet.security import issue_token
 from plugins.governance.models import ChairPeriod, Proposal, Report, Revision
 from plugins.lessons.models import AttachmentShare, Initiative, Lesson
+from plugins.meetings.calendar import series_occurrences
 from plugins.meetings.models import ActionItem, AgendaItem, FeedToken, Meeting, Minutes
 from plugins.meetings.views import token_digest
 from plugins.partners import service as partners
@@ -116,6 +123,32 @@ def plain_member(excluded: set[int]) -> User:
     ).first()
 
 
+def finished_export(owner: User) -> PrivacyExport:
+    """A "Download my data" archive of `owner`, built by the export module itself."""
+    export = PrivacyExport(user_id=owner.id, status=privacy_export.PENDING)
+    db.session.add(export)
+    db.session.commit()
+    assert privacy_export.run_export(export.id)
+    db.session.refresh(export)
+    assert export.downloadable, (export.status, export.error)
+    return export
+
+
+def publish_notice(publisher: User) -> PrivacyNotice:
+    """A published privacy notice, acknowledged by every user there is."""
+    notice = PrivacyNotice(
+        version=1, body="## Privacy notice\n\nWhat we keep.", published_by_id=publisher.id
+    )
+    db.session.add(notice)
+    db.session.flush()
+    db.session.add_all(
+        PrivacyAcknowledgement(user_id=user_id, notice_id=notice.id)
+        for user_id in db.session.scalars(select(User.id))
+    )
+    db.session.commit()
+    return notice
+
+
 def build_world(app: Flask) -> dict[str, Any]:
     """Demo data plus what the demo lacks (documents, notes, notifications), and the ids."""
     create_demo_data()
@@ -134,6 +167,10 @@ def build_world(app: Flask) -> dict[str, Any]:
         .where(Meeting.id.in_(select(ActionItem.meeting_id)))
         .order_by(Meeting.id)
     ).all()[:2]
+    series_meeting = db.session.scalars(
+        select(Meeting).where(Meeting.rrule.is_not(None)).order_by(Meeting.id)
+    ).first()
+    occurrence = next(o for o in series_occurrences(series_meeting) if o.override is None)
     agenda_item = db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
     ).first()
@@ -159,6 +196,7 @@ def build_world(app: Flask) -> dict[str, Any]:
         [
             grantable("subgroups.group", group.id, group.name),
             grantable("meetings.meeting", meeting.id, meeting.title),
+            grantable("meetings.meeting", series_meeting.id, series_meeting.title),
             grantable("lessons.lesson", lesson.id, lesson.title),
             grantable("example.note", note.id, note.text),
         ],
@@ -248,6 +286,11 @@ def build_world(app: Flask) -> dict[str, Any]:
     db.session.commit()
     reset_token = issue_token(convenor, RESET_PURPOSE, timedelta(hours=1))
     db.session.commit()
+    erasure_request = ErasureRequest(user_id=group_member.id, reason="Matrix test")
+    db.session.add(erasure_request)
+    db.session.commit()
+    export = finished_export(guest)
+    notice = publish_notice(admin)
 
     return {
         "logins": {
@@ -296,6 +339,11 @@ def build_world(app: Flask) -> dict[str, Any]:
             "number": revision.number,
             "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),
             "code": "SE",
+            "series_meeting": series_meeting.id,
+            "occurrence_day": occurrence.day.isoformat(),
+            "notice_version": notice.version,
+            "privacy_export": export.id,
+            "erasure_request": erasure_request.id,
         },
         "granted_names": [group.name, meeting.title, lesson.title, note.text],
         "other_meeting_title": other_meeting.title,
