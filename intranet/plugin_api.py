@@ -37,6 +37,7 @@ from intranet.plugins import (
     notify_event,
     similar_work,
 )
+from intranet.scale import ScalePeople, bulk_insert, next_id, scale_words
 from intranet.security import hash_password, password_problem
 from intranet.views import render_form, wants_fragment
 
@@ -58,6 +59,7 @@ __all__ = [
     "ProfileSection",
     "ReportSection",
     "ResourceRef",
+    "ScalePeople",
     "ScheduledJob",
     "SearchResult",
     "Setting",
@@ -66,6 +68,7 @@ __all__ = [
     "User",
     "Widget",
     "attachments_for",
+    "bulk_insert",
     "can",
     "collect",
     "db",
@@ -77,6 +80,7 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "is_enabled",
+    "next_id",
     "notify",
     "notify_event",
     "password_problem",
@@ -86,6 +90,7 @@ __all__ = [
     "render_markdown",
     "roles",
     "save_upload",
+    "scale_words",
     "send_mail",
     "similar_work",
     "start_session",

@@ -14,6 +14,7 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     ResourceRef,
+    ScalePeople,
     ScheduledJob,
     SearchResult,
     Setting,
@@ -22,6 +23,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 from plugins.meetings import demo, hooks
+from plugins.meetings.scale import create_scale_meetings
 from plugins.meetings.views import AGENDA_ITEM, bp, feed_bp, may_view_agenda_item
 
 
@@ -111,3 +113,8 @@ def intranet_settings_schema() -> list[Setting]:
 @hookimpl
 def intranet_demo_data(users: dict[str, User]) -> None:
     demo.create(users)
+
+
+@hookimpl
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    create_scale_meetings(scale, people)
