@@ -7,7 +7,7 @@ HTMX := intranet/static/vendor/htmx.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean bench
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Generates (once, cached in bench/.cache) and serves a database at N x the scale of a region's
+# network of experts; BENCH_ARGS="--database-url postgresql://..." measures PostgreSQL instead.
+bench: install
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
