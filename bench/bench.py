@@ -296,10 +296,12 @@ def measure(page: Page, port: int, cookies: dict[str, str], seconds: float) -> d
     }
 
 
-def memory_run(server: Server, pages: list[Page], cookies: dict[str, str]) -> dict[str, Any]:
-    """RSS of each worker before, halfway through and after MEMORY_REQUESTS mixed requests."""
+def memory_run(
+    server: Server, pages: list[Page], cookies: dict[str, str], requests: int
+) -> dict[str, Any]:
+    """RSS of each worker before, halfway through and after `requests` mixed requests."""
     samples = {"before": server.worker_rss_mb()}
-    per_user = MEMORY_REQUESTS // CONCURRENCY
+    per_user = requests // CONCURRENCY
 
     def user(offset: int, count: int) -> None:
         browser = Browser(server.port, cookies)
@@ -312,7 +314,7 @@ def memory_run(server: Server, pages: list[Page], cookies: dict[str, str]) -> di
             for offset in range(CONCURRENCY):
                 pool.submit(user, offset, per_user // 2)
         samples[label] = server.worker_rss_mb()
-    return {"requests": MEMORY_REQUESTS, "rss_mb": samples}
+    return {"requests": per_user * CONCURRENCY, "rss_mb": samples}
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -336,12 +338,13 @@ def table(results: dict[str, Any]) -> str:
             f"{results['queries'][large].get(name, '-'):>9}"
         )
     memory = results["memory"]["rss_mb"]
+    requests = results["memory"]["requests"]
     lines += [
         "",
         f"req/s with {CONCURRENCY} concurrent users; x bare = share of the bare route's req/s.",
         f"htmx fragment / full page bytes: {results['fragment_ratio']:.1%}",
         f"create_app() (import + create, fresh interpreter): {results['create_app_s']} s",
-        f"worker RSS MB before / after {MEMORY_REQUESTS // 2} / after {MEMORY_REQUESTS}: "
+        f"worker RSS MB before / after {requests // 2} / after {requests}: "
         f"{memory['before']} / {memory['half']} / {memory['after']}",
     ]
     return "\n".join(lines)
@@ -352,6 +355,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--seconds", type=float, default=3.0, help="per page and phase")
+    parser.add_argument("--memory-requests", type=int, default=MEMORY_REQUESTS)
     args = parser.parse_args()
     engine = "postgresql" if args.database_url else "sqlite"
     results: dict[str, Any] = {
@@ -385,8 +389,8 @@ def main() -> None:
         for page in pages:
             print(f"  {page.name}", flush=True)
             results["pages"][page.name] = measure(page, server.port, browser.cookies, args.seconds)
-        print(f"  {MEMORY_REQUESTS} mixed requests for the workers' memory", flush=True)
-        results["memory"] = memory_run(server, pages, browser.cookies)
+        print(f"  {args.memory_requests} mixed requests for the workers' memory", flush=True)
+        results["memory"] = memory_run(server, pages, browser.cookies, args.memory_requests)
     finally:
         server.stop()
     fragment = results["pages"]["htmx fragment"]["bytes"]

@@ -89,13 +89,14 @@ def text_condition(terms: list[str]) -> ColumnElement[bool]:
     for index, term in enumerate(terms):
         organisation_ids = [id_ for id_, name in organisations if words_start_with(name, term)]
         country_codes = [code for code, name in countries if words_start_with(name, term)]
-        conditions.append(
-            sa.or_(
-                _fulltext_match(term, index),
-                User.organisation_id.in_(organisation_ids),
-                User.country_code.in_(country_codes),
-            )
-        )
+        # Alternatives only when some organisation or country matches: an always-false
+        # `IN ()` in the OR keeps the planner from driving the query from the full-text index.
+        alternatives = [_fulltext_match(term, index)]
+        if organisation_ids:
+            alternatives.append(User.organisation_id.in_(organisation_ids))
+        if country_codes:
+            alternatives.append(User.country_code.in_(country_codes))
+        conditions.append(sa.or_(*alternatives))
     return sa.and_(*conditions)
 
 
