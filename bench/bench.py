@@ -394,7 +394,7 @@ def main() -> None:
     finally:
         server.stop()
     fragment = results["pages"]["htmx fragment"]["bytes"]
-    results["fragment_ratio"] = fragment / results["pages"]["directory search"]["bytes"]
+    results["fragment_ratio"] = fragment / results["pages"]["fragment's full page"]["bytes"]
     results["queries"] = dict(results["queries"])
 
     print()

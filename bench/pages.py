@@ -94,7 +94,10 @@ def bench_pages(user: User) -> list[Page]:
         )
         pages.append(Page("meeting page", f"/meetings/{meeting}"))
         pages.append(Page("personal .ics feed", f"/calendar/{FEED_TOKEN}.ics"))
-    pages.append(Page("htmx fragment", "/directory?q=tamm", headers=HTMX))
+    # A dashboard card, as htmx loads it and as the same URL renders without htmx.
+    widget = "/subgroups/mine" if _table("subgroups_group") is not None else "/dashboard/welcome"
+    pages.append(Page("htmx fragment", widget, headers=HTMX))
+    pages.append(Page("fragment's full page", widget))
     return pages
 
 

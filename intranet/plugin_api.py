@@ -37,7 +37,7 @@ from intranet.plugins import (
     notify_event,
     similar_work,
 )
-from intranet.scale import ScalePeople, bulk_insert, next_id, scale_words
+from intranet.scale import SCALE_VOCABULARY, ScalePeople, bulk_insert, next_id, scale_words
 from intranet.security import hash_password, password_problem
 from intranet.views import render_form, wants_fragment
 
@@ -46,6 +46,7 @@ hookimpl = pluggy.HookimplMarker("intranet")
 __all__ = [
     "EVERYONE",
     "MEMBERS",
+    "SCALE_VOCABULARY",
     "STAFF",
     "Attachment",
     "AttachmentError",

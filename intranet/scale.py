@@ -92,7 +92,7 @@ FAMILY = [
     "Andersson",
     "Dahl",
 ]
-WORDS = [
+SCALE_VOCABULARY = [
     "trafficking",
     "victim",
     "identification",
@@ -170,7 +170,7 @@ WORDS = [
 
 def scale_words(rng: random.Random, count: int) -> str:
     """`count` words of the task force's vocabulary, for titles and bodies the search can hit."""
-    return " ".join(rng.choices(WORDS, k=count))
+    return " ".join(rng.choices(SCALE_VOCABULARY, k=count))
 
 
 def sentence(rng: random.Random, low: int, high: int) -> str:

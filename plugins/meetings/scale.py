@@ -33,6 +33,8 @@ def create_scale_meetings(scale: float, people: ScalePeople) -> None:
     for number in range(count):
         meeting_id = first + number
         start = now + timedelta(hours=rng.randint(-24 * 3650, 24 * 365))
+        if number < 5:  # the benchmark's user has a few meetings coming up at any scale
+            start = now + timedelta(days=7 * number + 1)
         end = start + timedelta(hours=rng.choice((2, 4, 7)))
         held = end < now
         country, zone = rng.choice(HOSTS)
@@ -68,7 +70,7 @@ def create_scale_meetings(scale: float, people: ScalePeople) -> None:
             for position in range(AGENDA_ITEMS)
         )
         invited = set(rng.sample(people.members, min(PARTICIPANTS, len(people.members))))
-        if number % BENCH_USER_EVERY == 0:
+        if number % BENCH_USER_EVERY == 0 or number < 5:
             invited.add(people.members[0])
         participants.extend(
             {

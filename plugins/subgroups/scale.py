@@ -6,7 +6,14 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from intranet.plugin_api import ScalePeople, bulk_insert, next_id, scale_words, utcnow
+from intranet.plugin_api import (
+    SCALE_VOCABULARY,
+    ScalePeople,
+    bulk_insert,
+    next_id,
+    scale_words,
+    utcnow,
+)
 from plugins.subgroups.models import KINDS, Activity, Membership, Post, SubGroup, Thread
 
 GROUPS = 500
@@ -26,7 +33,8 @@ def create_scale_groups(scale: float, people: ScalePeople) -> None:
             "id": first_group + number,
             "name": scale_words(rng, 3).capitalize(),
             "kind": rng.choice(list(KINDS)),
-            "mandate": scale_words(rng, 40),
+            # The first group's mandate names every word, so each search finds a group.
+            "mandate": " ".join(SCALE_VOCABULARY) if number == 0 else scale_words(rng, 40),
             "start_date": today - timedelta(days=rng.randint(30, 700)),
             "end_date": today + timedelta(days=rng.randint(30, 700)),
             "status": "active",
