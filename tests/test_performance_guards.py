@@ -40,7 +40,7 @@ SMALL, LARGE = 0.002, 0.02  # 20 and 200 members, 1 and 10 sub-groups, 200 and 2
 QUERY_CEILING = 12
 # The global search asks every enabled plugin, each with its own full-text queries and loads
 # (two to six apiece): over the ceiling, reported in the README; held here so it cannot grow.
-OVER_CEILING = {"global search": 28}
+OVER_CEILING = {"global search": 27}  # 26 without the tests' example plugin
 # The issue asks for 20%; the layout around a card is only about 5 KB, so the "My sub-groups"
 # card with five groups is 21% of its full page (reported in the README). Held at 25%.
 FRAGMENT_SHARE = 0.25
