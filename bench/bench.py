@@ -330,15 +330,15 @@ def table(results: dict[str, Any]) -> str:
     queries = {label: results["queries"].get(label, {}) for label in (small, large)}
     head = (
         f"{'page':<26}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'x bare':>8}"
-        f"{'KiB':>7}{'SQL ' + small:>10}{'SQL ' + large:>9}"
+        f"{'KiB':>7}{'SQL ' + small:>13}{'SQL ' + large:>13}"
     )
     lines = [head, "-" * len(head)]
     for name, page in pages.items():
         lines.append(
             f"{name:<26}{page['p50_ms']:>8}{page['p95_ms']:>8}{page['p99_ms']:>8}"
             f"{page[rps]:>8}{page[rps] / bare[rps]:>8.2f}{page['bytes'] / 1024:>7.1f}"
-            f"{queries[small].get(name, '-'):>10}"
-            f"{queries[large].get(name, '-'):>9}"
+            f"{queries[small].get(name, '-'):>13}"
+            f"{queries[large].get(name, '-'):>13}"
         )
     memory = results["memory"]["rss_mb"]
     requests = results["memory"]["requests"]
