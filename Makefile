@@ -8,7 +8,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test screenshots lint format clean
+.PHONY: install run test screenshots lint format clean bench
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: install
 # The main pages at desktop and phone widths into docs/screenshots (shown in the README).
 screenshots: install
 	$(BIN)/pytest tests/e2e/screenshots.py -q -p no:cacheprovider
+
+# Generates (once, cached in bench/.cache) and serves a database at N x the scale of a region's
+# network of experts; BENCH_ARGS="--database-url postgresql://..." measures PostgreSQL instead.
+bench: install
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from intranet.extensions import db
 from intranet.mail import MailError
 from intranet.models import ROLES, JobRun, utcnow
 from intranet.notifications import send_digests_command
+from intranet.scale import create_scale_data, has_scale_data, scale_email
 from intranet.users import UserError, create_user
 
 
@@ -58,12 +60,30 @@ def init_command() -> None:
 
 
 @intranet_cli.command("demo")
-def demo_command() -> None:
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Also add bulk data for benchmarks: N x 10,000 members, 5,000 guests and each "
+    "plugin's share (500 sub-groups with 200,000 posts, 20,000 meetings, 100,000 lessons).",
+)
+def demo_command(scale: float | None) -> None:
     """Fill the database with realistic demo data for every enabled plugin; print the logins."""
     with site_request():
         created = create_demo_data()
-    if not created:
-        click.echo("Demo data is already present; nothing changed.")
+        if not created:
+            click.echo("Demo data is already present; nothing changed.")
+        if scale is not None:
+            if has_scale_data():
+                click.echo("Scale data is already present; nothing added.")
+            else:
+                started = time.perf_counter()
+                people = create_scale_data(scale, DEMO_PASSWORD)
+                click.echo(
+                    f"Added scale {scale:g} data in {time.perf_counter() - started:.1f} s; "
+                    f"benchmark login: {scale_email('member', 1)} "
+                    f"({len(people.members)} members, {len(people.guests)} guests)."
+                )
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, emails, more in demo_logins():
         click.echo(

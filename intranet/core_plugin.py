@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
 
-from intranet.directory_search import DirectoryFilter
+from intranet.directory_search import DirectoryFilter, country_names
 from intranet.extensions import db
-from intranet.models import Country, User
+from intranet.models import User
 from intranet.notifications import retry_unsent_mail
 from intranet.plugin_api import (
     NavItem,
@@ -80,7 +79,7 @@ def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     """Members matching the query; guests find nobody here."""
     if user.is_guest:
         return []
-    countries = dict(db.session.execute(select(Country.code, Country.name)).all())
+    countries = country_names()
     members = db.session.scalars(DirectoryFilter(q=query).statement().limit(limit))
     results = []
     for member in members:

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -73,21 +74,29 @@ def _fulltext_match(term: str, index: int) -> ColumnElement[bool]:
     return User.id.in_(matching)
 
 
+def country_names() -> dict[str, str]:
+    """Country names by code, read once per request (a search asks for them more than once)."""
+    if "country_names" not in g:
+        g.country_names = dict(db.session.execute(sa.select(Country.code, Country.name)).all())
+    return g.country_names
+
+
 def text_condition(terms: list[str]) -> ColumnElement[bool]:
     """Every term matches the member's own text, organisation name or country name."""
     organisations = db.session.execute(sa.select(Organisation.id, Organisation.name)).all()
-    countries = db.session.execute(sa.select(Country.code, Country.name)).all()
+    countries = country_names().items()
     conditions = []
     for index, term in enumerate(terms):
         organisation_ids = [id_ for id_, name in organisations if words_start_with(name, term)]
         country_codes = [code for code, name in countries if words_start_with(name, term)]
-        conditions.append(
-            sa.or_(
-                _fulltext_match(term, index),
-                User.organisation_id.in_(organisation_ids),
-                User.country_code.in_(country_codes),
-            )
-        )
+        # Alternatives only when some organisation or country matches: an always-false
+        # `IN ()` in the OR keeps the planner from driving the query from the full-text index.
+        alternatives = [_fulltext_match(term, index)]
+        if organisation_ids:
+            alternatives.append(User.organisation_id.in_(organisation_ids))
+        if country_codes:
+            alternatives.append(User.country_code.in_(country_codes))
+        conditions.append(sa.or_(*alternatives))
     return sa.and_(*conditions)
 
 

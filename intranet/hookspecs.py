@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SimilarItem,
         Widget,
     )
+    from intranet.scale import ScalePeople
 
 hookspec = pluggy.HookspecMarker("intranet")
 
@@ -221,6 +222,17 @@ def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
 @hookspec
 def intranet_demo_data(users: dict[str, User]) -> None:
     """Create the plugin's demo data. `users` maps demo keys (e.g. "secretariat") to users."""
+
+
+@hookspec
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    """Add the plugin's share of bulk data for benchmarks: `scale` times its figures at N=1.
+
+    `people` holds the ids of the generated members, guests and staff (`people.members[0]` is
+    the benchmark's user: give it some of everything). Insert with `bulk_insert` (Core
+    executemany, explicit ids from `next_id`), never one ORM object per row. Called once by
+    `flask --app wsgi intranet demo --scale N`, after the demo data.
+    """
 
 
 @hookspec

@@ -39,6 +39,7 @@ from intranet.plugins import (
     notify_event,
     similar_work,
 )
+from intranet.scale import SCALE_VOCABULARY, ScalePeople, bulk_insert, next_id, scale_words
 from intranet.security import hash_password, password_problem
 from intranet.settings import save_settings, setting
 from intranet.views import render_form, wants_fragment
@@ -49,6 +50,7 @@ __all__ = [
     "EVERYONE",
     "FORMER_MEMBER",
     "MEMBERS",
+    "SCALE_VOCABULARY",
     "STAFF",
     "Attachment",
     "AttachmentError",
@@ -63,6 +65,7 @@ __all__ = [
     "ProfileSection",
     "ReportSection",
     "ResourceRef",
+    "ScalePeople",
     "ScheduledJob",
     "SearchResult",
     "Setting",
@@ -72,6 +75,7 @@ __all__ = [
     "Widget",
     "anonymise_text",
     "attachments_for",
+    "bulk_insert",
     "can",
     "collect",
     "db",
@@ -84,6 +88,7 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "is_enabled",
+    "next_id",
     "notify",
     "notify_event",
     "password_problem",
@@ -94,6 +99,7 @@ __all__ = [
     "roles",
     "save_settings",
     "save_upload",
+    "scale_words",
     "send_mail",
     "setting",
     "similar_work",

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intranet import plugins
-from intranet.access import EVERYONE, roles
+from intranet.access import EVERYONE, public, roles
 from intranet.audit import record
 from intranet.extensions import db
 from intranet.markdown import render_markdown
@@ -53,6 +53,13 @@ def wants_fragment() -> bool:
 def dashboard() -> str:
     widgets = plugins.collect("intranet_dashboard_widgets", user=current_user)
     return render_template("dashboard/index.html", widgets=widgets)
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> Response:
+    """A tiny answer without the database: load balancers' probe and the benchmark's baseline."""
+    return Response("ok\n", mimetype="text/plain")
 
 
 @bp.get("/dashboard/welcome")

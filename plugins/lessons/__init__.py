@@ -17,6 +17,7 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     ResourceRef,
+    ScalePeople,
     SearchResult,
     SimilarItem,
     User,
@@ -400,6 +401,13 @@ def intranet_demo_data(users: dict[str, User]) -> None:
     from plugins.lessons.demo import create_demo_data
 
     create_demo_data(users)
+
+
+@hookimpl
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    from plugins.lessons.scale import create_scale_lessons
+
+    create_scale_lessons(scale, people)
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     ResourceRef,
+    ScalePeople,
     ScheduledJob,
     SearchResult,
     Setting,
@@ -23,6 +24,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 from plugins.meetings import demo, hooks
+from plugins.meetings.scale import create_scale_meetings
 from plugins.meetings.views import AGENDA_ITEM, bp, feed_bp, may_view_agenda_item
 
 
@@ -122,3 +124,8 @@ def intranet_settings_schema() -> list[Setting]:
 @hookimpl
 def intranet_demo_data(users: dict[str, User]) -> None:
     demo.create(users)
+
+
+@hookimpl
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    create_scale_meetings(scale, people)

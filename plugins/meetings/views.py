@@ -127,7 +127,11 @@ def visible(user: Any, meetings: list[Meeting]) -> list[Meeting]:
 
 
 def meeting_or_404(meeting_id: int, *options: Any) -> Meeting:
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
+    meeting = (
+        db.session.execute(select(Meeting).where(Meeting.id == meeting_id).options(*options))
+        .unique()
+        .scalar_one_or_none()
+    )
     if meeting is None or not may_view(current_user, meeting):
         abort(404)
     return meeting
@@ -270,7 +274,7 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
 
 
 FULL_MEETING = (
-    selectinload(Meeting.agenda_items),
+    joinedload(Meeting.agenda_items),  # a handful of rows, joined to save a round trip
     selectinload(Meeting.participants).joinedload(Participant.user),
     selectinload(Meeting.decisions),
     selectinload(Meeting.action_items).joinedload(ActionItem.owner_user),

@@ -72,7 +72,7 @@ def intranet_nav_items(user: User) -> list[NavItem]:
         return [
             NavItem("My access", url_for("partners.me"), order=5, endpoint_prefix="partners.me")
         ]
-    if service.may_invite(user):
+    if service.shows_partners_menu(user):
         return [
             NavItem("Partners", url_for("partners.index"), order=60, endpoint_prefix="partners.")
         ]
@@ -83,7 +83,7 @@ def intranet_nav_items(user: User) -> list[NavItem]:
 def intranet_dashboard_widgets(user: User) -> list[Widget]:
     if user.is_guest:
         return [Widget("partners", "Your access", url_for("partners.widget"), order=5)]
-    if service.may_invite(user):
+    if service.shows_partners_menu(user):
         return [Widget("partners", "Partners", url_for("partners.widget"), order=60)]
     return []
 

@@ -144,6 +144,18 @@ def may_invite(user: User) -> bool:
     return can(user, "partners.invite", None, roles=()) or bool(inviter_grantables(user))
 
 
+def shows_partners_menu(user: User) -> bool:
+    """Whether the menu and the dashboard offer Partners: inviter roles, or a plugin's yes to
+    `partners.invite` without a resource.
+
+    Asked on every page, so it never lists the grantable resources as `may_invite` does
+    (thousands of meetings and lessons at scale, each with a permission check).
+    """
+    if not user.is_authenticated or user.is_guest:
+        return False
+    return user.role in setting("inviter_roles") or can(user, "partners.invite", None, roles=())
+
+
 def resource_key(ref: ResourceRef) -> str:
     return f"{ref.kind}:{ref.id}"
 

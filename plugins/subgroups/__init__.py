@@ -17,6 +17,7 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     ResourceRef,
+    ScalePeople,
     ScheduledJob,
     SearchResult,
     Setting,
@@ -41,6 +42,7 @@ from plugins.subgroups.models import (
     log_activity,
     today,
 )
+from plugins.subgroups.scale import create_scale_groups
 from plugins.subgroups.views import bp
 
 KIND = "subgroups.group"
@@ -491,3 +493,8 @@ def intranet_erasure_blockers(users: list[User]) -> dict[int, list[str]]:
 @hookimpl
 def intranet_demo_data(users: dict[str, User]) -> None:
     create_demo_groups(users)
+
+
+@hookimpl
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    create_scale_groups(scale, people)

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from intranet.plugin_api import (
@@ -87,8 +87,12 @@ def refuse(message: str, target: str) -> Response:
 def load_group(group_id: int, *, members: bool = True) -> SubGroup:
     options = [joinedload(SubGroup.created_by), joinedload(SubGroup.approved_by)]
     if members:
-        options.append(selectinload(SubGroup.memberships).joinedload(Membership.user))
-    group = db.session.scalar(select(SubGroup).where(SubGroup.id == group_id).options(*options))
+        options.append(joinedload(SubGroup.memberships).joinedload(Membership.user))
+    group = (
+        db.session.execute(select(SubGroup).where(SubGroup.id == group_id).options(*options))
+        .unique()
+        .scalar_one_or_none()
+    )
     if group is None or not rules.may_view(current_user, group):
         abort(404)
     return group
@@ -248,28 +252,36 @@ def decide(group_id: int, decision: str) -> Response:
 @roles(*EVERYONE)
 def show(group_id: int) -> Any:
     group = load_group(group_id)
-    response = render_group(group)
+    threads = group_threads(group)
+    response = render_group(group, threads=threads)
     mine = rules.active_membership(group, current_user)
-    if mine is not None:
-        mine.last_seen_at = utcnow()
+    newest = threads[0][0].last_post_at if threads else None
+    if mine is not None and newest and (mine.last_seen_at is None or mine.last_seen_at < newest):
+        mine.last_seen_at = utcnow()  # written only when there is something new to have seen
         db.session.commit()
     return response
 
 
-def render_group(group: SubGroup, document_form: DocumentForm | None = None) -> Any:
-    post_count = (
-        select(Post.thread_id, func.count(Post.id).label("posts"))
-        .group_by(Post.thread_id)
-        .subquery()
+def group_threads(group: SubGroup) -> list[Any]:
+    """The 30 most recently active threads with their post counts, newest first."""
+    # Counted per shown thread through the thread_id index, not over every post of every group.
+    post_count = select(func.count(Post.id)).where(Post.thread_id == Thread.id).scalar_subquery()
+    return list(
+        db.session.execute(
+            select(Thread, post_count.label("posts"))
+            .where(Thread.group_id == group.id)
+            .options(joinedload(Thread.author))
+            .order_by(Thread.last_post_at.desc())
+            .limit(30)
+        ).all()
     )
-    threads = db.session.execute(
-        select(Thread, post_count.c.posts)
-        .join(post_count, post_count.c.thread_id == Thread.id)
-        .where(Thread.group_id == group.id)
-        .options(joinedload(Thread.author))
-        .order_by(Thread.last_post_at.desc())
-        .limit(30)
-    ).all()
+
+
+def render_group(
+    group: SubGroup, document_form: DocumentForm | None = None, threads: list[Any] | None = None
+) -> Any:
+    if threads is None:
+        threads = group_threads(group)
     timeline = db.session.scalars(
         select(Activity)
         .where(Activity.group_id == group.id)
@@ -289,12 +301,11 @@ def render_group(group: SubGroup, document_form: DocumentForm | None = None) -> 
     active.sort(key=lambda m: (m.role != "convenor", m.user.name))
     pending = [m for m in group.memberships if m.state != "active"]
     documents = attachments_for(OWNER, rules.ref(group).kind, group.id)
-    uploaders = dict(
-        db.session.execute(
-            select(User.id, User.name).where(
-                User.id.in_({d.uploaded_by_id for d in documents if d.uploaded_by_id})
-            )
-        ).all()
+    uploader_ids = {d.uploaded_by_id for d in documents if d.uploaded_by_id}
+    uploaders = (
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(uploader_ids))).all())
+        if uploader_ids
+        else {}
     )
     return render_form(
         "subgroups/group.html",

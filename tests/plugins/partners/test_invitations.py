@@ -239,3 +239,20 @@ def test_the_tracking_list_shows_states_and_dates(invite, client, notes):
     page = client.get("/partners/").get_data(as_text=True)
     assert "Pending" in page and "Revoked" in page
     assert "Link valid until" in page
+
+
+def test_the_menu_offers_partners_to_a_member_a_plugin_lets_invite(app, client, member):
+    """The menu asks without a resource, so it never lists every grantable resource per page."""
+    from intranet.plugin_api import hookimpl
+
+    class Convenors:
+        @hookimpl
+        def intranet_permission(self, user, action, resource):
+            if action == "partners.invite" and user.id == member.id:
+                return True
+            return None
+
+    client.login(member.email)
+    assert "Partners</a>" not in client.get("/").get_data(as_text=True)
+    app.extensions["intranet_plugins"].pm.register(Convenors(), name="convenors")
+    assert "Partners</a>" in client.get("/").get_data(as_text=True)
