@@ -77,6 +77,7 @@ TABLE: dict[str, Case | list[Case]] = {
     # --- core: dashboard, account, notifications, search ---
     "views.dashboard": case(EVERY_USER),
     "views.welcome_widget": case(EVERY_USER),
+    "views.healthz": case(PUBLIC),  # the load balancer's and the benchmark's bare route
     "auth.login": case(PUBLIC),
     "auth.logout": case(EVERY_USER),
     "auth.forgot_password": case(PUBLIC),
