@@ -38,6 +38,7 @@ from intranet.plugins import (
     similar_work,
 )
 from intranet.security import hash_password, password_problem
+from intranet.spreadsheet import spreadsheet_cell
 from intranet.views import render_form, wants_fragment
 
 hookimpl = pluggy.HookimplMarker("intranet")
@@ -88,6 +89,7 @@ __all__ = [
     "save_upload",
     "send_mail",
     "similar_work",
+    "spreadsheet_cell",
     "start_session",
     "utcnow",
     "wants_fragment",
