@@ -33,7 +33,7 @@ def _strip(value: Any) -> Any:
 def _codes(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-    return value
+    return [] if value is None else value  # a field left out of the request is an empty list
 
 
 class PeriodForm(FlaskForm):

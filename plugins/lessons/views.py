@@ -354,8 +354,10 @@ def create() -> Any:
 @roles(*EVERYONE)
 def edit(lesson_id: int) -> Any:
     lesson = lesson_for(lesson_id, "lessons.edit")
+    # On POST the submitted form is the whole lesson: a field left out is empty, not the
+    # stored value (which has other types, e.g. tags as a list).
     form = LessonForm(
-        obj=lesson,
+        obj=None if request.method == "POST" else lesson,
         data=None
         if request.method == "POST"
         else {
