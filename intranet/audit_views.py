@@ -18,11 +18,11 @@ from intranet.access import STAFF, roles
 from intranet.extensions import db
 from intranet.localtime import start_of_day, viewer_time
 from intranet.models import AuditEvent, User
+from intranet.spreadsheet import spreadsheet_cell
 from intranet.views import wants_fragment
 
 PAGE_SIZE = 50
 CSV_HEADER = ["time_utc", "time_local", "actor", "actor_email", "action", "target", "ip", "details"]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 bp = Blueprint("audit", __name__)
 
@@ -97,12 +97,6 @@ def index() -> str | tuple[str, int]:
     return (html, 422) if errors else html
 
 
-def csv_cell(value: Any) -> str:
-    """Text for a spreadsheet cell; a leading formula character is neutralised."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 @bp.get("/admin/audit.csv")
 @roles(*STAFF)
 def export() -> Response | tuple[str, int]:
@@ -118,7 +112,7 @@ def export() -> Response | tuple[str, int]:
         for event in batch:
             actor = actors.get(event.actor_id)
             writer.writerow(
-                csv_cell(value)
+                spreadsheet_cell(value)
                 for value in (
                     event.at.isoformat(),
                     viewer_time(event.at, "%Y-%m-%d %H:%M:%S %Z"),

@@ -20,6 +20,7 @@ from intranet.directory_search import SORTS, DirectoryFilter, count
 from intranet.extensions import db
 from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
 from intranet.plugin_api import ResourceRef
+from intranet.spreadsheet import spreadsheet_cell
 from intranet.views import wants_fragment
 
 bp = Blueprint("directory", __name__)
@@ -108,11 +109,6 @@ def index() -> str:
     )
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Keep a cell from being read as a formula by spreadsheet programs."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.get("/directory.csv")
 @roles(*STAFF)
 def export_csv() -> Response:
@@ -149,7 +145,7 @@ def export_csv() -> Response:
             ", ".join(expertise_tags(member)),
             member.languages or "",
         ]
-        writer.writerow([spreadsheet_safe(value) for value in row])
+        writer.writerow([spreadsheet_cell(value) for value in row])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

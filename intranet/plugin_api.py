@@ -42,6 +42,7 @@ from intranet.plugins import (
 from intranet.scale import SCALE_VOCABULARY, ScalePeople, bulk_insert, next_id, scale_words
 from intranet.security import hash_password, password_problem
 from intranet.settings import save_settings, setting
+from intranet.spreadsheet import spreadsheet_cell
 from intranet.views import render_form, wants_fragment
 
 hookimpl = pluggy.HookimplMarker("intranet")
@@ -103,6 +104,7 @@ __all__ = [
     "send_mail",
     "setting",
     "similar_work",
+    "spreadsheet_cell",
     "start_session",
     "utcnow",
     "wants_fragment",

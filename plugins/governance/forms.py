@@ -33,7 +33,7 @@ def _strip(value: Any) -> Any:
 def _codes(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-    return value
+    return [] if value is None else value  # a field left out of the request is an empty list
 
 
 class PeriodForm(FlaskForm):
@@ -154,13 +154,18 @@ class ReportForm(FlaskForm):
     start = DateField("Start (own dates)", validators=[Optional()])
     end = DateField("End (own dates)", validators=[Optional()])
 
-    def validate_end(self, field: DateField) -> None:
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Own dates need both ends; checked here because Optional() stops a field's own
+        validators when it is left empty."""
+        if not super().validate(extra_validators):
+            return False
         if self.basis.data != "custom":
-            return
-        if not self.start.data or not field.data:
-            raise ValidationError("Give both the start and the end.")
-        if field.data < self.start.data:
-            raise ValidationError("The end must not be before the start.")
+            return True
+        if not self.start.data or not self.end.data:
+            self.end.errors.append("Give both the start and the end.")
+        elif self.end.data < self.start.data:
+            self.end.errors.append("The end must not be before the start.")
+        return not self.end.errors
 
 
 class ReportTextForm(FlaskForm):

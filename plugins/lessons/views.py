@@ -45,6 +45,7 @@ from intranet.plugin_api import (
     roles,
     save_upload,
     similar_work,
+    spreadsheet_cell,
     utcnow,
     wants_fragment,
 )
@@ -183,7 +184,12 @@ def export(fmt: str) -> Response:
     writer = csv.DictWriter(buffer, fieldnames=list(EXPORT_FIELDS))
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow(
+            {
+                key: spreadsheet_cell("; ".join(value) if isinstance(value, list) else value)
+                for key, value in row.items()
+            }
+        )
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",
@@ -348,8 +354,10 @@ def create() -> Any:
 @roles(*EVERYONE)
 def edit(lesson_id: int) -> Any:
     lesson = lesson_for(lesson_id, "lessons.edit")
+    # On POST the submitted form is the whole lesson: a field left out is empty, not the
+    # stored value (which has other types, e.g. tags as a list).
     form = LessonForm(
-        obj=lesson,
+        obj=None if request.method == "POST" else lesson,
         data=None
         if request.method == "POST"
         else {

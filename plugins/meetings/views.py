@@ -42,6 +42,7 @@ from intranet.plugin_api import (
     record_audit,
     roles,
     save_upload,
+    spreadsheet_cell,
     utcnow,
 )
 from plugins.meetings import forms, notices
@@ -931,9 +932,15 @@ def participants_csv(meeting_id: int) -> Response:
         for p in people:
             attended = {True: "yes", False: "no"}.get(p.attended, "")
             answer = RESPONSES.get(p.response or "", "No answer")
-            writer.writerow(
-                [country, p.user.name, p.user.email, answer, MODES.get(p.mode or "", ""), attended]
-            )
+            row = [
+                country,
+                p.user.name,
+                p.user.email,
+                answer,
+                MODES.get(p.mode or "", ""),
+                attended,
+            ]
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
     filename = f"meeting-{meeting.id}-participants.csv"
     return Response(
         "\ufeff" + buffer.getvalue(),

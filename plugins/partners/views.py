@@ -46,6 +46,7 @@ from intranet.plugin_api import (
     record_audit,
     roles,
     send_mail,
+    spreadsheet_cell,
     start_session,
     utcnow,
 )
@@ -723,11 +724,6 @@ def overview() -> str:
     return render_template("partners/organisations.html", organisations=organisations())
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Keep a cell typed by someone else from being read as a formula by spreadsheet programs."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.get("/organisations.csv")
 @roles(*MEMBERS)
 def overview_csv() -> Response:
@@ -749,7 +745,7 @@ def overview_csv() -> Response:
                 "ended" if guest.ended_at else "active",
                 "; ".join(grant.label for grant in guest.grants),
             ]
-            writer.writerow([spreadsheet_safe(cell) for cell in row])
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

@@ -363,3 +363,25 @@ def world(demo_app: Flask) -> dict[str, Any]:
     world["browsers"] = browsers
     world["tokens"] = {role: browser.csrf_token() for role, browser in browsers.items()}
     return world
+
+
+@pytest.fixture
+def demo(app: Flask) -> dict[str, User]:
+    """The demo data of the core and every plugin, in the test's own database (for the XSS and
+    form-fuzzing tests, which change it); returns the demo users by key."""
+    with app.test_request_context():
+        create_demo_data()
+    keys = ("admin", "secretariat", "member_se", "member_fi")
+    return {
+        key: db.session.scalar(select(User).where(User.email == demo_email(key))) for key in keys
+    }
+
+
+@pytest.fixture
+def sign_in(client: Any) -> Any:
+    def sign_in_as(user: User) -> Any:
+        response = client.login(user.email, DEMO_PASSWORD)
+        assert response.status_code in (302, 303), response.status_code
+        return client
+
+    return sign_in_as

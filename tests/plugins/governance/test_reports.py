@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from intranet_example import ExampleNote
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -44,6 +45,17 @@ def test_a_report_period_ending_before_it_starts_is_refused(client, secretariat)
     )
     assert response.status_code == 422
     assert "must not be before the start" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+@pytest.mark.parametrize("dates", [{}, {"start": "2025-07-01"}, {"end": "2026-06-30"}])
+def test_own_dates_without_both_ends_are_refused(client, secretariat, dates):
+    client.login(secretariat.email)
+    response = client.submit(
+        "/governance/reports/new", {"title": "No period", "basis": "custom", **dates}
+    )
+    assert response.status_code == 422
+    assert "Give both the start and the end" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Report.id))) == 0
 
 
