@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import importlib.resources
 from datetime import date
-from typing import Any
-
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+from typing import TYPE_CHECKING, Any
 
 from intranet.plugin_api import ReportSection, User, collect, utcnow
 from plugins.governance.models import Report
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 
 def gather_sections(start: date, end: date, user: User) -> list[ReportSection]:
@@ -62,6 +62,10 @@ FONT_FILES = importlib.resources.files("font_source_sans_pro") / "files"
 
 
 def _unicode_pdf() -> FPDF:
+    # Imported here: fpdf takes about as long to import as the rest of the app to start, and
+    # only the PDF download needs it.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.add_font(FONT, "", str(FONT_FILES / "SourceSansPro-Regular.ttf"))
     pdf.add_font(FONT, "B", str(FONT_FILES / "SourceSansPro-Bold.ttf"))
@@ -69,6 +73,8 @@ def _unicode_pdf() -> FPDF:
 
 
 def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
+    from fpdf.fonts import FontFace
+
     pdf = _unicode_pdf()
     pdf.set_title(report.title)
     pdf.set_auto_page_break(auto=True, margin=15)
