@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from intranet.backup import _pg_tool
 from tests.conftest import POSTGRES_URL, _postgres_admin, _postgres_url
 from tests.reliability.harness import (
     Browser,
@@ -21,19 +24,55 @@ from tests.reliability.harness import (
 )
 
 DOCUMENT = b"%PDF-1.4\n% Minutes of the plenary in Riga\n" + b"0" * 4000 + b"\n%%EOF\n"
-TABLES = ("user_account", "subgroups_group", "subgroups_thread", "subgroups_post", "attachment")
 
 
-def counts(url: str) -> dict[str, int]:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {
-                table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
-                for table in TABLES
-            }
-    finally:
-        engine.dispose()
+def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of a SQLite file, in a stable order."""
+    with sqlite3.connect(path) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {
+            table: sorted(
+                connection.execute(f'SELECT * FROM "{table}"').fetchall(),  # noqa: S608
+                key=repr,
+            )
+            for table in tables
+        }
+
+
+def copy_blocks(sql: str) -> dict[str, list[str]]:
+    """The rows of a plain-text PostgreSQL dump: COPY blocks by table, each sorted."""
+    blocks: dict[str, list[str]] = {}
+    table = None
+    for line in sql.splitlines():
+        if table is None and line.startswith("COPY "):
+            table = line.split()[1]
+            blocks[table] = []
+        elif table is not None and line == "\\.":
+            blocks[table].sort()
+            table = None
+        elif table is not None:
+            blocks[table].append(line)
+    return blocks
+
+
+def postgres_rows(backup_file: Path, restored_url: str) -> tuple[dict, dict]:
+    """The backup's rows (pg_restore to SQL) and the restored database's rows (pg_dump)."""
+    url = sa.make_url(restored_url)
+    in_backup = subprocess.run(
+        [_pg_tool("pg_restore"), "--data-only", "--file=-", str(backup_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    args = [_pg_tool("pg_dump"), "--data-only", "--dbname", url.database, "--host", url.host]
+    args += ["--port", str(url.port), "--username", url.username or "postgres"]
+    in_restored = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return copy_blocks(in_backup), copy_blocks(in_restored)
 
 
 def fresh_database(tmp_path) -> str:
@@ -101,7 +140,11 @@ def test_a_backup_taken_during_writes_restores_into_a_fresh_instance(app, databa
     if not POSTGRES_URL:
         with sqlite3.connect(backup / "database.sqlite3") as copy:
             assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert counts(f"sqlite:///{backup / 'database.sqlite3'}") == counts(restored_url)
+        restored_file = Path(sa.make_url(restored_url).database)
+        assert sqlite_rows(backup / "database.sqlite3") == sqlite_rows(restored_file)
+    else:
+        in_backup, in_restored = postgres_rows(backup / "database.pgdump", restored_url)
+        assert in_backup and in_backup == in_restored
 
     # The restored instance serves, with the uploaded file.
     with Server(target, tmp_path / "restored.log", workers=1) as server:
