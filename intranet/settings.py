@@ -92,6 +92,8 @@ def setting(plugin: str, key: str) -> Any:
 
 
 def _split(value: Any) -> Any:
+    if value is None:  # the field was not sent at all
+        return []
     if isinstance(value, str):
         return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
     return value

@@ -206,3 +206,11 @@ def test_convenors_may_invite_to_their_own_group_while_the_setting_allows(
 
     client.login(member.email)
     assert client.get(INVITE).status_code == 403
+
+
+def test_a_form_sent_without_its_fields_is_refused_or_saved_never_a_crash(client, admin):
+    client.login(admin.email)
+    answer = client.submit("/admin/settings/governance", {})
+    assert answer.status_code == 422
+    assert "Not a CBSS member state" not in answer.get_data(as_text=True)
+    assert stored("governance") == {}
