@@ -10,8 +10,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pluggy
-from flask import Flask, current_app, g
-from sqlalchemy import func, select
+from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import func, select, text
 
 from intranet import hookspecs
 from intranet.extensions import db
@@ -89,13 +89,43 @@ class PluginRegistry:
         return [info for info in self.plugins.values() if not info.internal]
 
     def disabled(self) -> frozenset[str]:
-        """Names of disabled plugins; one small query, reloaded only when the version moved."""
-        version = db.session.scalar(select(func.max(PluginState.version))) or 0
+        """Names of disabled plugins; one small query, reloaded only when the version moved.
+
+        The same query reads when the settings last changed and the latest privacy notice, so
+        that rarely changing data can be cached per process and still never be stale
+        (`site_state()`).
+        """
+        version, settings_changed, notice_id = db.session.execute(SITE_STATE).one()
+        version = version or 0
+        if has_app_context():
+            g.intranet_site_state = SiteState(str(settings_changed or ""), notice_id)
         if version != self._state_version:
             rows = db.session.execute(select(PluginState.name, PluginState.enabled)).all()
             self._disabled = frozenset(name for name, enabled in rows if not enabled)
             self._state_version = version
         return self._disabled
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """Stamps of rarely changing data, read with the plugin state once per request."""
+
+    settings_changed: str
+    notice_id: int | None
+
+
+SITE_STATE = text(
+    "SELECT (SELECT max(version) FROM plugin_state),"
+    " (SELECT max(changed_at) FROM setting_value),"
+    " (SELECT max(id) FROM privacy_notice)"
+)
+
+
+def site_state() -> SiteState | None:
+    """This request's stamps (None outside a request that checked the plugin state)."""
+    if "intranet_disabled" not in g:
+        disabled_plugins()
+    return g.get("intranet_site_state")
 
 
 def registry() -> PluginRegistry:

@@ -123,9 +123,13 @@ class NoticeForm(FlaskForm):
 def current_notice() -> PrivacyNotice | None:
     """The latest published version, looked up once per request."""
     if "privacy_notice" not in g:
-        g.privacy_notice = db.session.scalar(
-            select(PrivacyNotice).order_by(PrivacyNotice.version.desc()).limit(1)
-        )
+        state = plugins.site_state()
+        if state is not None and state.notice_id is None:
+            g.privacy_notice = None  # none published yet: no query
+        else:
+            g.privacy_notice = db.session.scalar(
+                select(PrivacyNotice).order_by(PrivacyNotice.version.desc()).limit(1)
+            )
     return g.privacy_notice
 
 

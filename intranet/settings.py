@@ -71,9 +71,20 @@ def _declared(plugin: str, key: str) -> Setting:
 
 
 def _stored() -> dict[tuple[str, str], Any]:
+    """The saved values: cached per process while the request's site state says they did not
+    change (no query), read again as soon as any worker saved one."""
     if "intranet_settings" not in g:
-        rows = db.session.execute(select(SettingValue.plugin, SettingValue.key, SettingValue.value))
-        g.intranet_settings = {(plugin, key): value for plugin, key, value in rows}
+        state = plugins.site_state()
+        cache = current_app.extensions.setdefault("intranet_settings_cache", {})
+        if state is not None and cache.get("stamp") == state.settings_changed:
+            g.intranet_settings = cache["values"]
+        else:
+            rows = db.session.execute(
+                select(SettingValue.plugin, SettingValue.key, SettingValue.value)
+            )
+            g.intranet_settings = {(plugin, key): value for plugin, key, value in rows}
+            if state is not None:
+                cache.update(stamp=state.settings_changed, values=g.intranet_settings)
     return g.intranet_settings
 
 
@@ -172,6 +183,7 @@ def save_settings(plugin: str, values: dict[str, Any]) -> dict[str, Any]:
         db.session.add(row)
         changed[key] = new
     g.pop("intranet_settings", None)
+    current_app.extensions.pop("intranet_settings_cache", None)
     return changed
 
 
