@@ -12,9 +12,11 @@ import json
 import os
 import random
 import statistics
+import tempfile
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -156,7 +158,11 @@ def test_fifty_users_on_four_workers_lose_nothing(app, database_url, tmp_path, r
         },
         "wall_seconds": round(elapsed, 1),
     }
-    (tmp_path / "load.json").write_text(json.dumps(report, indent=2))
+    report_dir = Path(os.environ.get("INTRANET_LOAD_REPORT_DIR", tempfile.gettempdir()))
+    report_file = report_dir / f"intranet-load-{report['backend']}.json"
+    report_file.write_text(json.dumps(report, indent=2))
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nload test: {json.dumps(report)}")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\nload test: {json.dumps(report)}")
