@@ -188,6 +188,7 @@ def test_directory_needs_a_constant_number_of_queries(app, client, member, make_
     client.login(member.email)
     ministry = organisation("Ministry of the Interior", "ministry", "EE")
     make_user(name="Expert One", organisation_id=ministry.id, expertise="expert")
+    client.get("/")  # a running worker has read the settings already (cached per process)
     few = queries_for_directory()
     for number in range(15):
         other = organisation(f"Authority {number}", "authority", "EE")
