@@ -53,14 +53,7 @@ def create_demo_data() -> bool:
         users[key] = user
     create_directory_demo(users, password_hash)
     db.session.commit()
-    registry = plugins.registry()
-    disabled = [
-        registry.plugins[name].module
-        for name in plugins.disabled_plugins()
-        if name in registry.plugins
-    ]
-    caller = registry.pm.subset_hook_caller("intranet_demo_data", remove_plugins=disabled)
-    caller(users=users)
+    plugins.enabled_hook("intranet_demo_data")(users=users)
     db.session.commit()
     return True
 

@@ -152,6 +152,27 @@ def notify(
     return result
 
 
+def _claim_for_mail(ids: list[int]) -> bool:
+    """Mark notifications as mailed before the mail goes out, all or none (committed), so two
+    runs on two hosts never both send them; False when another run has claimed any of them."""
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+        .values(emailed_at=utcnow())
+    )
+    if claimed.rowcount != len(ids):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
+def _release_for_mail(ids: list[int]) -> None:
+    """The mail failed: the next run tries these notifications again."""
+    db.session.execute(update(Notification).where(Notification.id.in_(ids)).values(emailed_at=None))
+    db.session.commit()
+
+
 def send_digests() -> tuple[int, int]:
     """Mail each "digest" user one digest of their unread, unmailed notifications.
 
@@ -183,25 +204,15 @@ def send_digests() -> tuple[int, int]:
             .order_by(Notification.created_at, Notification.id)
         ).all()
         ids = [item.id for item in items]
-        claimed = db.session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
-            .values(emailed_at=utcnow())
-        )
-        if claimed.rowcount != len(ids):
-            db.session.rollback()  # another run is mailing these right now
-            continue
-        db.session.commit()
+        if not _claim_for_mail(ids):
+            continue  # another run is mailing these right now
         user = db.session.get(User, user_id)
         count = len(items)
         subject = f"{site}: {count} new notification{'s' * (count > 1)}"
         if _send(user, subject, "digest", items=items):
             sent += 1
         else:
-            db.session.execute(
-                update(Notification).where(Notification.id.in_(ids)).values(emailed_at=None)
-            )
-            db.session.commit()
+            _release_for_mail(ids)
             failed += 1
     return sent, failed
 
@@ -237,13 +248,7 @@ def retry_unsent_mail() -> tuple[int, int]:
     sent = failed = 0
     site = current_app.config["SITE_NAME"]
     for item in items:
-        claimed = db.session.execute(
-            update(Notification)
-            .where(Notification.id == item.id, Notification.emailed_at.is_(None))
-            .values(emailed_at=now)
-        )
-        db.session.commit()
-        if claimed.rowcount != 1:
+        if not _claim_for_mail([item.id]):
             continue
         subject = f"{site}: {item.title}"
         if _send(
@@ -251,10 +256,7 @@ def retry_unsent_mail() -> tuple[int, int]:
         ):
             sent += 1
         else:
-            db.session.execute(
-                update(Notification).where(Notification.id == item.id).values(emailed_at=None)
-            )
-            db.session.commit()
+            _release_for_mail([item.id])
             failed += 1
     return sent, failed
 

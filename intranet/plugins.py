@@ -182,6 +182,16 @@ def similar_work(text: str, user: User, limit: int = 5) -> list[Any]:
     return sorted(items, key=lambda item: item.score, reverse=True)[:limit]
 
 
+def enabled_hook(hook_name: str) -> Any:
+    """`hook_name` on the enabled plugins only, called directly: an error propagates (demo
+    and scale data, where a half-built data set must stop the command)."""
+    registry_ = registry()
+    disabled = [
+        registry_.plugins[name].module for name in disabled_plugins() if name in registry_.plugins
+    ]
+    return registry_.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
+
+
 def notify_event(hook_name: str, *, include: Iterable[str] = (), **kwargs: Any) -> None:
     """Deliver an event to every enabled plugin; failures are logged, never raised."""
     results(hook_name, include=include, **kwargs)

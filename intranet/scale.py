@@ -262,14 +262,7 @@ def create_scale_data(scale: float, password: str) -> ScalePeople:
         bucket.extend(row["id"] for row in rows)
         first += count
     db.session.commit()
-    registry = plugins.registry()
-    disabled = [
-        registry.plugins[name].module
-        for name in plugins.disabled_plugins()
-        if name in registry.plugins
-    ]
-    caller = registry.pm.subset_hook_caller("intranet_scale_data", remove_plugins=disabled)
-    caller(scale=scale, people=people)
+    plugins.enabled_hook("intranet_scale_data")(scale=scale, people=people)
     db.session.commit()
     analyze()
     return people

@@ -57,10 +57,15 @@ bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
 
 def schemas() -> dict[str, list[Setting]]:
-    """Every installed plugin's declared settings (enabled or not), by plugin name."""
-    installed = plugins.registry().plugins
-    answers = plugins.results("intranet_settings_schema", include=installed)
-    return {name: list(answer) for name, answer in sorted(answers) if answer}
+    """Every installed plugin's declared settings (enabled or not), by plugin name; asked once
+    per request, since every `setting()` that falls back to a default looks here."""
+    if "intranet_settings_schemas" not in g:
+        installed = plugins.registry().plugins
+        answers = plugins.results("intranet_settings_schema", include=installed)
+        g.intranet_settings_schemas = {
+            name: list(answer) for name, answer in sorted(answers) if answer
+        }
+    return g.intranet_settings_schemas
 
 
 def _declared(plugin: str, key: str) -> Setting:

@@ -452,11 +452,17 @@ def occurrence_path(meeting: Meeting, day: date | None) -> str:
 @roles(*EVERYONE)
 def show_occurrence(meeting_id: int, day: str) -> Any:
     """The meeting page of one occurrence: its own time, place and status."""
-    meeting = meeting_or_404(meeting_id, *FULL_MEETING)
+    meeting, occurrence = occurrence_or_404(meeting_id, day, *FULL_MEETING)
+    return meeting_page(meeting, occurrence=occurrence)
+
+
+def occurrence_or_404(meeting_id: int, day: str, *options: Any) -> tuple[Meeting, Occurrence]:
+    """The series and its occurrence on `day`; 404 when the series has none that day."""
+    meeting = meeting_or_404(meeting_id, *options)
     occurrence = occurrence_on(meeting, parse_day(day))
     if occurrence is None:
         abort(404)
-    return meeting_page(meeting, occurrence=occurrence)
+    return meeting, occurrence
 
 
 def occurrence_form_data(occurrence: Occurrence) -> dict[str, Any]:
@@ -549,10 +555,7 @@ def edit_occurrence(meeting_id: int, day: str) -> Any:
 @roles(*STAFF)
 def cancel_occurrence(meeting_id: int, day: str) -> Any:
     """Cancel this occurrence only: an exception to the series, kept with the series."""
-    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
-    occurrence = occurrence_on(meeting, parse_day(day))
-    if occurrence is None:
-        abort(404)
+    meeting, occurrence = occurrence_or_404(meeting_id, day, selectinload(Meeting.overrides))
     if occurrence.override is None:
         meeting.overrides.append(OccurrenceOverride(occurs_on=occurrence.day, cancelled=True))
     else:
@@ -566,10 +569,7 @@ def cancel_occurrence(meeting_id: int, day: str) -> Any:
 @roles(*STAFF)
 def reset_occurrence(meeting_id: int, day: str) -> Any:
     """Undo the changes to one occurrence: it follows the series again."""
-    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
-    occurrence = occurrence_on(meeting, parse_day(day))
-    if occurrence is None:
-        abort(404)
+    meeting, occurrence = occurrence_or_404(meeting_id, day, selectinload(Meeting.overrides))
     if occurrence.override is not None:
         meeting.overrides.remove(occurrence.override)
         save_occurrence(meeting, occurrence)
