@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Date,
     ForeignKey,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -242,6 +243,11 @@ class ActionItem(db.Model):
     """A task born in a meeting; owned by a member or by a whole country delegation."""
 
     __tablename__ = "meetings_action_item"
+    # Matters arising: open items by due date, meeting_id included so that the items of other
+    # bodies are skipped without reading their rows.
+    __table_args__ = (
+        Index("ix_meetings_action_item_status_due_on", "status", "due_on", "id", "meeting_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from intranet.plugin_api import (
     EVERYONE,
@@ -78,6 +78,8 @@ bp = Blueprint(
 feed_bp = Blueprint("meetings_feed", __name__)
 
 PAGE_SIZE = 20
+# Open action items listed as matters arising on a meeting's page, the soonest due.
+ARISING_SHOWN = 20
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -155,8 +157,24 @@ def same_body(meeting: Meeting) -> Any:
     )
 
 
-def carried_forward(meeting: Meeting) -> tuple[Meeting | None, list[ActionItem]]:
-    """The previous meeting of the same body (its minutes to approve) and matters arising."""
+def matters_arising(meeting: Meeting) -> Any:
+    """The open action items of earlier meetings of the same body, the soonest due first.
+
+    The index on (status, due_on, id, meeting_id) lets a LIMIT stop after the first few
+    instead of sorting every open action item of the body.
+    """
+    return (
+        select(ActionItem)
+        .join(ActionItem.meeting)
+        .where(same_body(meeting), Meeting.start_at < meeting.start_at, ActionItem.status == "open")
+        .options(joinedload(ActionItem.owner_user), contains_eager(ActionItem.meeting))
+        .order_by(ActionItem.due_on, ActionItem.id)
+    )
+
+
+def carried_forward(meeting: Meeting) -> tuple[Meeting | None, list[ActionItem], bool]:
+    """The previous meeting of the same body (its minutes to approve), the first matters
+    arising and whether there are more of them."""
     previous = db.session.scalar(
         select(Meeting)
         .where(
@@ -166,14 +184,8 @@ def carried_forward(meeting: Meeting) -> tuple[Meeting | None, list[ActionItem]]
         .order_by(Meeting.start_at.desc())
         .limit(1)
     )
-    arising = db.session.scalars(
-        select(ActionItem)
-        .join(ActionItem.meeting)
-        .where(same_body(meeting), Meeting.start_at < meeting.start_at, ActionItem.status == "open")
-        .options(joinedload(ActionItem.owner_user), joinedload(ActionItem.meeting))
-        .order_by(ActionItem.due_on, ActionItem.id)
-    ).all()
-    return previous, list(arising)
+    arising = list(db.session.scalars(matters_arising(meeting).limit(ARISING_SHOWN + 1)))
+    return previous, arising[:ARISING_SHOWN], len(arising) > ARISING_SHOWN
 
 
 AGENDA_ITEM = "meetings.agenda_item"
@@ -249,7 +261,7 @@ def index() -> str:
 
 
 def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any) -> Any:
-    previous, arising = carried_forward(meeting)
+    previous, arising, more_arising = carried_forward(meeting)
     mine = next((p for p in meeting.participants if p.user_id == current_user.id), None)
     response_form = context.pop("response_form", None) or forms.ResponseForm(
         response=mine.response if mine and mine.response else "attending",
@@ -262,6 +274,7 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
         documents=agenda_documents(meeting),
         previous=previous,
         arising=arising,
+        more_arising=more_arising,
         mine=mine,
         response_form=response_form,
         responses=RESPONSES,

@@ -1,0 +1,80 @@
+"""Matters arising: a meeting's agenda lists the open action items of earlier meetings of the
+same body, the soonest due first, and only so many of them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from intranet.extensions import db
+from plugins.meetings.models import ActionItem
+from plugins.meetings.views import ARISING_SHOWN
+
+MORE = "and more open action items from earlier meetings"
+
+
+@pytest.fixture
+def plenaries(make_meeting):
+    earlier = make_meeting(
+        title="Plenary I", start=datetime(2030, 1, 10, 10), end=datetime(2030, 1, 10, 16)
+    )
+    later = make_meeting(
+        title="Plenary II", start=datetime(2030, 6, 10, 10), end=datetime(2030, 6, 10, 16)
+    )
+    return earlier, later
+
+
+def add_open_items(meeting, how_many: int) -> None:
+    """Open items due one day apart, created latest due first (ids run against due dates)."""
+    first_due = date(2030, 2, 1)
+    db.session.add_all(
+        ActionItem(
+            meeting_id=meeting.id, title=f"Task {n:02d}", due_on=first_due + timedelta(days=n)
+        )
+        for n in reversed(range(how_many))
+    )
+    db.session.commit()
+
+
+def matters_arising(client, meeting) -> tuple[list[str], str]:
+    """The titles listed as matters arising on the meeting's page, in order, and the page."""
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    listed = re.search(r"Matters arising \(open action items\):\s*<ul>(.*?)</ul>", page, re.S)
+    return re.findall(r"<li>([^<]*?) · ", listed.group(1)) if listed else [], page
+
+
+def test_only_the_soonest_due_are_listed_and_the_agenda_says_there_are_more(
+    client, member, plenaries, make_meeting
+):
+    earlier, later = plenaries
+    add_open_items(earlier, ARISING_SHOWN + 5)
+    workshop = make_meeting(
+        title="Workshop", kind="expert-workshop", start=datetime(2030, 1, 5, 10)
+    )
+    db.session.add_all(
+        [
+            ActionItem(meeting_id=earlier.id, title="Done already", status="done"),
+            ActionItem(meeting_id=later.id, title="Born later", due_on=date(2030, 1, 1)),
+            ActionItem(meeting_id=workshop.id, title="Another body's", due_on=date(2030, 1, 1)),
+        ]
+    )
+    db.session.commit()
+    client.login(member.email)
+
+    listed, page = matters_arising(client, later)
+
+    assert listed == [f"Task {n:02d}" for n in range(ARISING_SHOWN)]
+    assert MORE in page
+
+
+def test_all_are_listed_when_they_fit(client, member, plenaries):
+    earlier, later = plenaries
+    add_open_items(earlier, ARISING_SHOWN)
+    client.login(member.email)
+
+    listed, page = matters_arising(client, later)
+
+    assert listed == [f"Task {n:02d}" for n in range(ARISING_SHOWN)]
+    assert MORE not in page
