@@ -51,6 +51,7 @@ from intranet.plugin_api import (
 )
 from plugins.lessons import documents, notices
 from plugins.lessons import search as finder
+from plugins.lessons.coverage import coverage_counts
 from plugins.lessons.forms import (
     CommentForm,
     DocumentForm,
@@ -71,7 +72,6 @@ from plugins.lessons.models import (
     Lesson,
     LessonComment,
     LessonRevision,
-    LessonTerm,
 )
 from plugins.lessons.vocab import (
     AREAS,
@@ -845,25 +845,7 @@ def coverage() -> str:
     """Countries by area (or level): published lessons and initiatives; empty cells are gaps."""
     by = "level" if request.args.get("by") == "level" else "area"
     columns = LEVELS if by == "level" else AREAS
-    lesson_dimension = getattr(Lesson, by)
-    lesson_counts = {
-        (country, value): count
-        for country, value, count in db.session.execute(
-            select(LessonTerm.value, lesson_dimension, func.count())
-            .join(Lesson, Lesson.id == LessonTerm.lesson_id)
-            .where(LessonTerm.facet == "country", Lesson.status == "published")
-            .group_by(LessonTerm.value, lesson_dimension)
-        )
-    }
-    initiative_dimension = getattr(Initiative, by)
-    initiative_counts = {
-        (country, value): count
-        for country, value, count in db.session.execute(
-            select(InitiativeCountry.code, initiative_dimension, func.count())
-            .join(Initiative, Initiative.id == InitiativeCountry.initiative_id)
-            .group_by(InitiativeCountry.code, initiative_dimension)
-        )
-    }
+    counts = coverage_counts(by)
     rows = [
         (
             code,
@@ -871,8 +853,8 @@ def coverage() -> str:
             [
                 (
                     value,
-                    lesson_counts.get((code, value), 0),
-                    initiative_counts.get((code, value), 0),
+                    counts.lessons.get((code, value), 0),
+                    counts.initiatives.get((code, value), 0),
                 )
                 for value in columns
             ],
