@@ -121,15 +121,11 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 @hookimpl
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     words = finder.query_words(query)
-    text = finder.text_condition(words)
+    text = finder.text_match(words)
     if text is None:
         return []
-    lessons = db.session.scalars(
-        select(Lesson)
-        .where(finder.visible_to(user), Lesson.status == "published", text[0])
-        .order_by(text[1])
-        .limit(limit)
-    ).all()
+    visible = select(Lesson).where(finder.visible_to(user), Lesson.status == "published")
+    lessons = db.session.scalars(text.ranked(visible).limit(limit)).all()
     return [
         SearchResult(
             "Lesson",

@@ -26,6 +26,7 @@ from flask import g
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
+    Select,
     String,
     and_,
     cast,
@@ -124,30 +125,47 @@ def granted_lesson_ids(user: User) -> list[int]:
     return cache[user.id]
 
 
-def text_condition(words: list[str], *, prefix: bool = False) -> tuple[Any, Any] | None:
-    """(filter, rank ordering) for the words on this database; None when there are none."""
+@dataclass(frozen=True)
+class TextMatch:
+    """The lessons containing the words, as the database's full-text engine finds them.
+
+    `condition` only tells which lessons match (for counts and facets); `ranked()` orders a
+    query best first. On SQLite the rank comes from joining the FTS5 table, so bm25 is
+    computed once per hit in the scan that finds it: a rank subquery correlated to each
+    lesson ran the MATCH again for every hit.
+    """
+
+    condition: ColumnElement[bool]
+    best_first: ColumnElement[Any]
+    fts_match: ColumnElement[bool] | None = None
+
+    def ranked(self, statement: Select[Any]) -> Select[Any]:
+        if self.fts_match is None:
+            return statement.where(self.condition).order_by(self.best_first)
+        return (
+            statement.join(FTS, FTS.c.rowid == Lesson.id)
+            .where(self.fts_match)
+            .order_by(self.best_first)
+        )
+
+
+def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
+    """How to find `words` on this database; None when there are none."""
     if not words:
         return None
     if db.engine.dialect.name == "postgresql":
         tsquery = func.websearch_to_tsquery("english", " ".join(words))
         condition = or_(func.numnode(tsquery) == 0, DOCUMENT_VECTOR.op("@@")(tsquery))
-        return condition, func.ts_rank(DOCUMENT_VECTOR, tsquery).desc()
+        return TextMatch(condition, func.ts_rank(DOCUMENT_VECTOR, tsquery).desc())
     quoted = [f'"{word}"' for word in words]
     if prefix:
         quoted[-1] += "*"
     match = FTS_TABLE.op("MATCH")(" ".join(quoted))
-    # One full-text query, ranked once: a rank subquery correlated to each lesson ran the
-    # MATCH again per matching lesson (15 s for a common word among 10,000 lessons).
-    ranked = (
-        select(
-            FTS.c.rowid.label("id"),
-            func.bm25(FTS_TABLE, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0).label("rank"),
-        )
-        .where(match)
-        .cte("lesson_rank")
+    return TextMatch(
+        condition=Lesson.id.in_(select(FTS.c.rowid).where(match)),
+        best_first=func.bm25(FTS_TABLE, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0).asc(),
+        fts_match=match,
     )
-    rank = select(ranked.c.rank).where(ranked.c.id == Lesson.id).scalar_subquery()
-    return Lesson.id.in_(select(ranked.c.id)), rank.asc()
 
 
 def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
@@ -217,25 +235,21 @@ class SearchPage:
 def search(user: Any, selection: Selection, *, published_only: bool = False) -> SearchPage:
     """One page of lessons for `selection`, with facet counts over the whole result.
 
-    A fixed number of statements whatever the number of lessons: count, page, terms of the
-    page's lessons, and one grouped count per kind of facet.
+    Three statements whatever the number of lessons: the facet counts with the total, the
+    page, and the terms and initiatives of the page's lessons.
     """
     extra = [Lesson.status == "published"] if published_only else []
     conditions = selection.conditions(user, extra=extra)
-    order: list[Any] = []
-    text = text_condition(selection.words, prefix=True)
-    if text is not None:
-        conditions.append(text[0])
-        order.append(text[1])
-    order += [Lesson.published_at.desc().nulls_first(), Lesson.id.desc()]
-    matching = select(Lesson.id).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    text = text_match(selection.words, prefix=True)
+    matching = [*conditions, text.condition] if text is not None else conditions
+    total, facets = facet_counts(matching)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(selection.page, pages)
+    query = select(Lesson).where(*conditions)
+    if text is not None:
+        query = text.ranked(query)
     lessons = db.session.scalars(
-        select(Lesson)
-        .where(*conditions)
-        .order_by(*order)
+        query.order_by(Lesson.published_at.desc().nulls_first(), Lesson.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
         .options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
@@ -243,39 +257,48 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     return SearchPage(
         lessons=[(lesson, snippet(lesson, selection.words)) for lesson in lessons],
         total=total,
-        facets=facet_counts(matching),
+        facets=facets,
         page=page,
         pages=pages,
     )
 
 
-def facet_counts(matching: Any) -> dict[str, list[tuple[str, int]]]:
-    """Counts per facet value among the lessons `matching` selects, most frequent first."""
-    ids = matching.scalar_subquery()
-    counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-    per_column = [
-        select(literal(facet, String), cast(dimension, String), func.count())
-        .where(Lesson.id.in_(ids))
-        .group_by(dimension)
-        for facet, dimension in (
-            ("level", Lesson.level),
-            ("area", Lesson.area),
-            ("year", Lesson.start_year),
-        )
-    ]
-    per_term = (
+def facet_counts(conditions: list[Any]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """The number of lessons meeting `conditions`, and their counts per facet value, most
+    frequent first; one statement that finds the lessons once (a materialized CTE)."""
+    found = (
+        select(Lesson.id, Lesson.level, Lesson.area, Lesson.start_year)
+        .where(*conditions)
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    per_term = (  # found drives: each found lesson's terms through the primary key
         select(LessonTerm.facet, LessonTerm.value, func.count())
-        .where(LessonTerm.lesson_id.in_(ids))
+        .where(LessonTerm.lesson_id.in_(select(found.c.id)))
         .group_by(LessonTerm.facet, LessonTerm.value)
     )
-    for facet, value, count in db.session.execute(union_all(per_term, *per_column)):
-        counts[facet].append((value, count))
+    per_column = [
+        select(literal(facet, String), cast(dimension, String), func.count()).group_by(dimension)
+        for facet, dimension in (
+            ("level", found.c.level),
+            ("area", found.c.area),
+            ("year", found.c.start_year),
+        )
+    ]
+    everything = select(literal("", String), literal("", String), func.count()).select_from(found)
+    total = 0
+    counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+    for facet, value, count in db.session.execute(union_all(everything, per_term, *per_column)):
+        if facet:
+            counts[facet].append((value, count))
+        else:
+            total = count
     for facet, values in counts.items():
         if facet == "year":
             values.sort(reverse=True)
         else:
             values.sort(key=lambda item: (-item[1], item[0]))
-    return counts
+    return total, counts
 
 
 def snippet(lesson: Lesson, words: list[str], width: int = 220) -> Markup:

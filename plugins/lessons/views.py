@@ -171,9 +171,9 @@ def export(fmt: str) -> Response:
     """The lessons of the current selection (every page of it), as JSON or CSV."""
     selection = finder.Selection.from_args(request.args)
     conditions = selection.conditions(current_user)
-    text = finder.text_condition(selection.words)
+    text = finder.text_match(selection.words)
     if text is not None:
-        conditions.append(text[0])
+        conditions.append(text.condition)
     lessons = db.session.scalars(select(Lesson).where(*conditions).order_by(Lesson.id)).all()
     rows = [export_row(lesson) for lesson in lessons]
     if fmt == "json":
