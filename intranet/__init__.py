@@ -13,10 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, plugins, security
-from intranet.extensions import csrf, db, htmx, login_manager, migrate
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from intranet import access, config, plugins, schema, security
+from intranet.extensions import csrf, db, htmx, login_manager
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -45,14 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from intranet import core_plugin, privacy
 
     registry = plugins.init_app(app, internal=[("core", core_plugin), ("privacy", privacy)])
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
-
-    @migrate.configure
-    def add_plugin_migrations(alembic_config: Any) -> Any:
-        locations = [str(MIGRATIONS_DIR / "versions"), *plugins.migration_locations(app)]
-        alembic_config.set_main_option("version_locations", os.pathsep.join(locations))
-        return alembic_config
-
+    schema.init_app(app)
     access.init_app(app)
     security.init_app(app)
 

@@ -11,10 +11,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from intranet import backup, plugins
+from intranet import backup, plugins, schema
 from intranet.audit import record
 from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.extensions import db
@@ -51,7 +50,7 @@ intranet_cli = IntranetGroup("intranet", help="Run and administer the intranet."
 @intranet_cli.command("init")
 def init_command() -> None:
     """Create or upgrade the schema of the core and every installed plugin (idempotent)."""
-    upgrade(revision="heads")
+    schema.upgrade()
     plugins.sync_plugin_states()
     click.echo(
         "Database is up to date; installed plugins: "
@@ -184,7 +183,7 @@ def restore_command(source: Path, replace: bool) -> None:
         manifest = backup.restore(source, replace=replace)
     except backup.BackupError as error:
         raise click.UsageError(str(error)) from None
-    upgrade(revision="heads")  # a backup of an older version gets today's schema; else no-op
+    schema.upgrade()  # a backup of an older version gets today's schema; else no-op
     click.echo(
         f"Restored the backup of {manifest.created_at} ({manifest.files} file(s)); "
         "the schema is up to date"

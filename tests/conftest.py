@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).parent / "example_plugin"))
 
-from intranet import create_app
+from intranet import create_app, schema
 from intranet.extensions import db
 from intranet.models import User
 
@@ -57,10 +57,8 @@ def _postgres_admin() -> sa.Engine:
 
 
 def migrate(app: Flask) -> None:
-    from flask_migrate import upgrade
-
     with app.app_context():
-        upgrade(revision="heads")
+        schema.upgrade()
         db.engine.dispose()
 
 

@@ -167,3 +167,29 @@ def test_form_fields_carry_no_empty_attributes(client):
     html = client.get("/login").get_data(as_text=True)
     assert '="None"' not in html
     assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
+
+
+def run_in_fresh_interpreter(args: list[str], tmp_path) -> str:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INTRANET_INSTANCE_PATH": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, *args], env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_starting_worker_imports_neither_alembic_nor_icalendar(tmp_path):
+    """Both are loaded when the schema is migrated or a calendar is served: a web worker
+    starting up (create_app) does without them."""
+    code = (
+        "import sys; from intranet import create_app; create_app(); "
+        "print(sorted(m for m in ('alembic', 'flask_migrate', 'icalendar') if m in sys.modules))"
+    )
+    assert run_in_fresh_interpreter(["-c", code], tmp_path).strip() == "[]"
+
+
+def test_flask_db_runs_flask_migrate_with_every_plugin_branch(tmp_path):
+    output = run_in_fresh_interpreter(["-m", "flask", "--app", "wsgi", "db", "heads"], tmp_path)
+    for branch in ("core", "subgroups", "partners", "meetings", "lessons", "governance"):
+        assert f"({branch}) (head)" in output

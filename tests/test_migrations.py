@@ -7,9 +7,9 @@ import re
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
 from sqlalchemy import inspect
 
+from intranet import schema
 from intranet.extensions import db
 from intranet.models import FULLTEXT_OBJECT_NAME
 
@@ -61,16 +61,15 @@ def test_every_plugin_branch_is_applied(app):
 
 
 def test_upgrading_again_changes_nothing(app):
-    upgrade(revision="heads")
-    upgrade(revision="heads")
+    schema.upgrade()
+    schema.upgrade()
     assert "user_account" in inspect(db.engine).get_table_names()
 
 
 def test_governance_settings_move_into_the_core_table(app):
-    from flask_migrate import downgrade
     from sqlalchemy import text
 
-    downgrade(revision="governance_0002")
+    schema.downgrade("governance_0002")
     with db.engine.begin() as connection:
         values = {
             row.key: row.value
@@ -82,7 +81,7 @@ def test_governance_settings_move_into_the_core_table(app):
                 "INSERT INTO governance_setting (key, value) VALUES ('mandate_warning_days', '90')"
             )
         )
-    upgrade(revision="heads")
+    schema.upgrade()
     with db.engine.connect() as connection:
         moved = connection.execute(text("SELECT plugin, key, value FROM setting_value")).all()
     assert [
