@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,7 +49,6 @@ from intranet.plugin_api import (
 from plugins.meetings import forms, notices
 from plugins.meetings.calendar import (
     Occurrence,
-    calendar,
     occurrence_at,
     occurrence_on,
     series_occurrences,
@@ -1140,9 +1140,11 @@ def meeting_url(meeting: Meeting, day: date | None = None) -> str:
     return external_url("meetings.show_occurrence", meeting_id=meeting.id, day=day.isoformat())
 
 
-def ics_response(body: bytes, filename: str) -> Response:
+def ics_response(meetings: Iterable[Meeting], name: str, filename: str) -> Response:
+    from plugins.meetings.ics import calendar  # only calendar requests pay for icalendar
+
     return Response(
-        body,
+        calendar(meetings, host(), name, meeting_url),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
@@ -1152,8 +1154,7 @@ def ics_response(body: bytes, filename: str) -> Response:
 @roles(*EVERYONE)
 def meeting_ics(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
-    body = calendar([meeting], host(), meeting.title, meeting_url)
-    return ics_response(body, f"meeting-{meeting.id}.ics")
+    return ics_response([meeting], meeting.title, f"meeting-{meeting.id}.ics")
 
 
 def token_digest(token: str) -> str:
@@ -1222,5 +1223,4 @@ def feed(token: str) -> Response:
     )
     if user is None or not user.is_active:
         abort(404)
-    body = calendar(feed_meetings(user), host(), f"Meetings of {user.name}", meeting_url)
-    return ics_response(body, "meetings.ics")
+    return ics_response(feed_meetings(user), f"Meetings of {user.name}", "meetings.ics")
