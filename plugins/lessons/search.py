@@ -50,14 +50,9 @@ MAX_QUERY_WORDS = 12
 FACETS = ("country", "level", "area", "form", "year", "tag")
 TERM_FACETS = ("country", "form", "tag")
 
-# Keep identical to the expression of the GIN index in the migration, so the index is used.
-DOCUMENT_VECTOR = literal_column(
-    "setweight(to_tsvector('english', coalesce(lessons_lesson.title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(lessons_lesson.summary, '')), 'B') || "
-    "setweight(to_tsvector('english', coalesce(lessons_lesson.context, '') || ' ' || "
-    "coalesce(lessons_lesson.actions, '') || ' ' || coalesce(lessons_lesson.results, '') || ' ' "
-    "|| coalesce(lessons_lesson.recommendation, '')), 'C')"
-)
+# PostgreSQL: the weighted tsvector of title (A), summary (B) and the rest (C), a stored
+# column with its GIN index (migration lessons_0005), so ranking reads it, never recomputes it.
+DOCUMENT_VECTOR = literal_column("lessons_lesson.fts_document")
 FTS = table("lessons_lesson_fts", column("rowid"))
 FTS_TABLE = literal_column("lessons_lesson_fts")
 
