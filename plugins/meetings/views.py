@@ -185,6 +185,10 @@ def carried_forward(meeting: Meeting) -> tuple[Meeting | None, list[ActionItem],
         .limit(1)
     )
     arising = list(db.session.scalars(matters_arising(meeting).limit(ARISING_SHOWN + 1)))
+    if current_user.is_guest:  # a grant of this meeting is not a grant of the earlier ones
+        if previous is not None and not may_view(current_user, previous):
+            previous = None
+        arising = [item for item in arising if may_view(current_user, item.meeting)]
     return previous, arising[:ARISING_SHOWN], len(arising) > ARISING_SHOWN
 
 

@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from intranet import plugins
 from intranet.extensions import db
+from intranet.plugin_api import hookimpl
 from plugins.meetings.models import ActionItem
 from plugins.meetings.views import ARISING_SHOWN
 
@@ -78,3 +80,28 @@ def test_all_are_listed_when_they_fit(client, member, plenaries):
 
     assert listed == [f"Task {n:02d}" for n in range(ARISING_SHOWN)]
     assert MORE not in page
+
+
+def test_a_guest_granted_this_meeting_sees_nothing_of_the_earlier_ones(
+    client, make_user, plenaries
+):
+    earlier, later = plenaries
+    add_open_items(earlier, 2)
+
+    class GrantOfTheLaterMeeting:
+        @hookimpl
+        def intranet_permission(self, user, action, resource):
+            if resource is not None and resource.kind == "meetings.meeting":
+                return resource.id == later.id or None
+            return None
+
+    plugins.registry().pm.register(GrantOfTheLaterMeeting(), name="grant-later")
+    try:
+        client.login(make_user("guest").email)
+        listed, page = matters_arising(client, later)
+    finally:
+        plugins.registry().pm.unregister(name="grant-later")
+
+    assert "Plenary II" in page
+    assert listed == []
+    assert "Plenary I<" not in page and "Task 00" not in page
