@@ -50,6 +50,8 @@ class Series(db.Model):
 
 class Meeting(db.Model):
     __tablename__ = "meetings_meeting"
+    # A sub-group's page lists its next meetings: found by owner, not by scanning all of them.
+    __table_args__ = (Index("ix_meetings_meeting_owner", "owner_kind", "owner_id", "start_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
