@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from intranet.plugin_api import (
     Banner,
@@ -119,40 +119,22 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     if user.is_guest:
         return []
+    statement = search.matching(query, limit)
+    if statement is None:
+        return []
+    rows = db.session.execute(statement).all()
+    # Draft reports are for those who steer; asked only when one matches (it costs a query).
+    if any(row.draft for row in rows) and not may_steer(user):
+        rows = [row for row in rows if not row.draft]
     results = []
-    latest_ids = set(db.session.scalars(select(func.max(Revision.id)).group_by(Revision.document)))
-    hits = {hit[0]: hit for hit in search.matching("governance_revision", query, limit * 3)}
-    revisions = db.session.scalars(
-        select(Revision).where(Revision.id.in_(hits.keys() & latest_ids))
-    )
-    for revision in revisions:
-        _, rank, snippet = hits[revision.id]
-        results.append(
-            SearchResult(
-                "Governance",
-                documents.DOCUMENTS.get(revision.document, revision.document),
-                url_for("governance.document_show", document=revision.document),
-                snippet,
-                rank,
-                revision.created_at,
-            )
-        )
-    hits = {hit[0]: hit for hit in search.matching("governance_report", query, limit)}
-    query_reports = select(Report).where(Report.id.in_(hits.keys()))
-    if not may_steer(user):
-        query_reports = query_reports.where(Report.submitted_at.is_not(None))
-    for report in db.session.scalars(query_reports):
-        _, rank, snippet = hits[report.id]
-        results.append(
-            SearchResult(
-                "Activity report",
-                report.title,
-                url_for("governance.report_show", report_id=report.id),
-                snippet,
-                rank,
-                report.submitted_at or report.created_at,
-            )
-        )
+    for source, row_id, name, score, snippet, when, _ in rows:
+        if source == search.REVISION:
+            kind, title = "Governance", documents.DOCUMENTS.get(name, name)
+            url = url_for("governance.document_show", document=name)
+        else:
+            kind, title = "Activity report", name
+            url = url_for("governance.report_show", report_id=row_id)
+        results.append(SearchResult(kind, title, url, snippet, score, when))
     return sorted(results, key=lambda result: -result.rank)[:limit]
 
 

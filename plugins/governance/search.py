@@ -2,34 +2,90 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    bindparam,
+    column,
+    false,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 
 from intranet.plugin_api import db, fts5_match
-from plugins.governance.models import REPORT_VECTOR, REVISION_VECTOR
+from plugins.governance.models import REPORT_VECTOR, REVISION_VECTOR, Report, Revision
 
 VECTORS = {"governance_revision": REVISION_VECTOR, "governance_report": REPORT_VECTOR}
 SNIPPET_COLUMN = {"governance_revision": "body", "governance_report": "introduction"}
+REVISION, REPORT = 0, 1
+# Older revisions match too and are left out afterwards, so more of them are searched.
+REVISIONS_PER_RESULT = 3
 
 
-def matching(table: str, query: str, limit: int) -> list[tuple[int, float, str]]:
-    """(id, rank, snippet) of the rows of `table` matching `query`, best first."""
+def best_rows(table: str, query: str, limit: int) -> Subquery | None:
+    """The best `limit` rows of `table` matching `query` as (id, score, snippet), to join with
+    the table; None when the query has no words to look for."""
     if db.engine.dialect.name == "postgresql":
-        vector, column = VECTORS[table], SNIPPET_COLUMN[table]
-        statement = text(
-            f"SELECT id, ts_rank({vector}, q) AS rank, "  # noqa: S608 - constants only
-            f"ts_headline('english', {column}, q, 'StartSel=\"\",StopSel=\"\",MaxWords=25') "
-            f"FROM {table}, websearch_to_tsquery('english', :query) AS q "
-            f"WHERE {vector} @@ q ORDER BY rank DESC LIMIT :limit"
+        vector, snippet = VECTORS[table], SNIPPET_COLUMN[table]
+        sql = (
+            f"SELECT id, ts_rank({vector}, q) AS score, "  # noqa: S608 - constants only
+            f"ts_headline('english', {snippet}, q, 'StartSel=\"\",StopSel=\"\",MaxWords=25') "
+            f"AS snippet FROM {table}, websearch_to_tsquery('english', :query) AS q "
+            f"WHERE {vector} @@ q ORDER BY score DESC LIMIT :limit"
         )
-        params = {"query": query, "limit": limit}
+        value = query
     else:
-        match = fts5_match(query, prefix="all")
-        if not match:
-            return []
+        value = fts5_match(query, prefix="all")
+        if not value:
+            return None
         fts = f"{table}_fts"
-        statement = text(
-            f"SELECT rowid, -bm25({fts}) AS rank, snippet({fts}, -1, '', '', '…', 16) "  # noqa: S608
+        sql = (
+            f"SELECT rowid AS id, -bm25({fts}) AS score, "  # noqa: S608 - constants only
+            f"snippet({fts}, -1, '', '', '…', 16) AS snippet "
             f"FROM {fts} WHERE {fts} MATCH :query ORDER BY bm25({fts}) LIMIT :limit"
         )
-        params = {"query": match, "limit": limit}
-    return [(row[0], float(row[1]), row[2]) for row in db.session.execute(statement, params)]
+    # Unique parameters: the statements for both tables share one query with their own limits.
+    parameters = (bindparam("query", value, unique=True), bindparam("limit", limit, unique=True))
+    columns = (column("id", Integer), column("score", Float), column("snippet", String))
+    return text(sql).bindparams(*parameters).columns(*columns).subquery(f"{table}_hits")
+
+
+def matching(query: str, limit: int) -> Select[Any] | None:
+    """The latest revisions of the documents and the reports matching `query`, in one
+    statement of (source, id, name, score, snippet, when, draft) rows, where `source` is
+    REVISION (named by its document) or REPORT (by its title); None without words."""
+    revisions = best_rows("governance_revision", query, limit * REVISIONS_PER_RESULT)
+    reports = best_rows("governance_report", query, limit)
+    if revisions is None or reports is None:
+        return None
+    latest = select(func.max(Revision.id)).group_by(Revision.document)
+    return union_all(
+        select(
+            literal_column(str(REVISION), Integer).label("source"),
+            Revision.id.label("id"),
+            Revision.document.label("name"),
+            revisions.c.score,
+            revisions.c.snippet,
+            Revision.created_at.label("when"),
+            false().label("draft"),
+        )
+        .join_from(revisions, Revision, Revision.id == revisions.c.id)
+        .where(Revision.id.in_(latest)),
+        select(
+            literal_column(str(REPORT), Integer),
+            Report.id,
+            Report.title,
+            reports.c.score,
+            reports.c.snippet,
+            func.coalesce(Report.submitted_at, Report.created_at),
+            Report.submitted_at.is_(None),
+        ).join_from(reports, Report, Report.id == reports.c.id),
+    ).order_by("source", "id")

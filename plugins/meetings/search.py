@@ -3,20 +3,52 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import text
-from sqlalchemy.orm import joinedload
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    Subquery,
+    column,
+    literal_column,
+    null,
+    select,
+    text,
+    union_all,
+)
 
 from intranet.plugin_api import SearchResult, db, fts5_match
 from plugins.meetings.models import AgendaItem, Meeting, Minutes
 
-# (table, indexed columns, kind shown to users); the migration indexes the same columns.
+
+@dataclass(frozen=True)
+class Source:
+    """A searched table: `columns` as the migration indexes them, and how a hit reads."""
+
+    model: type[Meeting | AgendaItem | Minutes]
+    columns: tuple[str, ...]
+    kind: str
+    title: str  # formatted with the meeting's title and the agenda item's
+    anchor: str  # formatted with the row's id
+
+    @property
+    def table(self) -> str:
+        return self.model.__tablename__
+
+
 SOURCES = (
-    ("meetings_meeting", ("title", "venue"), "Meeting"),
-    ("meetings_agenda_item", ("title", "presenter", "description"), "Agenda item"),
-    ("meetings_minutes", ("body",), "Minutes"),
+    Source(Meeting, ("title", "venue"), "Meeting", "{meeting}", ""),
+    Source(
+        AgendaItem,
+        ("title", "presenter", "description"),
+        "Agenda item",
+        "{item} ({meeting})",
+        "#agenda-item-{id}",
+    ),
+    Source(Minutes, ("body",), "Minutes", "Minutes of {meeting}", "#minutes"),
 )
 
 
@@ -29,81 +61,72 @@ def tsquery(query: str) -> str:
     return " & ".join(f"'{word}'" for word in words) + ":*" if words else ""
 
 
-def matches(query: str, limit: int) -> list[tuple[str, int, float, str]]:
-    """(table, row id, rank, snippet) for each hit, best first within each table."""
+def best_rows(source: Source, dialect: str) -> Subquery:
+    """The best :limit rows of the source matching :match, as (id, score, snippet)."""
+    table = source.table
+    if dialect == "sqlite":
+        sql = (
+            f"SELECT rowid AS id, -bm25({table}_fts) AS score, "  # noqa: S608 - constant names
+            f"snippet({table}_fts, -1, '', '', '…', 12) AS snippet "
+            f"FROM {table}_fts WHERE {table}_fts MATCH :match ORDER BY rank LIMIT :limit"
+        )
+    else:
+        document = " || ' ' || ".join(f"coalesce({c}, '')" for c in source.columns)
+        vector = f"to_tsvector('simple', {document})"
+        sql = (
+            f"SELECT id, ts_rank({vector}, q) AS score, "  # noqa: S608 - constant names
+            f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') AS snippet "
+            f"FROM {table}, to_tsquery('simple', :match) AS q "
+            f"WHERE {vector} @@ q ORDER BY 2 DESC, id LIMIT :limit"
+        )
+    columns = (column("id", Integer), column("score", Float), column("snippet", String))
+    return text(sql).columns(*columns).subquery(f"{table}_hits")
+
+
+def hits(dialect: str) -> Subquery:
+    """The best rows of every source, each with its meeting: (source, id, meeting_id, score,
+    snippet, item), where `source` is the position in SOURCES and `item` an agenda item's
+    title. One statement for the three full-text searches."""
+    parts = []
+    for position, source in enumerate(SOURCES):
+        best, model = best_rows(source, dialect), source.model
+        parts.append(
+            select(
+                literal_column(str(position), Integer).label("source"),
+                best.c.id,
+                (model.id if model is Meeting else model.meeting_id).label("meeting_id"),
+                best.c.score,
+                best.c.snippet,
+                (model.title if model is AgendaItem else null()).label("item"),
+            ).join_from(best, model, model.id == best.c.id)
+        )
+    return union_all(*parts).subquery("hits")
+
+
+def search(query: str, user: Any, limit: int, may_view: Any) -> list[SearchResult]:
+    """The best hits among meetings, agenda items and minutes of meetings `user` may view."""
     dialect = db.engine.dialect.name
     match = fts5_match(query, prefix="last") if dialect == "sqlite" else tsquery(query)
     if not match:
         return []
-    hits = []
-    for table, columns, _ in SOURCES:
-        if dialect == "sqlite":
-            sql = text(
-                f"SELECT rowid, -bm25({table}_fts), snippet({table}_fts, -1, '', '', '…', 12) "  # noqa: S608 - constant names
-                f"FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rank LIMIT :limit"
-            )
-            rows = db.session.execute(sql, {"q": match, "limit": limit}).all()
-        else:
-            document = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
-            vector = f"to_tsvector('simple', {document})"
-            sql = text(
-                f"SELECT id, ts_rank({vector}, q), "  # noqa: S608 - constant names
-                f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') "
-                f"FROM {table}, to_tsquery('simple', :q) AS q "
-                f"WHERE {vector} @@ q ORDER BY 2 DESC LIMIT :limit"
-            )
-            rows = db.session.execute(sql, {"q": match, "limit": limit}).all()
-        hits.extend((table, row_id, float(rank), snippet) for row_id, rank, snippet in rows)
-    return hits
-
-
-def search(query: str, user: Any, limit: int, may_view: Any) -> list[SearchResult]:
-    hits = matches(query, limit)
-    ids = {table: {row_id for t, row_id, _, _ in hits if t == table} for table, _, _ in SOURCES}
-    meetings = {
-        m.id: m
-        for m in db.session.scalars(
-            db.select(Meeting).where(Meeting.id.in_(ids["meetings_meeting"]))
-        )
-    }
-    items = {
-        i.id: i
-        for i in db.session.scalars(
-            db.select(AgendaItem)
-            .where(AgendaItem.id.in_(ids["meetings_agenda_item"]))
-            .options(joinedload(AgendaItem.meeting))
-        )
-    }
-    minutes = {
-        m.id: m
-        for m in db.session.scalars(
-            db.select(Minutes)
-            .where(Minutes.id.in_(ids["meetings_minutes"]))
-            .options(joinedload(Minutes.meeting))
-        )
-    }
+    found = hits(dialect)
+    rows = db.session.execute(
+        select(Meeting, found.c.source, found.c.id, found.c.score, found.c.snippet, found.c.item)
+        .join(found, found.c.meeting_id == Meeting.id)
+        .order_by(found.c.source, found.c.score.desc(), found.c.id),
+        {"match": match, "limit": limit},
+    ).all()
     results = []
     allowed: dict[int, bool] = {}
-    for table, row_id, rank, snippet in hits:
-        if table == "meetings_meeting":
-            meeting, title, kind, anchor = meetings.get(row_id), None, "Meeting", ""
-            title = meeting.title if meeting else ""
-        elif table == "meetings_agenda_item":
-            item = items.get(row_id)
-            meeting = item.meeting if item else None
-            title = f"{item.title} ({meeting.title})" if item else ""
-            kind, anchor = "Agenda item", f"#agenda-item-{row_id}"
-        else:
-            document = minutes.get(row_id)
-            meeting = document.meeting if document else None
-            title = f"Minutes of {meeting.title}" if meeting else ""
-            kind, anchor = "Minutes", "#minutes"
-        if meeting is None:
-            continue
+    for meeting, position, row_id, score, snippet, item in rows:
         if meeting.id not in allowed:
             allowed[meeting.id] = may_view(user, meeting)
         if allowed[meeting.id]:
-            url = url_for("meetings.show", meeting_id=meeting.id) + anchor
-            results.append(SearchResult(kind, title, url, snippet, rank, meeting.start_at))
+            source = SOURCES[position]
+            title = source.title.format(meeting=meeting.title, item=item)
+            url = url_for("meetings.show", meeting_id=meeting.id) + source.anchor.format(id=row_id)
+            results.append(
+                SearchResult(source.kind, title, url, snippet, float(score), meeting.start_at)
+            )
     results.sort(key=lambda result: result.rank, reverse=True)
     return results[:limit]

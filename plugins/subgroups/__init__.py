@@ -124,13 +124,14 @@ def intranet_similar_work(text: str, user: User, limit: int) -> list[SimilarItem
 
 @hookimpl
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
-    ranks = dict(search.matching_group_ids(query, limit * 2))
-    if not ranks:
+    hits = search.matching_groups(query, limit * 2)
+    if hits is None:
         return []
-    groups = db.session.scalars(
-        select(SubGroup).where(SubGroup.id.in_(ranks)).options(joinedload(SubGroup.created_by))
+    rows = db.session.execute(
+        select(SubGroup, hits.c.rank).join(hits, hits.c.id == SubGroup.id).order_by(SubGroup.id)
     ).all()
-    visible = [group for group in groups if group.status != "rejected" or user.is_staff]
+    ranks = {group.id: round(rank, 3) for group, rank in rows}
+    visible = [group for group, _ in rows if group.status != "rejected" or user.is_staff]
     if user.is_guest:
         visible = [group for group in visible if rules.may_view(user, group)]
     visible.sort(key=lambda group: -ranks[group.id])

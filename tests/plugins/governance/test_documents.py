@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from intranet.extensions import db
+from intranet.models import utcnow
 from intranet.plugins import results
-from plugins.governance.models import Proposal, Revision
+from plugins.governance.models import Proposal, Report, Revision
 
 
 def revision_count() -> int:
@@ -107,3 +110,29 @@ def test_search_finds_the_objectives_and_tolerates_fts_syntax(app, member, objec
         assert [r.title for r in results] == ["Objectives"]
         for nasty in ('"unbalanced', "AND OR NOT", "*", "near(", "a:b -c"):
             intranet_search(nasty, member, 10)
+
+
+def test_search_leaves_out_older_revisions_and_shows_draft_reports_to_those_who_steer(
+    app, member, chair, secretariat, objectives
+):
+    from plugins.governance import intranet_search
+
+    report = Report(
+        title="Activity report 2025-2026",
+        start=date(2025, 7, 1),
+        end=date(2026, 6, 30),
+        introduction="Shelters opened in every member state.",
+    )
+    db.session.add(report)
+    db.session.commit()
+
+    def titles(query, user):
+        with app.test_request_context():
+            return [result.title for result in intranet_search(query, user, 10)]
+
+    assert titles("knowledge", member) == []  # only in the first revision
+    assert titles("shelters", member) == []
+    assert titles("shelters", chair) == titles("shelters", secretariat) == [report.title]
+    report.submitted_at = utcnow()
+    db.session.commit()
+    assert titles("shelters", member) == [report.title]

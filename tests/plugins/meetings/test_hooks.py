@@ -40,7 +40,10 @@ def test_search_finds_meetings_agenda_items_and_minutes(app, request_context, me
     )
     db.session.commit()
     assert [r.kind for r in search(member, "Vilnius")] == ["Meeting"]
-    assert [r.kind for r in search(member, "guardianship")] == ["Agenda item"]
+    (item,) = search(member, "guardianship")
+    assert item.kind == "Agenda item"
+    assert item.title == "Guardianship of children (Plenary in Vilnius)"
+    assert item.url.endswith(f"/meetings/{meeting.id}#agenda-item-{meeting.agenda_items[0].id}")
     (minutes,) = search(member, "exploitation")
     assert minutes.kind == "Minutes"
     assert minutes.url.endswith(f"/meetings/{meeting.id}#minutes")
