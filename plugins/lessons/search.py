@@ -53,6 +53,7 @@ TERM_FACETS = ("country", "form", "tag")
 # PostgreSQL: the weighted tsvector of title (A), summary (B) and the rest (C), a stored
 # column with its GIN index (migration lessons_0005), so ranking reads it, never recomputes it.
 DOCUMENT_VECTOR = literal_column("lessons_lesson.fts_document")
+NEWEST_FIRST = (Lesson.published_at.desc().nulls_first(), Lesson.id.desc())
 FTS = table("lessons_lesson_fts", column("rowid"))
 FTS_TABLE = literal_column("lessons_lesson_fts")
 
@@ -135,13 +136,12 @@ class TextMatch:
     fts_match: ColumnElement[bool] | None = None
 
     def ranked(self, statement: Select[Any]) -> Select[Any]:
+        """`statement` narrowed to the matching lessons, best first, then newest first."""
         if self.fts_match is None:
-            return statement.where(self.condition).order_by(self.best_first)
-        return (
-            statement.join(FTS, FTS.c.rowid == Lesson.id)
-            .where(self.fts_match)
-            .order_by(self.best_first)
-        )
+            statement = statement.where(self.condition)
+        else:
+            statement = statement.join(FTS, FTS.c.rowid == Lesson.id).where(self.fts_match)
+        return statement.order_by(self.best_first, *NEWEST_FIRST)
 
 
 def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
@@ -241,11 +241,9 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(selection.page, pages)
     query = select(Lesson).where(*conditions)
-    if text is not None:
-        query = text.ranked(query)
+    query = text.ranked(query) if text is not None else query.order_by(*NEWEST_FIRST)
     lessons = db.session.scalars(
-        query.order_by(Lesson.published_at.desc().nulls_first(), Lesson.id.desc())
-        .limit(PAGE_SIZE)
+        query.limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
         .options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
     ).all()
