@@ -71,13 +71,13 @@ def best_rows(source: Source, dialect: str) -> Subquery:
             f"FROM {table}_fts WHERE {table}_fts MATCH :match ORDER BY rank LIMIT :limit"
         )
     else:
+        # fts_document: the stored tsvector of the columns, under the GIN index (meetings_0006)
         document = " || ' ' || ".join(f"coalesce({c}, '')" for c in source.columns)
-        vector = f"to_tsvector('simple', {document})"
         sql = (
-            f"SELECT id, ts_rank({vector}, q) AS score, "  # noqa: S608 - constant names
+            f"SELECT id, ts_rank(fts_document, q) AS score, "  # noqa: S608 - constant names
             f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') AS snippet "
             f"FROM {table}, to_tsquery('simple', :match) AS q "
-            f"WHERE {vector} @@ q ORDER BY 2 DESC, id LIMIT :limit"
+            f"WHERE fts_document @@ q ORDER BY 2 DESC, id LIMIT :limit"
         )
     columns = (column("id", Integer), column("score", Float), column("snippet", String))
     return text(sql).columns(*columns).subquery(f"{table}_hits")
