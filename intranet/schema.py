@@ -7,6 +7,7 @@ they cost a starting worker about 120 ms.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ def prepare(app: Flask) -> None:
     revisions in `version_locations` (once per app)."""
     if "migrate" in app.extensions:
         return
+    # Imported after logging is set up, Alembic would announce each of its plugins at INFO.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     from flask_migrate import Migrate
 
     migrate = Migrate(
