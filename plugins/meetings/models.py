@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,7 +52,17 @@ class Series(db.Model):
 class Meeting(db.Model):
     __tablename__ = "meetings_meeting"
     # A sub-group's page lists its next meetings: found by owner, not by scanning all of them.
-    __table_args__ = (Index("ix_meetings_meeting_owner", "owner_kind", "owner_id", "start_at"),)
+    # Partial, so that the task force's own meetings (no owner) are still found by start time.
+    __table_args__ = (
+        Index(
+            "ix_meetings_meeting_owner",
+            "owner_kind",
+            "owner_id",
+            "start_at",
+            sqlite_where=text("owner_kind IS NOT NULL"),
+            postgresql_where=text("owner_kind IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
