@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import cache
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur
 
 from intranet.plugin_api import utcnow
 from plugins.meetings.calendar import series_occurrences
@@ -99,5 +100,18 @@ def calendar(
     for meeting in meetings:
         for event in meeting_events(meeting, host, url):
             cal.add_component(event)
-    cal.add_missing_timezones()
+    # VTIMEZONEs first, before the events that name them (as icalendar's own helper does).
+    cal.subcomponents[:0] = [
+        zone for tzid in sorted(cal.get_missing_tzids()) if (zone := vtimezone(tzid)) is not None
+    ]
     return cal.to_ical()
+
+
+@cache
+def vtimezone(tzid: str) -> Timezone | None:
+    """The VTIMEZONE of a time zone (its rules from 1970 to 2038), built once per process:
+    building them took a third of the time of a personal feed. None for an unknown zone."""
+    try:
+        return Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
