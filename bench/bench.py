@@ -40,6 +40,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench.pages import (  # noqa: E402
     BENCH_EMAIL,
     Page,
+    WorkerClient,
     bench_pages,
     bench_user,
     install_feed_token,
@@ -126,6 +127,7 @@ def query_counts(url: str) -> dict[str, int]:
     with app.app_context():
         user = bench_user()
         install_feed_token(user)
+        app.test_client_class = WorkerClient
         client = app.test_client()
         client.post("/login", data={"email": BENCH_EMAIL, "password": DEMO_PASSWORD})
         costs = page_costs(client, bench_pages(user))

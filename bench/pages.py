@@ -101,6 +101,15 @@ def bench_pages(user: User) -> list[Page]:
     return pages
 
 
+class WorkerClient(FlaskClient):
+    """A test client whose requests each run in an app context of their own (a fresh `g`),
+    as a worker serves them; inside one outer app context Flask would share it."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @dataclass
 class PageCost:
     queries: int
