@@ -626,11 +626,15 @@ def occurrence_changes(before: Occurrence, after: Occurrence) -> list[tuple[str,
 
 
 def agenda_fragment(meeting: Meeting, *, message: str = "", status: int = 200) -> Any:
+    previous, arising, more_arising = carried_forward(meeting)
     html = render_template(
         "meetings/_agenda.html",
         meeting=meeting,
         agenda=running_times(meeting),
         documents=agenda_documents(meeting),
+        previous=previous,
+        arising=arising,
+        more_arising=more_arising,
         message=message,
     )
     return html, status, {"Vary": "HX-Request"}

@@ -105,3 +105,25 @@ def test_a_guest_granted_this_meeting_sees_nothing_of_the_earlier_ones(
     assert "Plenary II" in page
     assert listed == []
     assert "Plenary I<" not in page and "Task 00" not in page
+
+
+def test_the_agenda_htmx_answers_after_a_reorder_keeps_the_standing_items(
+    client, secretariat, make_meeting
+):
+    earlier = make_meeting(title="Plenary I", start=datetime(2030, 1, 10, 10))
+    later = make_meeting(
+        title="Plenary II", start=datetime(2030, 6, 10, 10), agenda=("Opening", "Reports")
+    )
+    add_open_items(earlier, 1)
+    first, second = (item.id for item in later.agenda_items)
+    client.login(secretariat.email)
+
+    response = client.submit(
+        f"/meetings/{later.id}/agenda/order",
+        {"order": f"{second},{first}"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    assert "Standing items" in html and "Plenary I<" in html and "Task 00" in html
