@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from intranet.plugin_api import (
     Attachment,
@@ -124,12 +124,9 @@ def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     text = finder.text_match(words)
     if text is None:
         return []
-    listed = Lesson.status == "published"
-    # Members see every published lesson: visible_to would look up whether they review
-    # lessons, which only matters for unpublished ones.
-    if user.is_guest or not user.is_authenticated:
-        listed = and_(listed, finder.visible_to(user))
-    found = select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at).where(listed)
+    found = select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at).where(
+        finder.published_for(user)
+    )
     lessons = db.session.execute(text.ranked(found).limit(limit)).all()
     return [
         SearchResult(
@@ -165,8 +162,7 @@ def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection
         select(Lesson.id, Lesson.title)
         .where(
             Lesson.author_id == member.id,
-            Lesson.status == "published",
-            finder.visible_to(viewer),
+            finder.published_for(viewer),
         )
         .order_by(Lesson.published_at.desc())
         .limit(20)
@@ -294,7 +290,7 @@ def intranet_grantable_resources(user: User) -> list[GrantableResource]:
     the lessons shared with partners or the public already)."""
     lessons = db.session.execute(
         select(Lesson.id, Lesson.title)
-        .where(finder.visible_to(user), Lesson.status == "published", Lesson.sharing == "taskforce")
+        .where(finder.published_for(user), Lesson.sharing == "taskforce")
         .order_by(Lesson.title)
     ).all()
     return [

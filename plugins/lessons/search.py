@@ -96,6 +96,14 @@ def visible_to(user: Any) -> ColumnElement[bool]:
     return or_(published, Lesson.author_id == user.id)
 
 
+def published_for(user: Any) -> ColumnElement[bool]:
+    """The published lessons `user` may list. Members see every published lesson, so only
+    visitors and guests need the sharing rule, and nobody's reviewer role is looked up."""
+    if user is None or not user.is_authenticated or user.is_guest:
+        return visible_to(user)  # published ones only, for them
+    return Lesson.status == "published"
+
+
 def granted_lesson_ids(user: User) -> list[int]:
     """Published task-force lessons a guest may view all the same: granted one by one by
     another plugin (partners), whose True vote in the permission hook lets them in.
@@ -370,9 +378,7 @@ def similar_lessons_and_initiatives(
 ) -> list[tuple[str, Any, float]]:
     """("lesson" | "initiative", (id, title, summary), score) for what resembles `text`."""
     lessons = db.session.execute(
-        select(Lesson.id, Lesson.title, Lesson.summary).where(
-            visible_to(user), Lesson.status == "published"
-        )
+        select(Lesson.id, Lesson.title, Lesson.summary).where(published_for(user))
     ).all()
     initiatives = []
     if not user.is_guest:

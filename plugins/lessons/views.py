@@ -873,7 +873,7 @@ def coverage() -> str:
 def recent_widget() -> Response:
     lessons = db.session.scalars(
         select(Lesson)
-        .where(finder.visible_to(current_user), Lesson.status == "published")
+        .where(finder.published_for(current_user))
         .order_by(Lesson.published_at.desc())
         .limit(5)
     ).all()
