@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).parent / "example_plugin"))
 
+from bench.pages import WorkerClient
 from intranet import create_app, schema
 from intranet.extensions import db
 from intranet.models import User
@@ -118,7 +118,7 @@ def app(config: dict[str, Any]) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-class Client(FlaskClient):
+class Client(WorkerClient):
     """A test client that sends the CSRF token like a browser form does.
 
     Each request runs in an app context of its own, as in production (fresh `g`), while the
@@ -127,8 +127,7 @@ class Client(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         db.session.commit()
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
         db.session.commit()
         return response
 

@@ -1,15 +1,18 @@
-"""Fixtures for the meetings plugin: a secretariat member and a meeting factory."""
+"""Fixtures for the meetings plugin: a secretariat member, a meeting factory and a grant."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from intranet import plugins
 from intranet.extensions import db
 from intranet.models import User
+from intranet.plugin_api import hookimpl
 from plugins.meetings.models import AgendaItem, Meeting
 from plugins.meetings.views import series_end
 
@@ -52,3 +55,20 @@ def make_meeting(app: Any) -> Any:
         return meeting
 
     return make
+
+
+@pytest.fixture
+def grant_meeting(app: Any) -> Iterator[Any]:
+    """Let guests view one meeting, as the partners plugin's grant of it would."""
+    granted: list[int] = []
+
+    class Grant:
+        @hookimpl
+        def intranet_permission(self, user: Any, action: str, resource: Any) -> bool | None:
+            if resource is not None and resource.kind == "meetings.meeting":
+                return resource.id in granted or None
+            return None
+
+    plugins.registry().pm.register(Grant(), name="meetings-test-grant")
+    yield lambda meeting: granted.append(meeting.id)
+    plugins.registry().pm.unregister(name="meetings-test-grant")

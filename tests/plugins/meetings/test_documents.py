@@ -7,10 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from intranet import plugins
 from intranet.attachments import Attachment
 from intranet.extensions import db
-from intranet.plugin_api import hookimpl
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -63,27 +61,17 @@ def test_staff_upload_list_download_and_remove(
 
 
 def test_a_granted_guest_downloads_the_documents_of_its_meeting(
-    client, secretariat, make_user, make_meeting
+    client, secretariat, make_user, make_meeting, grant_meeting
 ):
     meeting = make_meeting(agenda=("Opening",))
     item = meeting.agenda_items[0]
     client.login(secretariat.email)
     upload(client, meeting, item, "agenda.pdf", PDF)
     attachment_id = db.session.scalar(select(Attachment.id))
+    grant_meeting(meeting)
 
-    class Grants:
-        @hookimpl
-        def intranet_permission(self, user, action, resource):
-            if resource is not None and resource.kind == "meetings.meeting":
-                return resource.id == meeting.id or None
-            return None
-
-    plugins.registry().pm.register(Grants(), name="grants-test")
-    try:
-        switch(client, make_user("guest"))
-        assert client.get(f"/attachments/{attachment_id}").status_code == 200
-    finally:
-        plugins.registry().pm.unregister(name="grants-test")
+    switch(client, make_user("guest"))
+    assert client.get(f"/attachments/{attachment_id}").status_code == 200
 
 
 def test_a_disguised_or_missing_file_is_refused_next_to_the_field(

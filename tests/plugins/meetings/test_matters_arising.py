@@ -8,9 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from intranet import plugins
 from intranet.extensions import db
-from intranet.plugin_api import hookimpl
 from plugins.meetings.models import ActionItem
 from plugins.meetings.views import ARISING_SHOWN
 
@@ -83,24 +81,14 @@ def test_all_are_listed_when_they_fit(client, member, plenaries):
 
 
 def test_a_guest_granted_this_meeting_sees_nothing_of_the_earlier_ones(
-    client, make_user, plenaries
+    client, make_user, plenaries, grant_meeting
 ):
     earlier, later = plenaries
     add_open_items(earlier, 2)
+    grant_meeting(later)
 
-    class GrantOfTheLaterMeeting:
-        @hookimpl
-        def intranet_permission(self, user, action, resource):
-            if resource is not None and resource.kind == "meetings.meeting":
-                return resource.id == later.id or None
-            return None
-
-    plugins.registry().pm.register(GrantOfTheLaterMeeting(), name="grant-later")
-    try:
-        client.login(make_user("guest").email)
-        listed, page = matters_arising(client, later)
-    finally:
-        plugins.registry().pm.unregister(name="grant-later")
+    client.login(make_user("guest").email)
+    listed, page = matters_arising(client, later)
 
     assert "Plenary II" in page
     assert listed == []
