@@ -23,7 +23,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select
@@ -34,6 +33,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from intranet.access import STAFF, roles
 from intranet.audit import record
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.mail import MailError
 from intranet.models import ROLE_LABELS, ROLES, User, utcnow
 from intranet.plugins import notify_event
@@ -64,7 +64,7 @@ def role_choices(actor: User) -> list[tuple[str, str]]:
     return [(role, ROLE_LABELS[role]) for role in ROLES if role != "admin" or actor.role == "admin"]
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(Form):
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", default="member")
@@ -75,11 +75,11 @@ class CreateUserForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("New role")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         "Reason",
         validators=[
@@ -89,7 +89,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("CSV file")
     text = TextAreaField(
         "Or paste the CSV here",
@@ -99,7 +99,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField()
 
 

@@ -7,11 +7,11 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.models import (
     COUNTRY_KINDS,
     NOTIFICATION_PREFERENCES,
@@ -50,7 +50,7 @@ def validate_country(field: Field) -> None:
         )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[strip])
     position = StringField("Position", validators=[Optional(), Length(max=200)], filters=[strip])
     organisation_id = SelectField("Organisation", validate_choice=False)
@@ -127,7 +127,7 @@ class ProfileForm(FlaskForm):
             )
 
 
-class CountryForm(FlaskForm):
+class CountryForm(Form):
     code = StringField(
         "Code",
         validators=[DataRequired(), Length(max=8)],
@@ -153,7 +153,7 @@ class CountryForm(FlaskForm):
             raise ValidationError(f"“{field.data}” exists already (code {other.code}).")
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[strip])
     kind = SelectField("Kind", choices=list(ORGANISATION_KINDS.items()))
     country_code = SelectField(

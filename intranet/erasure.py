@@ -29,7 +29,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -52,6 +51,7 @@ from intranet.access import EVERYONE, STAFF, roles
 from intranet.attachments import Attachment
 from intranet.audit import record
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.models import (
     AuditEvent,
     AuthToken,
@@ -288,7 +288,7 @@ def run_retention() -> int:
 # --- forms ------------------------------------------------------------------------------------
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     reason = TextAreaField(
         "Reason (optional)",
         validators=[Optional(), Length(max=2000)],
@@ -300,18 +300,18 @@ class RequestForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     pass
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     decline_reason = TextAreaField(
         "Reason for declining",
         validators=[DataRequired("Say why, for the member."), Length(max=2000)],
     )
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirm = BooleanField(
         "Erase this account's personal data for good.",
         validators=[DataRequired("Tick the box to confirm.")],

@@ -136,6 +136,21 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 
 
 @hookspec
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    """Vote on `action` for many objects of one `kind` at once: the list-shaped permission.
+
+    `kind` is a `ResourceRef.kind` such as "subgroups.group"; `ids` are the objects' ids.
+    Return a dict from id to True (allow) or False (veto) for the ids this plugin has a view
+    on, leaving out the ones it abstains on, or None to abstain on all. The same veto rule as
+    `intranet_permission` applies per id. The plugin that owns a kind answers for it here, from
+    the same rule its own list pages filter with (one query for all ids, never one per id), so
+    that `can()` and `can_many()` always agree with what the owner's pages show.
+    """
+
+
+@hookspec
 def intranet_similar_work(text: str, user: User, limit: int) -> list[SimilarItem]:
     """Return existing work similar to `text` (a draft's title and description).
 

@@ -26,6 +26,7 @@ from intranet.audit import record as record_audit
 from intranet.auth import start_session
 from intranet.erasure import FORMER_MEMBER, anonymise_text
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.fulltext import fts5_match
 from intranet.mail import MailError, external_url, send_mail
 from intranet.markdown import render_markdown
@@ -33,6 +34,7 @@ from intranet.models import User, UTCDateTime, utcnow
 from intranet.notifications import Notification, NotifyResult, notify
 from intranet.plugins import (
     can,
+    can_many,
     collect,
     disabled_plugins,
     is_enabled,
@@ -56,6 +58,7 @@ __all__ = [
     "Attachment",
     "AttachmentError",
     "Banner",
+    "Form",
     "GrantableResource",
     "MailError",
     "NavItem",
@@ -78,6 +81,7 @@ __all__ = [
     "attachments_for",
     "bulk_insert",
     "can",
+    "can_many",
     "collect",
     "db",
     "declared_access",

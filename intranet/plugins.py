@@ -203,13 +203,53 @@ def can(
     resource: ResourceRef | None = None,
     roles: Iterable[str] = ("member", "secretariat", "admin"),
 ) -> bool:
-    """The veto rule: any False denies, else any True allows, else guests no, others `roles`."""
+    """The veto rule: any False denies, else any True allows, else guests no, others `roles`.
+
+    For an object, the votes of `intranet_permission` and of its list-shaped form
+    `intranet_permission_many` both count, so `can()` and `can_many()` give the same answer.
+    """
     if user is None or not user.is_authenticated:
         return False
     votes = [
         vote
         for _, vote in results("intranet_permission", user=user, action=action, resource=resource)
     ]
+    if resource is not None and resource.id is not None:
+        votes.extend(_many_votes(user, action, resource.kind, [resource.id]).get(resource.id, []))
+    return _verdict(user, votes, roles)
+
+
+def can_many(
+    user: User | None,
+    action: str,
+    kind: str,
+    ids: Iterable[int],
+    roles: Iterable[str] = ("member", "secretariat", "admin"),
+) -> set[int]:
+    """The ids among `ids` of objects of `kind` on which `user` may perform `action`.
+
+    The list-shaped form of `can()`, with one hook call for all ids: list pages and other
+    plugins use it instead of a loop of `can()` calls.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if user is None or not user.is_authenticated or not wanted:
+        return set()
+    votes = _many_votes(user, action, kind, wanted)
+    return {id_ for id_ in wanted if _verdict(user, votes.get(id_, []), roles)}
+
+
+def _many_votes(user: User, action: str, kind: str, ids: list[int]) -> dict[int, list[bool]]:
+    votes: dict[int, list[bool]] = {}
+    for _, answer in results(
+        "intranet_permission_many", user=user, action=action, kind=kind, ids=ids
+    ):
+        for id_, vote in (answer or {}).items():
+            if vote is not None:
+                votes.setdefault(id_, []).append(bool(vote))
+    return votes
+
+
+def _verdict(user: User, votes: list[bool | None], roles: Iterable[str]) -> bool:
     if False in votes:
         return False
     if True in votes:

@@ -26,7 +26,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import (
     ForeignKey,
     Integer,
@@ -49,6 +48,7 @@ from intranet.access import EVERYONE, STAFF, public, roles
 from intranet.audit import record
 from intranet.directory import visible_contact
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.plugin_api import NavItem, PersonalDataKind, ScheduledJob, hookimpl
 from intranet.privacy_export import PrivacyExport, iso
@@ -104,7 +104,7 @@ class PrivacyAcknowledgement(db.Model):
     notice: Mapped[PrivacyNotice] = relationship()
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     body = TextAreaField(
         "Text of the notice",
         validators=[DataRequired(), Length(max=MAX_NOTICE_LENGTH)],

@@ -9,12 +9,15 @@ from contextlib import suppress
 from datetime import timedelta
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app
+from flask import Flask, Request, Response, current_app
 from sqlalchemy import delete, func, select, update
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter, Map
 
 from intranet.extensions import db
 from intranet.models import AuthToken, LoginAttempt, User, utcnow
@@ -229,8 +232,59 @@ def add_security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.vary.add("HX-Request")
         response.headers.setdefault("Cache-Control", "no-store")
+    elif is_download(response):
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+# --- integers in paths and query strings -------------------------------------------------------
+
+LARGEST_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` in every route: ids past a database integer column match no route (404)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """Query and form values: `get(name, type=int)` gives the default for out-of-range numbers."""
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID:
+            return default
+        return value
+
+
+class BoundedRequest(Request):
+    parameter_storage_class = BoundedArgs
+
+
+# --- downloads are private ---------------------------------------------------------------------
+
+PRIVATE_MIMETYPES = frozenset(
+    {
+        "text/calendar",
+        "text/vcard",
+        "text/x-vcard",
+        "text/csv",
+        "text/markdown",
+        "application/pdf",
+        "application/json",
+        "application/zip",
+        "application/octet-stream",
+    }
+)
+
+
+def is_download(response: Response) -> bool:
+    """An export or file: named for saving, or of a type only exports and uploads have."""
+    return "Content-Disposition" in response.headers or response.mimetype in PRIVATE_MIMETYPES

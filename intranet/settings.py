@@ -23,7 +23,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -42,6 +41,7 @@ from intranet import plugins
 from intranet.access import roles
 from intranet.audit import record
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.models import SettingValue, utcnow
 from intranet.views import render_form, wants_fragment
 
@@ -121,7 +121,7 @@ def _field(item: Setting) -> Field:
     if item.validate is not None:
         check = item.validate
 
-        def run_check(_form: FlaskForm, field: Field) -> None:
+        def run_check(_form: Form, field: Field) -> None:
             problem = check(field.data)
             if problem:
                 raise ValidationError(problem)
@@ -150,10 +150,10 @@ def _field(item: Setting) -> Field:
     return StringField(**options, validators=[Optional(), Length(max=500), *extra])
 
 
-def settings_form(plugin: str, items: list[Setting], *, submitted: bool = False) -> FlaskForm:
+def settings_form(plugin: str, items: list[Setting], *, submitted: bool = False) -> Form:
     """A form with one field per declared setting: the request's values, or the current ones."""
 
-    class PluginSettingsForm(FlaskForm):
+    class PluginSettingsForm(Form):
         pass
 
     for item in items:
@@ -192,7 +192,7 @@ def save_settings(plugin: str, values: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def submitted_values(items: list[Setting], form: FlaskForm) -> dict[str, Any]:
+def submitted_values(items: list[Setting], form: Form) -> dict[str, Any]:
     return {
         item.key: list(form[item.key].data or []) if item.type == "list" else form[item.key].data
         for item in items
@@ -202,7 +202,7 @@ def submitted_values(items: list[Setting], form: FlaskForm) -> dict[str, Any]:
 # --- views -----------------------------------------------------------------------------------
 
 
-def _sections(submitted: tuple[str, FlaskForm] | None = None) -> list[dict[str, Any]]:
+def _sections(submitted: tuple[str, Form] | None = None) -> list[dict[str, Any]]:
     """One section per plugin with settings; the submitted one keeps what the admin typed."""
     registry = plugins.registry()
     disabled = plugins.disabled_plugins()

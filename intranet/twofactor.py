@@ -31,7 +31,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import delete, select, update
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
@@ -41,6 +40,7 @@ from intranet import security
 from intranet.access import EVERYONE, public, roles
 from intranet.audit import client_ip, record
 from intranet.extensions import db
+from intranet.forms import Form
 from intranet.models import RecoveryCode, User, utcnow
 from intranet.views import render_form
 
@@ -60,7 +60,7 @@ ALLOWED_WHILE_ENROLLING = {
 }
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         "Code",
         validators=[DataRequired(), Length(max=32)],
@@ -68,7 +68,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     code = StringField(
         "Code from the app",
         validators=[DataRequired(), Length(max=32)],
@@ -76,14 +76,14 @@ class ConfirmForm(FlaskForm):
     )
 
 
-class PasswordAndCodeForm(FlaskForm):
+class PasswordAndCodeForm(Form):
     password = PasswordField("Current password", validators=[DataRequired()])
     code = StringField(
         "Code from the app or a recovery code", validators=[DataRequired(), Length(max=32)]
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField("Current password", validators=[DataRequired()])
 
 

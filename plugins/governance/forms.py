@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from intranet.plugin_api import Form
 from plugins.governance.settings import MEMBER_STATES, rotation_problem
 
 
@@ -36,7 +36,7 @@ def _codes(value: Any) -> Any:
     return [] if value is None else value  # a field left out of the request is an empty list
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """Start and end dates; the end may not come before the start."""
 
     start = DateField("Start", validators=[InputRequired()])
@@ -67,7 +67,7 @@ class ChairPeriodForm(PeriodForm):
             )
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     count = IntegerField(
         "Number of years", default=5, validators=[InputRequired(), NumberRange(1, 30)]
     )
@@ -82,7 +82,7 @@ class CodesField(StringField):
         return super()._value()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     rotation_order = CodesField(
         "Chairmanship rotation order",
         filters=[_codes],
@@ -111,7 +111,7 @@ class MandateForm(PeriodForm):
     decision_text = TextAreaField("Decision", filters=[_strip], validators=[Length(max=20000)])
 
 
-class ProlongationForm(FlaskForm):
+class ProlongationForm(Form):
     end = DateField("New end of the mandate", validators=[InputRequired()])
     decision_date = DateField("Date of the decision", validators=[InputRequired()])
     decision_reference = StringField(
@@ -123,7 +123,7 @@ class ProlongationForm(FlaskForm):
     decision_text = TextAreaField("Decision", filters=[_strip], validators=[Length(max=20000)])
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(Form):
     body = TextAreaField(
         "Text (Markdown)",
         filters=[_strip],
@@ -136,11 +136,11 @@ class RevisionForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     comment = TextAreaField("Comment", filters=[_strip], validators=[Length(max=5000)])
 
 
-class RejectionForm(FlaskForm):
+class RejectionForm(Form):
     comment = TextAreaField(
         "Why is the proposal rejected?",
         filters=[_strip],
@@ -148,7 +148,7 @@ class RejectionForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
     basis = SelectField("Period", description="A chairmanship year, a mandate, or your own dates.")
     start = DateField("Start (own dates)", validators=[Optional()])
@@ -168,7 +168,7 @@ class ReportForm(FlaskForm):
         return not self.end.errors
 
 
-class ReportTextForm(FlaskForm):
+class ReportTextForm(Form):
     introduction = TextAreaField(
         "Introduction (Markdown)", filters=[_strip], validators=[Length(max=50000)]
     )

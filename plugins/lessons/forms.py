@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     IntegerField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from intranet.plugin_api import Form
 from plugins.lessons.vocab import (
     AREAS,
     COUNTRIES,
@@ -82,7 +82,7 @@ def choices(vocabulary: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in vocabulary.items()]
 
 
-class LessonForm(FlaskForm):
+class LessonForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(
         "Summary",
@@ -135,7 +135,7 @@ class LessonForm(FlaskForm):
         end_after_start(self, field)
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     organisation = StringField("Organisation", validators=[Length(max=200)])
     countries = CheckboxesField("Countries", choices=choices(COUNTRIES), validators=[at_least_one])
@@ -157,7 +157,7 @@ class InitiativeForm(FlaskForm):
         end_after_start(self, field)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = RadioField(
         "Decision",
         choices=choices({"publish": "Publish", "return": "Send back to the author"}),
@@ -174,15 +174,15 @@ class ReviewForm(FlaskForm):
             raise ValidationError("Say what should change before it can be published.")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=5000)])
 
 
-class EditorForm(FlaskForm):
+class EditorForm(Form):
     email = StringField("Email of the member", validators=[DataRequired(), Length(max=254)])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     file = FileField("Document", description="PDF, office documents, images, text or CSV.")
     sharing = SelectField(
         "Shared with",
@@ -193,5 +193,5 @@ class DocumentForm(FlaskForm):
     )
 
 
-class DocumentSharingForm(FlaskForm):
+class DocumentSharingForm(Form):
     sharing = SelectField("Shared with", choices=choices(SHARING), validators=[DataRequired()])

@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
+from intranet.plugin_api import Form
 from plugins.meetings.models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -37,7 +37,7 @@ def country_code(form: Any, field: Any) -> None:
         raise ValidationError("Use a two-letter country code such as LV.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=choices(KINDS))
     owner = SelectField(
@@ -122,7 +122,7 @@ class MeetingForm(FlaskForm):
         field.data = "\n".join(days)
 
 
-class OccurrenceForm(FlaskForm):
+class OccurrenceForm(Form):
     """One occurrence of a series; whatever equals the series is stored as following it."""
 
     start = DateTimeLocalField("Starts", format=DATETIME_FORMAT, validators=[DataRequired()])
@@ -143,7 +143,7 @@ class OccurrenceForm(FlaskForm):
             raise ValidationError("The meeting must end after it starts.")
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     presenter = StringField("Presenter", validators=[Optional(), Length(max=200)])
     duration_minutes = IntegerField(
@@ -152,7 +152,7 @@ class AgendaItemForm(FlaskForm):
     description = TextAreaField("Description (Markdown)", validators=[Optional()])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     members = SelectMultipleField("Members", coerce=int, validate_choice=False)
     delegation = StringField(
         "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
@@ -161,22 +161,22 @@ class InviteForm(FlaskForm):
     group = SelectField("A whole sub-group", coerce=str, default="")
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     response = SelectField("Your answer", choices=choices(RESPONSES))
     mode = SelectField("How you take part", choices=choices(MODES))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     body = TextAreaField("Minutes (Markdown)", validators=[Optional()])
     status = SelectField("State", choices=choices(MINUTES_STATES))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     reference = StringField("Reference", validators=[Optional(), Length(max=40)])
     text = TextAreaField("Decision", validators=[DataRequired()])
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemForm(Form):
     title = StringField("Action", validators=[DataRequired(), Length(max=300)])
     owner_user = SelectField("Owner", coerce=str, validate_choice=False, default="")
     owner_country = StringField(
@@ -189,11 +189,11 @@ class ActionItemForm(FlaskForm):
             raise ValidationError("Choose an owner: a member or a delegation.")
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     status = SelectField("Status", choices=choices(ACTION_STATES))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     document = FileField(
         "Document",
         description="PDF, Office or OpenDocument files, images, text or CSV.",

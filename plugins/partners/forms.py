@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -15,6 +14,8 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from intranet.plugin_api import Form
 
 from .models import ORGANISATION_KINDS
 
@@ -29,7 +30,7 @@ class ResourcesField(SelectMultipleField):
         pass
 
 
-class GrantFields(FlaskForm):
+class GrantFields(Form):
     resources = ResourcesField("Access to", description="Choose at least one.")
     access_ends_on = DateField(
         "Access ends on",
@@ -57,7 +58,7 @@ class BulkInviteForm(GrantFields):
     upload = FileField("…or a CSV file with the same columns")
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     password = PasswordField(
         "Choose a password",
         validators=[DataRequired()],
@@ -69,9 +70,9 @@ class AcceptForm(FlaskForm):
     )
 
 
-class RenewForm(FlaskForm):
+class RenewForm(Form):
     access_ends_on = DateField("Access ends on", validators=[Optional()])
 
 
-class AddGrantsForm(FlaskForm):
+class AddGrantsForm(Form):
     resources = ResourcesField("Add access to")

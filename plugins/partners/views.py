@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -29,6 +28,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
+    Form,
     GrantableResource,
     MailError,
     ResourceRef,
@@ -437,7 +437,7 @@ def accept(token: str) -> RequestAnswer:
             problems=["member account"],
         )
         return unusable_page(invitation, token, "member")
-    form = AcceptForm() if existing is None else FlaskForm()
+    form = AcceptForm() if existing is None else Form()
     if form.validate_on_submit():
         problem = None
         if existing is None:

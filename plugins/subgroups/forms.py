@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from intranet.plugin_api import Form
 from plugins.subgroups.models import JOIN_POLICIES, KINDS
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(min=3, max=200)])
     kind = SelectField("Kind", choices=list(KINDS.items()), default="topic")
     mandate = TextAreaField(
@@ -37,7 +37,7 @@ class ProposeForm(FlaskForm):
             raise ValidationError("The end date cannot be before the start date.")
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(Form):
     new_end = DateField("New end date", validators=[DataRequired()])
     reason = TextAreaField(
         "Reason",
@@ -54,24 +54,24 @@ class ExtendForm(FlaskForm):
             raise ValidationError(f"Choose a date after the current end date ({self.current_end}).")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     user_id = SelectField("Member to invite", coerce=int, validators=[DataRequired()])
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(
         "Message", validators=[DataRequired(), Length(max=20000)], description="Markdown."
     )
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     body = TextAreaField(
         "Message", validators=[DataRequired(), Length(max=20000)], description="Markdown."
     )
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     file = FileField(
         "Document",
         validators=[FileRequired("Choose a file to upload.")],
