@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from dateutil.rrule import rrulestr
 
-from plugins.meetings.models import STATUSES, Meeting, OccurrenceOverride
+from .models import STATUSES, Meeting, OccurrenceOverride
 
 
 def occurrences(

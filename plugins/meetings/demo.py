@@ -6,8 +6,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from intranet.plugin_api import User, db, utcnow
-from plugins.meetings.calendar import occurrences
-from plugins.meetings.models import (
+
+from .calendar import occurrences
+from .models import (
     ActionItem,
     AgendaItem,
     Decision,
@@ -17,7 +18,7 @@ from plugins.meetings.models import (
     Participant,
     Series,
 )
-from plugins.meetings.views import series_end
+from .services import series_end
 
 HOSTS = [
     ("DK", "Copenhagen", "Europe/Copenhagen"),

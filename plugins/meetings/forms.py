@@ -23,7 +23,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from intranet.plugin_api import Form
-from plugins.meetings.models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
+
+from .models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

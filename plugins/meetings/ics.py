@@ -12,8 +12,9 @@ from functools import cache
 from icalendar import Calendar, Event, Timezone, vRecur
 
 from intranet.plugin_api import utcnow
-from plugins.meetings.calendar import series_occurrences
-from plugins.meetings.models import Meeting
+
+from .calendar import series_occurrences
+from .models import Meeting
 
 ICS_STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED"}
 

@@ -17,8 +17,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from intranet.plugin_api import NotifyResult, User, db, notify, setting, utcnow
-from plugins.meetings.calendar import Occurrence, series_occurrences
-from plugins.meetings.models import ActionItem, Meeting, Participant, Reminder
+
+from .calendar import Occurrence, series_occurrences
+from .models import ActionItem, Meeting, Participant, Reminder
 
 DEFAULT_REMINDER_HOURS = 24
 

@@ -7,7 +7,8 @@ import random
 from datetime import timedelta
 
 from intranet.plugin_api import ScalePeople, bulk_insert, next_id, scale_words, utcnow
-from plugins.meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant
+
+from .models import ActionItem, AgendaItem, Meeting, Minutes, Participant
 
 MEETINGS = 20_000
 AGENDA_ITEMS = 5

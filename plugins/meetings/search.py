@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 
 from intranet.plugin_api import SearchResult, db, fts5_match
-from plugins.meetings.models import AgendaItem, Meeting, Minutes
+
+from .models import AgendaItem, Meeting, Minutes
 
 
 @dataclass(frozen=True)

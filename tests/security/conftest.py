@@ -41,7 +41,7 @@ from plugins.governance.models import ChairPeriod, Proposal, Report, Revision
 from plugins.lessons.models import AttachmentShare, Initiative, Lesson
 from plugins.meetings.calendar import series_occurrences
 from plugins.meetings.models import ActionItem, AgendaItem, FeedToken, Meeting, Minutes
-from plugins.meetings.views import token_digest
+from plugins.meetings.services import token_digest
 from plugins.partners import service as partners
 from plugins.partners.models import Grant, Guest
 from plugins.subgroups.models import Membership, Post, SubGroup, Thread

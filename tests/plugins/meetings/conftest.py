@@ -14,7 +14,7 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.plugin_api import hookimpl
 from plugins.meetings.models import AgendaItem, Meeting
-from plugins.meetings.views import series_end
+from plugins.meetings.services import series_end
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from intranet import plugins
 from intranet.erasure import ErasureRefused, erase_account
 from intranet.extensions import db
 from plugins.meetings.models import ActionItem, Decision, FeedToken, Minutes, Participant
-from plugins.meetings.views import token_digest
+from plugins.meetings.services import token_digest
 from tests.erasure_helpers import NAME, assert_forgotten, make_person
 
 FEED_TOKEN = "feed-token-of-the-person"

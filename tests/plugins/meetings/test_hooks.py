@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from intranet import plugins
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef
-from plugins.meetings import hooks
+from plugins.meetings import personal_data, services
 from plugins.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -139,18 +139,18 @@ def test_personal_data_export_and_erasure(app, member, make_meeting):
         ]
     )
     db.session.commit()
-    data = hooks.personal_data(member)
+    data = personal_data.personal_data(member)
     assert data["participations"][0]["response"] == "attending"
     assert data["action_items"][0]["title"] == "Write it"
     assert data["action_items"][0]["meeting"] == "Plenary in Riga"
     assert [m["title"] for m in data["meetings_created"]] == ["Plenary in Riga"]
-    assert hooks.erasure_blockers([member]) == {
+    assert personal_data.erasure_blockers([member]) == {
         member.id: [
             f"Owner of the open action item “Write it” ({meeting.title}): mark it done or "
             "dropped, or have the secretariat give it to someone else."
         ]
     }
-    hooks.erase_personal_data(member)
+    personal_data.erase_personal_data(member)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
 
@@ -158,7 +158,7 @@ def test_personal_data_export_and_erasure(app, member, make_meeting):
 def test_past_meetings_are_marked_held(app, make_meeting):
     past = make_meeting(start=datetime(2024, 1, 1, 10), end=datetime(2024, 1, 1, 12))
     future = make_meeting()
-    hooks.mark_held()
+    services.mark_held()
     assert db.session.get(Meeting, past.id).status == "held"
     assert db.session.get(Meeting, future.id).status == "confirmed"
 
@@ -229,5 +229,5 @@ def test_a_sub_groups_page_lists_its_upcoming_meetings(
 
 
 def test_meetings_declare_their_kinds_of_personal_data(app):
-    categories = [kind.category for kind in hooks.personal_data_kinds()]
+    categories = [kind.category for kind in personal_data.personal_data_kinds()]
     assert categories == ["Meeting participation", "Action items", "Calendar feed"]

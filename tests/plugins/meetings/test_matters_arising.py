@@ -10,7 +10,7 @@ import pytest
 
 from intranet.extensions import db
 from plugins.meetings.models import ActionItem
-from plugins.meetings.views import ARISING_SHOWN
+from plugins.meetings.services import ARISING_SHOWN
 
 MORE = "and more open action items from earlier meetings"
 

@@ -1,0 +1,182 @@
+"""What the meetings plugin contributes to the core's pages: profile and sub-group sections,
+search, the activity report and the resources a guest can be granted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from intranet.plugin_api import (
+    GrantableResource,
+    ProfileSection,
+    ReportSection,
+    ResourceRef,
+    SearchResult,
+    User,
+    db,
+    utcnow,
+)
+
+from . import search as full_text
+from .models import ActionItem, Decision, Meeting, Participant, Series
+from .rules import may_view, visible
+from .services import when
+
+
+def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    upcoming = db.session.scalars(
+        select(Meeting)
+        .join(Participant)
+        .where(
+            Participant.user_id == member.id,
+            Participant.response == "attending",
+            Meeting.last_end_at >= utcnow(),
+        )
+        .order_by(Meeting.start_at)
+        .limit(10)
+    ).all()
+    items = [
+        (
+            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(viewer, list(upcoming))
+    ]
+    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+
+
+def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    """A sub-group's page lists the group's upcoming meetings (one query)."""
+    if resource.kind != "subgroups.group":
+        return []
+    upcoming = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.owner_kind == resource.kind,
+            Meeting.owner_id == resource.id,
+            Meeting.last_end_at >= utcnow(),
+            Meeting.status != "cancelled",
+        )
+        .order_by(Meeting.start_at)
+        .limit(20)
+    ).all()
+    items = [
+        (
+            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(viewer, list(upcoming))
+    ]
+    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+
+
+def search(query: str, user: User, limit: int) -> list[SearchResult]:
+    return full_text.search(query, user, limit, may_view)
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
+
+
+def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    since, until = period_bounds(start, end)
+    held = visible(
+        user,
+        list(
+            db.session.scalars(
+                select(Meeting)
+                .where(
+                    Meeting.start_at >= since,
+                    Meeting.start_at < until,
+                    Meeting.start_at < utcnow(),
+                    Meeting.status != "cancelled",
+                )
+                .options(joinedload(Meeting.participants).joinedload(Participant.user))
+                .order_by(Meeting.start_at)
+            ).unique()
+        ),
+    )
+    held_ids = [meeting.id for meeting in held]
+    attendance: Counter[str] = Counter(
+        participant.user.country_code or "-"
+        for meeting in held
+        for participant in meeting.participants
+        if participant.attended
+    )
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.meeting_id.in_(held_ids)).order_by(Decision.id)
+    ).all()
+    opened = db.session.scalar(
+        select(db.func.count(ActionItem.id)).where(
+            ActionItem.created_at >= since, ActionItem.created_at < until
+        )
+    )
+    closed = db.session.scalar(
+        select(db.func.count(ActionItem.id)).where(
+            ActionItem.closed_at >= since, ActionItem.closed_at < until, ActionItem.status == "done"
+        )
+    )
+    titles = {meeting.id: meeting.title for meeting in held}
+    return [
+        ReportSection(
+            "Meetings held",
+            f"{len(held)} meeting(s) in the period.",
+            ["Date", "Meeting", "Kind", "Host"],
+            [
+                [m.local_start.date().isoformat(), m.title, m.kind_label, m.host_country or ""]
+                for m in held
+            ],
+            order=40,
+        ),
+        ReportSection(
+            "Attendance by country",
+            f"{sum(attendance.values())} recorded attendance(s).",
+            ["Country", "Attendances"],
+            [[country, str(n)] for country, n in sorted(attendance.items())],
+            order=41,
+        ),
+        ReportSection(
+            "Decisions",
+            f"{len(decisions)} decision(s).",
+            ["Meeting", "Reference", "Decision"],
+            [[titles[d.meeting_id], d.reference, d.text] for d in decisions],
+            order=42,
+        ),
+        ReportSection(
+            "Action items",
+            f"{opened} opened, {closed} done in the period.",
+            ["Opened", "Done"],
+            [[str(opened), str(closed)]],
+            order=43,
+        ),
+    ]
+
+
+def grantable_resources(user: User) -> list[GrantableResource]:
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.last_end_at >= utcnow() - timedelta(days=365))
+        .order_by(Meeting.start_at)
+    ).all()
+    resources = [
+        GrantableResource(
+            ResourceRef("meetings.meeting", meeting.id),
+            f"Meeting: {meeting.title} ({meeting.local_start.date().isoformat()})",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(user, list(meetings))
+    ]
+    for series in db.session.scalars(select(Series).order_by(Series.title)):
+        resources.append(
+            GrantableResource(
+                ResourceRef("meetings.series", series.id), f"Meeting series: {series.title}"
+            )
+        )
+    return resources

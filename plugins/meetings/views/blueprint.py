@@ -1,0 +1,40 @@
+"""The meetings blueprints and the template filters they bring."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import Blueprint
+
+from intranet.plugin_api import utcnow
+
+from ..calendar import Occurrence, series_occurrences
+from ..models import Meeting
+from ..services import when
+
+bp = Blueprint(
+    "meetings",
+    __name__,
+    url_prefix="/meetings",
+    root_path=str(Path(__file__).parent.parent),
+    template_folder="templates",
+    static_folder="static",
+)
+# Calendar clients cannot sign in; the personal feed lives outside /meetings at /calendar.
+feed_bp = Blueprint("meetings_feed", __name__)
+
+
+@bp.app_template_filter("meetings_when")
+def meetings_when(moment: datetime | None, zone: str | None = None) -> str:
+    """A time as people read it, in `zone` (default: the viewer's own time zone)."""
+    return when(moment, zone)
+
+
+@bp.app_template_filter("meetings_next_occurrence")
+def next_occurrence(meeting: Meeting) -> Occurrence | None:
+    """The next occurrence of a series, its own changes applied (None for a single meeting)."""
+    if not meeting.rrule:
+        return None
+    upcoming = series_occurrences(meeting, after=utcnow())
+    return upcoming[0] if upcoming else None

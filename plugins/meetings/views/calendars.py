@@ -1,0 +1,106 @@
+"""Calendars: a meeting's .ics, and each person's secret personal feed of their meetings."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from intranet.plugin_api import (
+    EVERYONE,
+    User,
+    db,
+    external_url,
+    public,
+    record_audit,
+    roles,
+    utcnow,
+)
+
+from ..models import FeedToken, Meeting
+from ..services import feed_meetings, token_digest
+from .blueprint import bp, feed_bp
+from .common import meeting_or_404
+
+
+def host() -> str:
+    return urlsplit(external_url("meetings.index")).hostname or "intranet"
+
+
+def meeting_url(meeting: Meeting, day: date | None = None) -> str:
+    """The full address of a meeting, or of one occurrence of its series."""
+    if day is None:
+        return external_url("meetings.show", meeting_id=meeting.id)
+    return external_url("meetings.show_occurrence", meeting_id=meeting.id, day=day.isoformat())
+
+
+def ics_response(meetings: Iterable[Meeting], name: str, filename: str) -> Response:
+    from ..ics import calendar  # only calendar requests pay for icalendar
+
+    return Response(
+        calendar(meetings, host(), name, meeting_url),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@bp.get("/<int:meeting_id>.ics")
+@roles(*EVERYONE)
+def meeting_ics(meeting_id: int) -> Response:
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
+    return ics_response([meeting], meeting.title, f"meeting-{meeting.id}.ics")
+
+
+@bp.get("/calendar")
+@roles(*EVERYONE)
+def feed_settings() -> str:
+    has_feed = db.session.get(FeedToken, current_user.id) is not None
+    return render_template(
+        "meetings/feed.html", has_feed=has_feed, feed_url=session.pop("meetings_feed_url", None)
+    )
+
+
+@bp.post("/calendar")
+@roles(*EVERYONE)
+def regenerate_feed() -> Response:
+    """A new secret feed address; the old one stops working at once."""
+    token = secrets.token_urlsafe(32)
+    feed = db.session.get(FeedToken, current_user.id) or FeedToken(user_id=current_user.id)
+    feed.token_hash = token_digest(token)
+    feed.created_at = utcnow()
+    db.session.add(feed)
+    record_audit("meetings.feed_regenerated", target=f"user:{current_user.id}")
+    db.session.commit()
+    # Shown once, on the next page; only the digest is stored.
+    session["meetings_feed_url"] = external_url("meetings_feed.feed", token=token)
+    return redirect(url_for("meetings.feed_settings"), code=303)
+
+
+@bp.post("/calendar/revoke")
+@roles(*EVERYONE)
+def revoke_feed() -> Response:
+    feed = db.session.get(FeedToken, current_user.id)
+    if feed is not None:
+        db.session.delete(feed)
+        db.session.commit()
+    flash("Your calendar feed address no longer works.", "success")
+    return redirect(url_for("meetings.feed_settings"), code=303)
+
+
+@feed_bp.get("/calendar/<token>.ics")
+@public
+def feed(token: str) -> Response:
+    user = db.session.scalar(
+        select(User)
+        .join(FeedToken, FeedToken.user_id == User.id)
+        .where(FeedToken.token_hash == token_digest(token))
+    )
+    if user is None or not user.is_active:
+        abort(404)
+    return ics_response(feed_meetings(user), f"Meetings of {user.name}", "meetings.ics")

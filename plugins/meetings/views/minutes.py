@@ -1,0 +1,135 @@
+"""The record of a meeting: minutes, decisions and action items, and each person's own open
+action items."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from intranet.plugin_api import EVERYONE, STAFF, User, db, roles, utcnow, wants_fragment
+
+from .. import forms, notices
+from ..models import ActionItem, Decision, Meeting, Minutes
+from ..rules import may_view
+from ..services import my_action_items, owns, today_for
+from .blueprint import bp
+from .common import meeting_or_404, simple_form
+
+
+@bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@roles(*STAFF)
+def minutes(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id, joinedload(Meeting.minutes))
+    document = meeting.minutes or Minutes(body="", status="draft")
+    form = forms.MinutesForm(obj=document)
+    if form.validate_on_submit():
+        approved = document.status != "approved" and form.status.data == "approved"
+        if approved:
+            document.approved_at = utcnow()
+        form.populate_obj(document)
+        meeting.minutes = document
+        db.session.commit()
+        if approved:
+            notices.minutes_approved(meeting, current_user)
+        flash("Minutes saved.", "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#minutes", code=303)
+    action = url_for("meetings.minutes", meeting_id=meeting.id)
+    return simple_form(form, "Minutes", meeting, action)
+
+
+@bp.route("/<int:meeting_id>/decisions/new", methods=["GET", "POST"])
+@roles(*STAFF)
+def add_decision(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id)
+    form = forms.DecisionForm()
+    if form.validate_on_submit():
+        db.session.add(
+            Decision(
+                meeting_id=meeting.id, reference=form.reference.data or "", text=form.text.data
+            )
+        )
+        db.session.commit()
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#decisions", code=303)
+    action = url_for("meetings.add_decision", meeting_id=meeting.id)
+    return simple_form(form, "Record a decision", meeting, action)
+
+
+@bp.route("/<int:meeting_id>/actions/new", methods=["GET", "POST"])
+@roles(*STAFF)
+def add_action_item(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id)
+    form = forms.ActionItemForm()
+    people = db.session.execute(
+        select(User.id, User.name).where(User.is_active_account).order_by(User.name)
+    ).all()
+    form.owner_user.choices = [("", "A delegation (below)"), *[(str(i), n) for i, n in people]]
+    if form.validate_on_submit():
+        owner = form.owner_user.data
+        item = ActionItem(
+            meeting_id=meeting.id,
+            title=form.title.data.strip(),
+            owner_user_id=int(owner) if owner and owner.isdigit() else None,
+            owner_country=(form.owner_country.data or "").upper() or None,
+            due_on=form.due_on.data,
+        )
+        db.session.add(item)
+        db.session.commit()
+        notices.action_assigned(item, current_user)
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions", code=303)
+    action = url_for("meetings.add_action_item", meeting_id=meeting.id)
+    return simple_form(form, "Add an action item", meeting, action)
+
+
+@bp.post("/actions/<int:item_id>/status")
+@roles(*EVERYONE)
+def action_status(item_id: int) -> Response:
+    item = db.get_or_404(ActionItem, item_id)
+    if not may_view(current_user, item.meeting):
+        abort(404)
+    if not (current_user.is_staff or owns(current_user, item)):
+        abort(403)
+    form = forms.ActionStatusForm()
+    if form.validate_on_submit():
+        item.status = form.status.data
+        item.closed_at = None if item.status == "open" else utcnow()
+        db.session.commit()
+        flash("Action item updated.", "success")
+    else:
+        flash("Choose open, done or dropped.", "error")
+    target = request.form.get("next", "")
+    if not is_local_path(target):
+        target = url_for("meetings.my_actions")
+    return redirect(target, code=303)
+
+
+def is_local_path(target: str) -> bool:
+    """A path on this site; browsers read "/\\host" like "//host", another site."""
+    parts = urlsplit(target)
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not parts.scheme
+        and not parts.netloc
+    )
+
+
+@bp.get("/actions")
+@roles(*EVERYONE)
+def my_actions() -> str:
+    items = my_action_items(current_user)
+    if request.args.get("open"):
+        items = [item for item in items if item.status == "open"]
+    context = {
+        "items": items,
+        "today": today_for(current_user),
+        "status_form": forms.ActionStatusForm(),
+    }
+    if wants_fragment():
+        return render_template("meetings/_my_actions.html", **context)
+    return render_template("meetings/my_actions.html", **context)

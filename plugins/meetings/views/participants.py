@@ -1,0 +1,181 @@
+"""Who takes part: inviting members, guests, delegations and sub-groups, answers, the list
+by country and its CSV, attendance."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from intranet.plugin_api import (
+    EVERYONE,
+    STAFF,
+    ResourceRef,
+    User,
+    collect,
+    db,
+    roles,
+    spreadsheet_cell,
+    utcnow,
+)
+
+from .. import forms, notices
+from ..models import MODES, RESPONSES, Meeting, Participant
+from ..rules import may_view, visible_to
+from .blueprint import bp
+from .common import FULL_MEETING, meeting_or_404, meeting_page, simple_form
+
+
+def invitable_guests(meeting: Meeting) -> list[User]:
+    guests = db.session.scalars(
+        select(User).where(User.role == "guest", User.is_active_account).order_by(User.name)
+    )
+    return visible_to(meeting, list(guests))
+
+
+def invitable_groups() -> list[Any]:
+    """Sub-groups the inviting user may pick, as offered by whichever plugin owns them."""
+    return [
+        resource
+        for resource in collect("intranet_grantable_resources", user=current_user)
+        if resource.ref.kind == "subgroups.group"
+    ]
+
+
+def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
+    """Active members of a sub-group, through intranet_resource_members; guests among them
+    only when they may see the meeting."""
+    people = [
+        user for user in collect("intranet_resource_members", resource=group) if user.is_active
+    ]
+    return {user.id for user in people if not user.is_guest or may_view(user, meeting)}
+
+
+@bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
+@roles(*STAFF)
+def invite(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.participants))
+    form = forms.InviteForm()
+    members = db.session.scalars(
+        select(User)
+        .where(User.role != "guest", User.is_active_account)
+        .order_by(User.country_code, User.name)
+    ).all()
+    guests = invitable_guests(meeting)
+    form.members.choices = [(u.id, f"{u.name} ({u.country_code or 'no country'})") for u in members]
+    form.guests.choices = [(u.id, u.name) for u in guests]
+    groups = invitable_groups()
+    if groups:
+        form.group.choices = [("", "None"), *[(str(r.ref.id), r.label) for r in groups]]
+    else:
+        del form.group
+    if form.validate_on_submit():
+        chosen = set(form.members.data or []) & {u.id for u in members}
+        chosen |= set(form.guests.data or []) & {u.id for u in guests}
+        if groups and form.group.data:
+            chosen |= group_members(meeting, ResourceRef("subgroups.group", int(form.group.data)))
+        if form.delegation.data:
+            code = form.delegation.data.upper()
+            chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
+        already = {p.user_id for p in meeting.participants}
+        new_ids = sorted(chosen - already)
+        for user_id in new_ids:
+            meeting.participants.append(Participant(user_id=user_id))
+        db.session.commit()
+        if new_ids and not meeting.is_cancelled:
+            invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()
+            notices.invited(meeting, invitees, current_user)
+        flash(f"{len(new_ids)} invited.", "success")
+        return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
+    action = url_for("meetings.invite", meeting_id=meeting.id)
+    return simple_form(form, "Invite participants", meeting, action)
+
+
+@bp.post("/<int:meeting_id>/response")
+@roles(*EVERYONE)
+def respond(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id, *FULL_MEETING)
+    form = forms.ResponseForm()
+    if meeting.is_cancelled:
+        form.response.errors = ["This meeting is cancelled; answers are closed."]
+        return meeting_page(meeting, status=422, response_form=form)
+    if not form.validate_on_submit():
+        return meeting_page(meeting, status=422, response_form=form)
+    mine = next((p for p in meeting.participants if p.user_id == current_user.id), None)
+    if mine is None:
+        mine = Participant(user_id=current_user.id)
+        meeting.participants.append(mine)
+    mine.response = form.response.data
+    mine.mode = form.mode.data
+    mine.responded_at = utcnow()
+    db.session.commit()
+    flash(f"Your answer is saved: {RESPONSES[mine.response].lower()}.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
+
+
+def participants_by_country(meeting: Meeting) -> list[tuple[str, list[Participant]]]:
+    groups: dict[str, list[Participant]] = {}
+    for participant in sorted(meeting.participants, key=lambda p: p.user.name):
+        groups.setdefault(participant.user.country_code or "-", []).append(participant)
+    return sorted(groups.items())
+
+
+PARTICIPANT_OPTIONS = (selectinload(Meeting.participants).joinedload(Participant.user),)
+
+
+@bp.get("/<int:meeting_id>/participants")
+@roles(*STAFF)
+def participants(meeting_id: int) -> str:
+    meeting = meeting_or_404(meeting_id, *PARTICIPANT_OPTIONS)
+    return render_template(
+        "meetings/participants.html",
+        meeting=meeting,
+        groups=participants_by_country(meeting),
+        responses=RESPONSES,
+        modes=MODES,
+    )
+
+
+@bp.get("/<int:meeting_id>/participants.csv")
+@roles(*STAFF)
+def participants_csv(meeting_id: int) -> Response:
+    meeting = meeting_or_404(meeting_id, *PARTICIPANT_OPTIONS)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Country", "Name", "Email", "Answer", "Mode", "Attended"])
+    for country, people in participants_by_country(meeting):
+        for p in people:
+            attended = {True: "yes", False: "no"}.get(p.attended, "")
+            answer = RESPONSES.get(p.response or "", "No answer")
+            row = [
+                country,
+                p.user.name,
+                p.user.email,
+                answer,
+                MODES.get(p.mode or "", ""),
+                attended,
+            ]
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
+    filename = f"meeting-{meeting.id}-participants.csv"
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/<int:meeting_id>/attendance")
+@roles(*STAFF)
+def attendance(meeting_id: int) -> Response:
+    meeting = meeting_or_404(meeting_id, *PARTICIPANT_OPTIONS)
+    present = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
+    for participant in meeting.participants:
+        participant.attended = participant.id in present
+    db.session.commit()
+    flash("Attendance recorded.", "success")
+    return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
