@@ -23,7 +23,7 @@ from intranet.plugin_api import (
 
 from . import search as full_text
 from .models import ActionItem, Decision, Meeting, Participant, Series
-from .rules import may_view, visible
+from .rules import visible
 from .services import when
 
 
@@ -75,7 +75,7 @@ def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSectio
 
 
 def search(query: str, user: User, limit: int) -> list[SearchResult]:
-    return full_text.search(query, user, limit, may_view)
+    return full_text.search(query, user, limit)
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -71,6 +71,14 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 
 
 @hookimpl
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    """Meetings (a guest's series grants), their minutes and agenda items' documents."""
+    return rules.permission_many(user, action, kind, ids)
+
+
+@hookimpl
 def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
     return contributions.resource_sections(resource, viewer)
 

@@ -1,50 +1,119 @@
 """Who may see what of the meetings plugin: the one place its permission rules live.
 
-Members see every meeting unless a plugin vetoes; guests see a meeting when it, or its
-series, was granted to them (the partners plugin answers for grants). The documents of an
-agenda item are for whoever may see its meeting.
+Members see every meeting unless a plugin vetoes; guests see a meeting that was granted to
+them, or whose series was (grants are the partners plugin's answer). The documents of an
+agenda item are for whoever may see its meeting. Guests read minutes once they are approved.
+
+`intranet_permission_many` answers from these rules with one query for all ids; `can()`
+counts that answer for a single object too, so the pages, `can()` and `can_many()` agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from intranet.plugin_api import ResourceRef, can, db
+from sqlalchemy import ColumnElement, Select, select, true
 
-from .models import AgendaItem, Meeting
+from intranet.plugin_api import ResourceRef, can, can_many, db
+
+from .models import AgendaItem, Meeting, Minutes
 
 VIEW = "meetings.view"
 MEETING = "meetings.meeting"
 SERIES = "meetings.series"
 AGENDA_ITEM = "meetings.agenda_item"
+MINUTES = "meetings.minutes"
 VIEW_ATTACHMENT = "meetings.view_attachment"
+APPROVED = "approved"
+
+
+def permission(user: Any, action: str, resource: ResourceRef | None) -> bool | None:
+    """A document of anything but an agenda item is not ours to give; objects are answered by
+    `permission_many`, whose vote `can()` counts."""
+    if action == VIEW_ATTACHMENT and (resource is None or resource.kind != AGENDA_ITEM):
+        return False
+    return None
+
+
+def permission_many(user: Any, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
+    if action == VIEW and kind == MEETING:
+        return series_grants(user, ids)
+    if action == VIEW and kind == MINUTES:
+        return minutes_votes(user, ids)
+    if action == VIEW_ATTACHMENT and kind == AGENDA_ITEM:
+        return meeting_votes(user, select(AgendaItem.id, AgendaItem.meeting_id), AgendaItem, ids)
+    return None
+
+
+def series_grants(user: Any, ids: list[int]) -> dict[int, bool] | None:
+    """A guest granted a series sees its meetings (a grant of one meeting is its own vote)."""
+    if not user.is_guest:
+        return None
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.series_id).where(
+            Meeting.id.in_(ids), Meeting.series_id.is_not(None)
+        )
+    ).all()
+    granted = can_many(user, VIEW, SERIES, {series_id for _, series_id in rows})
+    return {meeting_id: True for meeting_id, series_id in rows if series_id in granted}
+
+
+def meeting_votes(user: Any, pairs: Select[Any], model: Any, ids: list[int]) -> dict[int, bool]:
+    """Objects belonging to a meeting are for whoever may see that meeting: `pairs` selects
+    (object id, meeting id) of `model`; an id that names no object is refused."""
+    meeting_of = {
+        id_: meeting_id for id_, meeting_id in db.session.execute(pairs.where(model.id.in_(ids)))
+    }
+    allowed = can_many(user, VIEW, MEETING, meeting_of.values())
+    return {id_: meeting_of.get(id_) in allowed for id_ in ids}
+
+
+def minutes_votes(user: Any, ids: list[int]) -> dict[int, bool]:
+    """Minutes are read by whoever may see the meeting; by a guest only once approved."""
+    votes = meeting_votes(user, select(Minutes.id, Minutes.meeting_id), Minutes, ids)
+    if user.is_guest:
+        readable = set(
+            db.session.scalars(select(Minutes.id).where(minutes_filter(user), Minutes.id.in_(ids)))
+        )
+        votes = {id_: vote and id_ in readable for id_, vote in votes.items()}
+    return votes
+
+
+def minutes_filter(user: Any) -> ColumnElement[bool]:
+    """The minutes `user` may read among those of meetings they see, as a SQL condition."""
+    return Minutes.status == APPROVED if user.is_guest else true()
+
+
+def shows_minutes(user: Any, minutes: Minutes | None) -> bool:
+    """Whether a meeting page shows these minutes to `user` (who may see the meeting)."""
+    return minutes is not None and (not user.is_guest or minutes.status == APPROVED)
 
 
 def may_view(user: Any, meeting: Meeting) -> bool:
-    """Members see meetings unless a plugin vetoes; guests need a grant of it or its series."""
-    if can(user, VIEW, ResourceRef(MEETING, meeting.id)):
-        return True
-    return meeting.series_id is not None and can(user, VIEW, ResourceRef(SERIES, meeting.series_id))
+    return can(user, VIEW, ResourceRef(MEETING, meeting.id))
+
+
+def visible_ids(user: Any, meeting_ids: Iterable[int]) -> set[int]:
+    return can_many(user, VIEW, MEETING, meeting_ids)
 
 
 def visible(user: Any, meetings: list[Meeting]) -> list[Meeting]:
-    return [meeting for meeting in meetings if may_view(user, meeting)]
+    allowed = visible_ids(user, [meeting.id for meeting in meetings])
+    return [meeting for meeting in meetings if meeting.id in allowed]
+
+
+def visible_filter(user: Any, query: Select[Any]) -> Select[Any]:
+    """`query` (of meetings) narrowed to those a guest may see, so that it can be paginated.
+
+    Members see every meeting but those a plugin vetoes, which `visible` drops from a page.
+    """
+    if not user.is_guest:
+        return query
+    candidates = db.session.scalars(select(Meeting.id).where(query.whereclause))
+    return query.where(Meeting.id.in_(visible_ids(user, candidates)))
 
 
 def visible_to(meeting: Meeting, users: list[Any]) -> list[Any]:
     """The people among `users` who may see the meeting."""
     return [user for user in users if may_view(user, meeting)]
-
-
-def may_view_agenda_item(user: Any, item_id: int) -> bool:
-    """Documents of an agenda item are for whoever may see its meeting."""
-    item = db.session.get(AgendaItem, item_id)
-    return item is not None and may_view(user, item.meeting)
-
-
-def permission(user: Any, action: str, resource: ResourceRef | None) -> bool | None:
-    if action == VIEW_ATTACHMENT:
-        if resource is None or resource.kind != AGENDA_ITEM:
-            return False
-        return may_view_agenda_item(user, resource.id)
-    return None

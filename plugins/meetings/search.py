@@ -20,9 +20,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from intranet.plugin_api import SearchResult, db, fts5_match
+from intranet.plugin_api import SearchResult, can_many, db, fts5_match
 
 from .models import AgendaItem, Meeting, Minutes
+from .rules import MINUTES, VIEW, visible_ids
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ SOURCES = (
     ),
     Source(Minutes, ("body",), "Minutes", "Minutes of {meeting}", "#minutes"),
 )
+MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minutes)
 
 
 def tsquery(query: str) -> str:
@@ -104,8 +106,9 @@ def hits(dialect: str) -> Subquery:
     return union_all(*parts).subquery("hits")
 
 
-def search(query: str, user: Any, limit: int, may_view: Any) -> list[SearchResult]:
-    """The best hits among meetings, agenda items and minutes of meetings `user` may view."""
+def search(query: str, user: Any, limit: int) -> list[SearchResult]:
+    """The best hits among meetings, agenda items and minutes of meetings `user` may view
+    (minutes only where `user` may read them: a guest, once approved)."""
     dialect = db.engine.dialect.name
     match = fts5_match(query, prefix="last") if dialect == "sqlite" else tsquery(query)
     if not match:
@@ -117,17 +120,19 @@ def search(query: str, user: Any, limit: int, may_view: Any) -> list[SearchResul
         .order_by(found.c.source, found.c.score.desc(), found.c.id),
         {"match": match, "limit": limit},
     ).all()
+    seen = visible_ids(user, {meeting.id for meeting, *_ in rows})
+    readable = can_many(
+        user, VIEW, MINUTES, [row_id for _, position, row_id, *_ in rows if position == MINUTES_HIT]
+    )
     results = []
-    allowed: dict[int, bool] = {}
     for meeting, position, row_id, score, snippet, item in rows:
-        if meeting.id not in allowed:
-            allowed[meeting.id] = may_view(user, meeting)
-        if allowed[meeting.id]:
-            source = SOURCES[position]
-            title = source.title.format(meeting=meeting.title, item=item)
-            url = url_for("meetings.show", meeting_id=meeting.id) + source.anchor.format(id=row_id)
-            results.append(
-                SearchResult(source.kind, title, url, snippet, float(score), meeting.start_at)
-            )
+        if meeting.id not in seen or (position == MINUTES_HIT and row_id not in readable):
+            continue
+        source = SOURCES[position]
+        title = source.title.format(meeting=meeting.title, item=item)
+        url = url_for("meetings.show", meeting_id=meeting.id) + source.anchor.format(id=row_id)
+        results.append(
+            SearchResult(source.kind, title, url, snippet, float(score), meeting.start_at)
+        )
     results.sort(key=lambda result: result.rank, reverse=True)
     return results[:limit]

@@ -17,7 +17,7 @@ from intranet.plugin_api import Attachment, User, db, record_audit, utcnow
 from . import notices
 from .calendar import Occurrence, series_occurrences
 from .models import ActionItem, AgendaItem, Meeting, Participant
-from .rules import AGENDA_ITEM, may_view, visible
+from .rules import AGENDA_ITEM, visible, visible_ids
 
 # Open action items listed as matters arising on a meeting's page, the soonest due.
 ARISING_SHOWN = 20
@@ -135,22 +135,28 @@ def matters_arising(meeting: Meeting) -> Any:
 
 def carried_forward(meeting: Meeting, viewer: Any) -> tuple[Meeting | None, list[ActionItem], bool]:
     """The previous meeting of the same body (its minutes to approve), the first matters
-    arising and whether there are more of them."""
+    arising and whether there are more of them.
+
+    A grant of this meeting is not a grant of the earlier ones: a guest sees the previous
+    meeting and the matters arising only from earlier meetings they may see, found with one
+    `can_many` for all of them.
+    """
+    earlier = same_body(meeting) & (Meeting.start_at < meeting.start_at)
     previous = db.session.scalar(
         select(Meeting)
-        .where(
-            same_body(meeting), Meeting.start_at < meeting.start_at, Meeting.status != "cancelled"
-        )
+        .where(earlier, Meeting.status != "cancelled")
         .options(joinedload(Meeting.minutes))
         .order_by(Meeting.start_at.desc())
         .limit(1)
     )
-    arising = list(db.session.scalars(matters_arising(meeting).limit(ARISING_SHOWN + 1)))
-    if viewer.is_guest:  # a grant of this meeting is not a grant of the earlier ones
-        if previous is not None and not may_view(viewer, previous):
+    arising = matters_arising(meeting)
+    if viewer.is_guest:
+        seen = visible_ids(viewer, db.session.scalars(select(Meeting.id).where(earlier)))
+        if previous is not None and previous.id not in seen:
             previous = None
-        arising = [item for item in arising if may_view(viewer, item.meeting)]
-    return previous, arising[:ARISING_SHOWN], len(arising) > ARISING_SHOWN
+        arising = arising.where(Meeting.id.in_(seen))
+    found = list(db.session.scalars(arising.limit(ARISING_SHOWN + 1)))
+    return previous, found[:ARISING_SHOWN], len(found) > ARISING_SHOWN
 
 
 def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime]]:
@@ -205,7 +211,8 @@ def my_action_items(user: Any) -> list[ActionItem]:
         .options(joinedload(ActionItem.meeting), joinedload(ActionItem.owner_user))
         .order_by(ActionItem.status != "open", ActionItem.due_on, ActionItem.id)
     ).all()
-    return [item for item in items if may_view(user, item.meeting)]
+    seen = visible_ids(user, {item.meeting_id for item in items})
+    return [item for item in items if item.meeting_id in seen]
 
 
 def token_digest(token: str) -> str:

@@ -16,7 +16,7 @@ from intranet.plugin_api import db, render_form, utcnow
 from .. import forms
 from ..calendar import series_occurrences
 from ..models import MODES, RESPONSES, ActionItem, Meeting, Participant
-from ..rules import may_view
+from ..rules import may_view, shows_minutes
 from ..services import agenda_documents, carried_forward, running_times, today_for
 
 FULL_MEETING = (
@@ -51,6 +51,7 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
     html = render_template(
         "meetings/meeting.html",
         meeting=meeting,
+        minutes=meeting.minutes if shows_minutes(current_user, meeting.minutes) else None,
         agenda=running_times(meeting),
         documents=agenda_documents(meeting),
         previous=previous,

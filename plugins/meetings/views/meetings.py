@@ -26,7 +26,7 @@ from intranet.plugin_api import (
 
 from .. import forms
 from ..models import Meeting, Series
-from ..rules import visible
+from ..rules import visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from .blueprint import bp
 from .common import FULL_MEETING, flash_dropped, meeting_or_404, meeting_page
@@ -45,14 +45,11 @@ def index() -> str:
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
     else:
         query = query.where(Meeting.last_end_at >= now).order_by(Meeting.start_at)
-    if current_user.is_guest:
-        candidates = visible(current_user, list(db.session.scalars(query)))
-        total = len(candidates)
-        meetings = candidates[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    else:
-        pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-        total = pagination.total or 0
-        meetings = visible(current_user, list(pagination.items))
+    pagination = db.paginate(
+        visible_filter(current_user, query), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+    total = pagination.total or 0
+    meetings = visible(current_user, list(pagination.items))
     template = "meetings/_list.html" if wants_fragment() else "meetings/index.html"
     return render_template(
         template,
@@ -167,13 +164,13 @@ def edit(meeting_id: int) -> Any:
 @bp.get("/next")
 @roles(*EVERYONE)
 def next_meetings() -> str:
-    candidates = db.session.scalars(
+    upcoming = (
         select(Meeting)
         .where(Meeting.last_end_at >= utcnow(), Meeting.status != "cancelled")
         .options(selectinload(Meeting.overrides))
         .order_by(Meeting.start_at)
-        .limit(50 if current_user.is_guest else 10)
-    ).all()
+    )
+    candidates = db.session.scalars(visible_filter(current_user, upcoming).limit(10)).all()
     meetings = visible(current_user, list(candidates))[:5]
     if wants_fragment():
         return render_template("meetings/_next.html", meetings=meetings)

@@ -59,7 +59,8 @@ def make_meeting(app: Any) -> Any:
 
 @pytest.fixture
 def grant_meeting(app: Any) -> Iterator[Any]:
-    """Let guests view one meeting, as the partners plugin's grant of it would."""
+    """Let guests view one meeting, as the partners plugin's grant of it would (one object
+    at a time and list-shaped)."""
     granted: list[int] = []
 
     class Grant:
@@ -69,6 +70,38 @@ def grant_meeting(app: Any) -> Iterator[Any]:
                 return resource.id in granted or None
             return None
 
+        @hookimpl
+        def intranet_permission_many(
+            self, user: Any, action: str, kind: str, ids: list[int]
+        ) -> dict[int, bool] | None:
+            if kind == "meetings.meeting":
+                return {id_: True for id_ in ids if id_ in granted}
+            return None
+
     plugins.registry().pm.register(Grant(), name="meetings-test-grant")
     yield lambda meeting: granted.append(meeting.id)
     plugins.registry().pm.unregister(name="meetings-test-grant")
+
+
+@pytest.fixture
+def grant(app: Any) -> Iterator[Any]:
+    """Grant one guest one object (`grant(guest, kind, id)`), answered as the partners plugin
+    answers its grants: one object at a time and list-shaped."""
+    granted: set[tuple[int, str, int]] = set()
+
+    class Grants:
+        @hookimpl
+        def intranet_permission(self, user: Any, action: str, resource: Any) -> bool | None:
+            if resource is None or resource.id is None:
+                return None
+            return (user.id, resource.kind, resource.id) in granted or None
+
+        @hookimpl
+        def intranet_permission_many(
+            self, user: Any, action: str, kind: str, ids: list[int]
+        ) -> dict[int, bool] | None:
+            return {id_: True for id_ in ids if (user.id, kind, id_) in granted}
+
+    plugins.registry().pm.register(Grants(), name="meetings-test-grants")
+    yield lambda user, kind, id_: granted.add((user.id, kind, id_))
+    plugins.registry().pm.unregister(name="meetings-test-grants")

@@ -119,6 +119,12 @@ def test_a_granted_guest_sees_the_meeting(client, make_user, make_meeting):
                 return resource.id == meeting.id or None
             return None
 
+        @hookimpl
+        def intranet_permission_many(self, user, action, kind, ids):
+            if kind == "meetings.meeting":
+                return {meeting.id: True} if meeting.id in ids else None
+            return None
+
     guest = make_user("guest")
     plugins.registry().pm.register(Partners(), name="partners-test")
     try:
