@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dateutil.rrule import rrulestr
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -24,13 +23,25 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from intranet.plugin_api import Form
 
+from .calendar import LAST_START, rule_problem, rule_starts
 from .models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+EARLIEST_DAY = date(1900, 1, 1)  # the core Form's bounds for date fields
+LATEST_DAY = LAST_START.date()
+LARGEST_ID = 2**31 - 1
 
 
 def choices(labels: dict[str, str]) -> list[tuple[str, str]]:
     return list(labels.items())
+
+
+def listed_id(form: Any, field: Any) -> None:
+    """An id picked from a list ("42", or "kind:42" for an owner) must fit an id column: the
+    choices are not checked (the current one may no longer be listed), the number is."""
+    number = (field.data or "").rpartition(":")[2]
+    if number and not (number.isdigit() and int(number) <= LARGEST_ID):
+        raise ValidationError("Choose one of the listed entries.")
 
 
 def country_code(form: Any, field: Any) -> None:
@@ -42,7 +53,11 @@ class MeetingForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=choices(KINDS))
     owner = SelectField(
-        "Owned by", choices=[("", "The task force")], validate_choice=False, default=""
+        "Owned by",
+        choices=[("", "The task force")],
+        validate_choice=False,
+        default="",
+        validators=[listed_id],
     )
     start = DateTimeLocalField("Starts", format=DATETIME_FORMAT, validators=[DataRequired()])
     end = DateTimeLocalField("Ends", format=DATETIME_FORMAT, validators=[DataRequired()])
@@ -57,7 +72,9 @@ class MeetingForm(Form):
     )
     host_country = StringField("Host country", validators=[Optional(), Length(max=3), country_code])
     status = SelectField("Status", choices=choices(STATUSES))
-    series = SelectField("Series", choices=[("", "None")], validate_choice=False, default="")
+    series = SelectField(
+        "Series", choices=[("", "None")], validate_choice=False, default="", validators=[listed_id]
+    )
     new_series = StringField(
         "Or start a new series named", validators=[Optional(), Length(max=200)]
     )
@@ -65,7 +82,7 @@ class MeetingForm(Form):
         "Repeats (RRULE)",
         validators=[Optional(), Length(max=500)],
         description="For a recurring meeting, e.g. FREQ=WEEKLY;COUNT=10. A COUNT or UNTIL "
-        "is required.",
+        "is required; at most daily, 200 occurrences, ending by 2100.",
     )
     exdates = TextAreaField(
         "Skipped dates",
@@ -94,25 +111,26 @@ class MeetingForm(Form):
         field.data = rule
         if not rule:
             return
-        parts = {part.split("=", 1)[0] for part in rule.split(";")}
-        if not parts & {"COUNT", "UNTIL"}:
-            raise ValidationError("A repeating meeting needs an end: add COUNT=… or UNTIL=….")
-        try:
-            rrulestr(rule, dtstart=self.start.data or datetime(2000, 1, 1))
-        except (ValueError, TypeError) as error:
-            raise ValidationError(f"This is not a valid RRULE: {error}.") from None
+        problem = rule_problem(rule, self.start.data or datetime(2000, 1, 1))
+        if problem is not None:
+            raise ValidationError(problem)
 
     def validate_exdates(self, field: Any) -> None:
         days = []
         for line in (field.data or "").split():
             try:
-                days.append(date.fromisoformat(line).isoformat())
+                day = date.fromisoformat(line)
             except ValueError:
                 raise ValidationError(f"“{line}” is not a date like 2026-03-29.") from None
+            if not EARLIEST_DAY <= day <= LATEST_DAY:
+                raise ValidationError(
+                    f"{line}: enter dates between {EARLIEST_DAY.year} and {LATEST_DAY.year}."
+                )
+            days.append(day.isoformat())
         if days and self.rrule.data and not self.rrule.errors and self.start.data:
             scheduled = {
                 moment.date().isoformat()
-                for moment in rrulestr(self.rrule.data, dtstart=self.start.data)
+                for moment in rule_starts(self.rrule.data, self.start.data)
             }
             stale = [day for day in days if day not in scheduled]
             if stale:
@@ -179,7 +197,9 @@ class DecisionForm(Form):
 
 class ActionItemForm(Form):
     title = StringField("Action", validators=[DataRequired(), Length(max=300)])
-    owner_user = SelectField("Owner", coerce=str, validate_choice=False, default="")
+    owner_user = SelectField(
+        "Owner", coerce=str, validate_choice=False, default="", validators=[listed_id]
+    )
     owner_country = StringField(
         "Or a delegation (country code)", validators=[Optional(), Length(max=3), country_code]
     )

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
 
-from icalendar import Calendar, Event, Timezone, vRecur
+from icalendar import Calendar, Event, Timezone, vRecur, vText
 
 from intranet.plugin_api import utcnow
 
-from .calendar import series_occurrences
+from .calendar import rule_fault, rule_problem, rule_starts, series_occurrences
 from .models import Meeting
 
 ICS_STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED"}
@@ -60,12 +60,13 @@ def meeting_events(
     master.add("status", ics_status(meeting.status))
     if not meeting.rrule:
         return [master]
-    master.add("rrule", vRecur.from_ical(meeting.rrule))
+    rule = bounded_rule(meeting)
+    if rule is None:
+        return [master]
+    master.add("rrule", rule)
     local_time = meeting.local_start.time()
-    for day in meeting.exdates or []:
-        master.add(
-            "exdate", datetime.combine(date.fromisoformat(day), local_time, tzinfo=meeting.zone)
-        )
+    for day in exception_days(meeting):
+        master.add("exdate", datetime.combine(day, local_time, tzinfo=meeting.zone))
     events = [master]
     for occurrence in series_occurrences(meeting):
         if occurrence.override is None:
@@ -85,6 +86,31 @@ def meeting_events(
     return events
 
 
+def bounded_rule(meeting: Meeting) -> vRecur | None:
+    """The series' RRULE as the pages expand it: None for a rule they cannot use (stored before
+    rules were checked), which the calendar then shows as its first occurrence only, and a
+    COUNT of the occurrences the pages show for one that goes past their bounds."""
+    start = meeting.local_start.replace(tzinfo=None)
+    if rule_fault(meeting.rrule, start) is not None:
+        return None
+    rule = vRecur.from_ical(meeting.rrule)
+    if rule_problem(meeting.rrule, start) is not None:
+        rule.pop("UNTIL", None)
+        rule["COUNT"] = len(rule_starts(meeting.rrule, start))
+    return rule
+
+
+def exception_days(meeting: Meeting) -> list[date]:
+    """The skipped dates of a series that are dates at all."""
+    days = []
+    for text in meeting.exdates or []:
+        try:
+            days.append(date.fromisoformat(text))
+        except (TypeError, ValueError):
+            continue
+    return days
+
+
 def calendar(
     meetings: Iterable[Meeting],
     host: str,
@@ -97,7 +123,9 @@ def calendar(
     cal.add("prodid", "-//CBSS Task Force intranet//meetings//EN")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # A property icalendar does not know is written as is: as TEXT it is escaped (RFC 5545
+    # 3.3.11), so a line break in a meeting's title cannot break the calendar.
+    cal.add("x-wr-calname", vText(name))
     for meeting in meetings:
         for event in meeting_events(meeting, host, url):
             cal.add_component(event)

@@ -68,8 +68,12 @@ def add_action_item(meeting_id: int) -> Any:
         select(User.id, User.name).where(User.is_active_account).order_by(User.name)
     ).all()
     form.owner_user.choices = [("", "A delegation (below)"), *[(str(i), n) for i, n in people]]
-    if form.validate_on_submit():
-        owner = form.owner_user.data
+    valid = form.validate_on_submit()
+    owner = form.owner_user.data
+    if valid and owner and int(owner) not in {id_ for id_, _ in people}:
+        form.owner_user.errors = ["Choose one of the listed people."]
+        valid = False
+    if valid:
         item = ActionItem(
             meeting_id=meeting.id,
             title=form.title.data.strip(),
