@@ -27,6 +27,18 @@ from .rules import visible
 from .services import when
 
 
+def upcoming_section(meetings: list[Meeting], viewer: User) -> list[ProfileSection]:
+    """The meetings among `meetings` the viewer may see, as a section of a page."""
+    items = [
+        (
+            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
+            url_for("meetings.show", meeting_id=meeting.id),
+        )
+        for meeting in visible(viewer, meetings)
+    ]
+    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+
+
 def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
     upcoming = db.session.scalars(
         select(Meeting)
@@ -39,14 +51,7 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
         .order_by(Meeting.start_at)
         .limit(10)
     ).all()
-    items = [
-        (
-            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
-            url_for("meetings.show", meeting_id=meeting.id),
-        )
-        for meeting in visible(viewer, list(upcoming))
-    ]
-    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+    return upcoming_section(list(upcoming), viewer)
 
 
 def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
@@ -64,14 +69,7 @@ def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSectio
         .order_by(Meeting.start_at)
         .limit(20)
     ).all()
-    items = [
-        (
-            f"{meeting.title}, {when(meeting.start_at, viewer.timezone)}",
-            url_for("meetings.show", meeting_id=meeting.id),
-        )
-        for meeting in visible(viewer, list(upcoming))
-    ]
-    return [ProfileSection("Upcoming meetings", items, "No upcoming meetings.", order=40)]
+    return upcoming_section(list(upcoming), viewer)
 
 
 def search(query: str, user: User, limit: int) -> list[SearchResult]:

@@ -66,7 +66,7 @@ def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection
 
 @hookimpl
 def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    """Documents of an agenda item may be downloaded by whoever may see its meeting."""
+    """Only agenda items have documents here; objects are answered list-shaped below."""
     return rules.permission(user, action, resource)
 
 
