@@ -40,7 +40,7 @@ def listed_id(form: Any, field: Any) -> None:
     """An id picked from a list ("42", or "kind:42" for an owner) must fit an id column: the
     choices are not checked (the current one may no longer be listed), the number is."""
     number = (field.data or "").rpartition(":")[2]
-    if number and not (number.isdigit() and int(number) <= LARGEST_ID):
+    if number and not (number.isdecimal() and int(number) <= LARGEST_ID):
         raise ValidationError("Choose one of the listed entries.")
 
 

@@ -162,7 +162,7 @@ def reorder_agenda(meeting_id: int) -> Any:
     move = request.form.get("move", "")
     if order is not None and move:
         item_id, _, direction = move.partition(":")
-        if item_id.isdigit() and int(item_id) in order:
+        if item_id.isdecimal() and int(item_id) in order:
             index = order.index(int(item_id))
             other = index - 1 if direction == "up" else index + 1
             if 0 <= other < len(order):

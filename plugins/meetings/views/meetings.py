@@ -104,7 +104,7 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
     meeting.kind = form.kind.data
     owner_kind, _, owner_id = (form.owner.data or "").rpartition(":")
     meeting.owner_kind = owner_kind or None
-    meeting.owner_id = int(owner_id) if owner_kind and owner_id.isdigit() else None
+    meeting.owner_id = int(owner_id) if owner_kind and owner_id.isdecimal() else None
     meeting.timezone = form.timezone.data
     meeting.start_at = form.start.data.replace(tzinfo=zone).astimezone(UTC)
     meeting.end_at = form.end.data.replace(tzinfo=zone).astimezone(UTC)
@@ -116,7 +116,7 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
     meeting.exdates = form.exdates.data.split() if form.exdates.data else []
     if form.new_series.data:
         meeting.series = Series(title=form.new_series.data.strip())
-    elif form.series.data and form.series.data.isdigit():
+    elif form.series.data and form.series.data.isdecimal():
         meeting.series = db.session.get(Series, int(form.series.data))
     else:
         meeting.series = None

@@ -77,7 +77,7 @@ def add_action_item(meeting_id: int) -> Any:
         item = ActionItem(
             meeting_id=meeting.id,
             title=form.title.data.strip(),
-            owner_user_id=int(owner) if owner and owner.isdigit() else None,
+            owner_user_id=int(owner) if owner and owner.isdecimal() else None,
             owner_country=(form.owner_country.data or "").upper() or None,
             due_on=form.due_on.data,
         )

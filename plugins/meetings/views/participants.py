@@ -173,7 +173,7 @@ def participants_csv(meeting_id: int) -> Response:
 @roles(*STAFF)
 def attendance(meeting_id: int) -> Response:
     meeting = meeting_or_404(meeting_id, *PARTICIPANT_OPTIONS)
-    present = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
+    present = {int(value) for value in request.form.getlist("attended") if value.isdecimal()}
     for participant in meeting.participants:
         participant.attended = participant.id in present
     db.session.commit()

@@ -229,3 +229,15 @@ def test_ids_picked_from_lists_are_bounded(client, secretariat, make_meeting):
         refused(response, "Choose one of the listed")
     assert db.session.scalar(select(func.count(ActionItem.id))) == 0
     assert db.session.scalar(select(func.count(Meeting.id))) == 1
+
+
+def test_digits_that_are_no_numbers_are_ignored_not_a_500(client, secretariat, make_meeting):
+    meeting = make_meeting(agenda=("Opening", "Reports"))
+    client.login(secretariat.email)
+    attendance = client.submit(f"/meetings/{meeting.id}/attendance", {"attended": "²"})
+    assert attendance.status_code == 303
+    order = ",".join(str(item.id) for item in meeting.agenda_items)
+    moved = client.submit(f"/meetings/{meeting.id}/agenda/order", {"order": order, "move": "²:up"})
+    assert moved.status_code == 303
+    response = client.submit("/meetings/new", {**NEW, "series": "²"})
+    refused(response, "Choose one of the listed entries.")
