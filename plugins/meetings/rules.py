@@ -70,14 +70,21 @@ def meeting_votes(user: Any, pairs: Select[Any], model: Any, ids: list[int]) -> 
 
 
 def minutes_votes(user: Any, ids: list[int]) -> dict[int, bool]:
-    """Minutes are read by whoever may see the meeting; by a guest only once approved."""
-    votes = meeting_votes(user, select(Minutes.id, Minutes.meeting_id), Minutes, ids)
-    if user.is_guest:
-        readable = set(
-            db.session.scalars(select(Minutes.id).where(minutes_filter(user), Minutes.id.in_(ids)))
+    pairs = select(Minutes.id, Minutes.meeting_id).where(Minutes.id.in_(ids))
+    meeting_of = {id_: meeting_id for id_, meeting_id in db.session.execute(pairs)}
+    readable = readable_minutes(user, meeting_of, visible_ids(user, meeting_of.values()))
+    return {id_: id_ in readable for id_ in ids}
+
+
+def readable_minutes(user: Any, meeting_of: dict[int, int], seen: set[int]) -> set[int]:
+    """Among minutes (id: meeting id), those `user` reads, given the meetings `seen` by them:
+    all of a meeting they see; a guest only approved ones."""
+    ids = [id_ for id_, meeting_id in meeting_of.items() if meeting_id in seen]
+    if user.is_guest and ids:
+        ids = list(
+            db.session.scalars(select(Minutes.id).where(Minutes.id.in_(ids), minutes_filter(user)))
         )
-        votes = {id_: vote and id_ in readable for id_, vote in votes.items()}
-    return votes
+    return set(ids)
 
 
 def minutes_filter(user: Any) -> ColumnElement[bool]:

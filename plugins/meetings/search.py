@@ -20,10 +20,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from intranet.plugin_api import SearchResult, can_many, db, fts5_match
+from intranet.plugin_api import SearchResult, db, fts5_match
 
 from .models import AgendaItem, Meeting, Minutes
-from .rules import MINUTES, VIEW, visible_ids
+from .rules import readable_minutes, visible_ids
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,8 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         {"match": match, "limit": limit},
     ).all()
     seen = visible_ids(user, {meeting.id for meeting, *_ in rows})
-    readable = can_many(
-        user, VIEW, MINUTES, [row_id for _, position, row_id, *_ in rows if position == MINUTES_HIT]
-    )
+    minutes_of = {row_id: m.id for m, position, row_id, *_ in rows if position == MINUTES_HIT}
+    readable = readable_minutes(user, minutes_of, seen)
     results = []
     for meeting, position, row_id, score, snippet, item in rows:
         if meeting.id not in seen or (position == MINUTES_HIT and row_id not in readable):
