@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from intranet.plugin_api import User, db, utcnow
-from plugins.lessons.models import Initiative, Lesson, LessonRevision
+
+from .models import Initiative, Lesson, LessonRevision
 
 # (name, organisation, countries, level, area, start, end, website, description)
 INITIATIVES = [

@@ -309,7 +309,7 @@ class AttachmentShare(db.Model):
 class CoverageStamp(db.Model):
     """One row: a random stamp that changes with every write the coverage counts depend on.
 
-    See plugins.lessons.coverage, which sets it and caches the counts under it.
+    See the coverage module, which sets it and caches the counts under it.
     """
 
     __tablename__ = "lessons_coverage_stamp"

@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from intranet.plugin_api import User, db, notify
-from plugins.lessons.models import Editor, Lesson, LessonComment
+
+from .models import Editor, Lesson, LessonComment
 
 
 def reviewers() -> list[User]:
