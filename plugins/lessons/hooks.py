@@ -131,3 +131,10 @@ def intranet_scale_data(scale: float, people: ScalePeople) -> None:
 @hookimpl
 def intranet_erase_personal_data(user: User) -> None:
     privacy.erase_personal_data(user)
+
+
+@hookimpl
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    return rules.permission_many(user, action, kind, ids)

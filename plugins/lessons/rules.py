@@ -6,15 +6,18 @@ disagree about who sees a draft, a submitted lesson or a lesson shared with part
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import g
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.orm import aliased
 
 from intranet.plugin_api import ResourceRef, User, can, db
 
 from . import documents
-from .models import Editor, Lesson
+from .models import Editor, Lesson, LessonRevision
 
 LESSON = "lessons.lesson"
 GRANT_CANDIDATES = 500
@@ -26,23 +29,23 @@ def is_reviewer(user: Any) -> bool:
         return False
     if user.is_staff:
         return True
-    if "lessons_reviewer" not in g:
-        g.lessons_reviewer = db.session.get(Editor, user.id) is not None
-    return g.lessons_reviewer
+    known = g.setdefault("lessons_reviewer", {})
+    if user.id not in known:
+        known[user.id] = db.session.get(Editor, user.id) is not None
+    return known[user.id]
 
 
 def visible_to(user: Any) -> ColumnElement[bool]:
-    """The lessons `user` may list; the same rule as the permission hook, as one SQL clause."""
-    published = Lesson.status == "published"
+    """The lessons `user` may list: the view rule as one SQL clause, as `can()` answers it
+    (a veto hides, an allow shows, and when the plugin abstains members see and guests see
+    only what another plugin granted them)."""
     if user is None or not user.is_authenticated:
-        return and_(published, Lesson.sharing == "public")
+        return and_(Lesson.status == "published", Lesson.sharing == "public")
+    allow, veto = lesson_votes(user, "lessons.view")
     if user.is_guest:
-        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
         granted = granted_lesson_ids(user)
-        return or_(shared, Lesson.id.in_(granted)) if granted else shared
-    if is_reviewer(user):
-        return or_(Lesson.status != "draft", Lesson.author_id == user.id)
-    return or_(published, Lesson.author_id == user.id)
+        return or_(allow, Lesson.id.in_(granted)) if granted else allow
+    return not_(veto)
 
 
 def published_for(user: Any) -> ColumnElement[bool]:
@@ -58,51 +61,113 @@ def granted_lesson_ids(user: User) -> list[int]:
     another plugin (partners), whose True vote in the permission hook lets them in.
 
     No plugin lists its grants, so the candidates (the newest GRANT_CANDIDATES published
-    lessons a guest does not see by their sharing level) are loaded in one query and can() is
-    asked for each; the permission hooks answer from the loaded lessons and per-request caches.
+    lessons a guest does not see by their sharing level) are found in one query and can() is
+    asked for each; this plugin's hooks answer them all from one more query (`answered`).
     Computed once per request.
     """
     cache = g.setdefault("lessons_granted", {})
     if user.id not in cache:
         candidates = db.session.scalars(
-            select(Lesson)
+            select(Lesson.id)
             .where(Lesson.status == "published", Lesson.sharing == "taskforce")
             .order_by(Lesson.published_at.desc(), Lesson.id.desc())
             .limit(GRANT_CANDIDATES)
         ).all()
-        cache[user.id] = [
-            lesson.id
-            for lesson in candidates
-            if can(user, "lessons.view", ResourceRef(LESSON, lesson.id))
-        ]
+        with answered(user, "lessons.view", list(candidates)):
+            cache[user.id] = [
+                lesson_id
+                for lesson_id in candidates
+                if can(user, "lessons.view", ResourceRef(LESSON, lesson_id))
+            ]
     return cache[user.id]
 
 
-def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    """Drafts stay with their author and the reviewers; guests see what is shared with partners.
+Votes = tuple[ColumnElement[bool], ColumnElement[bool]]
 
-    Answers only for lessons; abstains on published lessons for members (the role default
-    lets them in) and on lessons not shared with partners for guests (default deny, which
-    the partners plugin may override for a single lesson). Documents follow the lesson,
-    narrowed by their own sharing level.
+
+def lesson_votes(user: User, action: str) -> Votes | None:
+    """(allow, veto) of `user` for `action` on lessons, as SQL over `lessons_lesson`: the one
+    rule behind the permission hooks and the list pages. A lesson matching neither gets no vote
+    (the role default lets members in; guests need another plugin's grant). None: no vote on
+    any lesson.
+
+    Drafts and submitted lessons stay with their author and the reviewers; guests see published
+    lessons shared with partners or the public. The author and the reviewers edit, and they
+    alone see the history, the diffs, the review comments and a change waiting for review.
+    Reviewers review what was submitted, or a change to a published lesson; four eyes: one
+    who wrote the lesson or the change under review never decides on it.
     """
-    if resource is None or resource.kind != LESSON or not action.startswith("lessons."):
+    published = Lesson.status == "published"
+    own = and_(Lesson.author_id.is_not(None), Lesson.author_id == user.id)
+    reviewer = true() if is_reviewer(user) else false()
+    mine = or_(own, reviewer)
+    member = false() if user.is_guest else true()
+    if action == "lessons.view":
+        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
+        allow = or_(and_(not_(published), mine), and_(not_(member), shared))
+        return allow, and_(not_(published), not_(mine))
+    awaiting = or_(
+        Lesson.status == "submitted", and_(published, Lesson.pending_revision.is_not(None))
+    )
+    if action in ("lessons.edit", "lessons.history"):
+        allow = and_(member, mine)
+    elif action == "lessons.review":
+        allow = and_(reviewer, awaiting)
+    elif action == "lessons.approve":
+        allow = and_(reviewer, awaiting, not_(own), not_(wrote_latest_revision(user)))
+    else:
+        return None
+    return allow, not_(allow)
+
+
+def wrote_latest_revision(user: User) -> ColumnElement[bool]:
+    """The lesson's latest revision, the one a review decides on, is `user`'s."""
+    other = aliased(LessonRevision)
+    latest = select(func.max(other.number)).where(other.lesson_id == Lesson.id).scalar_subquery()
+    return exists().where(
+        LessonRevision.lesson_id == Lesson.id,
+        LessonRevision.number == latest,
+        LessonRevision.author_id == user.id,
+    )
+
+
+@contextmanager
+def answered(user: User, action: str, ids: list[int]) -> Iterator[None]:
+    """Within the block, the permission hooks answer `action` on these lessons from one query
+    instead of one query per lesson (for a loop of `can()` calls that other plugins answer)."""
+    g.lessons_answered = (user.id, action, set(ids), lesson_answers(user, action, ids))
+    try:
+        yield
+    finally:
+        g.pop("lessons_answered", None)
+
+
+def lesson_answers(user: User, action: str, ids: list[int]) -> dict[int, bool] | None:
+    """{lesson id: True (allow) or False (veto)} for the lessons among `ids` that get a vote."""
+    known = g.get("lessons_answered")
+    if known is not None and known[:2] == (user.id, action) and known[2].issuperset(ids):
+        return {id_: vote for id_, vote in known[3].items() if id_ in ids}
+    votes = lesson_votes(user, action)
+    if votes is None:
+        return None
+    allow, veto = votes
+    rows = db.session.execute(select(Lesson.id, allow, veto).where(Lesson.id.in_(ids)))
+    return {id_: bool(yes) for id_, yes, no in rows if yes or no}
+
+
+def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
+    """The list-shaped permission for the kinds this plugin owns."""
+    if kind == LESSON and action.startswith("lessons."):
+        return lesson_answers(user, action, ids)
+    return None
+
+
+def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """The single-object answer, from the same rule as `permission_many`. A document follows
+    its lesson, narrowed by its own sharing level (which only the download request tells)."""
+    if resource is None or resource.id is None or resource.kind != LESSON:
         return None
     if action == "lessons.view_attachment":
         return documents.may_download(user, resource)
-    lesson = db.session.get(Lesson, resource.id)
-    if lesson is None:
-        return None
-    author = lesson.author_id == user.id
-    reviewer = is_reviewer(user)
-    if action == "lessons.view":
-        if lesson.status != "published":
-            return bool(author or reviewer)
-        if user.is_guest and lesson.sharing in ("partners", "public"):
-            return True
-        return None
-    if action == "lessons.edit":
-        return not user.is_guest and (author or reviewer)
-    if action == "lessons.review":
-        return reviewer and lesson.status == "submitted"
-    return None
+    answers = permission_many(user, action, resource.kind, [resource.id])
+    return None if answers is None else answers.get(resource.id)

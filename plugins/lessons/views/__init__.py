@@ -66,4 +66,13 @@ def vocabularies() -> dict[str, Any]:
 
 
 # Each module adds its routes to `bp`: imported after it exists.
-from . import browse, editors, files, initiatives, lesson, public, revisions  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    browse,
+    editors,
+    files,
+    initiatives,
+    lesson,
+    public,
+    review,
+    revisions,
+)

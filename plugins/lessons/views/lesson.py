@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
@@ -26,16 +26,13 @@ from intranet.plugin_api import (
     record_audit,
     render_form,
     roles,
-    utcnow,
 )
 
-from .. import documents, notices
+from .. import documents, lifecycle, notices
 from ..forms import (
     CommentForm,
     LessonForm,
-    ReviewForm,
 )
-from ..lifecycle import save_lesson
 from ..models import (
     Endorsement,
     Initiative,
@@ -48,7 +45,6 @@ from .common import (
     ref,
     see_other,
     similar_panel_context,
-    warn_about_narrower_documents,
 )
 
 
@@ -56,9 +52,13 @@ from .common import (
 @roles(*EVERYONE)
 def show(lesson_id: int) -> str:
     lesson = lesson_for(lesson_id)
+    may_see_review = can(current_user, "lessons.history", ref(lesson))
     comments = db.session.scalars(
         select(LessonComment)
-        .where(LessonComment.lesson_id == lesson.id)
+        .where(
+            LessonComment.lesson_id == lesson.id,
+            true() if may_see_review else LessonComment.kind != "review",
+        )
         .order_by(LessonComment.created_at)
     ).all()
     endorsements = db.session.scalars(
@@ -72,6 +72,8 @@ def show(lesson_id: int) -> str:
         endorsed=any(e.user_id == current_user.id for e in endorsements),
         may_edit=can(current_user, "lessons.edit", ref(lesson)),
         may_review=can(current_user, "lessons.review", ref(lesson)),
+        may_see_review=may_see_review,
+        change=lifecycle.pending(lesson) if may_see_review else None,
         comment_form=CommentForm(),
         documents=documents.of_lesson(lesson, documents.levels_for(current_user)),
         narrower=documents.narrower_than_lesson(lesson),
@@ -94,7 +96,7 @@ def create() -> Any:
     initiative_choices(form)
     if form.validate_on_submit():
         lesson = Lesson(author_id=current_user.id, status="draft")
-        save_lesson(lesson, form)
+        lifecycle.save(lesson, form, current_user)
         record_audit("lessons.created", target=f"lesson:{lesson.id}")
         db.session.commit()
         flash("Lesson saved as a draft. Submit it for review when it is ready.", "success")
@@ -126,10 +128,18 @@ def edit(lesson_id: int) -> Any:
     )
     initiative_choices(form)
     if form.validate_on_submit():
-        save_lesson(lesson, form)
+        waits = lifecycle.save(lesson, form, current_user)
         record_audit("lessons.edited", target=f"lesson:{lesson.id}")
         db.session.commit()
-        flash("Changes saved.", "success")
+        if waits:
+            notices.change_submitted(lesson)
+            flash(
+                "Your change waits for review: readers see the published lesson until a "
+                "reviewer approves it.",
+                "success",
+            )
+        else:
+            flash("Changes saved.", "success")
         return see_other("lessons.show", lesson_id=lesson.id)
     own_url = url_for("lessons.show", lesson_id=lesson.id)
     return render_form(
@@ -137,53 +147,6 @@ def edit(lesson_id: int) -> Any:
         form,
         lesson=lesson,
         **similar_panel_context(form.title.data or "", form.summary.data or "", own_url),
-    )
-
-
-@bp.post("/<int:lesson_id>/submit")
-@roles(*EVERYONE)
-def submit(lesson_id: int) -> Response:
-    lesson = lesson_for(lesson_id, "lessons.edit")
-    if lesson.status == "draft":
-        lesson.status = "submitted"
-        lesson.submitted_at = utcnow()
-        record_audit("lessons.submitted", target=f"lesson:{lesson.id}")
-        db.session.commit()
-        notices.submitted(lesson)
-        flash("Submitted for review. The secretariat will publish it or come back to you.")
-    return see_other("lessons.show", lesson_id=lesson.id)
-
-
-@bp.route("/<int:lesson_id>/review", methods=["GET", "POST"])
-@roles(*MEMBERS)
-def review(lesson_id: int) -> Any:
-    lesson = lesson_for(lesson_id, "lessons.review")
-    form = ReviewForm()
-    if form.validate_on_submit():
-        note = (form.comment.data or "").strip()
-        if note:
-            db.session.add(
-                LessonComment(
-                    lesson_id=lesson.id, author_id=current_user.id, kind="review", body=note
-                )
-            )
-        if form.decision.data == "publish":
-            lesson.status = "published"
-            lesson.published_at = lesson.published_at or utcnow()
-            flash("Lesson published.", "success")
-        else:
-            lesson.status = "draft"
-            flash("Lesson sent back to its author with your comment.", "success")
-        record_audit(f"lessons.review.{form.decision.data}", target=f"lesson:{lesson.id}")
-        db.session.commit()
-        if lesson.status == "published":
-            warn_about_narrower_documents(lesson)
-            notices.published(lesson)
-        else:
-            notices.returned(lesson, note)
-        return see_other("lessons.show", lesson_id=lesson.id)
-    return render_form(
-        "lessons/review.html", form, lesson=lesson, narrower=documents.narrower_than_lesson(lesson)
     )
 
 

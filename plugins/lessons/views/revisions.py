@@ -18,9 +18,8 @@ from intranet.plugin_api import (
     roles,
 )
 
-from ..models import (
-    LessonRevision,
-)
+from ..lifecycle import INITIATIVES
+from ..models import Lesson, LessonRevision
 from . import bp
 from .common import lesson_for
 
@@ -29,6 +28,8 @@ def snapshot_lines(snapshot: dict[str, Any]) -> list[str]:
     """A revision as readable lines, one section per field, for difflib."""
     lines: list[str] = []
     for key, value in snapshot.items():
+        if key == INITIATIVES:
+            continue
         lines.append(f"## {key.replace('_', ' ').capitalize()}")
         if isinstance(value, list):
             lines.append(", ".join(value))
@@ -51,13 +52,18 @@ def diff_lines(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]
 def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     if old is None:
         return ["created"]
-    return [key.replace("_", " ") for key in new if old.get(key) != new[key]]
+    return [key.replace("_", " ") for key in new if key != INITIATIVES and old.get(key) != new[key]]
+
+
+def change_lines(lesson: Lesson, change: LessonRevision) -> list[tuple[str, str]]:
+    """The diff from what readers see to a change that waits for review."""
+    return diff_lines(lesson.snapshot(), change.snapshot)
 
 
 @bp.get("/<int:lesson_id>/history")
 @roles(*EVERYONE)
 def history(lesson_id: int) -> str:
-    lesson = lesson_for(lesson_id)
+    lesson = lesson_for(lesson_id, "lessons.history")
     revisions = db.session.scalars(
         select(LessonRevision)
         .where(LessonRevision.lesson_id == lesson.id)
@@ -73,7 +79,7 @@ def history(lesson_id: int) -> str:
 @bp.get("/<int:lesson_id>/diff")
 @roles(*EVERYONE)
 def diff(lesson_id: int) -> str:
-    lesson = lesson_for(lesson_id)
+    lesson = lesson_for(lesson_id, "lessons.history")
     numbers = [request.args.get("from", type=int), request.args.get("to", type=int)]
     revisions = {
         r.number: r
