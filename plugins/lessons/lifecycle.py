@@ -1,4 +1,5 @@
-"""The life of a lesson: saved as a draft, submitted, reviewed, published, changed after review.
+"""The life of a lesson: saved as a draft, submitted, reviewed, published, changed after review;
+and the revisions every edit of an initiative leaves.
 
 A published lesson's row is what its readers see (the page, /lessons/public, the feed, search
 and the exports all read it). An edit of a published lesson does not touch it: the edit is kept
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from intranet.plugin_api import User, db, utcnow
 
 from .forms import LessonForm, tag_list
-from .models import Initiative, Lesson, LessonComment, LessonRevision
+from .models import Initiative, InitiativeRevision, Lesson, LessonComment, LessonRevision
 
 SINGLE_VALUED = (
     "title",
@@ -150,3 +151,24 @@ def decide(lesson: Lesson, decision: str, reviewer: User, note: str) -> None:
         )
     else:
         lesson.status = "draft"
+
+
+def keep_initiative_revision(initiative: Initiative, author: User) -> None:
+    """Who changed the initiative and when, with what it says now."""
+    db.session.flush()
+    number = (
+        db.session.scalar(
+            select(func.max(InitiativeRevision.number)).where(
+                InitiativeRevision.initiative_id == initiative.id
+            )
+        )
+        or 0
+    ) + 1
+    db.session.add(
+        InitiativeRevision(
+            initiative_id=initiative.id,
+            number=number,
+            author_id=author.id,
+            snapshot=initiative.snapshot(),
+        )
+    )

@@ -21,6 +21,7 @@ from .models import (
     Editor,
     Endorsement,
     Initiative,
+    InitiativeRevision,
     Lesson,
     LessonComment,
     LessonRevision,
@@ -47,6 +48,15 @@ def personal_data(user: User) -> dict[str, Any]:
     ).all()
     initiatives = db.session.scalars(
         select(Initiative).where(Initiative.author_id == user.id).order_by(Initiative.id)
+    ).all()
+    initiative_revisions = db.session.execute(
+        select(
+            InitiativeRevision.initiative_id,
+            InitiativeRevision.number,
+            InitiativeRevision.created_at,
+        )
+        .where(InitiativeRevision.author_id == user.id)
+        .order_by(InitiativeRevision.id)
     ).all()
     editor = db.session.get(Editor, user.id)
     return {
@@ -76,6 +86,10 @@ def personal_data(user: User) -> dict[str, Any]:
         "revisions_written": [
             {"lesson_id": lesson_id, "number": number, "created_at": stamp(at)}
             for lesson_id, number, at in revisions
+        ],
+        "initiative_revisions_written": [
+            {"initiative_id": initiative_id, "number": number, "created_at": stamp(at)}
+            for initiative_id, number, at in initiative_revisions
         ],
         "initiatives": [
             {
@@ -133,6 +147,7 @@ def erase_personal_data(user: User) -> None:
         (Lesson, Lesson.author_id),
         (LessonComment, LessonComment.author_id),
         (LessonRevision, LessonRevision.author_id),
+        (InitiativeRevision, InitiativeRevision.author_id),
     ):
         db.session.execute(update(model).where(column == user.id).values(author_id=None))
     db.session.execute(

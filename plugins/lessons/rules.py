@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 from intranet.plugin_api import ResourceRef, User, can, db
 
 from . import documents
-from .models import Editor, Lesson, LessonRevision
+from .models import Editor, Initiative, Lesson, LessonRevision
 
 LESSON = "lessons.lesson"
+INITIATIVE = "lessons.initiative"
 GRANT_CANDIDATES = 500
 
 
@@ -131,43 +132,54 @@ def wrote_latest_revision(user: User) -> ColumnElement[bool]:
     )
 
 
+def initiative_votes(user: User, action: str) -> Votes | None:
+    """(allow, veto) for `action` on initiatives: whoever registered one, the reviewers and
+    staff edit it. Viewing is the role default (members, no guests), as on their pages."""
+    if action != "lessons.edit":
+        return None
+    own = and_(Initiative.author_id.is_not(None), Initiative.author_id == user.id)
+    reviewer = true() if is_reviewer(user) else false()
+    allow = and_(false() if user.is_guest else true(), or_(own, reviewer))
+    return allow, not_(allow)
+
+
+RULES = {LESSON: (Lesson, lesson_votes), INITIATIVE: (Initiative, initiative_votes)}
+
+
 @contextmanager
 def answered(user: User, action: str, ids: list[int]) -> Iterator[None]:
     """Within the block, the permission hooks answer `action` on these lessons from one query
     instead of one query per lesson (for a loop of `can()` calls that other plugins answer)."""
-    g.lessons_answered = (user.id, action, set(ids), lesson_answers(user, action, ids))
+    g.lessons_answered = (user.id, action, set(ids), permission_many(user, action, LESSON, ids))
     try:
         yield
     finally:
         g.pop("lessons_answered", None)
 
 
-def lesson_answers(user: User, action: str, ids: list[int]) -> dict[int, bool] | None:
-    """{lesson id: True (allow) or False (veto)} for the lessons among `ids` that get a vote."""
+def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
+    """{id: True (allow) or False (veto)} for the objects among `ids` that get a vote; one
+    query for all, from the same rule the plugin's pages use."""
+    if kind not in RULES or not action.startswith("lessons."):
+        return None
     known = g.get("lessons_answered")
-    if known is not None and known[:2] == (user.id, action) and known[2].issuperset(ids):
+    if kind == LESSON and known and known[:2] == (user.id, action) and known[2].issuperset(ids):
         return {id_: vote for id_, vote in known[3].items() if id_ in ids}
-    votes = lesson_votes(user, action)
+    model, rule = RULES[kind]
+    votes = rule(user, action)
     if votes is None:
         return None
     allow, veto = votes
-    rows = db.session.execute(select(Lesson.id, allow, veto).where(Lesson.id.in_(ids)))
+    rows = db.session.execute(select(model.id, allow, veto).where(model.id.in_(ids)))
     return {id_: bool(yes) for id_, yes, no in rows if yes or no}
-
-
-def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
-    """The list-shaped permission for the kinds this plugin owns."""
-    if kind == LESSON and action.startswith("lessons."):
-        return lesson_answers(user, action, ids)
-    return None
 
 
 def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
     """The single-object answer, from the same rule as `permission_many`. A document follows
     its lesson, narrowed by its own sharing level (which only the download request tells)."""
-    if resource is None or resource.id is None or resource.kind != LESSON:
+    if resource is None or resource.id is None:
         return None
-    if action == "lessons.view_attachment":
+    if resource.kind == LESSON and action == "lessons.view_attachment":
         return documents.may_download(user, resource)
     answers = permission_many(user, action, resource.kind, [resource.id])
     return None if answers is None else answers.get(resource.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
+    abort,
     flash,
     render_template,
     request,
@@ -14,6 +15,8 @@ from sqlalchemy import select
 
 from intranet.plugin_api import (
     MEMBERS,
+    ResourceRef,
+    can,
     collect,
     db,
     record_audit,
@@ -22,7 +25,7 @@ from intranet.plugin_api import (
     utcnow,
 )
 
-from .. import rules
+from .. import lifecycle, rules
 from ..forms import (
     InitiativeForm,
 )
@@ -30,10 +33,12 @@ from ..models import (
     Initiative,
     InitiativeCountry,
     InitiativeResource,
+    InitiativeRevision,
     Lesson,
 )
 from . import bp
 from .common import see_other
+from .revisions import changed_fields
 
 
 @bp.get("/initiatives")
@@ -69,7 +74,25 @@ def initiative(initiative_id: int) -> str:
         .where(Lesson.initiatives.any(Initiative.id == item.id), rules.visible_to(current_user))
         .order_by(Lesson.title)
     ).all()
-    return render_template("lessons/initiative.html", initiative=item, lessons=lessons)
+    editable = may_edit(item)
+    history = []
+    if editable:
+        revisions = db.session.scalars(
+            select(InitiativeRevision)
+            .where(InitiativeRevision.initiative_id == item.id)
+            .order_by(InitiativeRevision.number)
+        ).all()
+        history = [
+            (revision, changed_fields(revisions[i - 1].snapshot if i else None, revision.snapshot))
+            for i, revision in enumerate(revisions)
+        ][::-1]
+    return render_template(
+        "lessons/initiative.html",
+        initiative=item,
+        lessons=lessons,
+        may_edit=editable,
+        history=history,
+    )
 
 
 SUBGROUP = "subgroups.group"
@@ -102,11 +125,17 @@ def save_subgroups(item: Initiative, chosen: list[int], offered: dict[int, Any])
     ]
 
 
+def may_edit(item: Initiative) -> bool:
+    return can(current_user, "lessons.edit", ResourceRef(rules.INITIATIVE, item.id))
+
+
 @bp.route("/initiatives/new", methods=["GET", "POST"])
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
 @roles(*MEMBERS)
 def initiative_form(initiative_id: int | None = None) -> Any:
     item = db.get_or_404(Initiative, initiative_id) if initiative_id else None
+    if item is not None and not may_edit(item):
+        abort(403)
     form = InitiativeForm(obj=item)
     offered = offered_subgroups()
     form.subgroups.choices = [(group_id, entry.label) for group_id, entry in offered.items()]
@@ -124,7 +153,7 @@ def initiative_form(initiative_id: int | None = None) -> Any:
         form.populate_obj(item)
         save_subgroups(item, chosen, offered)
         item.updated_at = utcnow()
-        db.session.flush()
+        lifecycle.keep_initiative_revision(item, current_user)
         record_audit("lessons.initiative.saved", target=f"initiative:{item.id}")
         db.session.commit()
         flash("Initiative saved.", "success")

@@ -11,9 +11,10 @@ import pytest
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many, hookimpl
-from plugins.lessons.models import Editor, LessonRevision
+from plugins.lessons.models import Editor, Initiative, LessonRevision
 
 LESSON = "lessons.lesson"
+INITIATIVE = "lessons.initiative"
 
 
 @pytest.fixture
@@ -135,3 +136,23 @@ def test_the_rules_as_the_roles_expect_them(app, world):
     assert viewable("editor") == set(lessons)
     assert viewable("guest") == {"partners", "public"}
     assert viewable("granted guest") == {"partners", "public", "granted"}
+
+
+@pytest.mark.parametrize("role", ["admin", "secretariat", "author", "member", "editor", "guest"])
+def test_initiative_edits_agree_with_the_edit_page(app, client, world, role):
+    user = world["users"][role]
+    items = [
+        Initiative(name=name, level="national", area="protection", author_id=author)
+        for name, author in (("Theirs", world["users"]["author"].id), ("Nobody's", None))
+    ]
+    db.session.add_all(items)
+    db.session.commit()
+    ids = [item.id for item in items]
+    client.login(user.email)
+    shown = {
+        id_ for id_ in ids if client.get(f"/lessons/initiatives/{id_}/edit").status_code == 200
+    }
+    with app.test_request_context():
+        one_by_one = {id_ for id_ in ids if can(user, "lessons.edit", ResourceRef(INITIATIVE, id_))}
+    with app.test_request_context():
+        assert can_many(user, "lessons.edit", INITIATIVE, ids) == shown == one_by_one
