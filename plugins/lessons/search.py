@@ -112,6 +112,12 @@ def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
     )
 
 
+def is_small_number(text: str) -> bool:
+    """Digits that fit a database integer column: a year or a page number, never a number
+    that the database refuses to compare (which would answer 500)."""
+    return text.isdigit() and len(text) <= 9
+
+
 def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
     if facet in TERM_FACETS:
         return Lesson.id.in_(
@@ -120,7 +126,7 @@ def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
             )
         )
     if facet == "year":
-        return Lesson.start_year.in_([int(v) for v in values if v.isdigit()])
+        return Lesson.start_year.in_([int(v) for v in values if is_small_number(v)])
     return getattr(Lesson, facet).in_(values)
 
 
@@ -139,7 +145,7 @@ class Selection:
         return cls(
             query=args.get("q", "").strip()[:200],
             filters=filters,
-            page=max(1, int(page)) if page.isdigit() else 1,
+            page=max(1, int(page)) if is_small_number(page) else 1,
         )
 
     @property

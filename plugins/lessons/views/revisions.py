@@ -20,6 +20,7 @@ from intranet.plugin_api import (
 
 from ..lifecycle import INITIATIVES
 from ..models import Lesson, LessonRevision
+from ..search import is_small_number
 from . import bp
 from .common import lesson_for
 
@@ -80,7 +81,10 @@ def history(lesson_id: int) -> str:
 @roles(*EVERYONE)
 def diff(lesson_id: int) -> str:
     lesson = lesson_for(lesson_id, "lessons.history")
-    numbers = [request.args.get("from", type=int), request.args.get("to", type=int)]
+    asked = [request.args.get("from", ""), request.args.get("to", "")]
+    if not all(map(is_small_number, asked)):
+        abort(404)
+    numbers = [int(number) for number in asked]
     revisions = {
         r.number: r
         for r in db.session.scalars(
@@ -89,7 +93,7 @@ def diff(lesson_id: int) -> str:
             )
         )
     }
-    if None in numbers or len(revisions) != len(set(numbers)):
+    if len(revisions) != len(set(numbers)):
         abort(404)
     old, new = revisions[numbers[0]], revisions[numbers[1]]
     return render_template(
