@@ -130,12 +130,23 @@ def may_edit(item: Initiative) -> bool:
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
+@roles(*MEMBERS)
+def initiative_new() -> Any:
+    """Any member registers an initiative."""
+    return initiative_page(None)
+
+
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
 @roles(*MEMBERS)
-def initiative_form(initiative_id: int | None = None) -> Any:
-    item = db.get_or_404(Initiative, initiative_id) if initiative_id else None
-    if item is not None and not may_edit(item):
+def initiative_form(initiative_id: int) -> Any:
+    """Whoever registered it, the reviewers and staff change it."""
+    item = db.get_or_404(Initiative, initiative_id)
+    if not may_edit(item):
         abort(403)
+    return initiative_page(item)
+
+
+def initiative_page(item: Initiative | None) -> Any:
     form = InitiativeForm(obj=item)
     offered = offered_subgroups()
     form.subgroups.choices = [(group_id, entry.label) for group_id, entry in offered.items()]
