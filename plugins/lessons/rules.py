@@ -107,9 +107,7 @@ def lesson_votes(user: User, action: str) -> Votes | None:
         shared = and_(published, Lesson.sharing.in_(("partners", "public")))
         allow = or_(and_(not_(published), mine), and_(not_(member), shared))
         return allow, and_(not_(published), not_(mine))
-    awaiting = or_(
-        Lesson.status == "submitted", and_(published, Lesson.pending_revision.is_not(None))
-    )
+    awaiting = awaiting_review()
     if action in ("lessons.edit", "lessons.history"):
         allow = and_(member, mine)
     elif action == "lessons.review":
@@ -119,6 +117,14 @@ def lesson_votes(user: User, action: str) -> Votes | None:
     else:
         return None
     return allow, not_(allow)
+
+
+def awaiting_review() -> ColumnElement[bool]:
+    """Lessons a reviewer has to decide on: submitted, or published with a change waiting."""
+    return or_(
+        Lesson.status == "submitted",
+        and_(Lesson.status == "published", Lesson.pending_revision.is_not(None)),
+    )
 
 
 def wrote_latest_revision(user: User) -> ColumnElement[bool]:

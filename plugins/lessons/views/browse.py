@@ -185,7 +185,7 @@ def review_widget() -> Response:
     if not rules.is_reviewer(current_user):
         abort(403)
     lessons = db.session.scalars(
-        select(Lesson).where(Lesson.status == "submitted").order_by(Lesson.submitted_at)
+        select(Lesson).where(rules.awaiting_review()).order_by(Lesson.submitted_at, Lesson.id)
     ).all()
     return page_or_fragment(
         "lessons/_widget_review.html",

@@ -228,3 +228,15 @@ def test_history_diffs_and_review_comments_stay_with_the_author_and_reviewers(
         assert client.get(f"/lessons/{lesson.id}/history").status_code == 200
         diff = client.get(f"/lessons/{lesson.id}/diff?from=1&to=2").get_data(as_text=True)
         assert "-Anna, a survivor, told us." in diff
+
+
+def test_a_waiting_change_is_on_the_reviewers_widget(
+    client, login_as, member, secretariat, make_lesson
+):
+    lesson = make_lesson(member, "Widely read")
+    client.login(member.email)
+    client.submit(f"/lessons/{lesson.id}/edit", form_of(lesson, sharing="public"))
+    login_as(secretariat)
+    widget = client.get("/lessons/widgets/review").get_data(as_text=True)
+    assert f"/lessons/{lesson.id}/review" in widget
+    assert "a change, by Maria Member" in widget
