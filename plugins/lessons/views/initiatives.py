@@ -38,7 +38,7 @@ from ..models import (
 )
 from . import bp
 from .common import see_other
-from .revisions import changed_fields
+from .revisions import newest_first
 
 
 @bp.get("/initiatives")
@@ -82,10 +82,7 @@ def initiative(initiative_id: int) -> str:
             .where(InitiativeRevision.initiative_id == item.id)
             .order_by(InitiativeRevision.number)
         ).all()
-        history = [
-            (revision, changed_fields(revisions[i - 1].snapshot if i else None, revision.snapshot))
-            for i, revision in enumerate(revisions)
-        ][::-1]
+        history = newest_first(revisions)
     return render_template(
         "lessons/initiative.html",
         initiative=item,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -56,6 +57,14 @@ def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
     return [key.replace("_", " ") for key in new if key != INITIATIVES and old.get(key) != new[key]]
 
 
+def newest_first(revisions: Sequence[Any]) -> list[tuple[Any, list[str]]]:
+    """(revision, the fields it changed) for revisions given oldest first, newest first."""
+    return [
+        (revision, changed_fields(revisions[i - 1].snapshot if i else None, revision.snapshot))
+        for i, revision in enumerate(revisions)
+    ][::-1]
+
+
 def change_lines(lesson: Lesson, change: LessonRevision) -> list[tuple[str, str]]:
     """The diff from what readers see to a change that waits for review."""
     return diff_lines(lesson.snapshot(), change.snapshot)
@@ -70,11 +79,7 @@ def history(lesson_id: int) -> str:
         .where(LessonRevision.lesson_id == lesson.id)
         .order_by(LessonRevision.number)
     ).all()
-    entries = [
-        (revision, changed_fields(revisions[i - 1].snapshot if i else None, revision.snapshot))
-        for i, revision in enumerate(revisions)
-    ]
-    return render_template("lessons/history.html", lesson=lesson, entries=entries[::-1])
+    return render_template("lessons/history.html", lesson=lesson, entries=newest_first(revisions))
 
 
 @bp.get("/<int:lesson_id>/diff")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from intranet.extensions import db
-from intranet.plugin_api import ResourceRef, can, can_many, hookimpl
+from intranet.plugin_api import ResourceRef, can, can_many
 from plugins.lessons.models import Editor, Initiative, LessonRevision
 
 LESSON = "lessons.lesson"
@@ -18,7 +18,7 @@ INITIATIVE = "lessons.initiative"
 
 
 @pytest.fixture
-def world(app, make_user, make_lesson) -> dict[str, Any]:
+def world(app, make_user, make_lesson, grant) -> dict[str, Any]:
     """Lessons in every state, and one user of every kind, a guest granted two lessons by a
     plugin that answers both permission hooks, as the contract asks."""
     author = make_user("member", name="Anna Author")
@@ -55,24 +55,8 @@ def world(app, make_user, make_lesson) -> dict[str, Any]:
     )
     changed.pending_revision = 2
     db.session.commit()
-    granted = {
-        (users["granted guest"].id, lessons[name].id) for name in ("granted", "granted draft")
-    }
-
-    class Grants:
-        @staticmethod
-        @hookimpl
-        def intranet_permission(user, action, resource):
-            if resource is not None and (user.id, resource.id) in granted:
-                return True
-            return None
-
-        @staticmethod
-        @hookimpl
-        def intranet_permission_many(user, action, kind, ids):
-            return {id_: True for id_ in ids if (user.id, id_) in granted}
-
-    app.extensions["intranet_plugins"].pm.register(Grants, name="grants")
+    for name in ("granted", "granted draft"):
+        grant(users["granted guest"], lessons[name])
     return {"users": users, "lessons": lessons}
 
 
