@@ -57,6 +57,23 @@ def form_values(form: LessonForm) -> dict[str, Any]:
     return values
 
 
+def form_data(lesson: Lesson) -> dict[str, Any]:
+    """What the edit form starts from: a change waiting for review, else the lesson."""
+    change = pending(lesson)
+    values = (
+        change.snapshot
+        if change is not None
+        else {**lesson.snapshot(), INITIATIVES: [item.id for item in lesson.initiatives]}
+    )
+    return {
+        **{name: values.get(name) for name in SINGLE_VALUED},
+        "countries": values.get("countries", []),
+        "forms": values.get("forms", []),
+        "tags": ", ".join(values.get("tags", [])),
+        "initiatives": values.get(INITIATIVES, []),
+    }
+
+
 def apply(lesson: Lesson, values: dict[str, Any]) -> None:
     """Make the lesson's row say what `values` says."""
     for name in SINGLE_VALUED:

@@ -114,18 +114,8 @@ def create() -> Any:
 def edit(lesson_id: int) -> Any:
     lesson = lesson_for(lesson_id, "lessons.edit")
     # On POST the submitted form is the whole lesson: a field left out is empty, not the
-    # stored value (which has other types, e.g. tags as a list).
-    form = LessonForm(
-        obj=None if request.method == "POST" else lesson,
-        data=None
-        if request.method == "POST"
-        else {
-            "countries": lesson.countries,
-            "forms": lesson.forms,
-            "tags": ", ".join(lesson.tags),
-            "initiatives": [i.id for i in lesson.initiatives],
-        },
-    )
+    # stored value. A GET starts from the change waiting for review, if there is one.
+    form = LessonForm(data=None if request.method == "POST" else lifecycle.form_data(lesson))
     initiative_choices(form)
     if form.validate_on_submit():
         waits = lifecycle.save(lesson, form, current_user)

@@ -240,3 +240,14 @@ def test_a_waiting_change_is_on_the_reviewers_widget(
     widget = client.get("/lessons/widgets/review").get_data(as_text=True)
     assert f"/lessons/{lesson.id}/review" in widget
     assert "a change, by Maria Member" in widget
+
+
+def test_editing_again_starts_from_the_change_that_waits(client, member, make_lesson):
+    lesson = make_lesson(member, "First wording", tags=["harbour"])
+    client.login(member.email)
+    form = client.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
+    assert 'value="First wording"' in form and 'value="harbour"' in form
+    client.submit(f"/lessons/{lesson.id}/edit", form_of(lesson, title="Second wording"))
+    form = client.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
+    assert 'value="Second wording"' in form
+    assert "First wording" in client.get(f"/lessons/{lesson.id}").get_data(as_text=True)
