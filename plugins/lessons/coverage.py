@@ -24,7 +24,8 @@ from sqlalchemy import Connection, event, func, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from intranet.plugin_api import db
-from plugins.lessons.models import (
+
+from .models import (
     CoverageStamp,
     Initiative,
     InitiativeCountry,

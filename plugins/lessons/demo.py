@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from intranet.plugin_api import User, db, utcnow
-from plugins.lessons.models import Initiative, Lesson, LessonRevision
+
+from .models import Initiative, Lesson, LessonRevision
 
 # (name, organisation, countries, level, area, start, end, website, description)
 INITIATIVES = [
@@ -736,4 +739,37 @@ def create_demo_data(users: dict[str, User]) -> None:
                 snapshot=lesson.snapshot(),
             )
         )
+        if status == "published":
+            lesson.published_revision = 1
+    db.session.flush()
+    propose_a_change(users)
+
+
+def propose_a_change(users: dict[str, User]) -> None:
+    """A member's published lesson with a change that waits for review: the author wants it
+    shared with partners, which a reviewer must approve first."""
+    lesson = db.session.scalar(
+        select(Lesson)
+        .where(
+            Lesson.status == "published",
+            Lesson.sharing == "taskforce",
+            Lesson.author_id.not_in([users["secretariat"].id, users["admin"].id]),
+        )
+        .order_by(Lesson.id)
+    )
+    if lesson is None:
+        return
+    db.session.add(
+        LessonRevision(
+            lesson_id=lesson.id,
+            number=2,
+            author_id=lesson.author_id,
+            snapshot={
+                **lesson.snapshot(),
+                "sharing": "partners",
+                "recommendation": lesson.recommendation + "\n\nPartners asked for this lesson.",
+            },
+        )
+    )
+    lesson.pending_revision = 2
     db.session.flush()

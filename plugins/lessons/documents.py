@@ -15,7 +15,8 @@ from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from intranet.plugin_api import Attachment, ResourceRef, can, db
-from plugins.lessons.models import AttachmentShare, Lesson
+
+from .models import AttachmentShare, Lesson
 
 OWNER = "lessons"
 KIND = "lessons.lesson"

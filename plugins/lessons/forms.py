@@ -20,7 +20,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from intranet.plugin_api import Form
-from plugins.lessons.vocab import (
+
+from .vocab import (
     AREAS,
     COUNTRIES,
     EXPLOITATION_FORMS,

@@ -40,7 +40,12 @@ def describe_period(start: int | None, end: int | None) -> str:
 
 
 class Lesson(db.Model):
-    """A lesson learned or a practice, written by a member and published after review."""
+    """A lesson learned or a practice, written by a member and published after review.
+
+    The row holds the text readers see. Once published it changes only when a reviewer
+    approves a change: an edit is kept as a revision, `pending_revision`, until then;
+    `published_revision` is the revision the published text comes from.
+    """
 
     __tablename__ = "lessons_lesson"
     __table_args__ = (Index("ix_lessons_lesson_status_sharing", "status", "sharing"),)
@@ -69,6 +74,8 @@ class Lesson(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pending_revision: Mapped[int | None] = mapped_column(Integer)
+    published_revision: Mapped[int | None] = mapped_column(Integer)
 
     author: Mapped[User | None] = relationship(User, lazy="joined")
     terms: Mapped[list[LessonTerm]] = relationship(
@@ -247,6 +254,42 @@ class Initiative(db.Model):
     def period(self) -> str:
         return describe_period(self.start_year, self.end_year)
 
+    def snapshot(self) -> dict[str, Any]:
+        """Everything a revision of the initiative keeps, as plain data."""
+        return {
+            "name": self.name,
+            "organisation": self.organisation,
+            "countries": self.countries,
+            "level": self.level,
+            "area": self.area,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "website": self.website,
+            "contact": self.contact,
+            "description": self.description,
+            "subgroups": sorted(link.label for link in self.resources),
+        }
+
+
+class InitiativeRevision(db.Model):
+    """Who changed an initiative and when, with everything it said after the change."""
+
+    __tablename__ = "lessons_initiative_revision"
+    __table_args__ = (UniqueConstraint("initiative_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons_initiative.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    author: Mapped[User | None] = relationship(User, lazy="joined")
+
 
 class InitiativeCountry(db.Model):
     __tablename__ = "lessons_initiative_country"
@@ -309,7 +352,7 @@ class AttachmentShare(db.Model):
 class CoverageStamp(db.Model):
     """One row: a random stamp that changes with every write the coverage counts depend on.
 
-    See plugins.lessons.coverage, which sets it and caches the counts under it.
+    See the coverage module, which sets it and caches the counts under it.
     """
 
     __tablename__ = "lessons_coverage_stamp"

@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from intranet.plugin_api import User, db, notify
-from plugins.lessons.models import Editor, Lesson, LessonComment
+
+from .models import Editor, Lesson, LessonComment
 
 
 def reviewers() -> list[User]:
@@ -36,14 +37,19 @@ def submitted(lesson: Lesson) -> None:
     _tell(reviewers(), "submitted", f"Lesson to review: {lesson.title}", lesson, lesson.summary)
 
 
-def returned(lesson: Lesson, comment: str) -> None:
-    _tell(
-        [lesson.author], "returned", f"Your lesson was sent back: {lesson.title}", lesson, comment
-    )
+def change_submitted(lesson: Lesson) -> None:
+    _tell(reviewers(), "submitted", f"Change to review: {lesson.title}", lesson, lesson.summary)
 
 
-def published(lesson: Lesson) -> None:
-    _tell([lesson.author], "published", f"Your lesson was published: {lesson.title}", lesson)
+def returned(lesson: Lesson, comment: str, what: str = "lesson") -> None:
+    """`what` is "lesson", or "change" for a change to a published lesson."""
+    title = f"Your {what} was sent back: {lesson.title}"
+    _tell([lesson.author], "returned", title, lesson, comment)
+
+
+def published(lesson: Lesson, what: str = "lesson") -> None:
+    verb = "approved" if what == "change" else "published"
+    _tell([lesson.author], "published", f"Your {what} was {verb}: {lesson.title}", lesson)
 
 
 def commented(lesson: Lesson, comment: LessonComment) -> None:

@@ -6,8 +6,9 @@ import random
 from datetime import timedelta
 
 from intranet.plugin_api import ScalePeople, bulk_insert, next_id, scale_words, utcnow
-from plugins.lessons.models import Lesson, LessonTerm
-from plugins.lessons.vocab import AREAS, COUNTRIES, EXPLOITATION_FORMS, LEVELS
+
+from .models import Lesson, LessonTerm
+from .vocab import AREAS, COUNTRIES, EXPLOITATION_FORMS, LEVELS
 
 LESSONS = 100_000
 TAGS = ("online", "labour inspection", "shelter", "training", "data", "hotline", "audit")

@@ -22,13 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import g
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    and_,
     cast,
     column,
     func,
@@ -41,11 +39,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from intranet.plugin_api import ResourceRef, User, can, db
-from plugins.lessons.models import Editor, Initiative, Lesson, LessonTerm
+from intranet.plugin_api import User, db
+
+from .models import Initiative, Lesson, LessonTerm
+from .rules import published_for, visible_to
 
 PAGE_SIZE = 20
-GRANT_CANDIDATES = 500
 MAX_QUERY_WORDS = 12
 FACETS = ("country", "level", "area", "form", "year", "tag")
 TERM_FACETS = ("country", "form", "tag")
@@ -69,64 +68,6 @@ STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 def query_words(text: str, limit: int | None = MAX_QUERY_WORDS) -> list[str]:
     """The words of a search as plain tokens: no operator, quote or bracket survives."""
     return [word.lower() for word in WORD.findall(text or "")][:limit]
-
-
-def is_reviewer(user: Any) -> bool:
-    """Secretariat, admins and designated editors review lessons (cached per request)."""
-    if user is None or not user.is_authenticated or user.is_guest:
-        return False
-    if user.is_staff:
-        return True
-    if "lessons_reviewer" not in g:
-        g.lessons_reviewer = db.session.get(Editor, user.id) is not None
-    return g.lessons_reviewer
-
-
-def visible_to(user: Any) -> ColumnElement[bool]:
-    """The lessons `user` may list; the same rule as the permission hook, as one SQL clause."""
-    published = Lesson.status == "published"
-    if user is None or not user.is_authenticated:
-        return and_(published, Lesson.sharing == "public")
-    if user.is_guest:
-        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
-        granted = granted_lesson_ids(user)
-        return or_(shared, Lesson.id.in_(granted)) if granted else shared
-    if is_reviewer(user):
-        return or_(Lesson.status != "draft", Lesson.author_id == user.id)
-    return or_(published, Lesson.author_id == user.id)
-
-
-def published_for(user: Any) -> ColumnElement[bool]:
-    """The published lessons `user` may list. Members see every published lesson, so only
-    visitors and guests need the sharing rule, and nobody's reviewer role is looked up."""
-    if user is None or not user.is_authenticated or user.is_guest:
-        return visible_to(user)  # published ones only, for them
-    return Lesson.status == "published"
-
-
-def granted_lesson_ids(user: User) -> list[int]:
-    """Published task-force lessons a guest may view all the same: granted one by one by
-    another plugin (partners), whose True vote in the permission hook lets them in.
-
-    No plugin lists its grants, so the candidates (the newest GRANT_CANDIDATES published
-    lessons a guest does not see by their sharing level) are loaded in one query and can() is
-    asked for each; the permission hooks answer from the loaded lessons and per-request caches.
-    Computed once per request.
-    """
-    cache = g.setdefault("lessons_granted", {})
-    if user.id not in cache:
-        candidates = db.session.scalars(
-            select(Lesson)
-            .where(Lesson.status == "published", Lesson.sharing == "taskforce")
-            .order_by(Lesson.published_at.desc(), Lesson.id.desc())
-            .limit(GRANT_CANDIDATES)
-        ).all()
-        cache[user.id] = [
-            lesson.id
-            for lesson in candidates
-            if can(user, "lessons.view", ResourceRef("lessons.lesson", lesson.id))
-        ]
-    return cache[user.id]
 
 
 @dataclass(frozen=True)
@@ -171,6 +112,12 @@ def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
     )
 
 
+def is_small_number(text: str) -> bool:
+    """Digits that fit a database integer column: a year or a page number, never a number
+    that the database refuses to compare (which would answer 500)."""
+    return text.isdigit() and len(text) <= 9
+
+
 def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
     if facet in TERM_FACETS:
         return Lesson.id.in_(
@@ -179,7 +126,7 @@ def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
             )
         )
     if facet == "year":
-        return Lesson.start_year.in_([int(v) for v in values if v.isdigit()])
+        return Lesson.start_year.in_([int(v) for v in values if is_small_number(v)])
     return getattr(Lesson, facet).in_(values)
 
 
@@ -198,7 +145,7 @@ class Selection:
         return cls(
             query=args.get("q", "").strip()[:200],
             filters=filters,
-            page=max(1, int(page)) if page.isdigit() else 1,
+            page=max(1, int(page)) if is_small_number(page) else 1,
         )
 
     @property

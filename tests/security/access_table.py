@@ -240,21 +240,32 @@ TABLE: dict[str, Case | list[Case]] = {
     "lessons.similar": case(MEMBERS_ONLY),
     "lessons.create": case(MEMBERS_ONLY),
     "lessons.show": case(GRANTED),
-    "lessons.history": case(GRANTED),
-    "lessons.diff": case(GRANTED, query="from=1&to=1"),
+    # history, diffs, review comments and a change waiting for review: the author and reviewers
+    "lessons.history": [case(STAFF_ONLY), case(STAFF_ONLY, lesson_id="changed_lesson")],
+    "lessons.diff": [
+        case(STAFF_ONLY, query="from=1&to=1"),
+        case(STAFF_ONLY, lesson_id="changed_lesson", query="from=1&to=2"),
+    ],
     "lessons.comment": case(GRANTED),
     "lessons.endorse": case(GRANTED),
     "lessons.documents_page": case(STAFF_ONLY),  # managing documents: authors, reviewers
     "lessons.document_delete": case(STAFF_ONLY, attachment_id="lesson_document"),
     "lessons.document_sharing": case(STAFF_ONLY, attachment_id="lesson_document"),
-    "lessons.edit": case(STAFF_ONLY),  # and the author
+    "lessons.edit": [  # and the author; a published lesson's edit waits for review
+        case(STAFF_ONLY),
+        case(STAFF_ONLY, lesson_id="changed_lesson"),
+    ],
     "lessons.submit": case(STAFF_ONLY),  # and the author
-    "lessons.review": case(STAFF_ONLY, lesson_id="submitted_lesson"),  # the reviewers
+    "lessons.review": [  # the reviewers: a submitted lesson, a change to a published one
+        case(STAFF_ONLY, lesson_id="submitted_lesson"),
+        case(STAFF_ONLY, lesson_id="changed_lesson"),
+    ],
     "lessons.editors": case(STAFF_ONLY),
     "lessons.remove_editor": case(STAFF_ONLY),
     "lessons.initiatives": case(MEMBERS_ONLY),
     "lessons.initiative": case(MEMBERS_ONLY),
-    "lessons.initiative_form": case(MEMBERS_ONLY),
+    "lessons.initiative_new": case(MEMBERS_ONLY),
+    "lessons.initiative_form": case(STAFF_ONLY),  # and whoever registered it, and reviewers
     # --- governance (the chair, a member state's expert, may also steer) ---
     "governance.index": case(MEMBERS_ONLY),
     "governance.static": case(PUBLIC, filename="governance.css"),

@@ -335,6 +335,9 @@ def build_world(app: Flask) -> dict[str, Any]:
             "submitted_lesson": db.session.scalar(
                 select(Lesson.id).where(Lesson.status == "submitted").order_by(Lesson.id)
             ),
+            "changed_lesson": db.session.scalar(
+                select(Lesson.id).where(Lesson.pending_revision.is_not(None)).order_by(Lesson.id)
+            ),
             "document": revision.document,
             "number": revision.number,
             "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),

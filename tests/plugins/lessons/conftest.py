@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import User
+from intranet.plugin_api import hookimpl
 from plugins.lessons.models import Lesson, LessonRevision
 
 
@@ -81,3 +82,26 @@ def login_as(client: Any) -> Any:
         client.login(user.email)
 
     return login
+
+
+@pytest.fixture
+def grant(app):
+    """A stand-in for the partners plugin: grants (guest id, lesson id) pairs, answering both
+    permission hooks as the contract asks."""
+    granted = set()
+
+    class Grants:
+        @staticmethod
+        @hookimpl
+        def intranet_permission(user, action, resource):
+            if resource is not None and (user.id, resource.id) in granted:
+                return True
+            return None
+
+        @staticmethod
+        @hookimpl
+        def intranet_permission_many(user, action, kind, ids):
+            return {id_: True for id_ in ids if (user.id, id_) in granted}
+
+    app.extensions["intranet_plugins"].pm.register(Grants, name="grants")
+    return lambda guest, lesson: granted.add((guest.id, lesson.id))

@@ -72,3 +72,31 @@ def test_an_initiative_is_registered_and_listed(client, member):
     assert "Baltic shelter network" not in client.get("/lessons/initiatives?country=SE").get_data(
         as_text=True
     )
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        (f"/lessons/public/{HUGE}", 404),
+        (f"/lessons/{HUGE}", 404),
+        (f"/lessons/?page={HUGE}", 200),
+        (f"/lessons/?year={HUGE}", 200),
+        (f"/lessons/?year=2020&year={HUGE}&page=-3", 200),
+        (f"/lessons/export.csv?year={HUGE}", 200),
+        (f"/lessons/export.json?year={HUGE}&page={HUGE}", 200),
+        (f"/lessons/initiatives/{HUGE}", 404),
+    ],
+)
+def test_integers_past_any_column_answer_without_an_error(client, member, make_lesson, url, status):
+    make_lesson(member, "Any lesson")
+    client.login(member.email)
+    assert client.get(url).status_code == status
+
+
+def test_integers_in_a_diff_are_bounded(client, member, make_lesson):
+    lesson = make_lesson(member, "Any lesson")
+    client.login(member.email)
+    assert client.get(f"/lessons/{lesson.id}/diff?from={HUGE}&to=1").status_code == 404

@@ -66,19 +66,26 @@ def test_publishing_a_lesson_fills_its_cell(client, member, secretariat, make_le
 
 
 def test_changing_a_lessons_country_area_or_level_moves_its_count(
-    client, member, secretariat, make_lesson
+    client, login_as, member, secretariat, make_lesson
 ):
     lesson = make_lesson(member, countries=["SE"], area="protection", level="national")
     client.login(secretariat.email)
     assert cell(client, "SE", "protection") == (1, 0)
     assert cell(client, "SE", "national", by="level") == (1, 0)
 
-    client.submit(f"/lessons/{lesson.id}/edit", {**LESSON_FORM, "countries": ["FI"]})
+    def change(form: dict) -> None:
+        """The author changes the published lesson; the change counts once approved."""
+        login_as(member)
+        client.submit(f"/lessons/{lesson.id}/edit", form)
+        login_as(secretariat)
+        client.submit(f"/lessons/{lesson.id}/review", {"decision": "publish"})
+
+    change({**LESSON_FORM, "countries": ["FI"]})
     assert cell(client, "SE", "protection") == (0, 0)
     assert cell(client, "FI", "protection") == (1, 0)
 
     edited = {**LESSON_FORM, "countries": ["FI"], "area": "prevention", "level": "local"}
-    client.submit(f"/lessons/{lesson.id}/edit", edited)
+    change(edited)
     assert cell(client, "FI", "protection") == (0, 0)
     assert cell(client, "FI", "prevention") == (1, 0)
     assert cell(client, "FI", "national", by="level") == (0, 0)

@@ -3,29 +3,10 @@ lists, with a fixed number of queries however many task-force lessons there are.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import event
 
 from intranet.extensions import db
-from intranet.plugin_api import hookimpl
 from tests.conftest import contributions
-
-
-@pytest.fixture
-def grant(app):
-    """A stand-in for the partners plugin: grants (guest id, lesson id) pairs."""
-    granted = set()
-
-    class Grants:
-        @staticmethod
-        @hookimpl
-        def intranet_permission(user, action, resource):
-            if resource is not None and (user.id, resource.id) in granted:
-                return True
-            return None
-
-    app.extensions["intranet_plugins"].pm.register(Grants, name="grants")
-    return lambda guest, lesson: granted.add((guest.id, lesson.id))
 
 
 def count_queries():

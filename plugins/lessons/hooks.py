@@ -1,0 +1,140 @@
+"""The hook implementations of the lessons plugin, each a call into its rules and services."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, url_for
+
+from intranet.plugin_api import (
+    GrantableResource,
+    NavItem,
+    PersonalDataKind,
+    ProfileSection,
+    ReportSection,
+    ResourceRef,
+    ScalePeople,
+    SearchResult,
+    SimilarItem,
+    User,
+    Widget,
+    hookimpl,
+)
+
+from . import privacy, reports, rules, sections
+from .views import bp
+
+
+@hookimpl
+def intranet_blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@hookimpl
+def intranet_migrations() -> str:
+    return str(Path(__file__).parent / "migrations" / "versions")
+
+
+@hookimpl
+def intranet_nav_items(user: User) -> list[NavItem]:
+    return [NavItem("Lessons", url_for("lessons.index"), order=40, endpoint_prefix="lessons.")]
+
+
+@hookimpl
+def intranet_admin_nav_items(user: User) -> list[NavItem]:
+    return [NavItem("Lesson editors", url_for("lessons.editors"), order=60)]
+
+
+@hookimpl
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    widgets = [
+        Widget(
+            "lessons-recent",
+            "Recently published lessons",
+            url_for("lessons.recent_widget"),
+            order=40,
+        )
+    ]
+    if rules.is_reviewer(user):
+        widgets.append(
+            Widget(
+                "lessons-review",
+                "Lessons awaiting review",
+                url_for("lessons.review_widget"),
+                order=41,
+            )
+        )
+    return widgets
+
+
+@hookimpl
+def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    return rules.permission(user, action, resource)
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    return sections.search_results(query, user, limit)
+
+
+@hookimpl
+def intranet_similar_work(text: str, user: User, limit: int) -> list[SimilarItem]:
+    return sections.similar_items(text, user, limit)
+
+
+@hookimpl
+def intranet_profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    return sections.profile_sections(member, viewer)
+
+
+@hookimpl
+def intranet_resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    return sections.resource_sections(resource, viewer)
+
+
+@hookimpl
+def intranet_report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    return reports.report_sections(start, end, user)
+
+
+@hookimpl
+def intranet_grantable_resources(user: User) -> list[GrantableResource]:
+    return sections.grantable_resources(user)
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    return privacy.personal_data(user)
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    return privacy.personal_data_kinds()
+
+
+@hookimpl
+def intranet_demo_data(users: dict[str, User]) -> None:
+    from .demo import create_demo_data
+
+    create_demo_data(users)
+
+
+@hookimpl
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    from .scale import create_scale_lessons
+
+    create_scale_lessons(scale, people)
+
+
+@hookimpl
+def intranet_erase_personal_data(user: User) -> None:
+    privacy.erase_personal_data(user)
+
+
+@hookimpl
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    return rules.permission_many(user, action, kind, ids)

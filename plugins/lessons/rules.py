@@ -1,0 +1,191 @@
+"""Who may do what with a lesson: the permission answers and the list filters of the plugin.
+
+The pages, the permission hook and the other plugins all ask these rules, so they never
+disagree about who sees a draft, a submitted lesson or a lesson shared with partners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import g
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.orm import aliased
+
+from intranet.plugin_api import ResourceRef, User, can, db
+
+from . import documents
+from .models import Editor, Initiative, Lesson, LessonRevision
+
+LESSON = "lessons.lesson"
+INITIATIVE = "lessons.initiative"
+GRANT_CANDIDATES = 500
+
+
+def is_reviewer(user: Any) -> bool:
+    """Secretariat, admins and designated editors review lessons (cached per request)."""
+    if user is None or not user.is_authenticated or user.is_guest:
+        return False
+    if user.is_staff:
+        return True
+    known = g.setdefault("lessons_reviewer", {})
+    if user.id not in known:
+        known[user.id] = db.session.get(Editor, user.id) is not None
+    return known[user.id]
+
+
+def visible_to(user: Any) -> ColumnElement[bool]:
+    """The lessons `user` may list: the view rule as one SQL clause, as `can()` answers it
+    (a veto hides, an allow shows, and when the plugin abstains members see and guests see
+    only what another plugin granted them)."""
+    if user is None or not user.is_authenticated:
+        return and_(Lesson.status == "published", Lesson.sharing == "public")
+    allow, veto = lesson_votes(user, "lessons.view")
+    if user.is_guest:
+        granted = granted_lesson_ids(user)
+        return or_(allow, Lesson.id.in_(granted)) if granted else allow
+    return not_(veto)
+
+
+def published_for(user: Any) -> ColumnElement[bool]:
+    """The published lessons `user` may list. Members see every published lesson, so only
+    visitors and guests need the sharing rule, and nobody's reviewer role is looked up."""
+    if user is None or not user.is_authenticated or user.is_guest:
+        return visible_to(user)  # published ones only, for them
+    return Lesson.status == "published"
+
+
+def granted_lesson_ids(user: User) -> list[int]:
+    """Published task-force lessons a guest may view all the same: granted one by one by
+    another plugin (partners), whose True vote in the permission hook lets them in.
+
+    No plugin lists its grants, so the candidates (the newest GRANT_CANDIDATES published
+    lessons a guest does not see by their sharing level) are found in one query and can() is
+    asked for each; this plugin's hooks answer them all from one more query (`answered`).
+    Computed once per request.
+    """
+    cache = g.setdefault("lessons_granted", {})
+    if user.id not in cache:
+        candidates = db.session.scalars(
+            select(Lesson.id)
+            .where(Lesson.status == "published", Lesson.sharing == "taskforce")
+            .order_by(Lesson.published_at.desc(), Lesson.id.desc())
+            .limit(GRANT_CANDIDATES)
+        ).all()
+        with answered(user, "lessons.view", list(candidates)):
+            cache[user.id] = [
+                lesson_id
+                for lesson_id in candidates
+                if can(user, "lessons.view", ResourceRef(LESSON, lesson_id))
+            ]
+    return cache[user.id]
+
+
+Votes = tuple[ColumnElement[bool], ColumnElement[bool]]
+
+
+def lesson_votes(user: User, action: str) -> Votes | None:
+    """(allow, veto) of `user` for `action` on lessons, as SQL over `lessons_lesson`: the one
+    rule behind the permission hooks and the list pages. A lesson matching neither gets no vote
+    (the role default lets members in; guests need another plugin's grant). None: no vote on
+    any lesson.
+
+    Drafts and submitted lessons stay with their author and the reviewers; guests see published
+    lessons shared with partners or the public. The author and the reviewers edit, and they
+    alone see the history, the diffs, the review comments and a change waiting for review.
+    Reviewers review what was submitted, or a change to a published lesson; four eyes: one
+    who wrote the lesson or the change under review never decides on it.
+    """
+    published = Lesson.status == "published"
+    own = and_(Lesson.author_id.is_not(None), Lesson.author_id == user.id)
+    reviewer = true() if is_reviewer(user) else false()
+    mine = or_(own, reviewer)
+    member = false() if user.is_guest else true()
+    if action == "lessons.view":
+        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
+        allow = or_(and_(not_(published), mine), and_(not_(member), shared))
+        return allow, and_(not_(published), not_(mine))
+    awaiting = awaiting_review()
+    if action in ("lessons.edit", "lessons.history"):
+        allow = and_(member, mine)
+    elif action == "lessons.review":
+        allow = and_(reviewer, awaiting)
+    elif action == "lessons.approve":
+        allow = and_(reviewer, awaiting, not_(own), not_(wrote_latest_revision(user)))
+    else:
+        return None
+    return allow, not_(allow)
+
+
+def awaiting_review() -> ColumnElement[bool]:
+    """Lessons a reviewer has to decide on: submitted, or published with a change waiting."""
+    return or_(
+        Lesson.status == "submitted",
+        and_(Lesson.status == "published", Lesson.pending_revision.is_not(None)),
+    )
+
+
+def wrote_latest_revision(user: User) -> ColumnElement[bool]:
+    """The lesson's latest revision, the one a review decides on, is `user`'s."""
+    other = aliased(LessonRevision)
+    latest = select(func.max(other.number)).where(other.lesson_id == Lesson.id).scalar_subquery()
+    return exists().where(
+        LessonRevision.lesson_id == Lesson.id,
+        LessonRevision.number == latest,
+        LessonRevision.author_id == user.id,
+    )
+
+
+def initiative_votes(user: User, action: str) -> Votes | None:
+    """(allow, veto) for `action` on initiatives: whoever registered one, the reviewers and
+    staff edit it. Viewing is the role default (members, no guests), as on their pages."""
+    if action != "lessons.edit":
+        return None
+    own = and_(Initiative.author_id.is_not(None), Initiative.author_id == user.id)
+    reviewer = true() if is_reviewer(user) else false()
+    allow = and_(false() if user.is_guest else true(), or_(own, reviewer))
+    return allow, not_(allow)
+
+
+RULES = {LESSON: (Lesson, lesson_votes), INITIATIVE: (Initiative, initiative_votes)}
+
+
+@contextmanager
+def answered(user: User, action: str, ids: list[int]) -> Iterator[None]:
+    """Within the block, the permission hooks answer `action` on these lessons from one query
+    instead of one query per lesson (for a loop of `can()` calls that other plugins answer)."""
+    g.lessons_answered = (user.id, action, set(ids), permission_many(user, action, LESSON, ids))
+    try:
+        yield
+    finally:
+        g.pop("lessons_answered", None)
+
+
+def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
+    """{id: True (allow) or False (veto)} for the objects among `ids` that get a vote; one
+    query for all, from the same rule the plugin's pages use."""
+    if kind not in RULES or not action.startswith("lessons."):
+        return None
+    known = g.get("lessons_answered")
+    if kind == LESSON and known and known[:2] == (user.id, action) and known[2].issuperset(ids):
+        return {id_: vote for id_, vote in known[3].items() if id_ in ids}
+    model, rule = RULES[kind]
+    votes = rule(user, action)
+    if votes is None:
+        return None
+    allow, veto = votes
+    rows = db.session.execute(select(model.id, allow, veto).where(model.id.in_(ids)))
+    return {id_: bool(yes) for id_, yes, no in rows if yes or no}
+
+
+def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """The single-object answer, from the same rule as `permission_many`. A document follows
+    its lesson, narrowed by its own sharing level (which only the download request tells)."""
+    if resource is None or resource.id is None:
+        return None
+    if resource.kind == LESSON and action == "lessons.view_attachment":
+        return documents.may_download(user, resource)
+    answers = permission_many(user, action, resource.kind, [resource.id])
+    return None if answers is None else answers.get(resource.id)

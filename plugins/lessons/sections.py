@@ -1,0 +1,129 @@
+"""What the lessons plugin contributes to pages it does not own: search, similar work,
+profiles, sub-groups and the guest grants offered by the partners plugin."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+
+from intranet.plugin_api import (
+    GrantableResource,
+    ProfileSection,
+    ResourceRef,
+    SearchResult,
+    SimilarItem,
+    User,
+    db,
+)
+
+from . import rules
+from . import search as finder
+from .models import (
+    Initiative,
+    InitiativeResource,
+    Lesson,
+)
+from .rules import LESSON
+
+
+def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
+    words = finder.query_words(query)
+    text = finder.text_match(words)
+    if text is None:
+        return []
+    found = select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at).where(
+        rules.published_for(user)
+    )
+    lessons = db.session.execute(text.ranked(found).limit(limit)).all()
+    return [
+        SearchResult(
+            "Lesson",
+            lesson.title,
+            url_for("lessons.show", lesson_id=lesson.id),
+            snippet=lesson.summary[:300],
+            rank=1.0 - position / max(1, len(lessons)),
+            when=lesson.published_at,
+        )
+        for position, lesson in enumerate(lessons)
+    ]
+
+
+def similar_items(text: str, user: User, limit: int) -> list[SimilarItem]:
+    items = []
+    for kind, (item_id, title, summary), score in finder.similar_lessons_and_initiatives(
+        text, user, limit
+    ):
+        if kind == "lesson":
+            url = url_for("lessons.show", lesson_id=item_id)
+        else:
+            url = url_for("lessons.initiative", initiative_id=item_id)
+        label = "Lesson" if kind == "lesson" else "Initiative"
+        items.append(SimilarItem(label, title, url, round(score, 3), finder.shorten(summary, 200)))
+    return items
+
+
+def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.title)
+        .where(
+            Lesson.author_id == member.id,
+            rules.published_for(viewer),
+        )
+        .order_by(Lesson.published_at.desc())
+        .limit(20)
+    ).all()
+    return [
+        ProfileSection(
+            "Published lessons",
+            [(title, url_for("lessons.show", lesson_id=lesson_id)) for lesson_id, title in lessons],
+            empty_text="No published lessons yet.",
+            order=40,
+        )
+    ]
+
+
+def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSection]:
+    """On a sub-group's page: the registered initiatives linked to that group (one query).
+
+    Initiatives are for members only, like their pages; guests get nothing.
+    """
+    if resource.kind != "subgroups.group" or viewer.is_guest:
+        return []
+    initiatives = db.session.execute(
+        select(Initiative.id, Initiative.name)
+        .join(InitiativeResource, InitiativeResource.initiative_id == Initiative.id)
+        .where(
+            InitiativeResource.resource_kind == resource.kind,
+            InitiativeResource.resource_id == resource.id,
+        )
+        .order_by(Initiative.name)
+    ).all()
+    return [
+        ProfileSection(
+            "Initiatives and lessons",
+            [
+                (name, url_for("lessons.initiative", initiative_id=initiative_id))
+                for initiative_id, name in initiatives
+            ],
+            empty_text="No registered initiative is linked to this group.",
+            order=40,
+        )
+    ]
+
+
+def grantable_resources(user: User) -> list[GrantableResource]:
+    """Published task-force lessons, which a single guest can be granted (every guest sees
+    the lessons shared with partners or the public already)."""
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.title)
+        .where(rules.published_for(user), Lesson.sharing == "taskforce")
+        .order_by(Lesson.title)
+    ).all()
+    return [
+        GrantableResource(
+            ResourceRef(LESSON, lesson_id),
+            f"Lesson: {title}",
+            url_for("lessons.show", lesson_id=lesson_id),
+        )
+        for lesson_id, title in lessons
+    ]

@@ -1,0 +1,99 @@
+"""What anyone may read without signing in: public lessons, their documents, the feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_file,
+)
+from sqlalchemy import select
+
+from intranet.plugin_api import (
+    db,
+    public,
+    utcnow,
+)
+
+from .. import documents
+from ..models import (
+    Lesson,
+)
+from . import bp
+
+
+def public_lessons(limit: int) -> list[Lesson]:
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.status == "published", Lesson.sharing == "public")
+            .order_by(Lesson.published_at.desc(), Lesson.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@bp.get("/public")
+@public
+def public_index() -> str:
+    return render_template("lessons/public.html", lessons=public_lessons(100))
+
+
+def public_lesson(lesson_id: int) -> Lesson:
+    lesson = db.get_or_404(Lesson, lesson_id)
+    if lesson.status != "published" or lesson.sharing != "public":
+        abort(404)
+    return lesson
+
+
+@bp.get("/public/<int:lesson_id>")
+@public
+def public_show(lesson_id: int) -> str:
+    lesson = public_lesson(lesson_id)
+    return render_template(
+        "lessons/public_show.html",
+        lesson=lesson,
+        documents=documents.of_lesson(lesson, ("public",)),
+    )
+
+
+@bp.get("/public/<int:lesson_id>/files/<int:attachment_id>")
+@public
+def public_file(lesson_id: int, attachment_id: int) -> Response:
+    """A public document of a public published lesson, for anyone (the core's route needs a
+    login); other documents answer 404 here."""
+    row = documents.find(public_lesson(lesson_id), attachment_id)
+    if row is None or row[1] != "public":
+        abort(404)
+    attachment = row[0]
+    path = Path(current_app.config["ATTACHMENT_DIR"]) / attachment.storage_path
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+        conditional=True,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/feed.atom")
+@public
+def feed() -> Response:
+    lessons = public_lessons(50)
+    body = render_template(
+        "lessons/feed.atom.xml",
+        lessons=lessons,
+        documents=documents.documents([lesson.id for lesson in lessons], ("public",)),
+        updated=max((lesson.updated_at for lesson in lessons), default=utcnow()),
+    )
+    return Response(body, mimetype="application/atom+xml")

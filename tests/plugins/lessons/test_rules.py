@@ -1,0 +1,142 @@
+"""can() and can_many() say exactly what the lessons plugin's own pages show, for every role
+and for lessons in every state: a plugin using only the documented contract sees what the
+owner plugin shows."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from intranet.extensions import db
+from intranet.plugin_api import ResourceRef, can, can_many
+from plugins.lessons.models import Editor, Initiative, LessonRevision
+
+LESSON = "lessons.lesson"
+INITIATIVE = "lessons.initiative"
+
+
+@pytest.fixture
+def world(app, make_user, make_lesson, grant) -> dict[str, Any]:
+    """Lessons in every state, and one user of every kind, a guest granted two lessons by a
+    plugin that answers both permission hooks, as the contract asks."""
+    author = make_user("member", name="Anna Author")
+    editor = make_user("member", name="Erik Editor")
+    db.session.add(Editor(user_id=editor.id))
+    users = {
+        "admin": make_user("admin"),
+        "secretariat": make_user("secretariat"),
+        "author": author,
+        "member": make_user("member"),
+        "editor": editor,
+        "granted guest": make_user("guest"),
+        "guest": make_user("guest"),
+    }
+    lessons = {
+        "draft": make_lesson(author, "Rule draft", status="draft"),
+        "submitted": make_lesson(author, "Rule submitted", status="submitted"),
+        "task force": make_lesson(author, "Rule task force"),
+        "granted": make_lesson(author, "Rule granted"),
+        "partners": make_lesson(author, "Rule partners", sharing="partners"),
+        "public": make_lesson(author, "Rule public", sharing="public"),
+        "granted draft": make_lesson(author, "Rule granted draft", status="draft"),
+        "changed": make_lesson(author, "Rule changed"),
+        "editor's own": make_lesson(editor, "Rule editor's own", status="submitted"),
+    }
+    changed = lessons["changed"]
+    db.session.add(
+        LessonRevision(
+            lesson_id=changed.id,
+            number=2,
+            author_id=author.id,
+            snapshot={**changed.snapshot(), "title": "Changed"},
+        )
+    )
+    changed.pending_revision = 2
+    db.session.commit()
+    for name in ("granted", "granted draft"):
+        grant(users["granted guest"], lessons[name])
+    return {"users": users, "lessons": lessons}
+
+
+PAGES = {  # action: (page, what the page shows to those allowed)
+    "lessons.view": ("/lessons/{id}", ""),
+    "lessons.edit": ("/lessons/{id}/edit", ""),
+    "lessons.history": ("/lessons/{id}/history", ""),
+    "lessons.review": ("/lessons/{id}/review", ""),
+    "lessons.approve": ("/lessons/{id}/review", 'name="decision"'),
+}
+
+
+def shows(client, url: str, sign: str) -> bool:
+    response = client.get(url)
+    return response.status_code == 200 and sign in response.get_data(as_text=True)
+
+
+def listed_ids(client) -> set[int]:
+    page = client.get("/lessons/").get_data(as_text=True)
+    return {int(found) for found in re.findall(r'href="/lessons/(\d+)"', page)}
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["admin", "secretariat", "author", "member", "editor", "granted guest", "guest"],
+)
+def test_can_and_can_many_agree_with_the_pages(app, client, world, role):
+    user = world["users"][role]
+    lessons = world["lessons"]
+    ids = [lesson.id for lesson in lessons.values()]
+    client.login(user.email)
+    for action, (page, sign) in PAGES.items():
+        shown = {
+            lesson.id
+            for lesson in lessons.values()
+            if shows(client, page.format(id=lesson.id), sign)
+        }
+        with app.test_request_context():
+            one_by_one = {id_ for id_ in ids if can(user, action, ResourceRef(LESSON, id_))}
+        with app.test_request_context():
+            at_once = can_many(user, action, LESSON, ids)
+        assert one_by_one == shown, (role, action)
+        assert at_once == shown, (role, action)
+    with app.test_request_context():
+        visible = can_many(user, "lessons.view", LESSON, ids)
+    assert listed_ids(client) & set(ids) == visible
+
+
+def test_the_rules_as_the_roles_expect_them(app, world):
+    users, lessons = world["users"], world["lessons"]
+
+    def viewable(role: str) -> set[str]:
+        with app.test_request_context():
+            found = can_many(users[role], "lessons.view", LESSON, [x.id for x in lessons.values()])
+        return {name for name, lesson in lessons.items() if lesson.id in found}
+
+    published = {"task force", "granted", "partners", "public", "changed"}
+    assert viewable("member") == published
+    assert viewable("admin") == set(lessons)
+    assert viewable("author") == set(lessons) - {"editor's own"}
+    assert viewable("editor") == set(lessons)
+    assert viewable("guest") == {"partners", "public"}
+    assert viewable("granted guest") == {"partners", "public", "granted"}
+
+
+@pytest.mark.parametrize("role", ["admin", "secretariat", "author", "member", "editor", "guest"])
+def test_initiative_edits_agree_with_the_edit_page(app, client, world, role):
+    user = world["users"][role]
+    items = [
+        Initiative(name=name, level="national", area="protection", author_id=author)
+        for name, author in (("Theirs", world["users"]["author"].id), ("Nobody's", None))
+    ]
+    db.session.add_all(items)
+    db.session.commit()
+    ids = [item.id for item in items]
+    client.login(user.email)
+    shown = {
+        id_ for id_ in ids if client.get(f"/lessons/initiatives/{id_}/edit").status_code == 200
+    }
+    with app.test_request_context():
+        one_by_one = {id_ for id_ in ids if can(user, "lessons.edit", ResourceRef(INITIATIVE, id_))}
+    with app.test_request_context():
+        assert can_many(user, "lessons.edit", INITIATIVE, ids) == shown == one_by_one
