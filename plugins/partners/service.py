@@ -111,6 +111,18 @@ def pending_invitation_emails(emails: Iterable[str]) -> set[str]:
     )
 
 
+def deactivated_accounts(emails: Iterable[str]) -> list[str]:
+    """The addresses among `emails` whose account is deactivated, which no invitation reopens."""
+    emails = {email.strip().lower() for email in emails}
+    if not emails:
+        return []
+    return sorted(
+        db.session.scalars(
+            select(User.email).where(User.email.in_(emails), User.is_active_account.is_(False))
+        )
+    )
+
+
 def access_end_problem(day: date | None) -> str | None:
     if day is None:
         return "Enter the date access ends, as YYYY-MM-DD."
@@ -232,24 +244,27 @@ def claim(invitation: Invitation) -> bool:
     return result.rowcount == 1
 
 
-def accept(invitation: Invitation, password_hash: str | None) -> tuple[User, bool]:
-    """Create the guest account (or reuse the existing guest's) and add the invited grants.
+def accept(
+    invitation: Invitation, account: User | None, password_hash: str | None = None
+) -> tuple[User, bool]:
+    """Add the invited grants to `account`, or to a new guest account with `password_hash`.
 
-    The caller has claimed the invitation and commits. Returns (user, whether it is new).
+    An existing account is the one the invitation was sent to, signed in by its owner: an
+    invitation never signs anyone in and never reactivates an account (the caller refuses a
+    deactivated one). The caller has claimed the invitation and commits. Returns (user, whether
+    it is new).
     """
-    user = db.session.scalar(select(User).where(User.email == invitation.email))
-    created = user is None
-    if user is None:
+    created = account is None
+    if account is None:
         user = User(
             email=invitation.email, name=invitation.name, role="guest", password_hash=password_hash
         )
         db.session.add(user)
         db.session.flush()
         record_audit("user.created", target=f"user:{user.id}", actor=user, role="guest")
-    elif not user.is_active_account:
-        user.is_active_account = True
-        user.deactivated_at = None
-        record_audit("partners.guest.reactivated", target=f"user:{user.id}", actor=user)
+        user.last_login_at = utcnow()
+    else:
+        user = account
     guest = db.session.get(Guest, user.id)
     if guest is None:
         guest = Guest(
@@ -273,7 +288,6 @@ def accept(invitation: Invitation, password_hash: str | None) -> tuple[User, boo
         [GrantableResource(item.ref, item.label, item.url) for item in invitation.resources],
         granted_by_id=invitation.sponsor_id,
     )
-    user.last_login_at = utcnow()
     record_audit(
         "partners.invitation.accepted",
         target=f"invitation:{invitation.id}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from intranet.plugin_api import (
@@ -33,10 +34,12 @@ from .common import (
 )
 
 
-def unusable_page(invitation: Invitation, token: str, reason: str) -> tuple[str, int]:
+def unusable_page(
+    invitation: Invitation, token: str, reason: str, status: int = 410
+) -> tuple[str, int]:
     return render_template(
         "partners/invite_unusable.html", invitation=invitation, token=token, reason=reason
-    ), 410
+    ), status
 
 
 @invite_bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -63,39 +66,80 @@ def accept(token: str) -> RequestAnswer:
             problems=["member account"],
         )
         return unusable_page(invitation, token, "member")
-    form = AcceptForm() if existing is None else Form()
+    if existing is not None:
+        return accept_as_existing(invitation, existing, token)
+    form = AcceptForm()
     if form.validate_on_submit():
-        problem = None
-        if existing is None:
-            problem = password_problem(
-                form.password.data, email=invitation.email, name=invitation.name
-            )
-            if problem:
-                form.password.errors.append(problem)
-        if problem is None:
-            if not service.claim(invitation):
-                service.refuse(
-                    "partners.invitation.unusable_link", target=f"invitation:{invitation.id}"
-                )
-                return unusable_page(invitation, token, "accepted")
-            password = hash_password(form.password.data) if existing is None else None
-            user, created = service.accept(invitation, password)
-            db.session.commit()
-            if created:
-                notify_event("intranet_user_created", user=user)
-            service.announce_grants(user)
-            notices.announce_acceptance(invitation, user)
-            start_session(user)
-            flash(f"Welcome, {user.name}. Below is what you have access to.", "success")
-            return redirect(url_for("partners.me"), code=303)
+        problem = password_problem(form.password.data, email=invitation.email, name=invitation.name)
+        if problem:
+            form.password.errors.append(problem)
+        else:
+            return accepted(invitation, token, None, hash_password(form.password.data))
     if form.is_submitted():
+        refuse_form(invitation, form)
+    return render_form("partners/accept.html", form, invitation=invitation, token=token)
+
+
+def accept_as_existing(invitation: Invitation, account: User, token: str) -> RequestAnswer:
+    """The address has an account: only its owner, signed in the usual way, accepts.
+
+    Whoever opens the link is sent through the core's sign-in (password and second factor) and
+    back here; someone signed in as another account is told so; a deactivated account stays
+    deactivated until staff decide.
+    """
+    if not account.is_active:
         service.refuse(
             "partners.invitation.refused",
             target=f"invitation:{invitation.id}",
-            problems=sorted(str(name) for name in form.errors),
+            problems=["deactivated account"],
+            method=request.method,
         )
-    return render_form(
-        "partners/accept.html", form, invitation=invitation, existing=existing, token=token
+        return unusable_page(invitation, token, "deactivated", status=403)
+    signed_in = current_user.is_authenticated
+    other_account = signed_in and current_user.id != account.id
+    form = Form()
+    if signed_in and not other_account and form.validate_on_submit():
+        return accepted(invitation, token, account, None)
+    if form.is_submitted():
+        refuse_form(invitation, form, "another account" if other_account else "not signed in")
+    html = render_template(
+        "partners/accept.html",
+        form=form,
+        invitation=invitation,
+        token=token,
+        existing=account,
+        other_account=other_account,
+        login_url=url_for("auth.login", next=url_for("partners_invite.accept", token=token)),
+    )
+    return (html, 403) if other_account or form.is_submitted() else html
+
+
+def accepted(
+    invitation: Invitation, token: str, account: User | None, password_hash: str | None
+) -> RequestAnswer:
+    """Claim the invitation (once only), add its grants, tell whom it concerns."""
+    if not service.claim(invitation):
+        service.refuse("partners.invitation.unusable_link", target=f"invitation:{invitation.id}")
+        return unusable_page(invitation, token, "accepted")
+    user, created = service.accept(invitation, account, password_hash)
+    db.session.commit()
+    if created:
+        notify_event("intranet_user_created", user=user)
+    service.announce_grants(user)
+    notices.announce_acceptance(invitation, user)
+    if created:
+        start_session(user)
+        flash(f"Welcome, {user.name}. Below is what you have access to.", "success")
+    else:
+        flash("The invitation is accepted. Below is what you have access to now.", "success")
+    return redirect(url_for("partners.me"), code=303)
+
+
+def refuse_form(invitation: Invitation, form: Form, *problems: str) -> None:
+    service.refuse(
+        "partners.invitation.refused",
+        target=f"invitation:{invitation.id}",
+        problems=sorted([*problems, *(str(name) for name in form.errors)]),
     )
 
 

@@ -26,6 +26,7 @@ from .common import (
     invite_and_mail,
     require_inviter,
     resource_choices,
+    warn_of_deactivated_accounts,
 )
 
 
@@ -108,6 +109,7 @@ def bulk() -> RequestAnswer:
                 + ".",
                 "success",
             )
+            warn_of_deactivated_accounts([invitee.email for invitee in valid])
             return redirect(url_for("partners.index"), code=303)
         if form.errors or unknown:
             service.refuse(

@@ -96,3 +96,13 @@ def mail_failed_notice(email: str) -> None:
         f"The invitation is saved, but the mail to {email} could not be sent. Resend it later.",
         "warning",
     )
+
+
+def warn_of_deactivated_accounts(emails: list[str]) -> None:
+    """Tell the inviter at once when an invitation went to an account it cannot reopen."""
+    for email in service.deactivated_accounts(emails):
+        flash(
+            f"The account of {email} is deactivated: the invitation cannot be accepted until the "
+            "secretariat decides to reactivate it (by renewing the guest's access).",
+            "warning",
+        )

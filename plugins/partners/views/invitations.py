@@ -31,6 +31,7 @@ from .common import (
     managed_invitation,
     require_inviter,
     resource_choices,
+    warn_of_deactivated_accounts,
 )
 
 
@@ -96,6 +97,7 @@ def invite() -> RequestAnswer:
                 flash(f"Invitation sent to {invitation.name} <{invitation.email}>.", "success")
             else:
                 mail_failed_notice(invitation.email)
+            warn_of_deactivated_accounts([invitation.email])
             return redirect(url_for("partners.index"), code=303)
         service.refuse(
             "partners.invitation.refused",
@@ -120,6 +122,7 @@ def resend(invitation_id: int) -> WerkzeugResponse:
         flash(f"A new link was sent to {invitation.email}; the old one no longer works.", "success")
     else:
         mail_failed_notice(invitation.email)
+    warn_of_deactivated_accounts([invitation.email])
     return redirect(url_for("partners.index"), code=303)
 
 
