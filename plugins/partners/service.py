@@ -27,7 +27,7 @@ from intranet.plugin_api import (
 
 from .models import KIND_LABELS, Grant, Guest, Invitation, InvitationResource
 from .rules import forget_access, grants_of
-from .settings import setting, today
+from .settings import latest_access_end, setting, today
 
 # --- tokens ----------------------------------------------------------------------------------
 
@@ -128,6 +128,11 @@ def access_end_problem(day: date | None) -> str | None:
         return "Enter the date access ends, as YYYY-MM-DD."
     if day < today():
         return "The access end date is in the past. Choose a date from today on."
+    if day > latest_access_end():
+        return (
+            f"Guest access lasts at most {setting('max_access_months')} months: choose a date "
+            f"until {latest_access_end().isoformat()}."
+        )
     return None
 
 

@@ -34,6 +34,15 @@ SETTINGS = [
         maximum=36,
     ),
     Setting(
+        "max_access_months",
+        "Longest guest access, in months",
+        "int",
+        24,
+        "No invitation, renewal or grant gives access beyond this many months from today.",
+        minimum=1,
+        maximum=120,
+    ),
+    Setting(
         "reminder_days",
         "Days before access ends that the sponsor is reminded",
         "int",
@@ -64,5 +73,10 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
+def latest_access_end() -> date:
+    """The last day guest access may be given until, counted from today."""
+    return add_months(today(), int(setting("max_access_months")))
+
+
 def default_access_end() -> date:
-    return add_months(today(), int(setting("default_access_months")))
+    return min(add_months(today(), int(setting("default_access_months"))), latest_access_end())

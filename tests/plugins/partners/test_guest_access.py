@@ -17,7 +17,7 @@ from intranet.plugin_api import ResourceRef, hookimpl
 from plugins.partners import expiry, rules, service
 from plugins.partners.models import Grant, Guest, Invitation
 from tests.conftest import PASSWORD
-from tests.plugins.partners.conftest import GUEST_PASSWORD, audit_actions
+from tests.plugins.partners.conftest import GUEST_PASSWORD, RENEWED_UNTIL, audit_actions
 
 
 def the_guest() -> User:
@@ -171,9 +171,9 @@ def test_the_sponsor_renews_and_an_ended_guest_comes_back(client, guest_client, 
     assert "in the past" in refused.get_data(as_text=True)
     assert "partners.guest.renew_refused" in audit_actions()
 
-    renewed = client.submit(f"/partners/guests/{guest.id}/renew", {"access_ends_on": "2099-06-30"})
+    renewed = client.submit(f"/partners/guests/{guest.id}/renew", {"access_ends_on": RENEWED_UNTIL})
     assert renewed.status_code == 303
-    assert str(db.session.get(Guest, guest.id).access_ends_on) == "2099-06-30"
+    assert str(db.session.get(Guest, guest.id).access_ends_on) == RENEWED_UNTIL
     assert new_client().login("nora@ngo.example", GUEST_PASSWORD).status_code == 302
     assert "partners.guest.renewed" in audit_actions()
 

@@ -14,7 +14,12 @@ from intranet.plugin_api import Notification, utcnow
 from plugins.partners import expiry, notices, service
 from plugins.partners.models import Guest, Invitation
 from tests.conftest import mail_text
-from tests.plugins.partners.conftest import GUEST_PASSWORD, invitation_link, invite_data
+from tests.plugins.partners.conftest import (
+    GUEST_PASSWORD,
+    RENEWED_UNTIL,
+    invitation_link,
+    invite_data,
+)
 
 
 def the_guest() -> User:
@@ -63,10 +68,10 @@ def test_the_guest_hears_of_new_access_and_the_sponsor_does_not(
 def test_the_guest_hears_that_access_was_renewed(client, guest_client, secretariat, outbox):
     guest = the_guest()
     client.login(secretariat.email)
-    client.submit(f"/partners/guests/{guest.id}/renew", {"access_ends_on": "2099-06-30"})
+    client.submit(f"/partners/guests/{guest.id}/renew", {"access_ends_on": RENEWED_UNTIL})
     (notification,) = notified(guest, "access_renewed")
-    assert "2099-06-30" in notification.title
-    assert mails_to(outbox, guest.email, "2099-06-30")
+    assert RENEWED_UNTIL in notification.title
+    assert mails_to(outbox, guest.email, RENEWED_UNTIL)
     assert notified(secretariat, "access_renewed") == []
 
 
