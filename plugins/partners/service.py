@@ -256,8 +256,8 @@ def accept(
 
     An existing account is the one the invitation was sent to, signed in by its owner: an
     invitation never signs anyone in and never reactivates an account (the caller refuses a
-    deactivated one). The caller has claimed the invitation and commits. Returns (user, whether
-    it is new).
+    deactivated one). Guests have no delegation, so the account keeps no country code. The
+    caller has claimed the invitation and commits. Returns (user, whether it is new).
     """
     created = account is None
     if account is None:
@@ -270,6 +270,7 @@ def accept(
         user.last_login_at = utcnow()
     else:
         user = account
+        user.country_code = None
     guest = db.session.get(Guest, user.id)
     if guest is None:
         guest = Guest(
