@@ -48,6 +48,13 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 
 
 @hookimpl
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    return rules.guest_permission_many(user, action, kind, ids) or None
+
+
+@hookimpl
 def intranet_nav_items(user: User) -> list[NavItem]:
     if user.is_guest:
         return [

@@ -61,19 +61,27 @@ def forget_access() -> None:
     g.pop("partners_co_workers", None)
 
 
-def guest_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    """A guest may act on a resource granted to them, until access ends, and open the profiles
-    of the people in those resources; otherwise abstain.
+def guest_permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool]:
+    """The one rule of a guest's reach: True for the ids among `ids` granted to the guest (of
+    `kind`, until access ends), and for the profiles of the people in those resources; the
+    plugin abstains on everything else.
 
     Partners' own actions are never granted to guests, so a grant cannot make anyone an inviter.
     """
-    if resource is None or not user.is_guest:
+    if not user.is_guest or action.startswith("partners."):
+        return {}
+    if action == "directory.view_member" and kind == "user":
+        reached = co_worker_ids(user)
+    else:
+        reached = frozenset(ref.id for ref in active_grants(user) if ref.kind == kind)
+    return {id_: True for id_ in ids if id_ in reached}
+
+
+def guest_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """The single-object form of `guest_permission_many`."""
+    if resource is None or resource.id is None:
         return None
-    if action == "directory.view_member" and resource.kind == "user":
-        return True if resource.id in co_worker_ids(user) else None
-    if action.startswith("partners."):
-        return None
-    return True if resource in active_grants(user) else None
+    return guest_permission_many(user, action, resource.kind, [resource.id]).get(resource.id)
 
 
 # --- who may invite, and what ------------------------------------------------------------------
