@@ -74,6 +74,9 @@ def check_invitee(invitee: Invitee, pending_emails: Iterable[str] = ()) -> Invit
         invitee.errors["name"] = "Enter the person's name."
     if not invitee.organisation:
         invitee.errors["organisation"] = "Enter the organisation."
+    for name in ("name", "organisation"):
+        if name not in invitee.errors and any(ch in getattr(invitee, name) for ch in "\r\n"):
+            invitee.errors[name] = "Use a single line here: line breaks are not allowed."
     if invitee.organisation_kind not in KIND_LABELS:
         invitee.errors["organisation_kind"] = "Choose one of: " + ", ".join(KIND_LABELS.values())
     try:
