@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Request, Response, current_app
+from flask import Flask, Response, current_app
+from htmx_flask.requests import HtmxAwareRequest
 from sqlalchemy import delete, func, select, update
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
@@ -264,7 +265,9 @@ class BoundedArgs(ImmutableMultiDict):
         return value
 
 
-class BoundedRequest(Request):
+class BoundedRequest(HtmxAwareRequest):
+    """htmx's request (for `request.htmx`) with bounded integer parameters."""
+
     parameter_storage_class = BoundedArgs
 
 

@@ -29,6 +29,7 @@ def partners_form(**values: Any) -> dict[str, Any]:
         "partners-inviter_roles": ["secretariat", "admin"],
         "partners-invitation_valid_days": "14",
         "partners-default_access_months": "6",
+        "partners-max_access_months": "24",
         "partners-reminder_days": "14",
     }
     data.update({f"partners-{key}": value for key, value in values.items()})

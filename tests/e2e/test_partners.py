@@ -79,3 +79,28 @@ def test_invited_partner_accepts_and_sees_only_the_granted_sub_group(new_page, l
         response = guest.goto(refused)
         assert response.status in (403, 404), f"{refused} answered {response.status}"
         expect(guest.get_by_role("main")).not_to_contain_text(OTHER_GROUP)
+
+
+def test_an_existing_guest_signs_in_before_accepting_more_access(new_page, live_server):
+    guest_email = demo_email("lina_berg")
+    staff = signed_in(new_page, SECRETARIAT_EMAIL, PASSWORD)
+    staff.goto("/partners/invite")
+    staff.get_by_label("Name").fill("Lina Berg")
+    staff.get_by_label("Email").fill(guest_email)
+    staff.get_by_label("Organisation", exact=True).fill("La Strada International (NGO)")
+    staff.get_by_label(f"Sub-group: {OTHER_GROUP}").check()
+    staff.get_by_role("button", name="Send the invitation").click()
+    expect(staff.get_by_role("status")).to_contain_text("Invitation sent to Lina Berg")
+    link = re.search(r"https?://\S+/invite/\S+", mail_to(live_server.outbox, guest_email)).group(0)
+
+    guest = new_page()
+    guest.goto(link)
+    expect(guest.get_by_label("Choose a password")).to_have_count(0)
+    guest.get_by_role("link", name="Sign in to accept").click()
+    guest.get_by_label("Email").fill(guest_email)
+    guest.get_by_label("Password", exact=True).fill(PASSWORD)
+    guest.get_by_role("button", name="Sign in").click()
+    expect(guest).to_have_url(link)
+    guest.get_by_role("button", name="Accept", exact=True).click()
+    expect(guest).to_have_url(re.compile(r"/partners/me$"))
+    expect(guest.get_by_role("link", name=f"Sub-group: {OTHER_GROUP}")).to_be_visible()

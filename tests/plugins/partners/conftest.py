@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,11 +11,13 @@ from intranet_example import ExampleNote
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import AuditEvent
+from intranet.models import AuditEvent, utcnow
 from plugins.partners.models import Grant, Guest, Invitation
 from tests.conftest import PASSWORD, mail_text
 
 GUEST_PASSWORD = "lighthouse ferry amber quay"
+ACCESS_ENDS_ON = (utcnow().date() + timedelta(days=365)).isoformat()
+RENEWED_UNTIL = (utcnow().date() + timedelta(days=500)).isoformat()
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def invite_data(note_ids: list[int], **overrides: Any) -> dict[str, Any]:
         "organisation": "Baltic NGO Network",
         "organisation_kind": "ngo",
         "resources": [f"example.note:{note_id}" for note_id in note_ids],
-        "access_ends_on": "2099-01-31",
+        "access_ends_on": ACCESS_ENDS_ON,
         "message": "Join our work on labour exploitation.",
     }
     data.update(overrides)

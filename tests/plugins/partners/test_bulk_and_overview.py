@@ -14,7 +14,7 @@ from intranet.extensions import db
 from intranet.models import User
 from plugins.partners.models import Guest, Invitation
 from tests.conftest import contributions
-from tests.plugins.partners.conftest import GUEST_PASSWORD, audit_actions
+from tests.plugins.partners.conftest import ACCESS_ENDS_ON, GUEST_PASSWORD, audit_actions
 
 ROWS = """name,email,organisation,kind
 Astrid Nilsen,astrid@norden.example,Nordic Council of Ministers,Nordic Council of Ministers
@@ -28,7 +28,7 @@ def bulk_data(note_id: int, **overrides):
     data = {
         "rows": ROWS,
         "resources": [f"example.note:{note_id}"],
-        "access_ends_on": "2099-01-31",
+        "access_ends_on": ACCESS_ENDS_ON,
         "message": "Welcome",
         "step": "preview",
     }

@@ -11,10 +11,15 @@ from intranet import plugins
 from intranet.extensions import db
 from intranet.models import User
 from intranet.plugin_api import Notification, utcnow
-from plugins.partners import service
+from plugins.partners import expiry, notices, service
 from plugins.partners.models import Guest, Invitation
 from tests.conftest import mail_text
-from tests.plugins.partners.conftest import GUEST_PASSWORD, invitation_link, invite_data
+from tests.plugins.partners.conftest import (
+    GUEST_PASSWORD,
+    RENEWED_UNTIL,
+    invitation_link,
+    invite_data,
+)
 
 
 def the_guest() -> User:
@@ -63,10 +68,10 @@ def test_the_guest_hears_of_new_access_and_the_sponsor_does_not(
 def test_the_guest_hears_that_access_was_renewed(client, guest_client, secretariat, outbox):
     guest = the_guest()
     client.login(secretariat.email)
-    client.submit(f"/partners/guests/{guest.id}/renew", {"access_ends_on": "2099-06-30"})
+    client.submit(f"/partners/guests/{guest.id}/renew", {"access_ends_on": RENEWED_UNTIL})
     (notification,) = notified(guest, "access_renewed")
-    assert "2099-06-30" in notification.title
-    assert mails_to(outbox, guest.email, "2099-06-30")
+    assert RENEWED_UNTIL in notification.title
+    assert mails_to(outbox, guest.email, RENEWED_UNTIL)
     assert notified(secretariat, "access_renewed") == []
 
 
@@ -76,7 +81,7 @@ def test_when_access_ends_the_guest_is_mailed_and_the_sponsor_notified(
     guest = the_guest()
     db.session.get(Guest, guest.id).access_ends_on = service.today() - timedelta(days=1)
     db.session.commit()
-    assert service.expire_due_guests() == 1
+    assert expiry.expire_due_guests() == 1
 
     (mail,) = mails_to(outbox, guest.email, "your guest access has ended")
     assert "ask Sofia Secretariat to renew" in mail_text(mail)
@@ -85,7 +90,7 @@ def test_when_access_ends_the_guest_is_mailed_and_the_sponsor_notified(
     assert notification.url == f"/partners/guests/{guest.id}"
     assert mails_to(outbox, secretariat.email, "Guest access of Nora Partner has ended")
 
-    assert service.expire_due_guests() == 0
+    assert expiry.expire_due_guests() == 0
     assert len(notified(secretariat, "access_ended")) == 1
 
 
@@ -94,7 +99,7 @@ def test_a_guest_who_wants_no_mails_is_not_mailed_when_access_ends(guest_client,
     guest.notification_preference = "none"
     db.session.get(Guest, guest.id).access_ends_on = service.today() - timedelta(days=1)
     db.session.commit()
-    service.expire_due_guests()
+    expiry.expire_due_guests()
     assert not mails_to(outbox, guest.email, "has ended")
 
 
@@ -106,8 +111,8 @@ def test_the_sponsor_hears_once_that_an_invitation_expired_unaccepted(
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
 
-    assert service.announce_expired_invitations() == 1
-    assert service.announce_expired_invitations() == 0
+    assert notices.announce_expired_invitations() == 1
+    assert notices.announce_expired_invitations() == 0
     (notification,) = notified(secretariat, "invitation_expired")
     assert "Nora Partner" in notification.title and notification.url == "/partners/"
     assert len(mails_to(outbox, secretariat.email, "expired unaccepted")) == 1
@@ -123,13 +128,13 @@ def test_a_resent_invitation_that_expires_again_is_announced_again(
     invitation = db.session.scalar(select(Invitation))
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    service.announce_expired_invitations()
+    notices.announce_expired_invitations()
     client.login(secretariat.email)
     client.submit(f"/partners/invitations/{invitation.id}/resend")
     db.session.refresh(invitation)
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert service.announce_expired_invitations() == 1
+    assert notices.announce_expired_invitations() == 1
 
 
 def test_the_secretariat_hears_when_a_sponsor_leaves_but_not_who_deactivated_them(

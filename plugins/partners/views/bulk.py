@@ -1,0 +1,127 @@
+"""Inviting many partners at once: a pasted list or a CSV file, previewed, then confirmed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+
+from intranet.plugin_api import (
+    MEMBERS,
+    render_form,
+    roles,
+)
+
+from .. import rules, service, settings
+from ..forms import BulkInviteForm
+from ..models import KIND_LABELS
+from ..service import Invitee
+from .blueprints import bp
+from .common import (
+    RequestAnswer,
+    check_end_date,
+    chosen_resources,
+    invite_and_mail,
+    require_inviter,
+    resource_choices,
+    warn_of_deactivated_accounts,
+)
+
+
+def kind_from_text(text: str) -> str:
+    wanted = text.strip().lower()
+    if not wanted:
+        return "other"
+    for key, label in KIND_LABELS.items():
+        if wanted in (key, label.lower()):
+            return key
+    return wanted
+
+
+def parse_rows(text: str) -> list[Invitee]:
+    """Rows of `name, email, organisation, kind`; a header row is skipped."""
+    invitees = []
+    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if cells[0].lower() == "name" and len(cells) > 1 and cells[1].lower() == "email":
+            continue
+        cells += [""] * (4 - len(cells))
+        invitee = Invitee(cells[0], cells[1], cells[2], kind_from_text(cells[3]))
+        if len(row) > 4:
+            invitee.errors["row"] = "Too many columns: use name, email, organisation, kind."
+        invitees.append(invitee)
+    return invitees
+
+
+def check_rows(invitees: list[Invitee]) -> list[Invitee]:
+    pending = service.pending_invitation_emails(invitee.email for invitee in invitees)
+    seen: set[str] = set()
+    for invitee in invitees:
+        service.check_invitee(invitee, pending)
+        if "email" not in invitee.errors and invitee.email in seen:
+            invitee.errors["email"] = "This address is in the list twice."
+        seen.add(invitee.email)
+    return invitees
+
+
+@bp.route("/bulk", methods=["GET", "POST"])
+@roles(*MEMBERS)
+def bulk() -> RequestAnswer:
+    """Paste a list or upload a CSV, see a preview with each row's problems, then confirm."""
+    require_inviter()
+    grantables = rules.inviter_grantables(current_user)
+    form = BulkInviteForm()
+    form.resources.choices = resource_choices(grantables)
+    invitees: list[Invitee] = []
+    if request.method == "GET":
+        form.access_ends_on.data = settings.default_access_end()
+    if form.is_submitted():
+        form.validate()
+        upload = form.upload.data
+        if upload and getattr(upload, "filename", ""):
+            raw = upload.read()
+            try:
+                form.rows.data = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.upload.errors.append("Save the CSV file as UTF-8 and upload it again.")
+        invitees = check_rows(parse_rows(form.rows.data or ""))
+        if not invitees and not form.upload.errors:
+            form.rows.errors.append("Paste at least one line: name, email, organisation, kind.")
+        resources, unknown = chosen_resources(form.resources, grantables)
+        check_end_date(form.access_ends_on)
+        valid = [invitee for invitee in invitees if not invitee.errors]
+        if request.form.get("step") == "send" and not form.errors and valid:
+            sent = failed = 0
+            for invitee in valid:
+                if invite_and_mail(invitee, form, resources)[1]:
+                    sent += 1
+                else:
+                    failed += 1
+            skipped = len(invitees) - len(valid)
+            flash(
+                f"{sent} invitation(s) sent"
+                + (f", {failed} saved but not mailed (resend them)" if failed else "")
+                + (f"; {skipped} row(s) with problems were skipped" if skipped else "")
+                + ".",
+                "success",
+            )
+            warn_of_deactivated_accounts([invitee.email for invitee in valid])
+            return redirect(url_for("partners.index"), code=303)
+        if form.errors or unknown:
+            service.refuse(
+                "partners.invitation.refused",
+                target="bulk",
+                problems=sorted(str(name) for name in form.errors),
+                forbidden_resources=unknown,
+            )
+    return render_form(
+        "partners/bulk.html",
+        form,
+        grantables=grantables,
+        invitees=invitees,
+        valid_count=sum(1 for invitee in invitees if not invitee.errors),
+    )

@@ -1,0 +1,108 @@
+"""Helpers the partners pages share: who may use them, the resource checkboxes, the end date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from intranet.plugin_api import (
+    GrantableResource,
+    db,
+)
+
+from .. import rules, service
+from ..models import Guest, Invitation
+from ..service import Invitee
+
+PAGE_SIZE = 50
+RequestAnswer = str | tuple[str, int] | WerkzeugResponse
+
+
+def require_inviter() -> None:
+    if not rules.may_invite(current_user):
+        abort(403)
+
+
+def resource_choices(grantables: list[GrantableResource]) -> list[tuple[str, str]]:
+    return [(service.resource_key(item.ref), item.label) for item in grantables]
+
+
+def chosen_resources(
+    field: Any, grantables: list[GrantableResource], *, required: bool = True
+) -> tuple[list[GrantableResource], list[str]]:
+    """The grantable resources ticked in `field`; unknown values are refused, not ignored."""
+    by_key = {service.resource_key(item.ref): item for item in grantables}
+    chosen = [value for value in (field.data or []) if value]
+    unknown = [value for value in chosen if value not in by_key]
+    if unknown:
+        field.errors.append(
+            "You can only grant access to what you can see yourself; reload the page and choose "
+            "from the list."
+        )
+    elif required and not chosen:
+        field.errors.append("Choose at least one thing to give access to.")
+    return [by_key[value] for value in chosen if value in by_key], unknown
+
+
+def check_end_date(field: Any) -> None:
+    problem = service.access_end_problem(field.data)
+    if problem and not field.errors:
+        field.errors.append(problem)
+
+
+def managed_guest(guest_id: int) -> Guest:
+    """A guest the current user may manage: staff manage all, a sponsor their own."""
+    guest = db.session.scalar(
+        select(Guest)
+        .where(Guest.user_id == guest_id)
+        .options(selectinload(Guest.user), selectinload(Guest.sponsor))
+    )
+    if guest is None:
+        abort(404)
+    if not rules.manages(current_user, guest.sponsor_id):
+        abort(403)
+    return guest
+
+
+def managed_invitation(invitation_id: int) -> Invitation:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if not rules.manages(current_user, invitation.sponsor_id):
+        abort(403)
+    return invitation
+
+
+def invite_and_mail(
+    invitee: Invitee, form: Any, resources: list[GrantableResource]
+) -> tuple[Invitation, bool]:
+    """Store one invitation from a checked form, then mail it; True when the mail went out."""
+    invitation, token = service.create_invitation(
+        invitee,
+        sponsor=current_user,
+        message=form.message.data or "",
+        resources=resources,
+        access_ends_on=form.access_ends_on.data,
+    )
+    db.session.commit()
+    return invitation, service.send_invitation_mail(invitation, token)
+
+
+def mail_failed_notice(email: str) -> None:
+    flash(
+        f"The invitation is saved, but the mail to {email} could not be sent. Resend it later.",
+        "warning",
+    )
+
+
+def warn_of_deactivated_accounts(emails: list[str]) -> None:
+    """Tell the inviter at once when an invitation went to an account it cannot reopen."""
+    for email in service.deactivated_accounts(emails):
+        flash(
+            f"The account of {email} is deactivated: the invitation cannot be accepted until the "
+            "secretariat decides to reactivate it (by renewing the guest's access).",
+            "warning",
+        )
