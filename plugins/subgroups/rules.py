@@ -6,13 +6,15 @@ from flask import g
 from sqlalchemy import Select, and_, or_, select
 
 from intranet.plugin_api import ResourceRef, User, can, db, setting, utcnow
-from plugins.subgroups.models import Membership, Post, SubGroup, today
+
+from .models import Membership, Post, SubGroup, today
 
 EDIT_WINDOW_MINUTES = 30
+KIND = "subgroups.group"
 
 
 def ref(group: SubGroup | int) -> ResourceRef:
-    return ResourceRef("subgroups.group", group if isinstance(group, int) else group.id)
+    return ResourceRef(KIND, group if isinstance(group, int) else group.id)
 
 
 def may_view(user: User, group: SubGroup) -> bool:
@@ -111,3 +113,20 @@ def visible_to_guest(query: Select, user: User) -> Select:
     """Guests start from the groups they take part in; `may_view` then asks the plugins."""
     member_of = select(Membership.group_id).where(Membership.user_id == user.id)
     return query.where(SubGroup.id.in_(member_of))
+
+
+def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """A group's documents are for whoever may see the group; its convenors may invite partners
+    to it (when the setting allows); other actions: no vote."""
+    if action == "partners.invite":
+        if resource is None or resource.kind != KIND or user.is_guest:
+            return None
+        if not setting("subgroups", "convenors_may_invite"):
+            return None
+        return True if resource.id in convened_group_ids(user) else None
+    if action != "subgroups.view_attachment":
+        return None
+    if resource is None or resource.kind != KIND:
+        return False
+    group = db.session.get(SubGroup, resource.id)
+    return group is not None and may_view(user, group)
