@@ -12,8 +12,9 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import User, db
-from plugins.governance import settings
-from plugins.governance.models import ChairPeriod, MandatePeriod
+
+from . import settings
+from .models import ChairPeriod, MandatePeriod
 
 # The core's country list, read by name so the plugin needs nothing beyond the public API.
 country_table = table("country", column("code"), column("name"))
@@ -179,3 +180,7 @@ def handover_announcement(
     handover = current.end + timedelta(days=1)
     successor = countries[following.country_code] if following else "a country not yet recorded"
     return f"Chair handover on {handover.day} {handover:%B} to {successor}"
+
+
+def names(people: list[User]) -> str:
+    return ", ".join(person.name for person in people)
