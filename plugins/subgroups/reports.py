@@ -15,7 +15,7 @@ from .models import Membership, Post, SubGroup, Thread
 
 def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
     """The groups `member` is active in, as far as `viewer` may see them."""
-    groups = db.session.scalars(
+    query = (
         select(SubGroup)
         .join(Membership, Membership.group_id == SubGroup.id)
         .where(
@@ -24,9 +24,8 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
             SubGroup.status.in_(("active", "archived")),
         )
         .order_by(SubGroup.end_date.desc())
-    ).all()
-    if viewer.is_guest:
-        groups = [group for group in groups if rules.may_view(viewer, group)]
+    )
+    groups = db.session.scalars(rules.listed(query, viewer)).all()
     items = [
         (
             group.name + (" (archived)" if group.current_status == "archived" else ""),

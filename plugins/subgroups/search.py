@@ -61,14 +61,10 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
     hits = matching_groups(query, limit * 2)
     if hits is None:
         return []
-    rows = db.session.execute(
-        select(SubGroup, hits.c.rank).join(hits, hits.c.id == SubGroup.id).order_by(SubGroup.id)
-    ).all()
+    query = select(SubGroup, hits.c.rank).join(hits, hits.c.id == SubGroup.id)
+    rows = db.session.execute(rules.listed(query, user).order_by(SubGroup.id)).all()
     ranks = {group.id: round(rank, 3) for group, rank in rows}
-    visible = [group for group, _ in rows if group.status != "rejected" or user.is_staff]
-    if user.is_guest:
-        visible = [group for group in visible if rules.may_view(user, group)]
-    visible.sort(key=lambda group: -ranks[group.id])
+    visible = sorted((group for group, _ in rows), key=lambda group: -ranks[group.id])
     return [
         SearchResult(
             f"Sub-group ({group.status_label.lower()})",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from intranet.plugin_api import User, db
+from intranet.plugin_api import User, can, db
 
 from .. import rules
 from ..models import Membership, SubGroup
@@ -32,7 +32,7 @@ def load_group(group_id: int, *, members: bool = True) -> SubGroup:
         .unique()
         .scalar_one_or_none()
     )
-    if group is None or not rules.may_view(current_user, group):
+    if group is None or not can(current_user, rules.VIEW, rules.ref(group)):
         abort(404)
     return group
 

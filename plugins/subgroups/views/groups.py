@@ -48,16 +48,12 @@ def index() -> str:
     elif tab == "proposed":
         query = query.where(SubGroup.status == "proposed").order_by(SubGroup.created_at.desc())
     else:
-        archived = rules.currently_archived()
-        if current_user.is_staff:
-            archived = archived | (SubGroup.status == "rejected")
+        archived = rules.currently_archived() | (SubGroup.status == "rejected")
         query = query.where(archived).order_by(SubGroup.end_date.desc())
-    if current_user.is_guest:
-        query = rules.visible_to_guest(query, current_user)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = db.paginate(
+        rules.listed(query, current_user), per_page=PER_PAGE, error_out=False, count=True
+    )
     groups = page.items
-    if current_user.is_guest:
-        groups = [group for group in groups if rules.may_view(current_user, group)]
     counts = dict(
         db.session.execute(
             select(Membership.group_id, func.count(Membership.id))
