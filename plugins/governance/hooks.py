@@ -76,6 +76,13 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 
 
 @hookimpl
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    return rules.permission_many(user, action, kind, ids)
+
+
+@hookimpl
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     return search.search_results(query, user, limit)
 

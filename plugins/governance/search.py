@@ -21,11 +21,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from intranet.plugin_api import SearchResult, User, db, fts5_match
+from intranet.plugin_api import SearchResult, User, can_many, db, fts5_match
 
-from . import documents
+from . import documents, rules
 from .models import REPORT_VECTOR, REVISION_VECTOR, Report, Revision
-from .rules import may_steer
 
 VECTORS = {"governance_revision": REVISION_VECTOR, "governance_report": REPORT_VECTOR}
 SNIPPET_COLUMN = {"governance_revision": "body", "governance_report": "introduction"}
@@ -103,9 +102,11 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
     if statement is None:
         return []
     rows = db.session.execute(statement).all()
-    # Draft reports are for those who steer; asked only when one matches (it costs a query).
-    if any(row.draft for row in rows) and not may_steer(user):
-        rows = [row for row in rows if not row.draft]
+    # Draft reports go through the report rule, asked only when one matches (it costs a query).
+    drafts = [row.id for row in rows if row.draft]
+    if drafts:
+        shown = can_many(user, rules.VIEW, rules.REPORT, drafts)
+        rows = [row for row in rows if not row.draft or row.id in shown]
     results = []
     for source, row_id, name, score, snippet, when, _ in rows:
         if source == REVISION:

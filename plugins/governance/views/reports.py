@@ -9,19 +9,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from intranet.plugin_api import MEMBERS, db, record_audit, render_form, roles
+from intranet.plugin_api import MEMBERS, ResourceRef, can, db, record_audit, render_form, roles
 
-from .. import notices, reports
+from .. import notices, reports, rules
 from ..forms import ReportForm, ReportTextForm
 from ..models import ChairPeriod, MandatePeriod, Report
-from ..rules import may_steer
 from . import bp
 from .common import require_steer, see_other
 
 
 def visible_report_or_404(report_id: int) -> Report:
     report = db.get_or_404(Report, report_id)
-    if not report.is_submitted and not may_steer(current_user):
+    if not can(current_user, rules.VIEW, ResourceRef(rules.REPORT, report.id)):
         abort(404)
     return report
 
@@ -52,8 +51,7 @@ def period_of(basis: str, form: ReportForm) -> tuple[Any, Any]:
 @roles(*MEMBERS)
 def report_list() -> str:
     query = select(Report).order_by(Report.start.desc(), Report.id.desc())
-    if not may_steer(current_user):
-        query = query.where(Report.submitted_at.is_not(None))
+    query = query.where(rules.visible_reports(current_user))
     return render_template("governance/reports.html", reports=db.session.scalars(query).all())
 
 
