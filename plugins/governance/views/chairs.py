@@ -112,8 +112,10 @@ def chair_generate() -> Any:
     form = GenerateForm()
     if form.validate_on_submit():
         periods = chairmanship.generate_periods(form.count.data)
-        if not periods:
+        if not settings.get("rotation_order"):
             form.count.errors = ["Set the rotation order in the settings first."]
+        elif not periods:
+            form.count.errors = ["No chairmanship year fits after the last recorded one."]
         else:
             record_audit("governance.chair_period.generated", details={"count": len(periods)})
             db.session.commit()

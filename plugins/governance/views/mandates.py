@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import flash, render_template
@@ -64,8 +63,13 @@ def mandate_prolong() -> Any:
     if latest is None:
         flash("Record the first mandate before a prolongation.", "error")
         return see_other("governance.mandate_new")
+    start = chairmanship.day_after(latest.end)
+    if start is None:
+        flash(
+            "The mandate runs until the last day a date can hold: correct its end first.", "error"
+        )
+        return see_other("governance.mandate_list")
     form = ProlongationForm()
-    start = latest.end + timedelta(days=1)
     if form.validate_on_submit():
         if form.end.data < start:
             form.end.errors = [f"The prolongation starts on {start:%d %B %Y}; end after it."]
