@@ -51,7 +51,11 @@ def index() -> str:
         archived = rules.currently_archived() | (SubGroup.status == "rejected")
         query = query.where(archived).order_by(SubGroup.end_date.desc())
     page = db.paginate(
-        rules.listed(query, current_user), per_page=PER_PAGE, error_out=False, count=True
+        rules.listed(query, current_user),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+        count=True,
     )
     groups = page.items
     counts = dict(
