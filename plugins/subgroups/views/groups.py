@@ -276,12 +276,13 @@ def my_groups() -> str:
         .correlate(SubGroup, Membership)
         .scalar_subquery()
     )
-    rows = db.session.execute(
+    mine = (
         select(SubGroup, Membership.state, unread)
         .join(Membership, Membership.group_id == SubGroup.id)
         .where(Membership.user_id == current_user.id, rules.currently_active())
         .order_by(SubGroup.name)
-    ).all()
+    )
+    rows = db.session.execute(rules.listed(mine, current_user)).all()
     if wants_fragment():
         return render_template("subgroups/_mine.html", rows=rows)
     return render_template(

@@ -84,3 +84,15 @@ def test_can_and_can_many_say_what_the_pages_show(client: Any, world: Any, role:
     assert seen == EXPECTED[role]
     ids = {group.id: state for state, group in groups.items()}
     assert {ids[id_] for id_ in can_many(user, "subgroups.view", "subgroups.group", ids)} == seen
+
+
+def test_my_groups_lists_a_guests_group_only_while_it_is_granted(
+    client: Any, make_user: Any, make_group: Any, member: Any, grants: Any
+) -> None:
+    guest = make_user("guest", email="guest@ngo.example", name="Greta Guest")
+    group = make_group("Victim assistance", convenor=member, members=(guest,))
+    sign_in(client, guest)
+    link = f'href="/subgroups/{group.id}"'
+    assert link not in client.get("/subgroups/mine").get_data(as_text=True)
+    grants.granted.add(group.id)
+    assert link in client.get("/subgroups/mine").get_data(as_text=True)
