@@ -7,12 +7,18 @@ from typing import Any
 from flask import render_template
 from sqlalchemy import select
 
-from intranet.plugin_api import MEMBERS, db, roles
+from intranet.plugin_api import MEMBERS, db, roles, wants_fragment
 
 from .. import chairmanship
 from ..models import Proposal
 from . import bp
-from .common import page_or_fragment
+
+
+def page_or_fragment(fragment: str, title: str, **context: Any) -> str:
+    """A widget body for htmx, or the same body in a full page for a plain link."""
+    if wants_fragment():
+        return render_template(fragment, **context)
+    return render_template("dashboard/widget_page.html", body=fragment, title=title, **context)
 
 
 @bp.get("/")

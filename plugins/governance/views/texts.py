@@ -15,7 +15,13 @@ from .. import documents, notices
 from ..forms import DecisionForm, RejectionForm, RevisionForm
 from ..models import Proposal, Revision
 from . import bp
-from .common import document_or_404, require_steer, see_other
+from .common import require_steer, see_other
+
+
+def document_or_404(document: str) -> str:
+    if document not in documents.DOCUMENTS:
+        abort(404)
+    return documents.DOCUMENTS[document]
 
 
 @bp.get("/documents/<document>")
