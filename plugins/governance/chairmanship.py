@@ -12,8 +12,9 @@ from sqlalchemy import column, select, table
 from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import User, db
-from plugins.governance import settings
-from plugins.governance.models import ChairPeriod, MandatePeriod
+
+from . import settings
+from .models import ChairPeriod, MandatePeriod
 
 # The core's country list, read by name so the plugin needs nothing beyond the public API.
 country_table = table("country", column("code"), column("name"))
@@ -58,13 +59,20 @@ def is_chair(user: User, today: date | None = None) -> bool:
     return period is not None and any(person.id == user.id for person in period.chairpersons)
 
 
+def day_after(day: date) -> date | None:
+    """The next day, or None after the last day a date can hold: a period stored with such
+    an end (before dates were bounded) has no day after it, rather than breaking a page."""
+    return None if day == date.max else day + timedelta(days=1)
+
+
 def in_last_month(period: ChairPeriod, today: date) -> bool:
     """True during the last 30 days of `period`: time to announce the handover."""
-    return period.end - timedelta(days=30) <= today <= period.end
+    return 0 <= (period.end - today).days <= 30
 
 
 def following_period(period: ChairPeriod) -> ChairPeriod | None:
-    return chair_period_on(period.end + timedelta(days=1))
+    after = day_after(period.end)
+    return chair_period_on(after) if after else None
 
 
 def overlapping(model: Any, start: date, end: date, exclude_id: int | None = None) -> Any:
@@ -85,17 +93,19 @@ def next_countries(after: str | None, count: int) -> list[str]:
 
 
 def generate_periods(count: int, today: date | None = None) -> list[ChairPeriod]:
-    """Add the next `count` chairmanship years after the last one, following the rotation.
+    """Add the next `count` chairmanship years after the last one, following the rotation,
+    as many as end before the last year a date can hold.
 
     Without any period yet, the first one is the chairmanship year containing `today`.
     """
     last = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.end.desc())).first()
     if last is not None:
-        first_year = year_of(last.end + timedelta(days=1))
+        first_year = year_of(day_after(last.end) or date.max)
         if last.end >= date(first_year, 7, 1):
             first_year += 1
     else:
         first_year = year_of(today or local_today())
+    count = max(0, min(count, date.max.year - first_year))
     countries = next_countries(last.country_code if last else None, count)
     periods = []
     for offset, country in enumerate(countries):
@@ -179,3 +189,7 @@ def handover_announcement(
     handover = current.end + timedelta(days=1)
     successor = countries[following.country_code] if following else "a country not yet recorded"
     return f"Chair handover on {handover.day} {handover:%B} to {successor}"
+
+
+def names(people: list[User]) -> str:
+    return ", ".join(person.name for person in people)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from intranet.plugin_api import User, db
-from plugins.governance import documents, reports
-from plugins.governance.chairmanship import chair_year
-from plugins.governance.models import ChairPeriod, MandatePeriod, Report
+
+from . import documents, reports
+from .chairmanship import chair_year
+from .models import ChairPeriod, MandatePeriod, Report
 
 # The chairing country of each year starting on 1 July, following the CBSS presidency.
 CHAIRS = [

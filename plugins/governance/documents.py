@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from intranet.plugin_api import User, db, utcnow
-from plugins.governance.models import Proposal, Revision
+
+from .models import Proposal, Revision
 
 DOCUMENTS = {"objectives": "Objectives", "methods": "Methods of work"}
 

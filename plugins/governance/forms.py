@@ -23,7 +23,8 @@ from wtforms.validators import (
 )
 
 from intranet.plugin_api import Form
-from plugins.governance.settings import MEMBER_STATES, rotation_problem
+
+from .settings import MEMBER_STATES, rotation_problem
 
 
 def _strip(value: Any) -> Any:

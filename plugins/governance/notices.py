@@ -14,9 +14,10 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from intranet.plugin_api import NotifyResult, User, db, notify
-from plugins.governance import chairmanship, documents
-from plugins.governance.models import Notice, Proposal, Report, Revision
+from intranet.plugin_api import Banner, NotifyResult, User, db, notify
+
+from . import chairmanship, documents
+from .models import Notice, Proposal, Report, Revision
 
 MEMBERS_AND_SECRETARIAT = ("member", "secretariat")
 
@@ -141,3 +142,35 @@ def send_daily_reminders(today: date | None = None) -> None:
             f"{current.end.day} {current.end:%B %Y}.",
             url_for("governance.chairmanship_list"),
         )
+
+
+def banners(user: User) -> list[Banner]:
+    """The chair and its handover for all but guests; the mandate's end for the secretariat."""
+    if user.is_guest:
+        return []
+    today = chairmanship.local_today()
+    current, following, countries = chairmanship.handover_view(today)
+    overview = url_for("governance.index")
+    banners = []
+    if current is not None:
+        chair = countries[current.country_code]
+        if current.chairpersons:
+            chair += f" ({chairmanship.names(current.chairpersons)})"
+        banners.append(Banner(f"Chair: {chair}.", overview, "Governance", order=10))
+        if chairmanship.in_last_month(current, today):
+            announcement = chairmanship.handover_announcement(current, following, countries)
+            banners.append(Banner(f"{announcement}.", overview, "Governance", order=11))
+    if user.role == "secretariat":
+        mandate = chairmanship.mandate_ending_soon(today)
+        if mandate is not None:
+            banners.append(
+                Banner(
+                    f"The mandate ends on {mandate.end.day} {mandate.end:%B %Y}: "
+                    "prepare the final report.",
+                    url_for("governance.report_new", basis=f"mandate:{mandate.id}"),
+                    "Start the final report",
+                    level="warning",
+                    order=12,
+                )
+            )
+    return banners

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from intranet.plugin_api import ReportSection, User, collect, utcnow
-from plugins.governance.models import Report
+from sqlalchemy import select
+
+from intranet.plugin_api import ReportSection, User, collect, db, utcnow
+
+from . import chairmanship, documents
+from .models import ChairPeriod, MandatePeriod, Report, Revision
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -111,3 +115,64 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
         heading("Conclusions", 14)
         paragraph(report.conclusions.strip())
     return bytes(pdf.output())
+
+
+def governance_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    """Chairmanships, mandates and adopted revisions of the reporting period."""
+    periods = db.session.scalars(
+        select(ChairPeriod)
+        .where(ChairPeriod.start <= end, ChairPeriod.end >= start)
+        .order_by(ChairPeriod.start)
+    ).all()
+    mandates = db.session.scalars(
+        select(MandatePeriod)
+        .where(MandatePeriod.start <= end, MandatePeriod.end >= start)
+        .order_by(MandatePeriod.start)
+    ).all()
+    first = datetime.combine(start, time.min, tzinfo=UTC)
+    after = datetime.combine(end, time.max, tzinfo=UTC)
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.created_at >= first, Revision.created_at <= after)
+        .order_by(Revision.created_at)
+    ).all()
+    return [
+        ReportSection(
+            "Chairmanship",
+            f"{len(periods)} chairmanship period(s) in the reporting period.",
+            ["Country", "From", "To", "Chairperson(s)"],
+            [
+                [
+                    p.country_code,
+                    f"{p.start:%d %b %Y}",
+                    f"{p.end:%d %b %Y}",
+                    chairmanship.names(p.chairpersons),
+                ]
+                for p in periods
+            ],
+            order=10,
+        ),
+        ReportSection(
+            "Mandate",
+            "The mandate periods in force during the reporting period.",
+            ["From", "To", "Decision"],
+            [[f"{m.start:%d %b %Y}", f"{m.end:%d %b %Y}", m.decision_reference] for m in mandates],
+            order=11,
+        ),
+        ReportSection(
+            "Objectives and methods of work",
+            f"{len(revisions)} revision(s) adopted in the reporting period.",
+            ["Document", "Revision", "Date", "Author", "Reason"],
+            [
+                [
+                    documents.DOCUMENTS.get(r.document, r.document),
+                    str(r.number),
+                    f"{r.created_at:%d %b %Y}",
+                    r.author.name if r.author else "",
+                    r.reason,
+                ]
+                for r in revisions
+            ],
+            order=12,
+        ),
+    ]

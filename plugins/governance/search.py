@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import (
     Float,
     Integer,
@@ -20,8 +21,10 @@ from sqlalchemy import (
     union_all,
 )
 
-from intranet.plugin_api import db, fts5_match
-from plugins.governance.models import REPORT_VECTOR, REVISION_VECTOR, Report, Revision
+from intranet.plugin_api import SearchResult, User, can_many, db, fts5_match
+
+from . import documents, rules
+from .models import REPORT_VECTOR, REVISION_VECTOR, Report, Revision
 
 VECTORS = {"governance_revision": REVISION_VECTOR, "governance_report": REPORT_VECTOR}
 SNIPPET_COLUMN = {"governance_revision": "body", "governance_report": "introduction"}
@@ -89,3 +92,28 @@ def matching(query: str, limit: int) -> Select[Any] | None:
             Report.submitted_at.is_(None),
         ).join_from(reports, Report, Report.id == reports.c.id),
     ).order_by("source", "id")
+
+
+def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
+    """The global search's governance texts and reports, drafts only for those who steer."""
+    if user.is_guest:
+        return []
+    statement = matching(query, limit)
+    if statement is None:
+        return []
+    rows = db.session.execute(statement).all()
+    # Draft reports go through the report rule, asked only when one matches (it costs a query).
+    drafts = [row.id for row in rows if row.draft]
+    if drafts:
+        shown = can_many(user, rules.VIEW, rules.REPORT, drafts)
+        rows = [row for row in rows if not row.draft or row.id in shown]
+    results = []
+    for source, row_id, name, score, snippet, when, _ in rows:
+        if source == REVISION:
+            kind, title = "Governance", documents.DOCUMENTS.get(name, name)
+            url = url_for("governance.document_show", document=name)
+        else:
+            kind, title = "Activity report", name
+            url = url_for("governance.report_show", report_id=row_id)
+        results.append(SearchResult(kind, title, url, snippet, score, when))
+    return sorted(results, key=lambda result: -result.rank)[:limit]

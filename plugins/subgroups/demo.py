@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from intranet.plugin_api import User, db, utcnow
-from plugins.subgroups.models import Membership, Post, SubGroup, Thread, log_activity, today
+
+from .models import Membership, Post, SubGroup, Thread, log_activity, today
 
 GROUPS = [
     {

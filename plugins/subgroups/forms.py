@@ -7,7 +7,8 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from intranet.plugin_api import Form
-from plugins.subgroups.models import JOIN_POLICIES, KINDS
+
+from .models import JOIN_POLICIES, KINDS
 
 
 class ProposeForm(Form):

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import User, db, notify
-from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
+
+from .models import Membership, Post, SubGroup, Thread, today
 
 WARNING_DAYS = 14
 

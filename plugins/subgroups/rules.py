@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
-from intranet.plugin_api import ResourceRef, User, can, db, setting, utcnow
-from plugins.subgroups.models import Membership, Post, SubGroup, today
+from intranet.plugin_api import ResourceRef, User, can, can_many, db, setting, utcnow
+
+from .models import Membership, Post, SubGroup, today
 
 EDIT_WINDOW_MINUTES = 30
+KIND = "subgroups.group"
+VIEW = "subgroups.view"
+VIEW_ACTIONS = frozenset({VIEW, "subgroups.view_attachment"})
 
 
 def ref(group: SubGroup | int) -> ResourceRef:
-    return ResourceRef("subgroups.group", group if isinstance(group, int) else group.id)
-
-
-def may_view(user: User, group: SubGroup) -> bool:
-    """Members, the secretariat and admins see every group unless a plugin vetoes; guests see
-    only what a plugin (the partners plugin) grants them. Rejected proposals stay with the
-    proposer and the staff."""
-    if group.status == "rejected" and not (user.is_staff or group.created_by_id == user.id):
-        return False
-    return can(user, "subgroups.view", ref(group))
+    return ResourceRef(KIND, group if isinstance(group, int) else group.id)
 
 
 def active_membership(group: SubGroup, user: User) -> Membership | None:
@@ -107,7 +102,51 @@ def currently_archived() -> object:
     )
 
 
-def visible_to_guest(query: Select, user: User) -> Select:
-    """Guests start from the groups they take part in; `may_view` then asks the plugins."""
-    member_of = select(Membership.group_id).where(Membership.user_id == user.id)
-    return query.where(SubGroup.id.in_(member_of))
+def visible(user: User) -> ColumnElement[bool]:
+    """The one rule for seeing a sub-group, as SQL: the staff see every group; a rejected
+    proposal stays with its proposer and the staff. Guests are further narrowed to what another
+    plugin (the partners plugin) grants them; this plugin never grants a guest anything."""
+    if user.is_staff:
+        return true()
+    if user.is_guest:
+        return SubGroup.status != "rejected"
+    return or_(SubGroup.status != "rejected", SubGroup.created_by_id == user.id)
+
+
+def listed(query: Select, user: User) -> Select:
+    """`query` narrowed to the groups `user` may see: the rule's SQL, and for guests the
+    grants of the other plugins through `can_many()`, so a list shows what `can()` allows."""
+    query = query.where(visible(user))
+    if not user.is_guest:
+        return query
+    ids = db.session.scalars(query.with_only_columns(SubGroup.id).order_by(None)).all()
+    return query.where(SubGroup.id.in_(can_many(user, VIEW, KIND, ids)))
+
+
+def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
+    """Seeing a group (and its documents): a veto where the rule hides it, an allow where it
+    shows it to members and staff, no vote on guests (they need a grant). Its convenors may
+    invite partners to it when the setting allows. Other actions: no vote."""
+    if kind != KIND:
+        return None
+    if action in VIEW_ACTIONS:
+        shown = set(
+            db.session.scalars(select(SubGroup.id).where(SubGroup.id.in_(ids), visible(user)))
+        )
+        votes = {id_: False for id_ in ids if id_ not in shown}
+        if not user.is_guest:
+            votes.update(dict.fromkeys(shown, True))
+        return votes
+    if action == "partners.invite" and not user.is_guest:
+        if not setting("subgroups", "convenors_may_invite"):
+            return None
+        return dict.fromkeys(convened_group_ids(user).intersection(ids), True)
+    return None
+
+
+def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
+    """A group's answers come from `permission_many`, which `can()` asks for the group's id;
+    here only the documents of anything but a group are refused."""
+    if action == "subgroups.view_attachment" and (resource is None or resource.kind != KIND):
+        return False
+    return None

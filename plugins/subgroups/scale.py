@@ -14,7 +14,8 @@ from intranet.plugin_api import (
     scale_words,
     utcnow,
 )
-from plugins.subgroups.models import KINDS, Activity, Membership, Post, SubGroup, Thread
+
+from .models import KINDS, Activity, Membership, Post, SubGroup, Thread
 
 GROUPS = 500
 MEMBERS_PER_GROUP = 30

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, Subquery, column, text
+from flask import url_for
+from sqlalchemy import Float, Integer, Subquery, column, select, text
 
-from intranet.plugin_api import db, fts5_match
+from intranet.plugin_api import SearchResult, SimilarItem, User, db, fts5_match
+
+from . import rules, similar
+from .models import SubGroup
 
 # The document is the very expression of the GIN index in the migration, so PostgreSQL uses
 # that index; websearch_to_tsquery accepts any text without a syntax error.
@@ -45,3 +49,54 @@ def matching_groups(query: str, limit: int) -> Subquery | None:
         .columns(column("id", Integer), column("rank", Float))
         .subquery("group_hits")
     )
+
+
+def summary(text: str, length: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
+    """The global search's sub-groups: the best matches `user` may see."""
+    hits = matching_groups(query, limit * 2)
+    if hits is None:
+        return []
+    query = select(SubGroup, hits.c.rank).join(hits, hits.c.id == SubGroup.id)
+    rows = db.session.execute(rules.listed(query, user).order_by(SubGroup.id)).all()
+    ranks = {group.id: round(rank, 3) for group, rank in rows}
+    visible = sorted((group for group, _ in rows), key=lambda group: -ranks[group.id])
+    return [
+        SearchResult(
+            f"Sub-group ({group.status_label.lower()})",
+            group.name,
+            url_for("subgroups.show", group_id=group.id),
+            summary(group.mandate),
+            ranks[group.id],
+            group.created_at,
+        )
+        for group in visible[:limit]
+    ]
+
+
+def similar_groups(text: str, user: User, limit: int) -> list[SimilarItem]:
+    """Sub-groups whose name and mandate resemble a draft, for members (never guests)."""
+    if user.is_guest:
+        return []
+    draft = similar.vector(text)
+    groups = db.session.scalars(select(SubGroup).where(SubGroup.status != "rejected")).all()
+    scored = []
+    for group in groups:
+        score = similar.similarity(draft, similar.vector(group.name, group.mandate))
+        if score > 0:
+            scored.append((score, group))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return [
+        SimilarItem(
+            f"Sub-group ({group.status_label.lower()})",
+            group.name,
+            url_for("subgroups.show", group_id=group.id),
+            score,
+            summary(group.mandate),
+        )
+        for score, group in scored[:limit]
+    ]

@@ -75,16 +75,30 @@ def make_thread(app: Any) -> Any:
 
 
 class GrantOneGroup:
-    """Stands in for the partners plugin: lets guests into the granted groups only."""
+    """Stands in for the partners plugin: lets guests (all, or only those in `guests`) into
+    the granted groups only, in both the single and the list-shaped permission."""
 
     def __init__(self) -> None:
         self.granted: set[int] = set()
+        self.guests: set[int] | None = None
+
+    def applies(self, user: Any, action: str) -> bool:
+        chosen = self.guests is None or user.id in self.guests
+        return user.is_guest and chosen and action.startswith("subgroups.")
 
     @hookimpl
     def intranet_permission(self, user: Any, action: str, resource: Any) -> bool | None:
-        if user.is_guest and action.startswith("subgroups.") and resource is not None:
+        if self.applies(user, action) and resource is not None:
             return True if resource.id in self.granted else None
         return None
+
+    @hookimpl
+    def intranet_permission_many(
+        self, user: Any, action: str, kind: str, ids: list[int]
+    ) -> dict[int, bool] | None:
+        if not self.applies(user, action) or kind != "subgroups.group":
+            return None
+        return {id_: True for id_ in ids if id_ in self.granted}
 
 
 @pytest.fixture

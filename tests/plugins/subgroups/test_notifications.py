@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from intranet.plugin_api import Notification, db
 from plugins.subgroups import notices
-from plugins.subgroups.__init__ import archive_ended_groups
 from plugins.subgroups.models import Membership, SubGroup, today
+from plugins.subgroups.services import archive_ended_groups
 from tests.plugins.subgroups.conftest import sign_in
 
 

@@ -1,0 +1,150 @@
+"""Chairmanship periods, their generation from the rotation, and the governance settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, render_template, request
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from intranet.plugin_api import MEMBERS, STAFF, User, db, record_audit, render_form, roles
+
+from .. import chairmanship, settings
+from ..forms import ChairPeriodForm, GenerateForm, SettingsForm
+from ..models import ChairPeriod
+from . import bp
+from .common import see_other
+
+
+@bp.get("/chairmanship")
+@roles(*MEMBERS)
+def chairmanship_list() -> str:
+    periods = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.start.desc())).all()
+    return render_template(
+        "governance/chairmanship.html",
+        periods=periods,
+        current=chairmanship.current_chair_period(),
+        rotation=settings.get("rotation_order"),
+    )
+
+
+def chairperson_choices() -> list[tuple[int, str]]:
+    people = db.session.execute(
+        select(User.id, User.name, User.country_code)
+        .where(User.role != "guest", User.is_active_account.is_(True))
+        .order_by(User.name)
+    )
+    return [(uid, f"{name} ({country})" if country else name) for uid, name, country in people]
+
+
+def save_chair_period(form: ChairPeriodForm, period: ChairPeriod) -> bool:
+    """Validate against the stored periods and copy the form into `period`; False on errors."""
+    if not form.validate_on_submit():
+        return False
+    clash = chairmanship.overlapping(ChairPeriod, form.start.data, form.end.data, period.id)
+    if clash is not None:
+        form.start.errors = [
+            f"Overlaps the chairmanship of {clash.country_code} "
+            f"({clash.start:%d %b %Y} to {clash.end:%d %b %Y})."
+        ]
+        return False
+    period.start, period.end = form.start.data, form.end.data
+    period.country_code = form.country_code.data
+    period.override_reason = form.override_reason.data if form.override.data else None
+    period.chairpersons = list(
+        db.session.scalars(select(User).where(User.id.in_(form.chairpersons.data or [])))
+    )
+    db.session.add(period)
+    return True
+
+
+@bp.route("/chairmanship/new", methods=["GET", "POST"])
+@roles(*STAFF)
+def chair_new() -> Any:
+    form = ChairPeriodForm()
+    form.chairpersons.choices = chairperson_choices()
+    if request.method == "GET":
+        year = chairmanship.year_of(chairmanship.local_today())
+        form.start.data, form.end.data = chairmanship.chair_year(year)
+    period = ChairPeriod()
+    if save_chair_period(form, period):
+        record_audit("governance.chair_period.created", target=f"{period.country_code}")
+        db.session.commit()
+        flash("Chairmanship period saved.", "success")
+        return see_other("governance.chairmanship_list")
+    return render_form("governance/form.html", form, title="New chairmanship period")
+
+
+@bp.route("/chairmanship/<int:period_id>/edit", methods=["GET", "POST"])
+@roles(*STAFF)
+def chair_edit(period_id: int) -> Any:
+    period = db.get_or_404(ChairPeriod, period_id)
+    form = ChairPeriodForm(obj=period)
+    form.chairpersons.choices = chairperson_choices()
+    if request.method == "GET":
+        form.chairpersons.data = [person.id for person in period.chairpersons]
+        form.override.data = bool(period.override_reason)
+    if save_chair_period(form, period):
+        record_audit("governance.chair_period.changed", target=f"chair_period:{period.id}")
+        db.session.commit()
+        flash("Chairmanship period saved.", "success")
+        return see_other("governance.chairmanship_list")
+    return render_form(
+        "governance/form.html", form, title="Edit chairmanship period", period=period
+    )
+
+
+@bp.post("/chairmanship/<int:period_id>/delete")
+@roles(*STAFF)
+def chair_delete(period_id: int) -> BaseResponse:
+    period = db.get_or_404(ChairPeriod, period_id)
+    db.session.delete(period)
+    record_audit("governance.chair_period.deleted", target=f"chair_period:{period_id}")
+    db.session.commit()
+    flash("Chairmanship period deleted.", "success")
+    return see_other("governance.chairmanship_list")
+
+
+@bp.route("/chairmanship/generate", methods=["GET", "POST"])
+@roles(*STAFF)
+def chair_generate() -> Any:
+    form = GenerateForm()
+    if form.validate_on_submit():
+        periods = chairmanship.generate_periods(form.count.data)
+        if not settings.get("rotation_order"):
+            form.count.errors = ["Set the rotation order in the settings first."]
+        elif not periods:
+            form.count.errors = ["No chairmanship year fits after the last recorded one."]
+        else:
+            record_audit("governance.chair_period.generated", details={"count": len(periods)})
+            db.session.commit()
+            flash(f"{len(periods)} chairmanship years added from the rotation.", "success")
+            return see_other("governance.chairmanship_list")
+    return render_form(
+        "governance/form.html",
+        form,
+        title="Generate the next chairmanship years",
+        intro="Adds the following years after the last recorded one, in the agreed rotation "
+        "order: " + ", ".join(settings.get("rotation_order")) + ".",
+        submit="Generate",
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles(*STAFF)
+def settings_edit() -> Any:
+    form = SettingsForm(data=None if request.method == "POST" else settings.all_settings())
+    if form.validate_on_submit():
+        settings.save(
+            {
+                "rotation_order": form.rotation_order.data,
+                "chair_actions": form.chair_actions.data,
+                "mandate_warning_days": form.mandate_warning_days.data,
+            }
+        )
+        record_audit("governance.settings.changed")
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return see_other("governance.chairmanship_list")
+    return render_form("governance/form.html", form, title="Governance settings", submit="Save")

@@ -1,0 +1,138 @@
+"""Activity reports: drafting, submitting, reading and downloading them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from intranet.plugin_api import MEMBERS, ResourceRef, can, db, record_audit, render_form, roles
+
+from .. import notices, reports, rules
+from ..forms import ReportForm, ReportTextForm
+from ..models import ChairPeriod, MandatePeriod, Report
+from . import bp
+from .common import require_steer, see_other
+
+
+def visible_report_or_404(report_id: int) -> Report:
+    report = db.get_or_404(Report, report_id)
+    if not can(current_user, rules.VIEW, ResourceRef(rules.REPORT, report.id)):
+        abort(404)
+    return report
+
+
+def report_bases() -> list[tuple[str, str]]:
+    chairs = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.start.desc())).all()
+    mandates = db.session.scalars(select(MandatePeriod).order_by(MandatePeriod.start.desc()))
+    return [
+        ("custom", "Own dates (below)"),
+        *[
+            (f"chair:{p.id}", f"Chairmanship {p.country_code} {p.start:%Y}-{p.end:%Y}")
+            for p in chairs
+        ],
+        *[(f"mandate:{m.id}", f"Mandate {m.start:%d %b %Y} to {m.end:%d %b %Y}") for m in mandates],
+    ]
+
+
+def period_of(basis: str, form: ReportForm) -> tuple[Any, Any]:
+    kind, _, ident = basis.partition(":")
+    model = {"chair": ChairPeriod, "mandate": MandatePeriod}.get(kind)
+    if model is None:
+        return form.start.data, form.end.data
+    period = db.get_or_404(model, int(ident))
+    return period.start, period.end
+
+
+@bp.get("/reports")
+@roles(*MEMBERS)
+def report_list() -> str:
+    query = select(Report).order_by(Report.start.desc(), Report.id.desc())
+    query = query.where(rules.visible_reports(current_user))
+    return render_template("governance/reports.html", reports=db.session.scalars(query).all())
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@roles(*MEMBERS)
+def report_new() -> Any:
+    require_steer()
+    form = ReportForm(basis=request.args.get("basis", "custom"))
+    form.basis.choices = report_bases()
+    if form.validate_on_submit():
+        start, end = period_of(form.basis.data, form)
+        report = Report(title=form.title.data, start=start, end=end, created_by=current_user)
+        db.session.add(report)
+        db.session.commit()
+        flash("Report created: write the introduction and conclusions.", "success")
+        return see_other("governance.report_edit", report_id=report.id)
+    return render_form("governance/form.html", form, title="New activity report", submit="Create")
+
+
+@bp.get("/reports/<int:report_id>")
+@roles(*MEMBERS)
+def report_show(report_id: int) -> str:
+    report = visible_report_or_404(report_id)
+    return render_template(
+        "governance/report.html",
+        report=report,
+        sections=reports.sections_of(report, current_user),
+    )
+
+
+@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@roles(*MEMBERS)
+def report_edit(report_id: int) -> Any:
+    require_steer()
+    report = db.get_or_404(Report, report_id)
+    if report.is_submitted:
+        flash("A submitted report is frozen and cannot be changed.", "error")
+        return see_other("governance.report_show", report_id=report.id)
+    form = ReportTextForm(obj=report)
+    if form.validate_on_submit():
+        form.populate_obj(report)
+        db.session.commit()
+        flash("Report saved.", "success")
+        return see_other("governance.report_show", report_id=report.id)
+    return render_form("governance/form.html", form, title=f"Edit: {report.title}", submit="Save")
+
+
+@bp.post("/reports/<int:report_id>/submit")
+@roles(*MEMBERS)
+def report_submit(report_id: int) -> BaseResponse:
+    require_steer()
+    report = db.get_or_404(Report, report_id)
+    if not report.is_submitted:
+        reports.submit(report, current_user)
+        record_audit("governance.report.submitted", target=f"report:{report.id}")
+        db.session.commit()
+        notices.report_submitted(report, current_user)
+        flash("Report submitted and frozen.", "success")
+    return see_other("governance.report_show", report_id=report.id)
+
+
+def download(report: Report, body: bytes | str, extension: str, mimetype: str) -> Response:
+    filename = f"activity-report-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/reports/<int:report_id>.md")
+@roles(*MEMBERS)
+def report_markdown(report_id: int) -> Response:
+    report = visible_report_or_404(report_id)
+    text = reports.to_markdown(report, reports.sections_of(report, current_user))
+    return download(report, text, "md", "text/markdown")
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+@roles(*MEMBERS)
+def report_pdf(report_id: int) -> Response:
+    report = visible_report_or_404(report_id)
+    pdf = reports.to_pdf(report, reports.sections_of(report, current_user))
+    return download(report, pdf, "pdf", "application/pdf")

@@ -1,0 +1,36 @@
+"""The sub-groups pages: one blueprint, its routes added by one module per concern."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint
+from flask_login import current_user
+
+bp = Blueprint(
+    "subgroups",
+    __name__,
+    url_prefix="/subgroups",
+    root_path=str(Path(__file__).parent.parent),
+    template_folder="templates",
+)
+
+
+@bp.app_template_filter("subgroups_local")
+def local_time(value: datetime | None) -> str:
+    """A stored UTC time in the viewer's own time zone."""
+    if value is None:
+        return ""
+    try:
+        zone = ZoneInfo(getattr(current_user, "timezone", None) or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return value.astimezone(zone).strftime("%d %b %Y %H:%M")
+
+
+# Each module adds its routes to `bp` when imported.
+from . import discussion, documents, groups, membership  # noqa: E402
+
+__all__ = ["bp", "discussion", "documents", "groups", "membership"]

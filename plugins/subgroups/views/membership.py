@@ -1,0 +1,174 @@
+"""Membership of a sub-group: joining, leaving, requests, invitations and the end date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from intranet.plugin_api import EVERYONE, MEMBERS, User, db, render_form, roles, utcnow
+
+from .. import notices, rules
+from ..forms import ExtendForm, InviteForm
+from ..models import Extension, Membership, log_activity, today
+from . import bp
+from .common import convenor_choices, group_url, load_group, refuse
+
+
+@bp.post("/<int:group_id>/join")
+@roles(*MEMBERS)
+def join(group_id: int) -> Response:
+    group = load_group(group_id)
+    target = group_url(group)
+    if not group.is_writable:
+        return refuse(
+            f"This sub-group is {group.status_label.lower()}: nobody can join it.", target
+        )
+    mine = next((m for m in group.memberships if m.user_id == current_user.id), None)
+    if mine is not None and mine.state == "active":
+        return refuse("You are a member of this sub-group already.", target)
+    if mine is not None and mine.state == "invited":
+        mine.state, mine.joined_at = "active", utcnow()
+        log_activity(group, current_user, "joined", f"{current_user.name} accepted the invitation")
+        message = "You accepted the invitation and joined the sub-group."
+    elif mine is not None:
+        return refuse("Your request to join is waiting for a convenor.", target)
+    elif group.join_policy == "open":
+        group.memberships.append(
+            Membership(user_id=current_user.id, role="member", state="active", joined_at=utcnow())
+        )
+        log_activity(group, current_user, "joined", f"{current_user.name} joined")
+        message = "You joined the sub-group."
+    elif group.join_policy == "request":
+        group.memberships.append(
+            Membership(user_id=current_user.id, role="member", state="requested")
+        )
+        log_activity(group, current_user, "requested", f"{current_user.name} asked to join")
+        message = "Your request was sent to the convenors."
+    else:
+        return refuse("This sub-group takes new members by invitation only.", target)
+    db.session.commit()
+    if group.join_policy == "request" and mine is None:
+        notices.join_requested(group, current_user)
+    flash(message, "success")
+    return redirect(target, code=303)
+
+
+@bp.post("/<int:group_id>/leave")
+@roles(*EVERYONE)
+def leave(group_id: int) -> Response:
+    group = load_group(group_id)
+    mine = next((m for m in group.memberships if m.user_id == current_user.id), None)
+    if mine is None:
+        return refuse("You are not in this sub-group.", group_url(group))
+    was = mine.state
+    group.memberships.remove(mine)
+    summary = {
+        "active": f"{current_user.name} left",
+        "requested": f"{current_user.name} withdrew the request to join",
+        "invited": f"{current_user.name} declined the invitation",
+    }[was]
+    log_activity(group, current_user, "left", summary)
+    db.session.commit()
+    flash("Done: you are no longer in this sub-group's list.", "success")
+    return redirect(group_url(group), code=303)
+
+
+@bp.post("/<int:group_id>/requests/<int:membership_id>/<any(approve, decline):decision>")
+@roles(*MEMBERS)
+def answer_request(group_id: int, membership_id: int, decision: str) -> Response:
+    group = load_group(group_id)
+    if not rules.may_manage(current_user, group):
+        abort(403)
+    request_ = next(
+        (m for m in group.memberships if m.id == membership_id and m.state == "requested"), None
+    )
+    if request_ is None:
+        abort(404)
+    if not group.is_writable:
+        return refuse("This sub-group is archived and cannot change.", group_url(group))
+    requester = request_.user
+    name = requester.name
+    if decision == "approve":
+        request_.state, request_.joined_at = "active", utcnow()
+        log_activity(group, current_user, "joined", f"{current_user.name} accepted {name}")
+    else:
+        group.memberships.remove(request_)
+        log_activity(group, current_user, "declined", f"{current_user.name} declined {name}")
+    db.session.commit()
+    notices.request_answered(group, requester, decision == "approve", current_user)
+    flash(f"Request of {name} {'approved' if decision == 'approve' else 'declined'}.", "success")
+    return redirect(group_url(group), code=303)
+
+
+@bp.route("/<int:group_id>/invite", methods=["GET", "POST"])
+@roles(*MEMBERS)
+def invite(group_id: int) -> Any:
+    group = load_group(group_id)
+    if not rules.may_manage(current_user, group):
+        abort(403)
+    if not group.is_writable:
+        return refuse("This sub-group is archived: nobody can be invited.", group_url(group))
+    present = {m.user_id for m in group.memberships}
+    form = InviteForm()
+    form.user_id.choices = [c for c in convenor_choices() if c[0] not in present]
+    if form.validate_on_submit():
+        invited = db.session.get(User, form.user_id.data)
+        group.memberships.append(Membership(user_id=invited.id, role="member", state="invited"))
+        log_activity(group, current_user, "invited", f"{current_user.name} invited {invited.name}")
+        db.session.commit()
+        notices.invited(group, invited, current_user)
+        flash(f"{invited.name} was invited.", "success")
+        return redirect(group_url(group), code=303)
+    return render_form(
+        "subgroups/form_page.html",
+        form,
+        group=group,
+        title="Invite a member",
+        submit="Invite",
+        fields=["user_id"],
+    )
+
+
+@bp.route("/<int:group_id>/extend", methods=["GET", "POST"])
+@roles(*MEMBERS)
+def extend(group_id: int) -> Any:
+    group = load_group(group_id)
+    if not rules.may_manage(current_user, group):
+        abort(403)
+    if group.status not in ("active", "archived"):
+        return refuse("Only an active or archived sub-group can be extended.", group_url(group))
+    form = ExtendForm(current_end=group.end_date)
+    if form.validate_on_submit():
+        db.session.add(
+            Extension(
+                group_id=group.id,
+                previous_end=group.end_date,
+                new_end=form.new_end.data,
+                reason=form.reason.data.strip(),
+                by_id=current_user.id,
+            )
+        )
+        group.end_date = form.new_end.data
+        if group.end_date >= today():
+            group.status = "active"
+        log_activity(
+            group,
+            current_user,
+            "extended",
+            f"{current_user.name} extended the end date to {group.end_date:%d %b %Y}",
+        )
+        db.session.commit()
+        notices.extended(group, current_user)
+        flash("The end date was extended.", "success")
+        return redirect(group_url(group), code=303)
+    return render_form(
+        "subgroups/form_page.html",
+        form,
+        group=group,
+        title="Extend the end date",
+        submit="Extend",
+        fields=["new_end", "reason"],
+    )
