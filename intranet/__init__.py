@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit_views,
         auth,
         cli,
+        delegations,
         directory,
         erasure,
         localtime,
@@ -80,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for feature in (
         admin_users,
         audit_views,
+        delegations,
         notifications,
         attachments,
         directory,

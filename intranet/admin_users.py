@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from intranet.access import STAFF, roles
 from intranet.audit import record
+from intranet.directory_forms import DelegationForm
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.mail import MailError
@@ -44,6 +45,7 @@ from intranet.users import (
     create_user,
     resend_activation,
     send_activation_mail,
+    set_delegation,
 )
 from intranet.views import render_form, wants_fragment
 
@@ -212,6 +214,8 @@ def panel_context(user: User, **extra: Any) -> dict[str, Any]:
         "user": user,
         "role_form": role_form,
         "reason_form": extra.pop("reason_form", None) or ReasonForm(formdata=None),
+        "delegation_form": extra.pop("delegation_form", None)
+        or DelegationForm(formdata=None, country_code=user.country_code or ""),
         "role_labels": ROLE_LABELS,
         **extra,
     }
@@ -266,6 +270,8 @@ def change_role(user_id: int) -> str | tuple[str, int] | Response:
     old_role, user.role = user.role, new_role
     user.end_all_sessions()
     record("user.role_changed", target=f"user:{user.id}", old=old_role, new=new_role)
+    if user.is_guest:
+        set_delegation(user, None)
     db.session.commit()
     return done(user, f"{user.name} is now {ROLE_LABELS[new_role].lower()}; their sessions ended.")
 

@@ -54,7 +54,6 @@ class ProfileForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[strip])
     position = StringField("Position", validators=[Optional(), Length(max=200)], filters=[strip])
     organisation_id = SelectField("Organisation", validate_choice=False)
-    country_code = SelectField("Country", validate_choice=False)
     phone = StringField(
         "Phone",
         validators=[Optional(), Length(max=50)],
@@ -92,7 +91,6 @@ class ProfileForm(Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country_code.choices = country_choices()
         organisations = db.session.execute(
             sa.select(Organisation.id, Organisation.name, Organisation.country_code).order_by(
                 Organisation.name
@@ -110,13 +108,8 @@ class ProfileForm(Form):
         if field.data and not PHONE.match(field.data):
             raise ValidationError("Use digits, spaces and + ( ) - only, e.g. +46 8 123 456 78.")
 
-    def validate_country_code(self, field: Field) -> None:
-        validate_country(field)
-
     def validate_organisation_id(self, field: Field) -> None:
-        if field.data and (
-            not str(field.data).isdigit() or db.session.get(Organisation, int(field.data)) is None
-        ):
+        if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError("Choose an organisation from the list.")
 
     def validate_timezone(self, field: Field) -> None:
@@ -125,6 +118,19 @@ class ProfileForm(Form):
                 f"“{field.data}” is not a time zone name we know. Use a name such as "
                 "Europe/Stockholm or Europe/Vilnius."
             )
+
+
+class DelegationForm(Form):
+    """The delegation (country) a member belongs to: staff set it, members ask for a change."""
+
+    country_code = SelectField("Delegation", validate_choice=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = country_choices()
+
+    def validate_country_code(self, field: Field) -> None:
+        validate_country(field)
 
 
 class CountryForm(Form):

@@ -187,6 +187,28 @@ class Organisation(db.Model):
         return ORGANISATION_KINDS.get(self.kind, self.kind)
 
 
+class DelegationRequest(db.Model):
+    """A member's request to belong to another delegation; staff confirm or decline it."""
+
+    __tablename__ = "delegation_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code", ondelete="CASCADE"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None while pending, then "confirmed" or "declined".
+    decision: Mapped[str | None] = mapped_column(String(10), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    country: Mapped[Country] = relationship()
+
+
 # Full-text tables and indexes are engine-specific and made by the migrations alone (FTS5 on
 # SQLite, GIN expression indexes on PostgreSQL). By convention their names carry the word "fts"
 # or "fulltext" (member_fts, ix_lessons_lesson_fts); autogenerate and the schema test skip them.

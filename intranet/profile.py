@@ -19,7 +19,6 @@ bp = Blueprint("profile", __name__)
 PROFILE_FIELDS = (
     "name",
     "position",
-    "country_code",
     "phone",
     "phone_visibility",
     "email_visibility",
@@ -38,7 +37,6 @@ def edit() -> str | tuple[str, int] | Response:
     form = ProfileForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
         form.organisation_id.data = str(user.organisation_id or "")
-        form.country_code.data = user.country_code or ""
     if form.validate_on_submit():
         changed = []
         for name in PROFILE_FIELDS:

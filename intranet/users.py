@@ -57,6 +57,8 @@ def check_new_user(
         problems["country_code"] = (
             f"unknown country code {country_code!r}: add the country under Countries first"
         )
+    if country_code and role == "guest" and "country_code" not in problems:
+        problems["country_code"] = "guests belong to no delegation: leave the country empty"
     values["country_code"] = country_code or None
     if "email" not in problems and db.session.scalar(
         select(User.id).where(User.email == values["email"])
@@ -145,3 +147,17 @@ def send_activation_mail(user: User, token: str) -> None:
         render_template("mail/activation.txt", **context),
         render_template("mail/activation.html", **context),
     )
+
+
+def set_delegation(user: User, country_code: str | None) -> None:
+    """Staff's decision (the caller commits); a guest never belongs to a delegation."""
+    if user.is_guest and country_code:
+        raise ValueError("guests belong to no delegation")
+    if user.country_code != country_code:
+        record(
+            "user.delegation_changed",
+            target=f"user:{user.id}",
+            old=user.country_code,
+            new=country_code,
+        )
+        user.country_code = country_code
