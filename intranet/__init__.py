@@ -23,7 +23,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "INTRANET_INSTANCE_PATH"
     )
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    app.request_class = security.BoundedRequest
     app.url_map.converters["int"] = security.BoundedIntegerConverter
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if test_config:
@@ -41,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    app.request_class = security.BoundedRequest
 
     from intranet import core_plugin, privacy
 

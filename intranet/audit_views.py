@@ -16,6 +16,7 @@ from sqlalchemy import Select, or_, select
 
 from intranet.access import STAFF, roles
 from intranet.extensions import db
+from intranet.forms import EARLIEST_DATE, LATEST_DATE
 from intranet.localtime import start_of_day, viewer_time
 from intranet.models import AuditEvent, User
 from intranet.spreadsheet import spreadsheet_cell
@@ -32,10 +33,14 @@ def _date(name: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors[name] = "Enter a date as YYYY-MM-DD."
         return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        errors[name] = f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+        return None
+    return day
 
 
 def filtered_events() -> tuple[Select[Any], dict[str, str], dict[str, str]]:

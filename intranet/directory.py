@@ -217,11 +217,13 @@ def member_profile(member_id: int) -> str:
 
 
 def vcard_escape(value: str) -> str:
+    """A text value as RFC 6350 (3.4) escapes it; any line break, a bare CR too, becomes \\n."""
     return (
         value.replace("\\", "\\\\")
         .replace(",", "\\,")
         .replace(";", "\\;")
         .replace("\r\n", "\n")
+        .replace("\r", "\n")
         .replace("\n", "\\n")
     )
 

@@ -30,12 +30,17 @@ class MailError(Exception):
     """Mail could not be handed to the SMTP server or written to the outbox."""
 
 
+def one_line(value: str) -> str:
+    """A header value on one line: line breaks (a title or name typed with CR/LF) become spaces."""
+    return " ".join(value.split())
+
+
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
+    message["To"] = one_line(to)
+    message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(text)
@@ -45,8 +50,16 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
 
 
 def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
-    """Send one mail now. Raises MailError (already logged) so the caller can tell the user."""
-    message = build_message(to, subject, text, html)
+    """Send one mail now. Raises MailError (already logged) so the caller can tell the user.
+
+    A mail that cannot even be built (e.g. an address the mail library refuses) is a MailError
+    too: callers have saved their data already, and only MailError is theirs to handle.
+    """
+    try:
+        message = build_message(to, subject, text, html)
+    except (ValueError, TypeError, LookupError) as error:
+        log.exception("mail to %r (%r) could not be built", to, subject)
+        raise MailError(str(error)) from error
     config = current_app.config
     try:
         if config["SMTP_HOST"]:

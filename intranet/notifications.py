@@ -83,7 +83,11 @@ def absolute_url(path: str) -> str:
 
 
 def _send(user: User, subject: str, template: str, **context: object) -> bool:
-    """Mail `user`; False (already logged by send_mail) when the mail could not be sent."""
+    """Mail `user`; False (logged) when the mail could not be built or sent.
+
+    The notifications are saved before any mail is built, so whatever fails here (a template,
+    a header, the SMTP server) must never turn the caller's saved action into an error page.
+    """
     context.update(
         user=user,
         site=current_app.config["SITE_NAME"],
@@ -98,6 +102,9 @@ def _send(user: User, subject: str, template: str, **context: object) -> bool:
             render_template(f"mail/{template}.html", **context),
         )
     except mail.MailError:
+        return False
+    except Exception:
+        log.exception("notification mail to user %s (%r) could not be built", user.id, subject)
         return False
     return True
 

@@ -7,16 +7,17 @@ import re
 import secrets
 from contextlib import suppress
 from datetime import timedelta
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Request, Response, current_app
+from flask import Flask, Response, current_app
+from htmx_flask.requests import HtmxAwareRequest
 from sqlalchemy import delete, func, select, update
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
 
 from intranet.extensions import db
@@ -254,18 +255,32 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-class BoundedArgs(ImmutableMultiDict):
-    """Query and form values: `get(name, type=int)` gives the default for out-of-range numbers."""
+class _BoundedGet:
+    """`get(name, type=int)` gives the default for numbers no database integer column holds."""
 
     def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
-        value = super().get(key, default, type)
+        value = super().get(key, default, type)  # type: ignore[misc]
         if type is int and isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID:
             return default
         return value
 
 
-class BoundedRequest(Request):
+class BoundedArgs(_BoundedGet, ImmutableMultiDict):
+    """Query and form values (`request.args`, `request.form`)."""
+
+
+class BoundedValues(_BoundedGet, CombinedMultiDict):
+    """Query and form values together (`request.values`)."""
+
+
+class BoundedRequest(HtmxAwareRequest):
+    """The request class of the app; set after htmx's extension, which installs its own."""
+
     parameter_storage_class = BoundedArgs
+
+    @cached_property
+    def values(self) -> CombinedMultiDict:
+        return BoundedValues(super().values.dicts)
 
 
 # --- downloads are private ---------------------------------------------------------------------
