@@ -31,6 +31,7 @@ from intranet import plugins
 from intranet.access import EVERYONE, roles
 from intranet.extensions import db
 from intranet.models import User, UTCDateTime, utcnow
+from intranet.values import ResourceRef
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -270,8 +271,6 @@ def content_disposition(name: str, content_type: str) -> str:
 @bp.get("/attachments/<int:attachment_id>")
 @roles(*EVERYONE)
 def download(attachment_id: int) -> Response:
-    from intranet.plugin_api import ResourceRef
-
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not plugins.is_enabled(attachment.owner):
         abort(404)

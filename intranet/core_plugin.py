@@ -8,17 +8,11 @@ from flask import url_for
 
 from intranet.directory_search import DirectoryFilter, country_names
 from intranet.extensions import db
+from intranet.hookspecs import hookimpl
 from intranet.models import User
 from intranet.notifications import retry_unsent_mail
-from intranet.plugin_api import (
-    NavItem,
-    PersonalDataKind,
-    ScheduledJob,
-    SearchResult,
-    Widget,
-    hookimpl,
-)
 from intranet.privacy_export import core_personal_data
+from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
 
 
 @hookimpl

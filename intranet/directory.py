@@ -19,8 +19,8 @@ from intranet.access import EVERYONE, MEMBERS, STAFF, roles
 from intranet.directory_search import SORTS, DirectoryFilter, count
 from intranet.extensions import db
 from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
-from intranet.plugin_api import ResourceRef
 from intranet.spreadsheet import spreadsheet_cell
+from intranet.values import ResourceRef
 from intranet.views import wants_fragment
 
 bp = Blueprint("directory", __name__)

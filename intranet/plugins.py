@@ -19,7 +19,7 @@ from intranet.models import PluginState, utcnow
 
 if TYPE_CHECKING:
     from intranet.models import User
-    from intranet.plugin_api import ResourceRef
+    from intranet.values import ResourceRef
 
 ENTRY_POINT_GROUP = "intranet.plugins"
 log = logging.getLogger(__name__)

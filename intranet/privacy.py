@@ -49,11 +49,12 @@ from intranet.audit import record
 from intranet.directory import visible_contact
 from intranet.extensions import db
 from intranet.forms import Form
+from intranet.hookspecs import hookimpl
 from intranet.models import User, UTCDateTime, utcnow
-from intranet.plugin_api import NavItem, PersonalDataKind, ScheduledJob, hookimpl
 from intranet.privacy_export import PrivacyExport, iso
 from intranet.security import is_safe_next
 from intranet.twofactor import ALLOWED_WHILE_ENROLLING
+from intranet.values import NavItem, PersonalDataKind, ScheduledJob
 from intranet.views import render_form, wants_fragment
 
 bp = Blueprint("privacy", __name__)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy import Table, func, insert, select, text
 from intranet import plugins, security
 from intranet.extensions import db
 from intranet.models import Organisation, User, utcnow
+from intranet.values import ScalePeople
 
 MEMBERS = 10_000
 GUESTS = 5_000
@@ -175,15 +175,6 @@ def scale_words(rng: random.Random, count: int) -> str:
 
 def sentence(rng: random.Random, low: int, high: int) -> str:
     return scale_words(rng, rng.randint(low, high)).capitalize() + "."
-
-
-@dataclass
-class ScalePeople:
-    """Ids of the generated accounts, by role; `members[0]` is the benchmark's own user."""
-
-    members: list[int] = field(default_factory=list)
-    guests: list[int] = field(default_factory=list)
-    staff: list[int] = field(default_factory=list)
 
 
 def bulk_insert(table: Table | Any, rows: Sequence[dict[str, Any]]) -> None:

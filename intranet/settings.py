@@ -46,7 +46,7 @@ from intranet.models import SettingValue, utcnow
 from intranet.views import render_form, wants_fragment
 
 if TYPE_CHECKING:
-    from intranet.plugin_api import Setting
+    from intranet.values import Setting
 
 TYPES = ("str", "text", "int", "bool", "list")
 
