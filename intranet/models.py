@@ -95,9 +95,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when the account's personal data was erased (intranet.erasure); the row stays.
+    # Set when the account's personal data was erased (intranet.privacy.erasure); the row stays.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The directory profile (intranet.directory, intranet.profile).
+    # The directory profile (intranet.directory.members, intranet.directory.profile).
     position: Mapped[str | None] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True

@@ -7,7 +7,14 @@ Plugins (bundled or installed with pip) use only this module and the hook specif
 from __future__ import annotations
 
 from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
-from intranet.attachments import (
+from intranet.accounts.security import hash_password, password_problem
+from intranet.accounts.sessions import start_session
+from intranet.administration.settings import save_settings, setting
+from intranet.extensions import db
+from intranet.forms import Form
+from intranet.hookspecs import hookimpl
+from intranet.models import User, UTCDateTime, utcnow
+from intranet.platform.attachments import (
     Attachment,
     AttachmentError,
     attachments_for,
@@ -15,18 +22,12 @@ from intranet.attachments import (
     discard_attachment,
     save_upload,
 )
-from intranet.audit import record as record_audit
-from intranet.auth import start_session
-from intranet.erasure import FORMER_MEMBER, anonymise_text
-from intranet.extensions import db
-from intranet.forms import Form
-from intranet.fulltext import fts5_match
-from intranet.hookspecs import hookimpl
-from intranet.mail import MailError, external_url, send_mail
-from intranet.markdown import render_markdown
-from intranet.models import User, UTCDateTime, utcnow
-from intranet.notifications import Notification, NotifyResult, notify
-from intranet.plugins import (
+from intranet.platform.audit import record as record_audit
+from intranet.platform.fulltext import fts5_match
+from intranet.platform.mail import MailError, external_url, send_mail
+from intranet.platform.markdown import render_markdown
+from intranet.platform.notifications import Notification, NotifyResult, notify
+from intranet.platform.plugins import (
     can,
     can_many,
     collect,
@@ -35,10 +36,9 @@ from intranet.plugins import (
     notify_event,
     similar_work,
 )
-from intranet.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
-from intranet.security import hash_password, password_problem
-from intranet.settings import save_settings, setting
-from intranet.spreadsheet import spreadsheet_cell
+from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
+from intranet.platform.spreadsheet import spreadsheet_cell
+from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
 from intranet.values import (
     Banner,
     GrantableResource,
@@ -55,7 +55,7 @@ from intranet.values import (
     SimilarItem,
     Widget,
 )
-from intranet.views import render_form, wants_fragment
+from intranet.web import render_form, wants_fragment
 
 __all__ = [
     "EVERYONE",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import AuditEvent, DelegationRequest, User
-from intranet.notifications import Notification
+from intranet.platform.notifications import Notification
 from tests.test_profile import PROFILE
 
 

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
-from intranet import create_app, plugins
+from intranet import create_app
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins
 
 HUGE = str(2**64 + 1)
 NUMBERS = ("page", "year", "month", "id", "user_id", "member_id", "notice_id", "limit", "offset")
@@ -90,7 +91,7 @@ def test_vcard_values_with_line_breaks_and_separators_survive_a_parser(client, m
 
 
 def test_a_notification_about_a_name_with_line_breaks_is_mailed_on_one_line(app, make_user, outbox):
-    from intranet.notifications import notify
+    from intranet.platform.notifications import notify
 
     eve = make_user(name="Eve\r\nBcc: everyone@example.org")
     result = notify([eve], "core.test", f"{eve.name} shared a document")
@@ -103,9 +104,9 @@ def test_a_notification_about_a_name_with_line_breaks_is_mailed_on_one_line(app,
 def test_a_mail_that_cannot_be_built_never_breaks_the_saved_action(
     client, make_user, admin, monkeypatch, caplog
 ):
-    from intranet import mail
     from intranet.models import DelegationRequest
-    from intranet.notifications import Notification
+    from intranet.platform import mail
+    from intranet.platform.notifications import Notification
 
     member = make_user("member", name="Eve\r\nMallory", country_code="SE")
     client.login(member.email)

@@ -148,7 +148,7 @@ def test_deactivated_members_profile_is_gone_for_members(client, member, make_us
 
 
 def test_profile_page_shows_plugin_sections(client, member):
-    from intranet import plugins
+    from intranet.platform import plugins
     from intranet.plugin_api import ProfileSection, hookimpl
 
     class SubgroupSections:

@@ -36,13 +36,14 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from intranet import security
 from intranet.access import EVERYONE, public, roles
-from intranet.audit import client_ip, record
+from intranet.accounts import security
+from intranet.accounts.sessions import start_session
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import RecoveryCode, User, utcnow
-from intranet.views import render_form
+from intranet.platform.audit import client_ip, record
+from intranet.web import render_form
 
 bp = Blueprint("twofactor", __name__)
 
@@ -182,8 +183,6 @@ def _pending_user() -> tuple[User | None, dict[str, Any]]:
 @bp.route("/login/verify", methods=["GET", "POST"])
 @public
 def verify() -> str | Response | tuple[str, int]:
-    from intranet.auth import start_session
-
     user, pending = _pending_user()
     if user is None:
         session.pop(PENDING, None)

@@ -24,13 +24,14 @@ from flask import Flask, current_app
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intranet import plugins
-from intranet.attachments import Attachment, storage_dir
-from intranet.audit import record
 from intranet.extensions import db
 from intranet.models import AuditEvent, AuthToken, LoginAttempt, RecoveryCode, User, UTCDateTime
 from intranet.models import utcnow as now
-from intranet.notifications import Notification
+from intranet.platform import plugins
+from intranet.platform.attachments import Attachment, storage_dir
+from intranet.platform.audit import record
+from intranet.platform.notifications import Notification
+from intranet.web import site_request
 
 log = logging.getLogger(__name__)
 
@@ -311,8 +312,6 @@ def run_export(export_id: int) -> bool:
 
 
 def _work(app: Flask, export_id: int) -> None:
-    from intranet.cli import site_request
-
     with app.app_context(), site_request():
         run_export(export_id)
 

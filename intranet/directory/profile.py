@@ -7,12 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, roles
-from intranet.audit import record
-from intranet.directory_forms import ProfileForm
+from intranet.directory.forms import ProfileForm
 from intranet.extensions import db
 from intranet.models import User
-from intranet.privacy import GUEST_NOTE, field_audiences
-from intranet.views import render_form
+from intranet.platform.audit import record
+from intranet.privacy.notice import GUEST_NOTE, field_audiences
+from intranet.web import render_form
 
 bp = Blueprint("profile", __name__)
 

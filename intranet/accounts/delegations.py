@@ -14,14 +14,14 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from intranet.access import MEMBERS, STAFF, roles
-from intranet.admin_users import done, get_user, refused
-from intranet.audit import record
-from intranet.directory_forms import DelegationForm
+from intranet.accounts.users import set_delegation
+from intranet.administration.users import done, get_user, refused
+from intranet.directory.forms import DelegationForm
 from intranet.extensions import db
 from intranet.models import DelegationRequest, User, utcnow
-from intranet.notifications import notify
-from intranet.users import set_delegation
-from intranet.views import render_form
+from intranet.platform.audit import record
+from intranet.platform.notifications import notify
+from intranet.web import render_form
 
 bp = Blueprint("delegations", __name__)
 

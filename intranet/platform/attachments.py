@@ -27,10 +27,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
-from intranet import plugins
 from intranet.access import EVERYONE, roles
 from intranet.extensions import db
 from intranet.models import User, UTCDateTime, utcnow
+from intranet.platform import plugins
 from intranet.values import ResourceRef
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

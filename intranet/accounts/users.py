@@ -9,11 +9,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from intranet import mail, security
-from intranet.audit import record
+from intranet.accounts import security
 from intranet.extensions import db
 from intranet.models import ROLES, Country, User
-from intranet.plugins import notify_event
+from intranet.platform import mail
+from intranet.platform.audit import record
+from intranet.platform.plugins import notify_event
 
 ACTIVATION_PURPOSE = "activation"
 ACTIVATION_MAX_AGE = timedelta(days=7)

@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 
-from intranet import plugins, security
+from intranet.accounts import security
 from intranet.extensions import db
 from intranet.models import Organisation, User, utcnow
+from intranet.platform import plugins
 from intranet.values import ScalePeople
 
 MEMBERS = 10_000

@@ -15,10 +15,10 @@ from typing import Any
 import click
 from flask import Flask, current_app
 
-from intranet import plugins
 from intranet.extensions import db
+from intranet.platform import plugins
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def prepare(app: Flask) -> None:

@@ -6,19 +6,18 @@ from typing import Any
 
 from flask import url_for
 
-from intranet.directory_search import DirectoryFilter, country_names
+from intranet.directory.listing import DirectoryFilter, country_names
 from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
-from intranet.notifications import retry_unsent_mail
-from intranet.privacy_export import core_personal_data
+from intranet.platform.notifications import retry_unsent_mail
+from intranet.privacy.erasure import run_retention
+from intranet.privacy.export import core_personal_data
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
 
 
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
-    from intranet.erasure import run_retention
-
     return [
         ScheduledJob("core.retry-mail", 5, retry_unsent_mail),
         ScheduledJob("core.retention", 24 * 60, run_retention),

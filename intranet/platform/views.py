@@ -24,28 +24,14 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from intranet import plugins
 from intranet.access import EVERYONE, public, roles
-from intranet.audit import record
 from intranet.extensions import db
-from intranet.markdown import render_markdown
+from intranet.platform import plugins
+from intranet.platform.audit import record
+from intranet.platform.markdown import render_markdown
+from intranet.web import wants_fragment
 
 bp = Blueprint("views", __name__)
-
-
-def render_form(
-    template: str, form: Any, *, status: int | None = None, **context: Any
-) -> str | tuple[str, int]:
-    """Render a page with a form; 422 when a submitted form has errors, so htmx swaps it."""
-    html = render_template(template, form=form, **context)
-    if status is None and request.method == "POST" and form.errors:
-        status = 422
-    return (html, status) if status else html
-
-
-def wants_fragment() -> bool:
-    """True for htmx requests that want a fragment, not a history restore of the full page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @bp.get("/")

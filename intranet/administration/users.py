@@ -31,14 +31,7 @@ from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from intranet.access import STAFF, roles
-from intranet.audit import record
-from intranet.directory_forms import DelegationForm
-from intranet.extensions import db
-from intranet.forms import Form
-from intranet.mail import MailError
-from intranet.models import ROLE_LABELS, ROLES, User, utcnow
-from intranet.plugins import notify_event
-from intranet.users import (
+from intranet.accounts.users import (
     UserError,
     add_user,
     check_new_user,
@@ -47,7 +40,14 @@ from intranet.users import (
     send_activation_mail,
     set_delegation,
 )
-from intranet.views import render_form, wants_fragment
+from intranet.directory.forms import DelegationForm
+from intranet.extensions import db
+from intranet.forms import Form
+from intranet.models import ROLE_LABELS, ROLES, User, utcnow
+from intranet.platform.audit import record
+from intranet.platform.mail import MailError
+from intranet.platform.plugins import notify_event
+from intranet.web import render_form, wants_fragment
 
 PAGE_SIZE = 25
 IMPORT_COLUMNS = ("email", "name", "role", "country")

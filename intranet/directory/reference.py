@@ -8,11 +8,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from intranet.access import STAFF, roles
-from intranet.audit import record
-from intranet.directory_forms import CountryForm, OrganisationForm
+from intranet.directory.forms import CountryForm, OrganisationForm
 from intranet.extensions import db
 from intranet.models import Country, Organisation, User
-from intranet.views import render_form
+from intranet.platform.audit import record
+from intranet.web import render_form
 
 bp = Blueprint("reference", __name__, url_prefix="/admin")
 

@@ -46,10 +46,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from intranet import plugins
 from intranet.access import EVERYONE, STAFF, roles
-from intranet.attachments import Attachment
-from intranet.audit import record
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import (
@@ -61,8 +58,11 @@ from intranet.models import (
     UTCDateTime,
     utcnow,
 )
-from intranet.notifications import Notification, notify
-from intranet.views import render_form, wants_fragment
+from intranet.platform import plugins
+from intranet.platform.attachments import Attachment
+from intranet.platform.audit import record
+from intranet.platform.notifications import Notification, notify
+from intranet.web import render_form, wants_fragment
 
 FORMER_MEMBER = "Former member"
 ERASED_EMAIL_DOMAIN = "erased.invalid"

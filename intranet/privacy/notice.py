@@ -43,19 +43,20 @@ from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from intranet import plugins, privacy_export
 from intranet.access import EVERYONE, STAFF, public, roles
-from intranet.audit import record
-from intranet.directory import visible_contact
+from intranet.accounts.security import is_safe_next
+from intranet.accounts.twofactor import ALLOWED_WHILE_ENROLLING
+from intranet.directory.members import visible_contact
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.hookspecs import hookimpl
 from intranet.models import User, UTCDateTime, utcnow
-from intranet.privacy_export import PrivacyExport, iso
-from intranet.security import is_safe_next
-from intranet.twofactor import ALLOWED_WHILE_ENROLLING
+from intranet.platform import plugins
+from intranet.platform.audit import record
+from intranet.privacy import export as privacy_export
+from intranet.privacy.export import PrivacyExport, iso
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob
-from intranet.views import render_form, wants_fragment
+from intranet.web import render_form, wants_fragment
 
 bp = Blueprint("privacy", __name__)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from intranet import plugins, security
-from intranet.demo_directory import create_directory_demo
+from intranet.accounts import security
+from intranet.directory.demo import create_directory_demo
 from intranet.extensions import db
 from intranet.models import ROLES, User
+from intranet.platform import plugins
 
 DEMO_PASSWORD = "Baltic-Sea-Demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.example"

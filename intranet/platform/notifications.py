@@ -32,12 +32,12 @@ from sqlalchemy import ForeignKey, Index, String, Text, func, insert, select, up
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.wrappers import Response
 
-from intranet import mail
 from intranet.access import EVERYONE, roles
+from intranet.accounts.security import is_safe_next
 from intranet.extensions import db
 from intranet.models import User, UTCDateTime, utcnow
-from intranet.security import is_safe_next
-from intranet.views import wants_fragment
+from intranet.platform import mail
+from intranet.web import wants_fragment
 
 NOTIFY_CHOICES = ("immediate", "digest", "none")
 PAGE_SIZE = 30

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from itertools import cycle
 
-from intranet.directory_search import fold
+from intranet.directory.listing import fold
 from intranet.extensions import db
 from intranet.models import Organisation, User
 

@@ -8,10 +8,10 @@ from flask import Blueprint, Flask, render_template, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from intranet import plugins
 from intranet.access import EVERYONE, roles
-from intranet.directory_search import fold, search_terms
-from intranet.views import wants_fragment
+from intranet.directory.listing import fold, search_terms
+from intranet.platform import plugins
+from intranet.web import wants_fragment
 
 bp = Blueprint("search", __name__)
 

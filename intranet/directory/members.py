@@ -14,14 +14,14 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from intranet import plugins
 from intranet.access import EVERYONE, MEMBERS, STAFF, roles
-from intranet.directory_search import SORTS, DirectoryFilter, count
+from intranet.directory.listing import SORTS, DirectoryFilter, count
 from intranet.extensions import db
 from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
-from intranet.spreadsheet import spreadsheet_cell
+from intranet.platform import plugins
+from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.values import ResourceRef
-from intranet.views import wants_fragment
+from intranet.web import wants_fragment
 
 bp = Blueprint("directory", __name__)
 

@@ -17,10 +17,10 @@ from sqlalchemy import Select, or_, select
 from intranet.access import STAFF, roles
 from intranet.extensions import db
 from intranet.forms import EARLIEST_DATE, LATEST_DATE
-from intranet.localtime import start_of_day, viewer_time
 from intranet.models import AuditEvent, User
-from intranet.spreadsheet import spreadsheet_cell
-from intranet.views import wants_fragment
+from intranet.platform.localtime import start_of_day, viewer_time
+from intranet.platform.spreadsheet import spreadsheet_cell
+from intranet.web import wants_fragment
 
 PAGE_SIZE = 50
 CSV_HEADER = ["time_utc", "time_local", "actor", "actor_email", "action", "target", "ip", "details"]

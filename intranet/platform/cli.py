@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,15 +12,16 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from intranet import backup, plugins, schema
-from intranet.audit import record
-from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_logins
+from intranet.accounts.users import UserError, create_user
 from intranet.extensions import db
-from intranet.mail import MailError
 from intranet.models import ROLES, JobRun, utcnow
-from intranet.notifications import send_digests_command
-from intranet.scale import create_scale_data, has_scale_data, scale_email
-from intranet.users import UserError, create_user
+from intranet.platform import backup, plugins, schema
+from intranet.platform.audit import record
+from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
+from intranet.platform.mail import MailError
+from intranet.platform.notifications import send_digests_command
+from intranet.platform.scale import create_scale_data, has_scale_data, scale_email
+from intranet.web import site_request
 
 
 class IntranetGroup(AppGroup):
@@ -36,12 +36,6 @@ class IntranetGroup(AppGroup):
                 f"the database is not reachable or not set up ({reason}); "
                 "check INTRANET_DATABASE_URL and run 'flask --app wsgi intranet init'"
             ) from None
-
-
-def site_request() -> AbstractContextManager[object]:
-    """A request context on INTRANET_BASE_URL, so plugin code run from the command line
-    (demo data, jobs) can build URLs with url_for as it does in a request."""
-    return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
 
 
 intranet_cli = IntranetGroup("intranet", help="Run and administer the intranet.")

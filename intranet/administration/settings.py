@@ -37,13 +37,13 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet import plugins
 from intranet.access import roles
-from intranet.audit import record
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import SettingValue, utcnow
-from intranet.views import render_form, wants_fragment
+from intranet.platform import plugins
+from intranet.platform.audit import record
+from intranet.web import render_form, wants_fragment
 
 if TYPE_CHECKING:
     from intranet.values import Setting

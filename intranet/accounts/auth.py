@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     flash,
     redirect,
@@ -17,18 +16,20 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from intranet import mail, security, twofactor
 from intranet.access import EVERYONE, public, roles
-from intranet.audit import client_ip, record
+from intranet.accounts import security, twofactor
+from intranet.accounts.sessions import enforce_session_timeouts, start_session
+from intranet.accounts.users import ACTIVATION_PURPOSE
 from intranet.extensions import db, login_manager
 from intranet.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from intranet.models import AuthToken, User, utcnow
-from intranet.users import ACTIVATION_PURPOSE
-from intranet.views import render_form
+from intranet.platform import mail
+from intranet.platform.audit import client_ip, record
+from intranet.web import render_form
 
 bp = Blueprint("auth", __name__)
 
@@ -36,59 +37,8 @@ RESET_PURPOSE = "password-reset"
 MAX_RESET_MAILS_PER_HOUR = 3
 
 
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Sessions carry the user's session version: a stale one, or a deactivated user, ends it."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or str(user.session_version) != version:
-        return None
-    return user
-
-
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
-
-
-def start_session(user: User, remember: bool = False) -> None:
-    """A fresh session for a fresh login (no fixation), marked with the login time."""
-    session.clear()
-    login_user(user, remember=remember)
-    now = utcnow().isoformat()
-    session.update(login_at=now, seen_at=now, remember=remember)
-
-
-@user_loaded_from_cookie.connect
-def _restored_from_cookie(app: Flask, user: User) -> None:
-    now = utcnow().isoformat()
-    session.update(login_at=now, seen_at=now, remember=True)
-
-
-def enforce_session_timeouts() -> Response | None:
-    """End a session idle too long or older than the absolute limit ("remember me": 14 days)."""
-    if "_user_id" not in session or "login_at" not in session:
-        return None
-    config = current_app.config
-    now = utcnow()
-    remembered = session.get("remember", False)
-    absolute = (
-        config["REMEMBER_COOKIE_DURATION"] if remembered else config["SESSION_ABSOLUTE_TIMEOUT"]
-    )
-    login_at = datetime.fromisoformat(session["login_at"])
-    seen_at = datetime.fromisoformat(session.get("seen_at", session["login_at"]))
-    idle = (now - seen_at).total_seconds() > config["SESSION_IDLE_TIMEOUT"] and not remembered
-    if idle or (now - login_at).total_seconds() > absolute:
-        logout_user()
-        session.clear()
-        flash("Your session has expired. Please sign in again.", "info")
-        if request.method == "GET" and not request.headers.get("HX-Request"):
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(401)
-    if (now - seen_at).total_seconds() > 60:
-        session["seen_at"] = now.isoformat()
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -68,7 +68,7 @@ class PluginRegistry:
         )
 
     def discover(self) -> None:
-        """Load every plugin declared under the `intranet.plugins` entry-point group."""
+        """Load every plugin declared under the `intranet.platform.plugins` entry-point group."""
         for entry_point in sorted(
             metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name
         ):
