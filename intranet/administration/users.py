@@ -6,16 +6,12 @@ active admin; every change is audited; a role change or deactivation ends the us
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,23 +19,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf.file import FileField
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from intranet.access import STAFF, roles
 from intranet.accounts.users import (
     UserError,
-    add_user,
-    check_new_user,
     create_user,
     resend_activation,
-    send_activation_mail,
     set_delegation,
 )
+from intranet.administration.user_import import confirm_import, import_users
 from intranet.directory.forms import DelegationForm
 from intranet.extensions import db
 from intranet.forms import Form
@@ -50,10 +42,6 @@ from intranet.platform.plugins import notify_event
 from intranet.web import render_form, wants_fragment
 
 PAGE_SIZE = 25
-IMPORT_COLUMNS = ("email", "name", "role", "country")
-IMPORT_MAX_ROWS = 1000
-IMPORT_MAX_AGE = 60 * 60
-IMPORT_SALT = "intranet.admin-users.import"
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -89,20 +77,6 @@ class ReasonForm(Form):
             Length(max=500),
         ],
     )
-
-
-class ImportForm(Form):
-    file = FileField("CSV file")
-    text = TextAreaField(
-        "Or paste the CSV here",
-        description="Columns: email,name,role,country (a header line first). Roles: "
-        + ", ".join(ROLES)
-        + ".",
-    )
-
-
-class ConfirmImportForm(Form):
-    payload = HiddenField()
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -329,153 +303,8 @@ def resend(user_id: int) -> str | tuple[str, int] | Response:
     )
 
 
-# --- CSV import ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportRow:
-    line: int
-    email: str
-    name: str
-    role: str
-    country: str
-    errors: list[str] = field(default_factory=list)
-
-    def as_values(self) -> list[str]:
-        return [self.email, self.name, self.role, self.country]
-
-
-def parse_import(text: str, actor: User) -> tuple[list[ImportRow], str | None]:
-    """Read and check the CSV; returns (rows with their errors, a problem with the whole file)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [column for column in IMPORT_COLUMNS[:3] if column not in header]
-    if missing:
-        return [], (
-            "The first line must name the columns email,name,role,country; missing: "
-            + ", ".join(missing)
-            + "."
-        )
-    reader.fieldnames = header
-    rows: list[ImportRow] = []
-    seen: dict[str, int] = {}
-    for record_ in reader:
-        if len(rows) >= IMPORT_MAX_ROWS:
-            return rows, f"Import at most {IMPORT_MAX_ROWS} rows at a time."
-        cells = {key: (record_.get(key) or "").strip() for key in IMPORT_COLUMNS}
-        if not any(cells.values()):
-            continue
-        row = ImportRow(reader.line_num, **cells)
-        if None in record_:
-            row.errors.append("This row has more cells than the header.")
-        values, problems = check_new_user(
-            email=row.email, name=row.name, role=row.role, country_code=row.country
-        )
-        row.errors.extend(message[0].upper() + message[1:] + "." for message in problems.values())
-        if row.role == "admin" and actor.role != "admin":
-            row.errors.append("Only administrators may create administrators.")
-        email = values["email"] or ""
-        if email and "email" not in problems:
-            if email in seen:
-                row.errors.append(f"The email {email} appears already on line {seen[email]}.")
-            else:
-                seen[email] = row.line
-            row.email = email
-        row.country = values["country_code"] or ""
-        rows.append(row)
-    if not rows:
-        return [], "The file holds no rows to import."
-    return rows, None
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=IMPORT_SALT)
-
-
-def _read_upload(form: ImportForm) -> str | None:
-    upload = form.file.data
-    if upload and upload.filename:
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors.append("The file is not UTF-8 text. Save it as “CSV UTF-8”.")
-            return None
-    return form.text.data or ""
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@roles(*STAFF)
-def import_users() -> str | tuple[str, int]:
-    """Step 1: upload or paste → a preview with per-row errors. Nothing is written yet."""
-    form = ImportForm()
-    rows: list[ImportRow] = []
-    confirm = None
-    if form.validate_on_submit():
-        text = _read_upload(form)
-        if text is not None:
-            form.text.data = text
-            rows, problem = parse_import(text, current_user)
-            if problem:
-                form.text.errors.append(problem)
-            valid = [row.as_values() for row in rows if not row.errors]
-            if valid:
-                confirm = ConfirmImportForm(formdata=None, payload=_serializer().dumps(valid))
-    return render_form("admin_users/import.html", form, rows=rows, confirm=confirm)
-
-
-@bp.post("/import/confirm")
-@roles(*STAFF)
-def confirm_import() -> str | tuple[str, int] | Response:
-    """Step 2: import the previewed valid rows, all in one transaction, then mail each."""
-    form = ConfirmImportForm()
-    try:
-        values = _serializer().loads(form.payload.data or "", max_age=IMPORT_MAX_AGE)
-    except BadSignature:
-        abort(400, "The import preview has expired or was altered. Preview the file again.")
-    if not form.validate_on_submit():
-        abort(400)
-    text = "email,name,role,country\n" + "".join(_csv_line(row) for row in values)
-    rows, problem = parse_import(text, current_user)
-    if problem or any(row.errors for row in rows):
-        # Something changed since the preview (e.g. an account was created meanwhile).
-        import_form = ImportForm(formdata=None, text=text)
-        return render_form(
-            "admin_users/import.html", import_form, rows=rows, confirm=None, status=422
-        )
-    created = []
-    for row in rows:
-        user, token = add_user(
-            email=row.email,
-            name=row.name,
-            role=row.role,
-            country_code=row.country or None,
-            actor=current_user,
-        )
-        created.append((user, token))
-    record("user.imported", target=None, count=len(created))
-    db.session.commit()
-    failed = []
-    for user, token in created:
-        notify_event("intranet_user_created", user=user)
-        try:
-            send_activation_mail(user, token)
-        except MailError:
-            failed.append(user.email)
-    flash(f"{len(created)} account(s) imported; activation links were mailed.", "success")
-    if failed:
-        flash(
-            "The activation mail could not be sent to: "
-            + ", ".join(failed)
-            + ". Use “Resend activation” on their pages.",
-            "warning",
-        )
-    return redirect(url_for("admin_users.index"), code=303)
-
-
-def _csv_line(values: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue()
+bp.add_url_rule("/import", view_func=import_users, methods=["GET", "POST"])
+bp.add_url_rule("/import/confirm", view_func=confirm_import, methods=["POST"])
 
 
 def init_app(app: Flask) -> None:
