@@ -50,7 +50,7 @@ from intranet.platform import (
     search,
     views,
 )
-from intranet.privacy import erasure, notice
+from intranet.privacy import erasure_views, notice
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -100,7 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notifications,
         attachments,
         members,
-        erasure,
+        erasure_views,
         profile,
         notice,
         reference,
