@@ -12,7 +12,8 @@ The core, grouped by concern; no module-level import forms a cycle (tests/test_l
   bounded request values (`security`), users and their delegations;
 - `directory/`: members and vCards, profiles, directory queries, countries and
   organisations, their forms and demo data;
-- `privacy/`: the notice and "Download my data" (`notice`, `export`), erasure and retention;
+- `privacy/`: the notice and "Download my data" (`notice`, `export`), who sees which profile
+  field (`audiences`), erasure and retention, and the internal plugin "privacy" (`hooks`);
 - `administration/`: staff's user pages, the audit log, plugin settings.
 
 `plugin_api` is the facade for plugins: plugins import only it and `hookspecs`, and no core
@@ -51,6 +52,7 @@ from intranet.platform import (
     views,
 )
 from intranet.privacy import erasure_views, notice
+from intranet.privacy import hooks as privacy_hooks
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -78,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     app.request_class = security.BoundedRequest
 
-    registry = plugins.init_app(app, internal=[("core", core_plugin), ("privacy", notice)])
+    registry = plugins.init_app(app, internal=[("core", core_plugin), ("privacy", privacy_hooks)])
     schema.init_app(app)
     access.init_app(app)
     security.init_app(app)

@@ -11,7 +11,7 @@ from intranet.directory.forms import ProfileForm
 from intranet.extensions import db
 from intranet.models import User
 from intranet.platform.audit import record
-from intranet.privacy.notice import GUEST_NOTE, field_audiences
+from intranet.privacy.audiences import GUEST_NOTE, field_audiences
 from intranet.web import render_form
 
 bp = Blueprint("profile", __name__)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -26,17 +25,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import (
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    delete,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.wrappers import Response
@@ -46,16 +35,14 @@ from wtforms.validators import DataRequired, Length
 from intranet.access import EVERYONE, STAFF, public, roles
 from intranet.accounts.security import is_safe_next
 from intranet.accounts.twofactor import ALLOWED_WHILE_ENROLLING
-from intranet.directory.members import visible_contact
 from intranet.extensions import db
 from intranet.forms import Form
-from intranet.hookspecs import hookimpl
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.platform import plugins
 from intranet.platform.audit import record
 from intranet.privacy import export as privacy_export
-from intranet.privacy.export import PrivacyExport, iso
-from intranet.values import NavItem, PersonalDataKind, ScheduledJob
+from intranet.privacy.export import PrivacyExport
+from intranet.values import PersonalDataKind
 from intranet.web import render_form, wants_fragment
 
 bp = Blueprint("privacy", __name__)
@@ -306,85 +293,6 @@ def download_export(export_id: int) -> Response:
     return response
 
 
-# --- who sees which field --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldAudience:
-    """Who sees one field of a profile: `seen_by` and `not_seen_by` name groups of people."""
-
-    label: str
-    seen_by: list[str]
-    not_seen_by: list[str]
-    note: str = ""
-
-
-AUDIENCES = (
-    ("members", "member"),
-    ("the secretariat", "secretariat"),
-    ("administrators", "admin"),
-    ("guests", "guest"),
-)
-READABLE_FIELDS = (
-    ("Name", "name"),
-    ("Position", "position"),
-    ("Organisation", "organisation_id"),
-    ("Country", "country_code"),
-    ("Expertise", "expertise"),
-    ("Languages", "languages"),
-    ("About you", "bio"),
-    ("Local time (your time zone)", "timezone"),
-)
-GUEST_NOTE = (
-    "Guests see your profile only where a plugin lets them, e.g. partners working with you in a "
-    "sub-group or meeting they were granted."
-)
-
-
-def field_audiences(member: User) -> list[FieldAudience]:
-    """Who sees each field of `member`'s profile, worked out by the directory's own rules."""
-    rows = []
-    probe = User(  # the member's visibility choices, with both details filled in
-        id=-1,
-        email="someone@example.org",
-        phone="+0",
-        email_visibility=member.email_visibility,
-        phone_visibility=member.phone_visibility,
-    )
-    for label, key in (("Email", "email"), ("Phone", "phone")):
-        seen = {
-            role for _, role in AUDIENCES if key in visible_contact(probe, User(id=-2, role=role))
-        }
-        rows.append(
-            FieldAudience(
-                label,
-                [group for group, role in AUDIENCES if role in seen],
-                [group for group, role in AUDIENCES if role not in seen],
-                "" if getattr(member, key) else "Not given.",
-            )
-        )
-    profile_readers = [group for group, role in AUDIENCES if role != "guest"]
-    for label, key in READABLE_FIELDS:
-        given = getattr(member, key)
-        rows.append(
-            FieldAudience(
-                label,
-                [*profile_readers, "guests working with you"],
-                ["other guests"],
-                "" if given else "Not given.",
-            )
-        )
-    rows.append(
-        FieldAudience(
-            "Notification preference",
-            [],
-            [group for group, _ in AUDIENCES],
-            "Only you; it decides how you are told about news.",
-        )
-    )
-    return rows
-
-
 # --- the administrators' record of processing ------------------------------------------------
 
 
@@ -437,80 +345,6 @@ def admin() -> str:
         notices=notices,
         active_users=active_users,
     )
-
-
-# --- the privacy feature's own hooks (it is the internal plugin "privacy") --------------------
-
-
-@hookimpl
-def intranet_admin_nav_items(user: User) -> list[NavItem]:
-    return [NavItem("Privacy", url_for("privacy.admin"), order=85)]
-
-
-@hookimpl
-def intranet_scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("privacy.exports", 5, privacy_export.process_exports)]
-
-
-@hookimpl
-def intranet_personal_data(user: User) -> dict[str, Any]:
-    acknowledgements = db.session.execute(
-        select(PrivacyNotice.version, PrivacyAcknowledgement.acknowledged_at)
-        .join(PrivacyNotice, PrivacyNotice.id == PrivacyAcknowledgement.notice_id)
-        .where(PrivacyAcknowledgement.user_id == user.id)
-        .order_by(PrivacyNotice.version)
-    ).all()
-    return {
-        "notice_acknowledgements": [
-            {"version": version, "acknowledged_at": iso(at)} for version, at in acknowledgements
-        ],
-        "notice_versions_published": list(
-            db.session.scalars(
-                select(PrivacyNotice.version)
-                .where(PrivacyNotice.published_by_id == user.id)
-                .order_by(PrivacyNotice.version)
-            )
-        ),
-        "data_exports": [
-            {
-                "requested_at": iso(export.created_at),
-                "status": export.status,
-                "downloaded_at": iso(export.downloaded_at),
-            }
-            for export in privacy_export.exports_of(user, limit=100)
-        ],
-    }
-
-
-@hookimpl
-def intranet_erase_personal_data(user: User) -> None:
-    """Export archives and requests go, with the acknowledgements; notices lose their author."""
-    privacy_export.delete_exports_of(user)
-    db.session.execute(
-        delete(PrivacyAcknowledgement).where(PrivacyAcknowledgement.user_id == user.id)
-    )
-    db.session.execute(
-        update(PrivacyNotice)
-        .where(PrivacyNotice.published_by_id == user.id)
-        .values(published_by_id=None)
-    )
-
-
-@hookimpl
-def intranet_personal_data_kinds() -> list[PersonalDataKind]:
-    return [
-        PersonalDataKind(
-            "Privacy notice acknowledgements",
-            "Which version of the privacy notice each user acknowledged, and when.",
-            "As long as the account exists.",
-        ),
-        PersonalDataKind(
-            "Data export requests",
-            "When a user asked for their data and the archive made for them.",
-            f"The archive is deleted {PRIVACY_EXPORT_HOURS_DEFAULT} hours after it is ready "
-            "(configurable); the request itself as long as the account exists.",
-        ),
-    ]
 
 
 def init_app(app: Flask) -> None:
