@@ -123,3 +123,13 @@ def test_guests_have_no_delegation(client, make_user, admin):
         {"name": "Gus Guest", "email": "gus@example.org", "role": "guest", "country_code": "SE"},
     )
     assert created.status_code == 422 and "no delegation" in created.text
+
+
+def test_erasure_removes_the_members_delegation_requests(client, make_user, admin):
+    from intranet.privacy.erasure import erase_account
+
+    member = make_user("member", country_code="SE")
+    client.login(member.email)
+    client.submit("/profile/delegation", {"country_code": "FI"})
+    erase_account(db.session.get(User, member.id), actor=admin, via="test")
+    assert db.session.scalar(select(DelegationRequest)) is None

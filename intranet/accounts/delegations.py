@@ -61,7 +61,6 @@ def request_change() -> str | tuple[str, int] | Response:
                 pending = DelegationRequest(user_id=user.id)
                 db.session.add(pending)
             pending.country_code, pending.requested_at = code, utcnow()
-            db.session.flush()
             record("user.delegation_requested", target=f"user:{user.id}", country=code)
             db.session.commit()
             flash("Your request is sent; the secretariat will confirm it.", "success")

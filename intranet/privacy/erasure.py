@@ -26,6 +26,7 @@ from intranet.extensions import db
 from intranet.models import (
     AuditEvent,
     AuthToken,
+    DelegationRequest,
     LoginAttempt,
     RecoveryCode,
     User,
@@ -155,7 +156,7 @@ def _erase_in_core(user: User) -> None:
     user.deactivated_at = user.deactivated_at or utcnow()
     user.erased_at = utcnow()
     user.end_all_sessions()
-    for model in (RecoveryCode, AuthToken, Notification):
+    for model in (RecoveryCode, AuthToken, Notification, DelegationRequest):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(func.lower(LoginAttempt.email) == old_email))
     db.session.execute(
