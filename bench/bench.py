@@ -46,7 +46,7 @@ from bench.pages import (  # noqa: E402
     install_feed_token,
     page_costs,
 )
-from intranet.demo import DEMO_PASSWORD  # noqa: E402
+from intranet.platform.demo import DEMO_PASSWORD  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"

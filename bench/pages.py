@@ -16,7 +16,7 @@ from sqlalchemy import Select, Table, delete, event, insert, select
 
 from intranet.extensions import db
 from intranet.models import User, utcnow
-from intranet.scale import scale_email
+from intranet.platform.scale import scale_email
 
 BENCH_EMAIL = scale_email("member", 1)
 FEED_TOKEN = "benchmark-calendar-feed"  # noqa: S105 - a throwaway feed of generated data

@@ -1,4 +1,24 @@
-"""A lightweight, pluggable intranet for expert task forces."""
+"""A lightweight, pluggable intranet for expert task forces.
+
+The core, grouped by concern; no module-level import forms a cycle (tests/test_layering.py):
+
+- foundation: `values` (the value types hooks exchange; imports nothing from the core),
+  `extensions`, `config`, `models`, `hookspecs`, `forms`, `web` (full page or htmx fragment,
+  form pages), `access` (who may use a view);
+- `platform/`: plugin manager, the core's own hooks (`core_plugin`), mail, notifications,
+  attachments, full-text, markdown, local time, audit records, CLI, backup, schema, scale and
+  demo data, global search, the dashboard and error pages (`views`);
+- `accounts/`: signing in and out (`auth`), sessions, two-factor, passwords, throttling and
+  bounded request values (`security`), users and their delegations;
+- `directory/`: members and vCards, profiles, directory queries, countries and
+  organisations, their forms and demo data;
+- `privacy/`: the notice and "Download my data" (`notice`, `export`), who sees which profile
+  field (`audiences`), erasure and retention, and the internal plugin "privacy" (`hooks`);
+- `administration/`: staff's user pages, the audit log, plugin settings.
+
+`plugin_api` is the facade for plugins: plugins import only it and `hookspecs`, and no core
+module imports it.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +33,26 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, plugins, schema, security
+from intranet import access, config
+from intranet.accounts import auth, delegations, security, twofactor
+from intranet.administration import audit as audit_log
+from intranet.administration import settings
+from intranet.administration import users as user_administration
+from intranet.directory import members, profile, reference
 from intranet.extensions import csrf, db, htmx, login_manager
+from intranet.platform import (
+    attachments,
+    cli,
+    core_plugin,
+    localtime,
+    notifications,
+    plugins,
+    schema,
+    search,
+    views,
+)
+from intranet.privacy import erasure_views, notice
+from intranet.privacy import hooks as privacy_hooks
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -40,11 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    app.request_class = security.BoundedRequest  # after htmx, which sets its own
+    app.request_class = security.BoundedRequest
 
-    from intranet import core_plugin, privacy
-
-    registry = plugins.init_app(app, internal=[("core", core_plugin), ("privacy", privacy)])
+    registry = plugins.init_app(app, internal=[("core", core_plugin), ("privacy", privacy_hooks)])
     schema.init_app(app)
     access.init_app(app)
     security.init_app(app)
@@ -55,37 +91,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if any(registry.blueprint_owner.get(name) in disabled for name in request.blueprints):
             abort(404)
 
-    from intranet import (
-        admin_users,
-        attachments,
-        audit_views,
-        auth,
-        cli,
-        directory,
-        erasure,
-        localtime,
-        notifications,
-        profile,
-        reference,
-        search,
-        settings,
-        twofactor,
-        views,
-    )
-
     localtime.init_app(app)
     auth.init_app(app)
     twofactor.init_app(app)
     views.init_app(app)
     for feature in (
-        admin_users,
-        audit_views,
+        user_administration,
+        audit_log,
+        delegations,
         notifications,
         attachments,
-        directory,
-        erasure,
+        members,
+        erasure_views,
         profile,
-        privacy,
+        notice,
         reference,
         search,
         settings,

@@ -2,7 +2,7 @@
 
 Undeclared views are refused (default-deny), and a test walks the URL map to make sure no
 endpoint is left undeclared. Object-level checks (may this guest see this sub-group?) stay in
-the views, through `intranet.plugins.can`.
+the views, through `intranet.platform.plugins.can`.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 20,
         "LOGIN_THROTTLE_WINDOW": 15 * 60,
-        # Months after which a deactivated account's personal data is erased (intranet.erasure).
+        # Months after which a deactivated account's personal data is erased (privacy.erasure).
         "RETENTION_GUEST_MONTHS": int(env.get("INTRANET_RETENTION_GUEST_MONTHS", "12")),
         "RETENTION_MEMBER_MONTHS": int(env.get("INTRANET_RETENTION_MEMBER_MONTHS", "12")),
         "ARGON2_TIME_COST": 3,

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from intranet.security import MAX_PASSWORD_LENGTH
+from intranet.accounts.security import MAX_PASSWORD_LENGTH
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)

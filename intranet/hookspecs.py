@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from intranet.models import User
-    from intranet.plugin_api import (
+    from intranet.values import (
         Banner,
         GrantableResource,
         NavItem,
@@ -27,15 +27,16 @@ if TYPE_CHECKING:
         ProfileSection,
         ReportSection,
         ResourceRef,
+        ScalePeople,
         ScheduledJob,
         SearchResult,
         Setting,
         SimilarItem,
         Widget,
     )
-    from intranet.scale import ScalePeople
 
 hookspec = pluggy.HookspecMarker("intranet")
+hookimpl = pluggy.HookimplMarker("intranet")
 
 
 @hookspec

@@ -95,9 +95,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when the account's personal data was erased (intranet.erasure); the row stays.
+    # Set when the account's personal data was erased (intranet.privacy.erasure); the row stays.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The directory profile (intranet.directory, intranet.profile).
+    # The directory profile (intranet.directory.members, intranet.directory.profile).
     position: Mapped[str | None] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
@@ -185,6 +185,28 @@ class Organisation(db.Model):
     @property
     def kind_label(self) -> str:
         return ORGANISATION_KINDS.get(self.kind, self.kind)
+
+
+class DelegationRequest(db.Model):
+    """A member's request to belong to another delegation; staff confirm or decline it."""
+
+    __tablename__ = "delegation_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code", ondelete="CASCADE"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None while pending, then "confirmed" or "declined".
+    decision: Mapped[str | None] = mapped_column(String(10), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    country: Mapped[Country] = relationship()
 
 
 # Full-text tables and indexes are engine-specific and made by the migrations alone (FTS5 on

@@ -6,15 +6,15 @@ Plugins (bundled or installed with pip) use only this module and the hook specif
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
-
-import pluggy
-
 from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
-from intranet.attachments import (
+from intranet.accounts.security import hash_password, password_problem
+from intranet.accounts.sessions import start_session
+from intranet.administration.settings import save_settings, setting
+from intranet.extensions import db
+from intranet.forms import Form
+from intranet.hookspecs import hookimpl
+from intranet.models import User, UTCDateTime, utcnow
+from intranet.platform.attachments import (
     Attachment,
     AttachmentError,
     attachments_for,
@@ -22,17 +22,12 @@ from intranet.attachments import (
     discard_attachment,
     save_upload,
 )
-from intranet.audit import record as record_audit
-from intranet.auth import start_session
-from intranet.erasure import FORMER_MEMBER, anonymise_text
-from intranet.extensions import db
-from intranet.forms import Form
-from intranet.fulltext import fts5_match
-from intranet.mail import MailError, external_url, send_mail
-from intranet.markdown import render_markdown
-from intranet.models import User, UTCDateTime, utcnow
-from intranet.notifications import Notification, NotifyResult, notify
-from intranet.plugins import (
+from intranet.platform.audit import record as record_audit
+from intranet.platform.fulltext import fts5_match
+from intranet.platform.mail import MailError, external_url, send_mail
+from intranet.platform.markdown import render_markdown
+from intranet.platform.notifications import Notification, NotifyResult, notify
+from intranet.platform.plugins import (
     can,
     can_many,
     collect,
@@ -41,13 +36,26 @@ from intranet.plugins import (
     notify_event,
     similar_work,
 )
-from intranet.scale import SCALE_VOCABULARY, ScalePeople, bulk_insert, next_id, scale_words
-from intranet.security import hash_password, password_problem
-from intranet.settings import save_settings, setting
-from intranet.spreadsheet import spreadsheet_cell
-from intranet.views import render_form, wants_fragment
-
-hookimpl = pluggy.HookimplMarker("intranet")
+from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
+from intranet.platform.spreadsheet import spreadsheet_cell
+from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
+from intranet.values import (
+    Banner,
+    GrantableResource,
+    NavItem,
+    Period,
+    PersonalDataKind,
+    ProfileSection,
+    ReportSection,
+    ResourceRef,
+    ScalePeople,
+    ScheduledJob,
+    SearchResult,
+    Setting,
+    SimilarItem,
+    Widget,
+)
+from intranet.web import render_form, wants_fragment
 
 __all__ = [
     "EVERYONE",
@@ -113,147 +121,3 @@ __all__ = [
     "utcnow",
     "wants_fragment",
 ]
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A link in the main navigation or the admin menu."""
-
-    label: str
-    url: str
-    order: int = 100
-    endpoint_prefix: str = ""
-
-
-@dataclass(frozen=True)
-class Banner:
-    """A notice under the header of every page: `level` is "info" or "warning"."""
-
-    text: str
-    url: str = ""
-    link_text: str = ""
-    level: str = "info"
-    order: int = 100
-
-
-@dataclass(frozen=True)
-class Widget:
-    """A dashboard card whose body is loaded lazily from `url` (an htmx fragment)."""
-
-    name: str
-    title: str
-    url: str
-    order: int = 100
-    size: str = "normal"
-
-
-@dataclass(frozen=True)
-class ProfileSection:
-    """A section on a member's profile page, such as their sub-groups."""
-
-    title: str
-    items: list[tuple[str, str]] = field(default_factory=list)
-    empty_text: str = "Nothing yet."
-    order: int = 100
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One hit of the global search. `snippet` is plain text; `highlight` terms are marked."""
-
-    kind: str
-    title: str
-    url: str
-    snippet: str = ""
-    rank: float = 0.0
-    when: datetime | None = None
-
-
-@dataclass(frozen=True)
-class SimilarItem:
-    """Existing work similar to something being drafted, to avoid duplication."""
-
-    kind: str
-    title: str
-    url: str
-    score: float
-    summary: str = ""
-
-
-@dataclass(frozen=True)
-class ReportSection:
-    """A section of the activity report for a period; `rows` is a small table."""
-
-    title: str
-    summary: str = ""
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    order: int = 100
-
-
-@dataclass(frozen=True)
-class ResourceRef:
-    """A reference to an object owned by a plugin, e.g. ResourceRef("subgroups.group", 3)."""
-
-    kind: str
-    id: int
-
-
-@dataclass(frozen=True)
-class GrantableResource:
-    """Something a guest can be granted access to, offered by the plugin that owns it."""
-
-    ref: ResourceRef
-    label: str
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One entry of a plugin's settings schema, changed by admins on /admin/settings.
-
-    `type` is "str", "text", "int", "bool" or "list" (a list of strings: pick from `choices`
-    when given, else typed separated by commas). `minimum`/`maximum` bound an int; `validate`
-    receives the parsed value and returns an error message, or None when the value is fine.
-    Read the current value with `setting(plugin, key)`.
-    """
-
-    key: str
-    label: str
-    type: str = "str"
-    default: Any = None
-    help: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    validate: Callable[[Any], str | None] | None = None
-
-
-@dataclass(frozen=True)
-class ScheduledJob:
-    """A job that `intranet run-jobs` runs at most once per `every_minutes` window."""
-
-    name: str
-    every_minutes: int
-    run: Callable[[], Any]
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive period of days, e.g. a chairmanship year."""
-
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class PersonalDataKind:
-    """A kind of personal data a plugin keeps, for the admin's record of processing.
-
-    `category` names it ("Meeting participation"), `description` says what is kept and why,
-    `retention` how long it is kept ("Until the account is erased").
-    """
-
-    category: str
-    description: str
-    retention: str

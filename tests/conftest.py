@@ -23,9 +23,10 @@ from flask import Flask
 sys.path.insert(0, str(Path(__file__).parent / "example_plugin"))
 
 from bench.pages import WorkerClient
-from intranet import create_app, schema
+from intranet import create_app
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import schema
 
 PASSWORD = "correct horse battery staple"
 POSTGRES_URL = os.environ.get("INTRANET_TEST_DATABASE_URL", "")
@@ -157,7 +158,7 @@ def client(app: Flask) -> Client:
 @pytest.fixture
 def make_user(app: Flask) -> Any:
     """Create a user directly in the database (password: PASSWORD)."""
-    from intranet.security import hash_password
+    from intranet.accounts.security import hash_password
 
     password_hash = hash_password(PASSWORD)
 
@@ -211,7 +212,7 @@ def mail_text(message: Any) -> str:
 
 def contributions(plugin: str, hook: str, **kwargs: Any) -> list[Any]:
     """What one plugin alone contributes to a list hook (other plugins contribute too)."""
-    from intranet import plugins
+    from intranet.platform import plugins
 
     return [
         item

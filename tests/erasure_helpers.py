@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from intranet.erasure import erase_account
 from intranet.models import User
+from intranet.privacy.erasure import erase_account
 
 NAME = "Zygmunt Quillfeather"
 EMAIL = "zygmunt.quillfeather@example.org"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from intranet import create_app
-from intranet.security import CONTENT_SECURITY_POLICY
+from intranet.accounts.security import CONTENT_SECURITY_POLICY
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, database_url, monkeypatch):
@@ -119,7 +119,7 @@ def test_malformed_query_strings_do_not_break_pages(client, member):
 
 
 def test_errors_show_no_stack_trace(app, client, admin, monkeypatch):
-    from intranet import plugins
+    from intranet.platform import plugins
 
     def explode(*args, **kwargs):
         raise RuntimeError("internal detail that must not leak")

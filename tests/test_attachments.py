@@ -11,8 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from intranet.attachments import Attachment, AttachmentError, delete_attachment, save_upload
 from intranet.extensions import db
+from intranet.platform.attachments import (
+    Attachment,
+    AttachmentError,
+    delete_attachment,
+    save_upload,
+)
 from intranet.plugin_api import hookimpl
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

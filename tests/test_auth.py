@@ -262,7 +262,7 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, mem
 
 
 def test_password_policy(app):
-    from intranet.security import password_problem
+    from intranet.accounts.security import password_problem
 
     assert "at least 12" in password_problem("short")
     assert "at most 128" in password_problem("x" * 129)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intranet.demo import DEMO_PASSWORD
 from intranet.extensions import db
 from intranet.models import JobRun, User
+from intranet.platform.demo import DEMO_PASSWORD
 from intranet.plugin_api import ScheduledJob, hookimpl
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from intranet.demo import create_demo_data
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform.demo import create_demo_data
 
 
 def test_demo_gives_every_delegation_experts_with_profiles_and_runs_once(app):

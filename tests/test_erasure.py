@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from intranet import plugins
-from intranet.erasure import ErasureRefused, ErasureRequest, erase_account, run_retention
 from intranet.extensions import db
 from intranet.models import AuditEvent, AuthToken, LoginAttempt, RecoveryCode, User, utcnow
-from intranet.notifications import Notification, notify
+from intranet.platform import plugins
+from intranet.platform.notifications import Notification, notify
 from intranet.plugin_api import hookimpl
+from intranet.privacy.erasure import ErasureRefused, ErasureRequest, erase_account, run_retention
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
 
 
@@ -387,7 +387,7 @@ def test_an_erased_account_cannot_be_reactivated(client, person, admin, make_use
 def test_a_discarded_file_goes_only_when_the_transaction_commits(app, member):
     from werkzeug.datastructures import FileStorage
 
-    from intranet.attachments import discard_attachment, save_upload, storage_dir
+    from intranet.platform.attachments import discard_attachment, save_upload, storage_dir
 
     def stored_file() -> tuple:
         upload = FileStorage(stream=io.BytesIO(b"minutes"), filename="minutes.txt")

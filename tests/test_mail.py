@@ -8,7 +8,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from intranet.mail import MailError, send_mail
+from intranet.platform.mail import MailError, send_mail
 
 
 class Recorder:

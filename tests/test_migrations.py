@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from intranet import schema
 from intranet.extensions import db
 from intranet.models import FULLTEXT_OBJECT_NAME
+from intranet.platform import schema
 
 
 def unmodelled(name, type_, parent_names):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.mail import MailError
-from intranet.notifications import Notification, notify, send_digests
+from intranet.platform.mail import MailError
+from intranet.platform.notifications import Notification, notify, send_digests
 from tests.conftest import mail_text
 
 
@@ -57,7 +57,7 @@ def test_a_mail_failure_is_reported_not_raised(app, people, monkeypatch):
     def broken(*args, **kwargs):
         raise MailError("SMTP down")
 
-    monkeypatch.setattr("intranet.mail.send_mail", broken)
+    monkeypatch.setattr("intranet.platform.mail.send_mail", broken)
     with app.test_request_context():
         result = notify([people["immediate"]], "x.y", "Hello")
     assert result.failed == [people["immediate"].email] and result.mailed == []

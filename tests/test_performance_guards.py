@@ -26,7 +26,7 @@ from bench.pages import (
 from bench.pages import bench_user as find_bench_user
 from intranet import create_app
 from intranet.extensions import db
-from intranet.scale import create_scale_data
+from intranet.platform.scale import create_scale_data
 from tests.conftest import (
     PASSWORD,
     POSTGRES_URL,

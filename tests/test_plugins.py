@@ -10,11 +10,12 @@ from pathlib import Path
 import intranet_example
 from sqlalchemy import select
 
-from intranet import create_app, hookspecs, plugins
+from intranet import create_app, hookspecs
+from intranet.accounts.users import create_user
 from intranet.extensions import db
 from intranet.models import AuditEvent, PluginState
+from intranet.platform import plugins
 from intranet.plugin_api import ResourceRef
-from intranet.users import create_user
 
 DOCS = Path(__file__).parent.parent / "docs" / "plugins.md"
 

@@ -14,14 +14,15 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from intranet import plugins
-from intranet.attachments import save_upload
-from intranet.audit import record
 from intranet.extensions import db
 from intranet.models import AuditEvent, utcnow
-from intranet.notifications import notify
-from intranet.privacy import PrivacyAcknowledgement, PrivacyNotice, field_audiences
-from intranet.privacy_export import PrivacyExport, process_exports
+from intranet.platform import plugins
+from intranet.platform.attachments import save_upload
+from intranet.platform.audit import record
+from intranet.platform.notifications import notify
+from intranet.privacy.audiences import field_audiences
+from intranet.privacy.export import PrivacyExport, process_exports
+from intranet.privacy.notice import PrivacyAcknowledgement, PrivacyNotice
 from plugins.subgroups.models import Membership, Post, SubGroup, Thread
 
 PDF = b"%PDF-1.4\n% my curriculum vitae\n"

@@ -10,7 +10,6 @@ PROFILE = {
     "name": "Maria Member",
     "position": "Senior adviser",
     "organisation_id": "",
-    "country_code": "SE",
     "phone": "+46 8 123 456",
     "phone_visibility": "members",
     "email_visibility": "members",
@@ -24,6 +23,8 @@ PROFILE = {
 
 def test_member_edits_their_profile_and_others_see_it(client, member, make_user):
     ministry = organisation("Ministry of Justice", "ministry", "SE")
+    member.country_code = "SE"
+    db.session.commit()
     client.login(member.email)
     response = client.submit("/profile", {**PROFILE, "organisation_id": str(ministry.id)})
     assert response.status_code == 303
@@ -54,11 +55,10 @@ def test_unknown_time_zone_is_refused_next_to_the_field_and_input_kept(client, m
 
 def test_unknown_country_is_refused_next_to_the_field(client, member):
     client.login(member.email)
-    response = client.submit("/profile", {**PROFILE, "country_code": "XX"})
+    response = client.submit("/profile/delegation", {"country_code": "XX"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="country_code-error"' in page and "not a country of the task force" in page
-    assert 'value="+46 8 123 456"' in page
 
 
 def test_bio_is_sanitized(client, member, make_user):
@@ -148,7 +148,7 @@ def test_deactivated_members_profile_is_gone_for_members(client, member, make_us
 
 
 def test_profile_page_shows_plugin_sections(client, member):
-    from intranet import plugins
+    from intranet.platform import plugins
     from intranet.plugin_api import ProfileSection, hookimpl
 
     class SubgroupSections:

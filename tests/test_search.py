@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from intranet.directory_search import search_terms
-from intranet.search import highlight
+from intranet.directory.listing import search_terms
+from intranet.platform.search import highlight
 from tests.directory_helpers import organisation
 
 HX = {"HX-Request": "true"}
@@ -63,7 +63,7 @@ def test_highlight_marks_word_starts_and_escapes_markup():
 
 
 def test_fts5_match_quotes_every_word_and_marks_prefixes():
-    from intranet.fulltext import fts5_match
+    from intranet.platform.fulltext import fts5_match
 
     assert fts5_match('labour "NEAR(" (exploit*') == '"labour" "NEAR" "exploit"'
     assert fts5_match("labour expl", prefix="last") == '"labour" "expl"*'

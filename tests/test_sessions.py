@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from intranet.models import utcnow
+from tests.conftest import PASSWORD
 
 
 def _age_session(client, **ages: timedelta) -> None:
@@ -60,3 +61,56 @@ def test_sign_out_other_sessions(app, client, member):
     assert response.status_code == 303
     assert client.get("/").status_code == 200
     assert other.get("/").status_code == 302
+
+
+def _copy_of(app, client):
+    """Another browser holding a copy of `client`'s session cookie (e.g. a stolen one)."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_a_session_cookie_copied_before_sign_out_opens_nothing_after(app, client, member):
+    client.login(member.email)
+    thief = _copy_of(app, client)
+    assert thief.get("/profile").status_code == 200
+    client.submit("/logout")
+    assert thief.get("/profile").status_code == 302
+
+
+def test_a_password_change_elsewhere_ends_this_session(app, client, member):
+    client.login(member.email)
+    thief = _copy_of(app, client)
+    other = app.test_client()
+    other.login(member.email)
+    new_password = "a brand new passphrase for Maria"
+    response = other.submit(
+        "/account/password",
+        {"current_password": PASSWORD, "password": new_password, "confirm": new_password},
+    )
+    assert response.status_code == 302
+    assert other.get("/profile").status_code == 200
+    assert client.get("/profile").status_code == 302
+    assert thief.get("/profile").status_code == 302
+
+
+def test_deactivation_ends_every_session(app, client, member, admin):
+    client.login(member.email, remember="y")
+    thief = _copy_of(app, client)
+    staff = app.test_client()
+    staff.login(admin.email)
+    staff.submit(f"/admin/users/{member.id}/deactivate", {"reason": "left the ministry"})
+    assert client.get("/profile").status_code == 302
+    assert thief.get("/profile").status_code == 302
+
+
+def test_sign_out_everywhere_ends_this_and_every_other_session(app, client, member):
+    other = app.test_client()
+    other.login(member.email, remember="y")
+    client.login(member.email)
+    thief = _copy_of(app, client)
+    assert "sign-out-everywhere" in client.get("/account/security").get_data(as_text=True)
+    response = client.submit("/account/security/sign-out-everywhere")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    for browser in (client, other, thief):
+        assert browser.get("/profile").status_code == 302

@@ -9,9 +9,9 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
+from intranet.administration.settings import setting
 from intranet.extensions import db
 from intranet.models import AuditEvent, SettingValue
-from intranet.settings import setting
 from plugins.subgroups.models import Membership, SubGroup, today
 
 INVITE = "/partners/invite"

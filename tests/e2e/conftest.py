@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from intranet.demo import DEMO_PASSWORD, demo_email
+from intranet.platform.demo import DEMO_PASSWORD, demo_email
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

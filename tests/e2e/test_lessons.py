@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from intranet.demo import demo_email
+from intranet.platform.demo import demo_email
 from tests.e2e.conftest import JOURNEY_SECONDS, MEMBER_EMAIL, PASSWORD
 from tests.e2e.journeys import signed_in
 

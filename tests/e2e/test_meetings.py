@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from intranet.demo import demo_email
+from intranet.platform.demo import demo_email
 from tests.e2e.conftest import JOURNEY_SECONDS, MEMBER_EMAIL, PASSWORD
 from tests.e2e.journeys import signed_in, unique
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from intranet.demo import demo_email
+from intranet.platform.demo import demo_email
 from tests.e2e.conftest import JOURNEY_SECONDS, PASSWORD, WAIT_MS
 from tests.e2e.journeys import header_nav, signed_in
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from intranet.demo import demo_email
+from intranet.platform.demo import demo_email
 from tests.e2e.conftest import JOURNEY_SECONDS, PASSWORD
 from tests.e2e.journeys import signed_in, unique
 

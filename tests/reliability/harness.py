@@ -25,9 +25,9 @@ from typing import Any
 
 from flask import Flask
 
+from intranet.accounts.security import hash_password
 from intranet.extensions import db
 from intranet.models import User, utcnow
-from intranet.security import hash_password
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

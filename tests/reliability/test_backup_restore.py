@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from intranet.backup import _pg_tool
+from intranet.platform.backup import _pg_tool
 from tests.conftest import POSTGRES_URL, _postgres_admin, _postgres_url
 from tests.reliability.harness import (
     Browser,

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from intranet import create_app
 from intranet.extensions import db
 from intranet.models import User
-from intranet.notifications import Notification, notify, retry_unsent_mail
+from intranet.platform.notifications import Notification, notify, retry_unsent_mail
 from tests.conftest import POSTGRES_URL, base_config, migrate
 from tests.reliability.harness import (
     Browser,

@@ -25,18 +25,19 @@ from intranet_example import ExampleNote
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from intranet import create_app, privacy_export
-from intranet.attachments import save_upload
-from intranet.auth import RESET_PURPOSE
-from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_email
-from intranet.erasure import ErasureRequest
+from intranet import create_app
+from intranet.accounts.auth import RESET_PURPOSE
+from intranet.accounts.security import issue_token
 from intranet.extensions import db
 from intranet.models import Organisation, User
-from intranet.notifications import Notification, notify
+from intranet.platform.attachments import save_upload
+from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
+from intranet.platform.notifications import Notification, notify
 from intranet.plugin_api import GrantableResource, ResourceRef
-from intranet.privacy import PrivacyAcknowledgement, PrivacyNotice
-from intranet.privacy_export import PrivacyExport
-from intranet.security import issue_token
+from intranet.privacy import export as privacy_export
+from intranet.privacy.erasure import ErasureRequest
+from intranet.privacy.export import PrivacyExport
+from intranet.privacy.notice import PrivacyAcknowledgement, PrivacyNotice
 from plugins.governance.models import ChairPeriod, Proposal, Report, Revision
 from plugins.lessons.models import AttachmentShare, Initiative, Lesson
 from plugins.meetings.calendar import series_occurrences

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.plugins import can
+from intranet.platform.plugins import can
 from plugins.governance import chairmanship, settings
 from plugins.governance.models import ChairPeriod
 from tests.plugins.governance.helpers import counted_queries

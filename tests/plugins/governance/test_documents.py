@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import utcnow
-from intranet.plugins import results
+from intranet.platform.plugins import results
 from plugins.governance.models import Proposal, Report, Revision
 
 

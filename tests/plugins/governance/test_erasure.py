@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from intranet import plugins
-from intranet.erasure import ErasureRefused, erase_account
 from intranet.extensions import db
+from intranet.platform import plugins
+from intranet.privacy.erasure import ErasureRefused, erase_account
 from plugins.governance import documents
 from plugins.governance.models import ChairPeriod, chairperson_table
 from tests.erasure_helpers import NAME, assert_forgotten, make_person

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import User
-from intranet.notifications import Notification
+from intranet.platform.notifications import Notification
 from plugins.governance import notices
 from plugins.governance.models import ChairPeriod, MandatePeriod, Proposal, Report
 from tests.conftest import contributions

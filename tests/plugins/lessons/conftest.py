@@ -54,7 +54,7 @@ def make_lesson(app: Any) -> Any:
 @pytest.fixture
 def demo(app: Any) -> dict[str, User]:
     """The demo accounts and every enabled plugin's demo data, keyed like intranet.demo."""
-    from intranet.demo import DEMO_PEOPLE, create_demo_data, demo_email
+    from intranet.platform.demo import DEMO_PEOPLE, create_demo_data, demo_email
 
     create_demo_data()
     return {

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from intranet import plugins
-from intranet.attachments import Attachment, save_upload, storage_dir
-from intranet.erasure import erase_account
 from intranet.extensions import db
+from intranet.platform import plugins
+from intranet.platform.attachments import Attachment, save_upload, storage_dir
+from intranet.privacy.erasure import erase_account
 from plugins.lessons import documents
 from plugins.lessons.models import Endorsement, Initiative, Lesson, LessonComment
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person

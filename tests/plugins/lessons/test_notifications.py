@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.notifications import Notification
+from intranet.platform.notifications import Notification
 from plugins.lessons.models import Editor
 from tests.conftest import mail_text
 

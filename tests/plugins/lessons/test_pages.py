@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from intranet.extensions import db
 from intranet.models import utcnow
+from intranet.platform.plugins import collect
 from intranet.plugin_api import ResourceRef, can
-from intranet.plugins import collect
 from tests.conftest import contributions
 
 PASSWORD = "Baltic-Sea-Demo-2026"
@@ -83,7 +83,7 @@ def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
 
 
 def personal_data(user):
-    from intranet.plugins import results
+    from intranet.platform.plugins import results
 
     return dict(results("intranet_personal_data", user=user))["lessons"]
 
@@ -123,7 +123,7 @@ def test_disabling_the_plugin_hides_it_and_enabling_brings_it_back(
 
 
 def test_erasing_a_member_keeps_their_lessons_without_their_name(app, client, demo):
-    from intranet.plugins import notify_event
+    from intranet.platform.plugins import notify_event
 
     dk = demo["member_dk"]
     notify_event("intranet_erase_personal_data", user=dk)

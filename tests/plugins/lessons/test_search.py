@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
 from intranet.extensions import db
-from intranet.plugins import collect
+from intranet.platform.plugins import collect
 from plugins.lessons import search as finder
 from plugins.lessons.models import Lesson
 from tests.conftest import contributions

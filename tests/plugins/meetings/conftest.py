@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intranet import plugins
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins
 from intranet.plugin_api import hookimpl
 from plugins.meetings.models import AgendaItem, Meeting
 from plugins.meetings.services import series_end

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from intranet import plugins
-from intranet.erasure import ErasureRefused, erase_account
 from intranet.extensions import db
+from intranet.platform import plugins
+from intranet.privacy.erasure import ErasureRefused, erase_account
 from plugins.meetings.models import ActionItem, Decision, FeedToken, Minutes, Participant
 from plugins.meetings.services import token_digest
 from tests.erasure_helpers import NAME, assert_forgotten, make_person

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import event, func, select
 
-from intranet import plugins
 from intranet.extensions import db
+from intranet.platform import plugins
 from intranet.plugin_api import ResourceRef
 from plugins.meetings import personal_data, services
 from plugins.meetings.models import (
@@ -170,7 +170,7 @@ def test_past_meetings_are_marked_held(app, make_meeting):
 
 
 def test_demo_data_gives_a_year_of_rotating_plenaries(app, request_context):
-    from intranet.demo import create_demo_data
+    from intranet.platform.demo import create_demo_data
 
     create_demo_data()
     hosts = db.session.scalars(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import utcnow
-from intranet.notifications import Notification
+from intranet.platform.notifications import Notification
 from plugins.meetings import notices
 from plugins.meetings.models import ActionItem, Minutes, Participant
 from tests.conftest import contributions

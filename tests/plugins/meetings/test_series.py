@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import utcnow
-from intranet.notifications import Notification
+from intranet.platform.notifications import Notification
 from plugins.meetings import notices
 from plugins.meetings.models import OccurrenceOverride, Participant, Reminder
 

@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from intranet import plugins
-from intranet.demo import create_demo_data
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins
+from intranet.platform.demo import create_demo_data
 from plugins.partners.models import Guest, Invitation
 from tests.conftest import contributions
 from tests.plugins.partners.conftest import ACCESS_ENDS_ON, GUEST_PASSWORD, audit_actions

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from intranet import plugins
-from intranet.erasure import ErasureRefused, erase_account
 from intranet.extensions import db
 from intranet.models import utcnow
+from intranet.platform import plugins
+from intranet.privacy.erasure import ErasureRefused, erase_account
 from plugins.partners.models import Grant, Guest, Invitation
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from intranet import plugins
 from intranet.access import declared_access
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins
 from intranet.plugin_api import ResourceRef, hookimpl
 from plugins.partners import expiry, rules, service
 from plugins.partners.models import Grant, Guest, Invitation

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from intranet import plugins
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins
 from intranet.plugin_api import Notification, utcnow
 from plugins.partners import expiry, notices, service
 from plugins.partners.models import Guest, Invitation

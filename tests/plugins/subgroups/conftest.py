@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from intranet import plugins
+from intranet.platform import plugins
 from intranet.plugin_api import hookimpl, utcnow
 from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from intranet import plugins
-from intranet.erasure import ErasureRefused, blockers, erase_account
 from intranet.extensions import db
+from intranet.platform import plugins
+from intranet.privacy.erasure import ErasureRefused, blockers, erase_account
 from plugins.subgroups.models import Activity, Membership, log_activity
 from tests.erasure_helpers import NAME, assert_forgotten, make_person, traces
 

@@ -159,13 +159,13 @@ def test_personal_data_lists_memberships_and_posts(app, member, make_group, make
 
 
 def _results(hook, **kwargs):
-    from intranet.plugins import results
+    from intranet.platform.plugins import results
 
     return [(name, answer) for name, answer in results(hook, **kwargs) if name == "subgroups"]
 
 
 def test_demo_data_creates_four_groups_one_archived(app):
-    from intranet.demo import create_demo_data
+    from intranet.platform.demo import create_demo_data
 
     create_demo_data()
     groups = db.session.scalars(select(SubGroup)).all()
@@ -222,7 +222,7 @@ def test_guest_grants_make_the_guest_a_participant(app, make_user, make_group):
 
 
 def test_other_plugins_add_sections_to_the_group_page(client, member, make_group):
-    from intranet import plugins
+    from intranet.platform import plugins
     from intranet.plugin_api import ProfileSection, hookimpl
 
     class Meetings:
@@ -243,7 +243,7 @@ def test_other_plugins_add_sections_to_the_group_page(client, member, make_group
 
 
 def test_resource_members_are_the_active_members_of_the_group(app, make_user, make_group):
-    from intranet import plugins
+    from intranet.platform import plugins
     from intranet.plugin_api import ResourceRef
 
     convenor = make_user("member", name="Anna Convenor")

@@ -1,0 +1,1 @@
+"""Accounts: signing in and out, sessions, two-factor, passwords, users and their delegations."""

@@ -1,0 +1,164 @@
+"""Creating and changing accounts: one place for the rules, used by the CLI and the admin UI."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from intranet.accounts import security
+from intranet.extensions import db
+from intranet.models import ROLES, Country, User
+from intranet.platform import mail
+from intranet.platform.audit import record
+from intranet.platform.plugins import notify_event
+
+ACTIVATION_PURPOSE = "activation"
+ACTIVATION_MAX_AGE = timedelta(days=7)
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+class UserError(ValueError):
+    """An account could not be created or changed; the message says why, for the user."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise UserError(f"invalid email address {email!r}: {error}", "email") from None
+
+
+def check_new_user(
+    *, email: str, name: str, role: str, country_code: str | None = None
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Normalise a new account's fields; returns (values, problems by field name)."""
+    values: dict[str, str | None] = {"name": name.strip(), "role": role, "country_code": None}
+    problems: dict[str, str] = {}
+    try:
+        values["email"] = normalise_email(email)
+    except UserError as error:
+        values["email"] = email.strip()
+        problems["email"] = str(error)
+    if not values["name"]:
+        problems["name"] = "the name must not be empty"
+    if role not in ROLES:
+        problems["role"] = f"unknown role {role!r} (choose one of {', '.join(ROLES)})"
+    country_code = (country_code or "").strip().upper()
+    if country_code and not COUNTRY_CODE.match(country_code):
+        problems["country_code"] = f"invalid country code {country_code!r} (two letters, e.g. SE)"
+    elif country_code and db.session.get(Country, country_code) is None:
+        problems["country_code"] = (
+            f"unknown country code {country_code!r}: add the country under Countries first"
+        )
+    if country_code and role == "guest" and "country_code" not in problems:
+        problems["country_code"] = "guests belong to no delegation: leave the country empty"
+    values["country_code"] = country_code or None
+    if "email" not in problems and db.session.scalar(
+        select(User.id).where(User.email == values["email"])
+    ):
+        problems["email"] = f"an account with the email {values['email']} exists already"
+    return values, problems
+
+
+def add_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    country_code: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+) -> tuple[User, str | None]:
+    """Add an account to the session (the caller commits); returns (user, activation token).
+
+    Without a password the account gets a single-use activation token; raises UserError.
+    """
+    values, problems = check_new_user(email=email, name=name, role=role, country_code=country_code)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise UserError(message, field)
+    email = values["email"]
+    if password is not None:
+        problem = security.password_problem(password, email=email, name=values["name"])
+        if problem:
+            raise UserError(f"password not accepted: {problem}", "password")
+    user = User(**values)
+    if password is not None:
+        user.password_hash = security.hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    token = None if password else security.issue_token(user, ACTIVATION_PURPOSE, ACTIVATION_MAX_AGE)
+    record("user.created", target=f"user:{user.id}", actor=actor, role=role)
+    return user, token
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    country_code: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+) -> tuple[User, bool]:
+    """Create an account; without a password, mail an activation link. Returns (user, mailed).
+
+    Raises UserError when the input is refused, and MailError (after the account is
+    committed) when the activation mail could not be sent.
+    """
+    user, token = add_user(
+        email=email,
+        name=name,
+        role=role,
+        country_code=country_code,
+        password=password,
+        actor=actor,
+    )
+    db.session.commit()
+    notify_event("intranet_user_created", user=user)
+    if token:
+        send_activation_mail(user, token)
+    return user, token is not None
+
+
+def resend_activation(user: User, actor: User | None = None) -> None:
+    """Revoke the account's activation links, issue a new one and mail it (MailError)."""
+    security.revoke_tokens(user, ACTIVATION_PURPOSE)
+    token = security.issue_token(user, ACTIVATION_PURPOSE, ACTIVATION_MAX_AGE)
+    record("user.activation_resent", target=f"user:{user.id}", actor=actor)
+    db.session.commit()
+    send_activation_mail(user, token)
+
+
+def send_activation_mail(user: User, token: str) -> None:
+    link = mail.external_url("auth.reset_password", token=token)
+    site = current_app.config["SITE_NAME"]
+    context = {"user": user, "link": link, "site": site, "days": ACTIVATION_MAX_AGE.days}
+    mail.send_mail(
+        user.email,
+        f"{site}: your account is ready",
+        render_template("mail/activation.txt", **context),
+        render_template("mail/activation.html", **context),
+    )
+
+
+def set_delegation(user: User, country_code: str | None) -> None:
+    """Staff's decision (the caller commits); a guest never belongs to a delegation."""
+    if user.is_guest and country_code:
+        raise ValueError("guests belong to no delegation")
+    if user.country_code != country_code:
+        record(
+            "user.delegation_changed",
+            target=f"user:{user.id}",
+            old=user.country_code,
+            new=country_code,
+        )
+        user.country_code = country_code

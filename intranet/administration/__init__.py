@@ -1,0 +1,1 @@
+"""Staff's pages: user administration, the audit log, plugin settings."""

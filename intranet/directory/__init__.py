@@ -1,0 +1,1 @@
+"""The directory: members, profiles, countries and organisations, and their demo data."""

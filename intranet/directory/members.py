@@ -1,0 +1,288 @@
+"""The member directory, delegations, member profiles and their exports (vCard, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from intranet.access import EVERYONE, MEMBERS, STAFF, roles
+from intranet.directory.listing import SORTS, DirectoryFilter, count
+from intranet.extensions import db
+from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
+from intranet.platform import plugins
+from intranet.platform.spreadsheet import spreadsheet_cell
+from intranet.values import ResourceRef
+from intranet.web import wants_fragment
+
+bp = Blueprint("directory", __name__)
+
+PER_PAGE = 25
+
+
+def countries_by_code() -> dict[str, Country]:
+    return {c.code: c for c in db.session.scalars(sa.select(Country).order_by(Country.name))}
+
+
+def expertise_tags(member: User) -> list[str]:
+    tags = [tag.strip() for tag in (member.expertise or "").split(",")]
+    return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def initials(name: str) -> str:
+    words = [word for word in name.split() if word[:1].isalpha()]
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+def visible_contact(member: User, viewer: User) -> dict[str, str]:
+    """The contact details `viewer` may see: the member and staff see all; other members what
+    the member shows to members; guests none."""
+    contact = {"email": member.email, "phone": member.phone or ""}
+    if viewer.id == member.id or viewer.is_staff:
+        return {key: value for key, value in contact.items() if value}
+    if viewer.is_guest:
+        return {}
+    shown = {"email": member.email_visibility, "phone": member.phone_visibility}
+    return {key: value for key, value in contact.items() if value and shown[key] == "members"}
+
+
+def local_time(member: User) -> datetime:
+    try:
+        zone = ZoneInfo(member.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return utcnow().astimezone(zone)
+
+
+def viewable_member(member_id: int) -> User:
+    """The member whose profile the current user may open, or 404 (also for what it may not)."""
+    member = db.session.scalar(
+        sa.select(User)
+        .options(selectinload(User.organisation).selectinload(Organisation.country))
+        .where(User.id == member_id)
+    )
+    if member is None or (not member.is_active_account and not current_user.is_staff):
+        abort(404)
+    if member.id != current_user.id and not plugins.can(
+        current_user, "directory.view_member", ResourceRef("user", member.id)
+    ):
+        abort(404)
+    return member
+
+
+@bp.get("/directory")
+@roles(*MEMBERS)
+def index() -> str:
+    directory_filter = DirectoryFilter.from_args(request.args)
+    statement = directory_filter.statement()
+    total = count(statement)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    members = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    context = {
+        "members": members,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "filter": directory_filter,
+        "countries": countries_by_code(),
+        "expertise_tags": expertise_tags,
+    }
+    if wants_fragment():
+        return render_template("directory/_results.html", **context)
+    return render_template(
+        "directory/index.html",
+        kinds=ORGANISATION_KINDS,
+        roles={role: ROLE_LABELS[role] for role in MEMBERS},
+        sorts=SORTS,
+        **context,
+    )
+
+
+@bp.get("/directory.csv")
+@roles(*STAFF)
+def export_csv() -> Response:
+    directory_filter = DirectoryFilter.from_args(request.args)
+    countries = countries_by_code()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "Name",
+            "Email",
+            "Role",
+            "Country",
+            "Organisation",
+            "Organisation kind",
+            "Position",
+            "Phone",
+            "Expertise",
+            "Languages",
+        ]
+    )
+    for member in db.session.scalars(directory_filter.statement()):
+        country = countries.get(member.country_code or "")
+        organisation = member.organisation
+        row = [
+            member.name,
+            member.email,
+            member.role_label,
+            country.name if country else member.country_code or "",
+            organisation.name if organisation else "",
+            organisation.kind_label if organisation else "",
+            member.position or "",
+            member.phone or "",
+            ", ".join(expertise_tags(member)),
+            member.languages or "",
+        ]
+        writer.writerow([spreadsheet_cell(value) for value in row])
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="directory.csv"'},
+    )
+
+
+@bp.get("/delegations")
+@roles(*MEMBERS)
+def delegations() -> str:
+    head_counts = (
+        sa.select(Country, sa.func.count(User.id))
+        .outerjoin(
+            User,
+            sa.and_(
+                User.country_code == Country.code,
+                User.is_active_account.is_(True),
+                User.role.in_(MEMBERS),
+            ),
+        )
+        .group_by(Country.code)
+        .order_by(Country.kind != "member", Country.name)
+    )
+    rows = db.session.execute(head_counts).all()
+    return render_template(
+        "directory/delegations.html",
+        rows=rows,
+        without_experts=[country for country, heads in rows if heads == 0],
+    )
+
+
+@bp.get("/delegations/<code>")
+@roles(*MEMBERS)
+def delegation(code: str) -> str:
+    country = db.session.get(Country, code.upper())
+    if country is None:
+        abort(404)
+    members = db.session.scalars(
+        DirectoryFilter(country=country.code, sort="organisation").statement()
+    ).all()
+    groups: dict[str, list[User]] = defaultdict(list)
+    for member in members:
+        groups[member.organisation.name if member.organisation else ""].append(member)
+    return render_template(
+        "directory/delegation.html",
+        country=country,
+        groups=sorted(groups.items(), key=lambda item: (item[0] == "", item[0])),
+        total=len(members),
+    )
+
+
+@bp.get("/members/<int:member_id>")
+@roles(*EVERYONE)
+def member_profile(member_id: int) -> str:
+    member = viewable_member(member_id)
+    country = db.session.get(Country, member.country_code) if member.country_code else None
+    return render_template(
+        "directory/member.html",
+        member=member,
+        country=country,
+        initials=initials(member.name),
+        tags=expertise_tags(member),
+        contact=visible_contact(member, current_user),
+        local_time=local_time(member),
+        sections=plugins.collect(
+            "intranet_profile_sections", member=member, viewer=current_user._get_current_object()
+        ),
+    )
+
+
+def vcard_escape(value: str) -> str:
+    """A text value as RFC 6350 (3.4) escapes it; any line break, a bare CR too, becomes \\n."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", "\\n")
+    )
+
+
+def vcard_fold(line: str) -> str:
+    """Fold a content line into chunks of at most 75 octets, never splitting a character."""
+    chunks: list[str] = []
+    current, size = "", 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > (75 if not chunks else 74):
+            chunks.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    chunks.append(current)
+    return "\r\n ".join(chunks)
+
+
+def vcard(member: User, contact: dict[str, str], country: Country | None) -> str:
+    names = member.name.split()
+    family, given = (names[-1], " ".join(names[:-1])) if len(names) > 1 else (member.name, "")
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        "KIND:individual",
+        f"FN:{vcard_escape(member.name)}",
+        f"N:{vcard_escape(family)};{vcard_escape(given)};;;",
+    ]
+    if member.organisation:
+        lines.append(f"ORG:{vcard_escape(member.organisation.name)}")
+    if member.position:
+        lines.append(f"TITLE:{vcard_escape(member.position)}")
+    if "email" in contact:
+        lines.append(f"EMAIL;TYPE=work:{vcard_escape(contact['email'])}")
+    if "phone" in contact:
+        lines.append(f"TEL;VALUE=text;TYPE=work:{vcard_escape(contact['phone'])}")
+    if country:
+        lines.append(f"ADR;TYPE=work:;;;;;;{vcard_escape(country.name)}")
+    tags = expertise_tags(member)
+    if tags:
+        lines.append("CATEGORIES:" + ",".join(vcard_escape(tag) for tag in tags))
+    lines.append(f"TZ;VALUE=text:{vcard_escape(member.timezone)}")
+    lines.append("END:VCARD")
+    return "".join(vcard_fold(line) + "\r\n" for line in lines)
+
+
+@bp.get("/members/<int:member_id>.vcf")
+@roles(*EVERYONE)
+def member_vcard(member_id: int) -> Response:
+    member = viewable_member(member_id)
+    country = db.session.get(Country, member.country_code) if member.country_code else None
+    body = vcard(member, visible_contact(member, current_user), country)
+    return Response(
+        body,
+        mimetype="text/vcard",
+        headers={"Content-Disposition": f'attachment; filename="member-{member.id}.vcf"'},
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

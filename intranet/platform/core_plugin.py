@@ -1,0 +1,134 @@
+"""The core's own contributions, made through the same hooks as every plugin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from intranet.directory.listing import DirectoryFilter, country_names
+from intranet.extensions import db
+from intranet.hookspecs import hookimpl
+from intranet.models import User
+from intranet.platform.notifications import retry_unsent_mail
+from intranet.privacy.erasure import run_retention
+from intranet.privacy.export import core_personal_data
+from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
+
+
+@hookimpl
+def intranet_scheduled_jobs() -> list[ScheduledJob]:
+    return [
+        ScheduledJob("core.retry-mail", 5, retry_unsent_mail),
+        ScheduledJob("core.retention", 24 * 60, run_retention),
+    ]
+
+
+@hookimpl
+def intranet_nav_items(user: User) -> list[NavItem]:
+    items = [
+        NavItem("Dashboard", url_for("views.dashboard"), order=0, endpoint_prefix="views.dashboard")
+    ]
+    if not user.is_guest:
+        items += [
+            NavItem(
+                "Directory", url_for("directory.index"), order=10, endpoint_prefix="directory.index"
+            ),
+            NavItem(
+                "Delegations",
+                url_for("directory.delegations"),
+                order=11,
+                endpoint_prefix="directory.delegation",
+            ),
+        ]
+    items.append(NavItem("Search", url_for("search.index"), order=90, endpoint_prefix="search."))
+    return items
+
+
+@hookimpl
+def intranet_admin_nav_items(user: User) -> list[NavItem]:
+    items = [
+        NavItem("Users", url_for("admin_users.index"), order=10),
+        NavItem("Audit log", url_for("audit.index"), order=80),
+        NavItem("Erasure", url_for("erasure.requests"), order=81),
+    ]
+    if user.role == "admin":
+        items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
+        items.append(NavItem("Settings", url_for("settings.index"), order=91))
+    items += [
+        NavItem("Countries", url_for("reference.countries"), order=60),
+        NavItem("Organisations", url_for("reference.organisations"), order=61),
+    ]
+    return items
+
+
+@hookimpl
+def intranet_dashboard_widgets(user: User) -> list[Widget]:
+    return [Widget("welcome", "Welcome", url_for("views.welcome_widget"), order=0)]
+
+
+@hookimpl
+def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
+    """Members matching the query; guests find nobody here."""
+    if user.is_guest:
+        return []
+    countries = country_names()
+    members = db.session.scalars(DirectoryFilter(q=query).statement().limit(limit))
+    results = []
+    for member in members:
+        facts = [
+            member.position,
+            member.organisation.name if member.organisation else None,
+            countries.get(member.country_code or "", member.country_code),
+            member.expertise,
+        ]
+        results.append(
+            SearchResult(
+                kind="Members",
+                title=member.name,
+                url=url_for("directory.member_profile", member_id=member.id),
+                snippet=" · ".join(fact for fact in facts if fact),
+            )
+        )
+    return results
+
+
+@hookimpl
+def intranet_personal_data(user: User) -> dict[str, Any]:
+    return core_personal_data(user)
+
+
+@hookimpl
+def intranet_personal_data_kinds() -> list[PersonalDataKind]:
+    until_erased = "As long as the account exists; removed or anonymised when it is erased."
+    return [
+        PersonalDataKind(
+            "Account",
+            "Email address, name, role, time zone, password hash, two-factor secret, sign-in "
+            "and deactivation dates.",
+            until_erased,
+        ),
+        PersonalDataKind(
+            "Directory profile",
+            "Position, organisation, country, phone, expertise, languages, biography and who "
+            "may see the email address and phone number.",
+            until_erased,
+        ),
+        PersonalDataKind(
+            "Notifications",
+            "What a user was told about in the intranet, and when it was read or mailed.",
+            until_erased,
+        ),
+        PersonalDataKind(
+            "Audit log and sign-in history",
+            "Security and administrative events a user did or that concern them, with the "
+            "IP address; failed sign-in attempts for login throttling.",
+            "The audit log is kept; when an account is erased, events about the person keep only "
+            "the account id and the fact. Failed attempts are cleared at the next sign-in.",
+        ),
+        PersonalDataKind(
+            "Uploaded files",
+            "Documents a user attached to sub-groups, meetings, lessons and other objects.",
+            "As long as the object they are attached to.",
+        ),
+    ]

@@ -1,0 +1,57 @@
+"""The global search: every enabled plugin answers through `intranet_search`."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Flask, render_template, request
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from intranet.access import EVERYONE, roles
+from intranet.directory.listing import fold, search_terms
+from intranet.platform import plugins
+from intranet.web import wants_fragment
+
+bp = Blueprint("search", __name__)
+
+RESULTS_PER_SOURCE = 10
+WORD_OR_OTHER = re.compile(r"([^\W_]+)")
+
+
+def highlight(text: str, terms: list[str]) -> Markup:
+    """Escape `text`, then mark the words that start with one of `terms`."""
+    folded_terms = [fold(term) for term in terms]
+    parts = []
+    for index, part in enumerate(WORD_OR_OTHER.split(text or "")):
+        is_word = index % 2 == 1
+        if is_word and any(fold(part).startswith(term) for term in folded_terms):
+            parts.append(Markup("<mark>{}</mark>").format(part))
+        else:
+            parts.append(escape(part))
+    return Markup("").join(parts)
+
+
+@bp.get("/search")
+@roles(*EVERYONE)
+def index() -> str:
+    query = request.args.get("q", "").strip()[:200]
+    terms = search_terms(query)
+    groups: dict[str, list] = {}
+    if terms:
+        results = plugins.collect(
+            "intranet_search",
+            query=query,
+            user=current_user._get_current_object(),
+            limit=RESULTS_PER_SOURCE,
+        )
+        for result in results:
+            groups.setdefault(result.kind, []).append(result)
+    context = {"query": query, "terms": terms, "groups": groups, "highlight": highlight}
+    if wants_fragment():
+        return render_template("search/_results.html", **context)
+    return render_template("search/index.html", **context)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,1 @@
+"""Privacy: the notice, "Download my data", erasure and retention."""

@@ -1,0 +1,404 @@
+""" "Download my data": a ZIP with everything the intranet holds about a user, built in the
+background.
+
+A request stores a `PrivacyExport` row and starts a worker thread (in production, the
+scheduled job `privacy.exports` also picks up any request a worker did not start or finish).
+The worker claims the row atomically, so a request is built exactly once, asks the core and
+every installed plugin, enabled or disabled, for their data (`intranet_personal_data`), adds
+the files the user uploaded, and writes the archive outside the static folder. The owner may
+download it until it expires; the job then deletes the file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, delete, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from intranet.extensions import db
+from intranet.models import AuditEvent, AuthToken, LoginAttempt, RecoveryCode, User, UTCDateTime
+from intranet.models import utcnow as now
+from intranet.platform import plugins
+from intranet.platform.attachments import Attachment, storage_dir
+from intranet.platform.audit import record
+from intranet.platform.notifications import Notification
+from intranet.web import site_request
+
+log = logging.getLogger(__name__)
+
+PENDING, RUNNING, READY, FAILED, EXPIRED = "pending", "running", "ready", "failed", "expired"
+IN_PROGRESS = (PENDING, RUNNING)
+DATA_FILE = "personal-data.json"
+LOGIN_ACTIONS = ("login", "login.failed", "login.refused", "logout")
+STALE_AFTER = timedelta(minutes=30)
+
+
+class PrivacyExport(db.Model):
+    """One request to download one's data, its progress, and the archive while it is kept."""
+
+    __tablename__ = "privacy_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    storage_path: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in IN_PROGRESS
+
+    @property
+    def downloadable(self) -> bool:
+        return self.status == READY and self.expires_at is not None and self.expires_at > now()
+
+    @property
+    def filename(self) -> str:
+        return f"personal-data-{self.created_at:%Y-%m-%d}-{self.id}.zip"
+
+
+def export_dir() -> Path:
+    return Path(current_app.config["PRIVACY_EXPORT_DIR"])
+
+
+def iso(moment: date | datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+# --- what the core holds ---------------------------------------------------------------------
+
+
+def core_personal_data(user: User) -> dict[str, Any]:
+    """The account, the directory profile, notifications, audit events, logins and uploads."""
+    organisation = user.organisation
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            or_(
+                AuditEvent.actor_id == user.id,
+                AuditEvent.target == f"user:{user.id}",
+                AuditEvent.target == user.email,
+            )
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+
+    def event(item: AuditEvent) -> dict[str, Any]:
+        return {
+            "at": iso(item.at),
+            "action": item.action,
+            "target": item.target,
+            "by_you": item.actor_id == user.id,
+            "ip": item.ip,
+            "details": item.details,
+        }
+
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
+    uploads = db.session.scalars(
+        select(Attachment).where(Attachment.uploaded_by_id == user.id).order_by(Attachment.id)
+    ).all()
+    return {
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "active": user.is_active_account,
+            "created_at": iso(user.created_at),
+            "last_login_at": iso(user.last_login_at),
+            "deactivated_at": iso(user.deactivated_at),
+            "timezone": user.timezone,
+            "notification_preference": user.notification_preference,
+            "two_factor_enabled_at": iso(user.totp_enabled_at),
+            "unused_recovery_codes": len(
+                db.session.scalars(
+                    select(RecoveryCode.id).where(
+                        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+                    )
+                ).all()
+            ),
+        },
+        "directory_profile": {
+            "position": user.position,
+            "organisation": organisation.name if organisation else None,
+            "organisation_kind": organisation.kind_label if organisation else None,
+            "country_code": user.country_code,
+            "phone": user.phone,
+            "phone_visibility": user.phone_visibility,
+            "email_visibility": user.email_visibility,
+            "expertise": user.expertise,
+            "languages": user.languages,
+            "bio": user.bio,
+        },
+        "notifications": [
+            {
+                "kind": item.kind,
+                "title": item.title,
+                "text": item.text,
+                "url": item.url,
+                "created_at": iso(item.created_at),
+                "read_at": iso(item.read_at),
+                "emailed_at": iso(item.emailed_at),
+            }
+            for item in notifications
+        ],
+        "login_history": [event(item) for item in events if item.action in LOGIN_ACTIONS],
+        "audit_events": [event(item) for item in events if item.action not in LOGIN_ACTIONS],
+        "failed_login_attempts": [
+            {"at": iso(at), "ip": ip}
+            for at, ip in db.session.execute(
+                select(LoginAttempt.at, LoginAttempt.ip)
+                .where(LoginAttempt.email == user.email)
+                .order_by(LoginAttempt.at)
+            )
+        ],
+        "links_sent": [
+            {
+                "purpose": token.purpose,
+                "created_at": iso(token.created_at),
+                "expires_at": iso(token.expires_at),
+                "used_at": iso(token.used_at),
+            }
+            for token in db.session.scalars(
+                select(AuthToken).where(AuthToken.user_id == user.id).order_by(AuthToken.id)
+            )
+        ],
+        "uploaded_files": [
+            {
+                "file": archive_name(item),
+                "name": item.filename,
+                "content_type": item.content_type,
+                "size": item.size,
+                "uploaded_at": iso(item.created_at),
+                "attached_to": f"{item.owner}: {item.object_kind} {item.object_id}",
+            }
+            for item in uploads
+        ],
+    }
+
+
+def archive_name(attachment: Attachment) -> str:
+    return f"files/{attachment.id}-{attachment.filename}"
+
+
+def personal_data_document(user: User) -> dict[str, Any]:
+    """Every installed plugin's answer, enabled or disabled, under the plugin's name."""
+    installed = plugins.registry().plugins
+    answers = plugins.results("intranet_personal_data", include=installed, user=user)
+    answered = {name for name, _ in answers}
+    hook = plugins.registry().pm.hook.intranet_personal_data
+    implementers = {impl.plugin_name for impl in hook.get_hookimpls()}
+    disabled = plugins.disabled_plugins()
+    return {
+        "generated_at": iso(now()),
+        "user": {"id": user.id, "email": user.email, "name": user.name},
+        "sources": {
+            name: {
+                "state": "disabled" if name in disabled else "enabled",
+                "data": data,
+            }
+            for name, data in sorted(answers)
+        },
+        "missing": sorted(implementers - answered),
+    }
+
+
+# --- building the archive --------------------------------------------------------------------
+
+
+def _progress(export: PrivacyExport, percent: int, step: str) -> None:
+    export.progress = percent
+    export.step = step
+    db.session.commit()
+
+
+def build_archive(export: PrivacyExport) -> None:
+    """Collect the data and write the ZIP; commits progress as it goes."""
+    user = db.session.get(User, export.user_id)
+    _progress(export, 10, "Collecting your profile and what each part of the intranet holds")
+    document = personal_data_document(user)
+    uploads = db.session.scalars(
+        select(Attachment).where(Attachment.uploaded_by_id == user.id).order_by(Attachment.id)
+    ).all()
+    folder = export_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(16)
+    partial = folder / f"{stored}.part"
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                DATA_FILE,
+                json.dumps(document, indent=2, ensure_ascii=False, default=_json_default),
+            )
+            _progress(export, 40, f"Adding your files (0 of {len(uploads)})")
+            for done, attachment in enumerate(uploads, start=1):
+                source = storage_dir() / attachment.storage_path
+                if source.is_file():
+                    archive.write(source, archive_name(attachment))
+                _progress(
+                    export,
+                    40 + 55 * done // len(uploads),
+                    f"Adding your files ({done} of {len(uploads)})",
+                )
+        partial.rename(folder / stored)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finished = now()
+    export.storage_path = stored
+    export.size = (folder / stored).stat().st_size
+    export.status = READY
+    export.progress = 100
+    export.step = "Ready to download"
+    export.finished_at = finished
+    export.expires_at = finished + timedelta(hours=current_app.config["PRIVACY_EXPORT_HOURS"])
+    record("privacy.export_ready", target=f"user:{user.id}", actor=user, export=export.id)
+    db.session.commit()
+
+
+def run_export(export_id: int) -> bool:
+    """Build one pending export; False when another worker has claimed it already."""
+    claimed = db.session.execute(
+        update(PrivacyExport)
+        .where(PrivacyExport.id == export_id, PrivacyExport.status == PENDING)
+        .values(status=RUNNING, started_at=now(), step="Starting", progress=5)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return False
+    export = db.session.get(PrivacyExport, export_id)
+    try:
+        build_archive(export)
+    except Exception as error:
+        db.session.rollback()
+        log.exception("personal data export %s failed", export_id)
+        export = db.session.get(PrivacyExport, export_id)
+        export.status = FAILED
+        export.error = repr(error)[:2000]
+        export.step = "Failed"
+        export.finished_at = now()
+        record("privacy.export_failed", target=f"user:{export.user_id}", export=export_id)
+        db.session.commit()
+    return True
+
+
+def _work(app: Flask, export_id: int) -> None:
+    with app.app_context(), site_request():
+        run_export(export_id)
+
+
+def request_export(user: User) -> PrivacyExport:
+    """Start preparing `user`'s data, or return the request already in progress."""
+    active = db.session.scalar(
+        select(PrivacyExport).where(
+            PrivacyExport.user_id == user.id, PrivacyExport.status.in_(IN_PROGRESS)
+        )
+    )
+    if active is not None:
+        return active
+    export = PrivacyExport(user_id=user.id, status=PENDING, step="Waiting to start")
+    db.session.add(export)
+    db.session.flush()
+    record("privacy.export_requested", target=f"user:{user.id}", export=export.id)
+    db.session.commit()
+    if current_app.config["PRIVACY_EXPORT_IN_BACKGROUND"]:
+        worker = threading.Thread(
+            target=_work,
+            args=(current_app._get_current_object(), export.id),
+            name=f"privacy-export-{export.id}",
+            daemon=True,
+        )
+        worker.start()
+    return export
+
+
+def delete_exports_of(user: User) -> None:
+    """Remove `user`'s export requests and archives (erasure); the caller commits."""
+    stored = db.session.scalars(
+        select(PrivacyExport.storage_path).where(
+            PrivacyExport.user_id == user.id, PrivacyExport.storage_path.is_not(None)
+        )
+    ).all()
+    db.session.execute(delete(PrivacyExport).where(PrivacyExport.user_id == user.id))
+    for name in stored:
+        (export_dir() / name).unlink(missing_ok=True)
+
+
+def exports_of(user: User, limit: int = 5) -> list[PrivacyExport]:
+    return list(
+        db.session.scalars(
+            select(PrivacyExport)
+            .where(PrivacyExport.user_id == user.id)
+            .order_by(PrivacyExport.created_at.desc(), PrivacyExport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def process_exports() -> int:
+    """The scheduled job: build waiting requests, give up stuck ones, delete expired archives.
+
+    Returns how many exports it changed. Safe on several hosts at once: building claims the
+    row first, and deleting an archive clears the row only when it still names the file.
+    """
+    changed = 0
+    waiting = db.session.scalars(
+        select(PrivacyExport.id).where(PrivacyExport.status == PENDING).order_by(PrivacyExport.id)
+    ).all()
+    for export_id in waiting:
+        changed += run_export(export_id)
+    stuck = db.session.execute(
+        update(PrivacyExport)
+        .where(PrivacyExport.status == RUNNING, PrivacyExport.started_at < now() - STALE_AFTER)
+        .values(status=FAILED, step="Failed", error="the worker stopped before it finished")
+    ).rowcount
+    db.session.commit()
+    changed += stuck
+    expired = db.session.scalars(
+        select(PrivacyExport).where(
+            PrivacyExport.status == READY, PrivacyExport.expires_at <= now()
+        )
+    ).all()
+    for export in expired:
+        stored = export.storage_path
+        cleared = db.session.execute(
+            update(PrivacyExport)
+            .where(PrivacyExport.id == export.id, PrivacyExport.status == READY)
+            .values(status=EXPIRED, storage_path=None, step="Expired and deleted")
+        ).rowcount
+        if cleared:
+            record("privacy.export_deleted", target=f"user:{export.user_id}", export=export.id)
+        db.session.commit()
+        if cleared and stored:
+            (export_dir() / stored).unlink(missing_ok=True)
+        changed += cleared
+    return changed

@@ -1,0 +1,165 @@
+"""The value types that hooks exchange: plain, frozen data, importing nothing from the core.
+
+Hooks return these instead of HTML (docs/plugins.md describes each). Plugins import them from
+`intranet.plugin_api`; the core imports them from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation or the admin menu."""
+
+    label: str
+    url: str
+    order: int = 100
+    endpoint_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A notice under the header of every page: `level` is "info" or "warning"."""
+
+    text: str
+    url: str = ""
+    link_text: str = ""
+    level: str = "info"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard card whose body is loaded lazily from `url` (an htmx fragment)."""
+
+    name: str
+    title: str
+    url: str
+    order: int = 100
+    size: str = "normal"
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A section on a member's profile page, such as their sub-groups."""
+
+    title: str
+    items: list[tuple[str, str]] = field(default_factory=list)
+    empty_text: str = "Nothing yet."
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit of the global search. `snippet` is plain text; `highlight` terms are marked."""
+
+    kind: str
+    title: str
+    url: str
+    snippet: str = ""
+    rank: float = 0.0
+    when: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    """Existing work similar to something being drafted, to avoid duplication."""
+
+    kind: str
+    title: str
+    url: str
+    score: float
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of the activity report for a period; `rows` is a small table."""
+
+    title: str
+    summary: str = ""
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A reference to an object owned by a plugin, e.g. ResourceRef("subgroups.group", 3)."""
+
+    kind: str
+    id: int
+
+
+@dataclass(frozen=True)
+class GrantableResource:
+    """Something a guest can be granted access to, offered by the plugin that owns it."""
+
+    ref: ResourceRef
+    label: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One entry of a plugin's settings schema, changed by admins on /admin/settings.
+
+    `type` is "str", "text", "int", "bool" or "list" (a list of strings: pick from `choices`
+    when given, else typed separated by commas). `minimum`/`maximum` bound an int; `validate`
+    receives the parsed value and returns an error message, or None when the value is fine.
+    Read the current value with `setting(plugin, key)`.
+    """
+
+    key: str
+    label: str
+    type: str = "str"
+    default: Any = None
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    validate: Callable[[Any], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job that `intranet run-jobs` runs at most once per `every_minutes` window."""
+
+    name: str
+    every_minutes: int
+    run: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive period of days, e.g. a chairmanship year."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class PersonalDataKind:
+    """A kind of personal data a plugin keeps, for the admin's record of processing.
+
+    `category` names it ("Meeting participation"), `description` says what is kept and why,
+    `retention` how long it is kept ("Until the account is erased").
+    """
+
+    category: str
+    description: str
+    retention: str
+
+
+@dataclass
+class ScalePeople:
+    """Ids of the generated accounts, by role; `members[0]` is the benchmark's own user."""
+
+    members: list[int] = field(default_factory=list)
+    guests: list[int] = field(default_factory=list)
+    staff: list[int] = field(default_factory=list)

@@ -1,0 +1,33 @@
+"""The web helpers every view uses: a full page or an htmx fragment, a form page with its status.
+
+One URL serves the full page, or a fragment when htmx asks for one (DESIGN.md, HTMX
+conventions); a submitted form with errors answers 422 so that htmx swaps it in.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+from flask import current_app, render_template, request
+
+
+def render_form(
+    template: str, form: Any, *, status: int | None = None, **context: Any
+) -> str | tuple[str, int]:
+    """Render a page with a form; 422 when a submitted form has errors, so htmx swaps it."""
+    html = render_template(template, form=form, **context)
+    if status is None and request.method == "POST" and form.errors:
+        status = 422
+    return (html, status) if status else html
+
+
+def wants_fragment() -> bool:
+    """True for htmx requests that want a fragment, not a history restore of the full page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def site_request() -> AbstractContextManager[object]:
+    """A request context on INTRANET_BASE_URL, so plugin code run from the command line
+    (demo data, jobs) can build URLs with url_for as it does in a request."""
+    return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
