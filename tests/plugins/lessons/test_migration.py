@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from intranet import schema
+from intranet.platform import schema
 from intranet.extensions import db
 from plugins.lessons.models import Lesson, LessonRevision
 

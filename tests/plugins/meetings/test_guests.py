@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from intranet import plugins
+from intranet.platform import plugins
 from intranet.extensions import db
 from intranet.plugin_api import hookimpl
 from plugins.meetings.models import ActionItem, Minutes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from intranet import schema
+from intranet.platform import schema
 from intranet.extensions import db
 from intranet.models import User
 from tests.plugins.partners.conftest import GUEST_PASSWORD

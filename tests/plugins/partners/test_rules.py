@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from intranet.demo import DEMO_PASSWORD, create_demo_data, demo_email
+from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
 from intranet.extensions import db
 from intranet.models import User
 from intranet.plugin_api import GrantableResource, ResourceRef, can, can_many
