@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from intranet.platform import schema
 from intranet.extensions import db
+from intranet.platform import schema
 from plugins.lessons.models import Lesson, LessonRevision
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from intranet.platform import plugins
 from intranet.extensions import db
+from intranet.platform import plugins
 from intranet.plugin_api import hookimpl
 from plugins.meetings.models import ActionItem, Minutes
 

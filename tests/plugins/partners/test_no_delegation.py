@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from intranet.platform import schema
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import schema
 from tests.plugins.partners.conftest import GUEST_PASSWORD
 
 GUEST = "nora@ngo.example"

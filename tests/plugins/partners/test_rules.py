@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
 from intranet.plugin_api import GrantableResource, ResourceRef, can, can_many
 from plugins.meetings.models import Meeting
 from plugins.partners import rules, service
