@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from intranet import plugins
 from intranet.extensions import db
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def prepare(app: Flask) -> None:
