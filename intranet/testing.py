@@ -247,10 +247,16 @@ def guest(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def signed_in(client: Client, make_user: Callable[..., User]) -> Callable[[str | User], User]:
-    """Sign `client` in as a new user of a role, or as a given user; returns the user."""
+    """Sign `client` in as a new user of a role, or as a given user; returns the user.
+
+    Signing in again first signs the previous user out."""
+    signed: list[User] = []
 
     def sign_in(who: str | User) -> User:
         user = make_user(who) if isinstance(who, str) else who
+        if signed:
+            client.submit("/logout")
+        signed.append(user)
         response = client.login(user.email)
         assert response.status_code == 302, f"{user.email} could not sign in"
         return user

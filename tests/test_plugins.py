@@ -324,3 +324,10 @@ def test_demo_data_has_every_demo_account_and_the_plugins_data(demo_data):
     assert set(demo_data) == {key for key, *_ in DEMO_PEOPLE}
     assert demo_data["admin"].role == "admin"
     assert db.session.scalar(select(func.count(Meeting.id))) > 0
+
+
+def test_signing_in_again_switches_to_the_new_user(client, signed_in):
+    signed_in("member")
+    assert client.get("/admin/users").status_code == 403
+    signed_in("admin")
+    assert client.get("/admin/users").status_code == 200
