@@ -76,7 +76,9 @@ class PluginRegistry:
         if only is not None:
             missing = set(only) - {entry_point.name for entry_point in entry_points}
             if missing:
-                raise RuntimeError(f"PLUGINS names plugins that are not installed: {missing}")
+                raise RuntimeError(
+                    f"PLUGINS names plugins that are not installed: {sorted(missing)}"
+                )
         for entry_point in entry_points:
             if entry_point.name in self.plugins or (
                 only is not None and entry_point.name not in only

@@ -331,3 +331,16 @@ def test_signing_in_again_switches_to_the_new_user(client, signed_in):
     assert client.get("/admin/users").status_code == 403
     signed_in("admin")
     assert client.get("/admin/users").status_code == 200
+
+
+def test_every_plugin_api_function_is_documented_with_its_signature():
+    from intranet import plugin_api
+
+    text = DOCS.read_text()
+    reference = text[text.index("## The public API") : text.index("## Users")]
+    documented = set(re.findall(r"`(\w+)\(", reference))
+    functions = {
+        name for name in plugin_api.__all__ if inspect.isfunction(getattr(plugin_api, name))
+    }
+    assert functions, "no functions found in intranet.plugin_api"
+    assert functions - documented == set(), "plugin_api functions missing from docs/plugins.md"

@@ -15,7 +15,6 @@ from sqlalchemy import delete, select
 from intranet.plugin_api import (
     NavItem,
     PersonalDataKind,
-    ResourceRef,
     SearchResult,
     User,
     db,
@@ -68,9 +67,12 @@ def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
 
 
 @hookimpl
-def intranet_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    if action == "polls.close":
-        return rules.may_close(user, resource)
+def intranet_permission_many(
+    user: User, action: str, kind: str, ids: list[int]
+) -> dict[int, bool] | None:
+    """Answers for `can()` on one poll and `can_many()` on many alike."""
+    if action == "polls.close" and kind == rules.POLL:
+        return rules.closable(user, ids)
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from intranet.plugin_api import ResourceRef, User, db
 from intranet_polls.models import Poll
 
@@ -12,11 +14,7 @@ def ref(poll: Poll) -> ResourceRef:
     return ResourceRef(POLL, poll.id)
 
 
-def may_close(user: User, resource: ResourceRef | None) -> bool | None:
-    """Its author and the secretariat may close a poll; abstain on everything else."""
-    if resource is None or resource.kind != POLL:
-        return None
-    poll = db.session.get(Poll, resource.id)
-    if poll is None:
-        return False
-    return user.id == poll.author_id or user.is_staff
+def closable(user: User, ids: list[int]) -> dict[int, bool]:
+    """Its author and the secretariat may close a poll: one query for all `ids`."""
+    rows = db.session.execute(select(Poll.id, Poll.author_id).where(Poll.id.in_(ids))).all()
+    return {id_: user.is_staff or author_id == user.id for id_, author_id in rows}
