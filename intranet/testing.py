@@ -145,6 +145,16 @@ def intranet_plugins() -> list[str] | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _only_the_chosen_plugins(intranet_plugins: list[str] | None) -> Iterator[None]:
+    """Apps a test builds itself (`create_app()` without this config) load the same plugins:
+    once a plugin is imported, its models stay in the shared metadata for the session."""
+    with pytest.MonkeyPatch.context() as patch:
+        if intranet_plugins is not None:
+            patch.setenv("INTRANET_PLUGINS", ",".join(intranet_plugins))
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_template(
     tmp_path_factory: pytest.TempPathFactory, intranet_plugins: list[str] | None

@@ -8,7 +8,9 @@ to run the suite on PostgreSQL; otherwise it runs on SQLite files in temporary f
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,8 @@ from intranet.testing import (
 from intranet.testing import postgres_admin as _postgres_admin
 from intranet.testing import postgres_url as _postgres_url
 
-sys.path.insert(0, str(Path(__file__).parent / "example_plugin"))
+EXAMPLE_PLUGIN = Path(__file__).parent / "example_plugin"
+sys.path.insert(0, str(EXAMPLE_PLUGIN))
 
 __all__ = [
     "PASSWORD",
@@ -52,3 +55,13 @@ def base_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def intranet_plugins() -> list[str]:
     return PLUGINS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def example_plugin_in_subprocesses() -> Iterator[None]:
+    """Fresh interpreters the tests start load the same plugins (INTRANET_PLUGINS, set by
+    intranet.testing), so they must find the example plugin too."""
+    with pytest.MonkeyPatch.context() as patch:
+        paths = [str(EXAMPLE_PLUGIN), os.environ.get("PYTHONPATH", "")]
+        patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, paths)))
+        yield

@@ -266,8 +266,8 @@ def test_the_plugins_setting_comes_from_the_environment_too(config, monkeypatch)
 
 
 def test_the_plugins_setting_refuses_a_plugin_that_is_not_installed(config):
-    config["PLUGINS"] = ["example", "polls"]
-    with pytest.raises(RuntimeError, match="polls"):
+    config["PLUGINS"] = ["example", "no-such-plugin"]
+    with pytest.raises(RuntimeError, match="no-such-plugin"):
         create_app(config)
 
 
