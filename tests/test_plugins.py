@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import intranet_example
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from intranet import create_app, hookspecs
 from intranet.accounts.users import create_user
@@ -247,3 +248,100 @@ def test_plugins_banners_show_under_the_header(app, client, member):
         assert '<a href="/governance">Read more</a>' in html
     finally:
         plugins.registry().pm.unregister(name="notices-test")
+
+
+def test_the_plugins_setting_loads_only_the_named_plugins(config):
+    config["PLUGINS"] = ["example"]
+    assert set(create_app(config).extensions["intranet_plugins"].plugins) == {
+        "core",
+        "privacy",
+        "example",
+    }
+
+
+def test_the_plugins_setting_comes_from_the_environment_too(config, monkeypatch):
+    del config["PLUGINS"]
+    monkeypatch.setenv("INTRANET_PLUGINS", "example, meetings")
+    registry = create_app(config).extensions["intranet_plugins"]
+    assert {info.name for info in registry.external} == {"example", "meetings"}
+
+
+def test_the_plugins_setting_refuses_a_plugin_that_is_not_installed(config):
+    config["PLUGINS"] = ["example", "no-such-plugin"]
+    with pytest.raises(RuntimeError, match="no-such-plugin"):
+        create_app(config)
+
+
+def test_on_a_fresh_installation_every_plugin_starts_enabled(app):
+    plugins.sync_plugin_states()
+    assert db.session.scalars(select(PluginState.name).where(PluginState.enabled)).all()
+    assert not db.session.scalars(select(PluginState.name).where(~PluginState.enabled)).all()
+
+
+def test_a_plugin_installed_after_init_starts_disabled_until_an_admin_enables_it(
+    app, client, make_user
+):
+    plugins.sync_plugin_states()
+    db.session.delete(db.session.get(PluginState, "example"))
+    db.session.commit()
+    client.login(make_user("admin").email)
+
+    plugins.sync_plugin_states()
+    assert not db.session.get(PluginState, "example").enabled
+    assert client.get("/example/").status_code == 404
+    assert plugins.is_enabled("meetings")
+    client.submit("/admin/plugins/example/enable")
+    assert client.get("/example/").status_code == 200
+
+
+def test_collect_gives_one_dict_per_plugin_for_a_hook_that_returns_dicts(app, make_user):
+    from intranet.plugin_api import hookimpl
+
+    class Exports:
+        @hookimpl
+        def intranet_personal_data(self, user):
+            return {"votes": 3, "polls": ["Venue"]}
+
+    plugins.registry().pm.register(Exports(), name="exports-test")
+    try:
+        answers = plugins.collect("intranet_personal_data", user=make_user())
+        assert {"votes": 3, "polls": ["Venue"]} in answers
+        assert "votes" not in answers
+    finally:
+        plugins.registry().pm.unregister(name="exports-test")
+
+
+@pytest.mark.parametrize("role", ["admin", "secretariat", "member", "guest"])
+def test_signed_in_gives_a_client_signed_in_with_each_role(client, signed_in, role):
+    user = signed_in(role)
+    assert user.role == role
+    assert client.get("/profile").status_code == 200
+
+
+def test_demo_data_has_every_demo_account_and_the_plugins_data(demo_data):
+    from intranet.platform.demo import DEMO_PEOPLE
+    from plugins.meetings.models import Meeting
+
+    assert set(demo_data) == {key for key, *_ in DEMO_PEOPLE}
+    assert demo_data["admin"].role == "admin"
+    assert db.session.scalar(select(func.count(Meeting.id))) > 0
+
+
+def test_signing_in_again_switches_to_the_new_user(client, signed_in):
+    signed_in("member")
+    assert client.get("/admin/users").status_code == 403
+    signed_in("admin")
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_every_plugin_api_function_is_documented_with_its_signature():
+    from intranet import plugin_api
+
+    text = DOCS.read_text()
+    reference = text[text.index("## The public API") : text.index("## Users")]
+    documented = set(re.findall(r"`(\w+)\(", reference))
+    functions = {
+        name for name in plugin_api.__all__ if inspect.isfunction(getattr(plugin_api, name))
+    }
+    assert functions, "no functions found in intranet.plugin_api"
+    assert functions - documented == set(), "plugin_api functions missing from docs/plugins.md"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import os
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from types import ModuleType
@@ -15,10 +16,9 @@ from sqlalchemy import func, select, text
 
 from intranet import hookspecs
 from intranet.extensions import db
-from intranet.models import PluginState, utcnow
+from intranet.models import PluginState, User, utcnow
 
 if TYPE_CHECKING:
-    from intranet.models import User
     from intranet.values import ResourceRef
 
 ENTRY_POINT_GROUP = "intranet.plugins"
@@ -67,12 +67,22 @@ class PluginRegistry:
             internal=internal,
         )
 
-    def discover(self) -> None:
-        """Load every plugin declared under the `intranet.platform.plugins` entry-point group."""
-        for entry_point in sorted(
+    def discover(self, only: Collection[str] | None = None) -> None:
+        """Load the plugins declared under the `intranet.plugins` entry-point group: all of
+        them, or the names in `only` (an unknown name there is an error, not a silent gap)."""
+        entry_points = sorted(
             metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name
-        ):
-            if entry_point.name in self.plugins:
+        )
+        if only is not None:
+            missing = set(only) - {entry_point.name for entry_point in entry_points}
+            if missing:
+                raise RuntimeError(
+                    f"PLUGINS names plugins that are not installed: {sorted(missing)}"
+                )
+        for entry_point in entry_points:
+            if entry_point.name in self.plugins or (
+                only is not None and entry_point.name not in only
+            ):
                 continue
             module = entry_point.load()
             dist = entry_point.dist
@@ -165,8 +175,16 @@ def results(hook_name: str, *, include: Iterable[str] = (), **kwargs: Any) -> li
 
 
 def collect(hook_name: str, **kwargs: Any) -> list[Any]:
-    """Flatten the list answers of every enabled plugin, sorted by `order` when items have one."""
-    items = [item for _, answer in results(hook_name, **kwargs) for item in answer]
+    """Flatten the list answers of every enabled plugin, sorted by `order` when items have one.
+
+    Any other answer (a dict, a single value) is one item, so a hook returning dicts gives one
+    dict per plugin; `results()` tells which plugin gave which.
+    """
+    items = [
+        item
+        for _, answer in results(hook_name, **kwargs)
+        for item in (answer if isinstance(answer, list | tuple) else [answer])
+    ]
     return sorted(items, key=lambda item: getattr(item, "order", 100))
 
 
@@ -281,12 +299,28 @@ def set_enabled(name: str, enabled: bool, actor: User | None = None) -> bool:
 
 
 def sync_plugin_states() -> None:
-    """Give every installed plugin a state row (enabled) so the admin page lists it."""
+    """Give every installed plugin a state row so the admin page lists it.
+
+    On a fresh installation every plugin starts enabled; one installed later (the database
+    already has plugin states or accounts) starts disabled and waits for an admin.
+    """
     known = set(db.session.scalars(select(PluginState.name)))
+    fresh = not known and db.session.scalar(select(User.id).limit(1)) is None
+    # A new version number, so that running workers notice a plugin that starts disabled.
+    version = 0 if fresh else (db.session.scalar(select(func.max(PluginState.version))) or 0) + 1
     for info in registry().external:
         if info.name not in known:
-            db.session.add(PluginState(name=info.name, enabled=True, version=0))
+            db.session.add(PluginState(name=info.name, enabled=fresh, version=version))
     db.session.commit()
+
+
+def selected_plugins(app: Flask) -> list[str] | None:
+    """The PLUGINS setting (or INTRANET_PLUGINS, comma-separated): the entry-point names to
+    load; None, the default, loads every installed plugin."""
+    names = app.config.get("PLUGINS")
+    if names is None and "INTRANET_PLUGINS" in os.environ:
+        names = [name.strip() for name in os.environ["INTRANET_PLUGINS"].split(",") if name.strip()]
+    return None if names is None else list(names)
 
 
 def init_app(app: Flask, internal: Iterable[tuple[str, ModuleType]]) -> PluginRegistry:
@@ -294,7 +328,7 @@ def init_app(app: Flask, internal: Iterable[tuple[str, ModuleType]]) -> PluginRe
     plugin_registry = PluginRegistry()
     for name, module in internal:
         plugin_registry.register(name, module, internal=True)
-    plugin_registry.discover()
+    plugin_registry.discover(selected_plugins(app))
     app.extensions["intranet_plugins"] = plugin_registry
     for impl in plugin_registry.pm.hook.intranet_blueprints.get_hookimpls():
         for blueprint in impl.function() or []:

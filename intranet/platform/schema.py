@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from intranet.extensions import db
 from intranet.platform import plugins
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def prepare(app: Flask) -> None:

@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 import pytest
 
 from intranet.platform.demo import DEMO_PASSWORD, demo_email
+from tests.conftest import PLUGINS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -127,6 +128,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "PYTHONPATH": os.pathsep.join(
                 filter(None, [str(EXAMPLE_PLUGIN), env.get("PYTHONPATH")])
             ),
+            "INTRANET_PLUGINS": ",".join(PLUGINS),
             "INTRANET_INSTANCE_PATH": str(folder / "instance"),
             "INTRANET_MAIL_OUTBOX": str(folder / "outbox"),
             "INTRANET_BASE_URL": url,

@@ -1,0 +1,306 @@
+"""Fixtures for testing the intranet and its plugins: a pytest plugin.
+
+Installed with the intranet, it is registered through the `pytest11` entry point, so every
+pytest run in an environment with the intranet installed has these fixtures; a plugin's tests
+need no conftest at all. Each test gets its own database, copied from a template migrated once
+per session (core and every selected plugin's branch).
+
+- `intranet_plugins` (session): the entry-point names to load; default None, every installed
+  plugin. Override it in a conftest to test a plugin alone or beside a chosen set.
+- `config`, `app` (inside an app context), `client` (a `Client`: CSRF-aware `submit`, `login`).
+- `make_user(role, email=None, name=None, **fields)`; `admin`, `secretariat`, `member`, `guest`.
+- `signed_in(role_or_user)`: signs the client in as a new user of that role (or the given user).
+- `demo_data`: the core's demo accounts and every enabled plugin's demo data, keyed like
+  `intranet.platform.demo.DEMO_PEOPLE` (`"admin"`, `"secretariat"`, `"member_se"`, ...).
+- `outbox()`: the mails written so far, oldest first.
+
+Set INTRANET_TEST_DATABASE_URL to a PostgreSQL server URL (a role that may create databases)
+to run on PostgreSQL; otherwise every test runs on an SQLite file in its temporary folder.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from intranet import create_app
+
+from intranet.platform import plugins, schema
+from intranet.extensions import db
+from intranet.models import User
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
+POSTGRES_URL = os.environ.get("INTRANET_TEST_DATABASE_URL", "")
+_counter = itertools.count()
+
+
+def base_config(
+    tmp_path: Path, database_url: str, plugins: list[str] | None = None
+) -> dict[str, Any]:
+    """A test configuration: fast password hashing, mail to a folder, no two-factor."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        "SMTP_HOST": "",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
+        "TWO_FACTOR_REQUIRED_ROLES": (),
+    }
+    if plugins is not None:
+        config["PLUGINS"] = list(plugins)
+    return config
+
+
+def postgres_url(database: str) -> str:
+    """The URL of `database` on the INTRANET_TEST_DATABASE_URL server."""
+    url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def postgres_admin() -> sa.Engine:
+    """An autocommit engine on the server's `postgres` database, to create and drop others."""
+    return sa.create_engine(postgres_url("postgres"), isolation_level="AUTOCOMMIT")
+
+
+def migrate(app: Flask) -> None:
+    """Upgrade `app`'s database to every head."""
+    with app.app_context():
+        schema.upgrade()
+        db.engine.dispose()
+
+
+def _postgres_execute(statement: str) -> None:
+    admin = postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(sa.text(statement))
+    admin.dispose()
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token like a browser form does.
+
+    Each request runs in an app context of its own, as a worker serves it (fresh `g`), while
+    the test's own session commits before and after it, so both sides see each other's writes.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+    def csrf_token(self) -> str:
+        response = self.get("/login")
+        if response.status_code == 302:  # signed in already: every page carries the token
+            response = self.get("/", follow_redirects=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form with a valid CSRF token, as the browser would."""
+        form = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=form, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD, **extra: Any) -> Any:
+        return self.submit("/login", {"email": email, "password": password, **extra})
+
+
+def mail_text(message: EmailMessage) -> str:
+    """The plain-text body of a mail from `outbox()`."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def contributions(plugin: str, hook: str, **kwargs: Any) -> list[Any]:
+    """What one plugin alone contributes to a list hook (other plugins contribute too)."""
+    return [
+        item
+        for name, answer in plugins.results(hook, **kwargs)
+        if name == plugin
+        for item in answer
+    ]
+
+
+@pytest.fixture(scope="session")
+def intranet_plugins() -> list[str] | None:
+    """Entry-point names of the plugins to load; None loads every installed plugin."""
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _only_the_chosen_plugins(intranet_plugins: list[str] | None) -> Iterator[None]:
+    """Apps a test builds itself (`create_app()` without this config) load the same plugins:
+    once a plugin is imported, its models stay in the shared metadata for the session."""
+    with pytest.MonkeyPatch.context() as patch:
+        if intranet_plugins is not None:
+            patch.setenv("INTRANET_PLUGINS", ",".join(intranet_plugins))
+        yield
+
+
+@pytest.fixture(scope="session")
+def database_template(
+    tmp_path_factory: pytest.TempPathFactory, intranet_plugins: list[str] | None
+) -> Iterator[str]:
+    """A database migrated to every head once per session; tests get copies of it."""
+    folder = tmp_path_factory.mktemp("template")
+    if POSTGRES_URL:
+        name = f"intranet_tpl_{uuid.uuid4().hex[:8]}"
+        _postgres_execute(f'CREATE DATABASE "{name}"')
+        migrate(create_app(base_config(folder, postgres_url(name), intranet_plugins)))
+        yield name
+        _postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = folder / "template.db"
+        migrate(create_app(base_config(folder, f"sqlite:///{path}", intranet_plugins)))
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of the template for one test."""
+    if POSTGRES_URL:
+        name = f"intranet_t{os.getpid()}_{next(_counter)}"
+        _postgres_execute(
+            f'CREATE DATABASE "{name}" TEMPLATE "{database_template}" STRATEGY FILE_COPY'
+        )
+        yield postgres_url(name)
+        _postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path / "test.db"
+        shutil.copyfile(database_template, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str, intranet_plugins: list[str] | None) -> dict[str, Any]:
+    """The app's configuration; a test may change it before asking for `app`."""
+    return base_config(tmp_path, database_url, intranet_plugins)
+
+
+@pytest.fixture
+def app(config: dict[str, Any]) -> Iterator[Flask]:
+    """The app, with an app context open for the whole test."""
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user directly in the database (password: PASSWORD)."""
+    from intranet.accounts.security import hash_password
+
+    password_hash = hash_password(PASSWORD)
+
+    def make(
+        role: str = "member", email: str | None = None, name: str | None = None, **fields: Any
+    ) -> User:
+        user = User(
+            email=email or f"{role}{next(_counter)}@example.org",
+            name=name or f"Test {role.title()}",
+            role=role,
+            password_hash=password_hash,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user: Callable[..., User]) -> User:
+    return make_user("admin", email="admin@example.org", name="Ada Admin")
+
+
+@pytest.fixture
+def secretariat(make_user: Callable[..., User]) -> User:
+    return make_user("secretariat", email="sec@example.org", name="Sofia Secretariat")
+
+
+@pytest.fixture
+def member(make_user: Callable[..., User]) -> User:
+    return make_user("member", email="member@example.org", name="Maria Member")
+
+
+@pytest.fixture
+def guest(make_user: Callable[..., User]) -> User:
+    return make_user("guest", email="guest@partner.example", name="Gabriel Guest")
+
+
+@pytest.fixture
+def signed_in(client: Client, make_user: Callable[..., User]) -> Callable[[str | User], User]:
+    """Sign `client` in as a new user of a role, or as a given user; returns the user.
+
+    Signing in again first signs the previous user out."""
+    signed: list[User] = []
+
+    def sign_in(who: str | User) -> User:
+        user = make_user(who) if isinstance(who, str) else who
+        if signed:
+            client.submit("/logout")
+        signed.append(user)
+        response = client.login(user.email)
+        assert response.status_code == 302, f"{user.email} could not sign in"
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def demo_data(app: Flask) -> dict[str, User]:
+    """The demo accounts and every enabled plugin's demo data, keyed like intranet.platform.demo.
+
+    Demo accounts sign in with `intranet.platform.demo.DEMO_PASSWORD`, not PASSWORD.
+    """
+    from intranet.platform.demo import DEMO_PEOPLE, create_demo_data, demo_email
+
+    with app.test_request_context("/", base_url=app.config["BASE_URL"]):
+        create_demo_data()
+    return {
+        key: db.session.scalars(select(User).where(User.email == demo_email(key))).one()
+        for key, *_ in DEMO_PEOPLE
+    }
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Callable[[], list[EmailMessage]]:
+    """Read the .eml files written to the outbox, oldest first."""
+
+    def read() -> list[EmailMessage]:
+        folder = Path(app.config["MAIL_OUTBOX"])
+        if not folder.exists():
+            return []
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
+
+    return read
