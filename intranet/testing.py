@@ -39,10 +39,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intranet import create_app
-
-from intranet.platform import plugins, schema
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins, schema
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
 POSTGRES_URL = os.environ.get("INTRANET_TEST_DATABASE_URL", "")

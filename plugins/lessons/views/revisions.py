@@ -21,7 +21,6 @@ from intranet.plugin_api import (
 
 from ..lifecycle import INITIATIVES
 from ..models import Lesson, LessonRevision
-from ..search import is_small_number
 from . import bp
 from .common import lesson_for
 
@@ -86,10 +85,7 @@ def history(lesson_id: int) -> str:
 @roles(*EVERYONE)
 def diff(lesson_id: int) -> str:
     lesson = lesson_for(lesson_id, "lessons.history")
-    asked = [request.args.get("from", ""), request.args.get("to", "")]
-    if not all(map(is_small_number, asked)):
-        abort(404)
-    numbers = [int(number) for number in asked]
+    numbers = [request.args.get("from", type=int), request.args.get("to", type=int)]
     revisions = {
         r.number: r
         for r in db.session.scalars(
@@ -98,7 +94,7 @@ def diff(lesson_id: int) -> str:
             )
         )
     }
-    if len(revisions) != len(set(numbers)):
+    if None in numbers or len(revisions) != len(set(numbers)):
         abort(404)
     old, new = revisions[numbers[0]], revisions[numbers[1]]
     return render_template(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask import request
 from sqlalchemy import func, select
 
 from intranet.extensions import db
@@ -132,19 +131,8 @@ def test_huge_numbers_in_addresses_answer_404_or_the_default(
     assert client.get(f"/governance/reports/new?basis=chair:{number}").status_code == 200
 
 
-@pytest.fixture
-def bounded_query_integers(app):
-    """These tests need the core's bounded `request.args.get(..., type=int)`, which main's
-    htmx extension overrode; the core's fix (wip/core) makes it real."""
-    with app.test_request_context(f"/?number={2**63}"):
-        if request.args.get("number", 0, type=int) != 0:
-            pytest.skip("query integers are not bounded by the core on this branch yet")
-
-
 @pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999"])
-def test_huge_revision_numbers_in_a_diff_answer_404(
-    client, secretariat, objectives, bounded_query_integers, number
-):
+def test_huge_revision_numbers_in_a_diff_answer_404(client, secretariat, objectives, number):
     client.login(secretariat.email)
     assert client.get("/governance/documents/objectives/diff?from=1&to=2").status_code == 200
     for query in (f"from={number}&to=1", f"from=1&to={number}&format=unified"):
