@@ -6,15 +6,13 @@ disagree about who sees a draft, a submitted lesson or a lesson shared with part
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import g
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
-from intranet.plugin_api import ResourceRef, User, can, db
+from intranet.plugin_api import ResourceRef, User, can_many, db
 
 from . import documents
 from .models import Editor, Initiative, Lesson, LessonRevision
@@ -59,12 +57,11 @@ def published_for(user: Any) -> ColumnElement[bool]:
 
 def granted_lesson_ids(user: User) -> list[int]:
     """Published task-force lessons a guest may view all the same: granted one by one by
-    another plugin (partners), whose True vote in the permission hook lets them in.
+    another plugin (partners), whose vote in the list-shaped permission hook lets them in.
 
     No plugin lists its grants, so the candidates (the newest GRANT_CANDIDATES published
-    lessons a guest does not see by their sharing level) are found in one query and can() is
-    asked for each; this plugin's hooks answer them all from one more query (`answered`).
-    Computed once per request.
+    lessons a guest does not see by their sharing level) are found in one query and
+    `can_many()` answers them all at once. Computed once per request.
     """
     cache = g.setdefault("lessons_granted", {})
     if user.id not in cache:
@@ -74,12 +71,8 @@ def granted_lesson_ids(user: User) -> list[int]:
             .order_by(Lesson.published_at.desc(), Lesson.id.desc())
             .limit(GRANT_CANDIDATES)
         ).all()
-        with answered(user, "lessons.view", list(candidates)):
-            cache[user.id] = [
-                lesson_id
-                for lesson_id in candidates
-                if can(user, "lessons.view", ResourceRef(LESSON, lesson_id))
-            ]
+        granted = can_many(user, "lessons.view", LESSON, candidates)
+        cache[user.id] = [lesson_id for lesson_id in candidates if lesson_id in granted]
     return cache[user.id]
 
 
@@ -152,25 +145,11 @@ def initiative_votes(user: User, action: str) -> Votes | None:
 RULES = {LESSON: (Lesson, lesson_votes), INITIATIVE: (Initiative, initiative_votes)}
 
 
-@contextmanager
-def answered(user: User, action: str, ids: list[int]) -> Iterator[None]:
-    """Within the block, the permission hooks answer `action` on these lessons from one query
-    instead of one query per lesson (for a loop of `can()` calls that other plugins answer)."""
-    g.lessons_answered = (user.id, action, set(ids), permission_many(user, action, LESSON, ids))
-    try:
-        yield
-    finally:
-        g.pop("lessons_answered", None)
-
-
 def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[int, bool] | None:
     """{id: True (allow) or False (veto)} for the objects among `ids` that get a vote; one
     query for all, from the same rule the plugin's pages use."""
     if kind not in RULES or not action.startswith("lessons."):
         return None
-    known = g.get("lessons_answered")
-    if kind == LESSON and known and known[:2] == (user.id, action) and known[2].issuperset(ids):
-        return {id_: vote for id_, vote in known[3].items() if id_ in ids}
     model, rule = RULES[kind]
     votes = rule(user, action)
     if votes is None:
