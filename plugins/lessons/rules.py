@@ -89,7 +89,9 @@ def lesson_votes(user: User, action: str) -> Votes | None:
     lessons shared with partners or the public. The author and the reviewers edit, and they
     alone see the history, the diffs, the review comments and a change waiting for review.
     Reviewers review what was submitted, or a change to a published lesson; four eyes: one
-    who wrote the lesson or the change under review never decides on it.
+    who wrote the lesson or the change under review never decides on it. For the same reason,
+    sharing a document of a published lesson beyond the task force is a reviewer's decision,
+    never the author's.
     """
     published = Lesson.status == "published"
     own = and_(Lesson.author_id.is_not(None), Lesson.author_id == user.id)
@@ -107,6 +109,8 @@ def lesson_votes(user: User, action: str) -> Votes | None:
         allow = and_(reviewer, awaiting)
     elif action == "lessons.approve":
         allow = and_(reviewer, awaiting, not_(own), not_(wrote_latest_revision(user)))
+    elif action == "lessons.widen_documents":
+        allow = and_(member, mine, or_(not_(published), and_(reviewer, not_(own))))
     else:
         return None
     return allow, not_(allow)

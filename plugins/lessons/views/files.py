@@ -16,6 +16,7 @@ from sqlalchemy import delete
 from intranet.plugin_api import (
     EVERYONE,
     AttachmentError,
+    can,
     db,
     delete_attachment,
     record_audit,
@@ -37,7 +38,12 @@ from ..vocab import (
     SHARING,
 )
 from . import bp
-from .common import lesson_for, see_other, warn_about_narrower_documents
+from .common import lesson_for, ref, see_other, warn_about_narrower_documents
+
+WIDEN_REFUSED = (
+    "The lesson is published: sharing one of its documents beyond the task force is a "
+    "reviewer's decision. Keep it task force only and ask a reviewer to widen it."
+)
 
 
 @bp.route("/<int:lesson_id>/documents", methods=["GET", "POST"])
@@ -46,11 +52,15 @@ def documents_page(lesson_id: int) -> Any:
     """The lesson's documents: upload (at the lesson's sharing level unless told), share, remove."""
     lesson = lesson_for(lesson_id, "lessons.edit")
     form = DocumentForm()
+    may_widen = can(current_user, "lessons.widen_documents", ref(lesson))
     if request.method == "GET":
-        form.sharing.data = lesson.sharing
+        form.sharing.data = lesson.sharing if may_widen else "taskforce"
     if form.validate_on_submit():
         upload = form.file.data
         try:
+            if not may_widen and form.sharing.data != "taskforce":
+                form.sharing.errors.append(WIDEN_REFUSED)
+                raise AttachmentError("The document was not attached.")
             if not upload or not upload.filename:
                 raise AttachmentError("Choose a file to upload.")
             attachment = save_upload(
@@ -72,6 +82,7 @@ def documents_page(lesson_id: int) -> Any:
         documents=documents.of_lesson(lesson),
         narrower=documents.narrower_than_lesson(lesson),
         sharing_form=DocumentSharingForm(),
+        may_widen=may_widen,
     )
 
 
@@ -90,8 +101,12 @@ def document_sharing(lesson_id: int, attachment_id: int) -> Response:
     form = DocumentSharingForm()
     if form.validate_on_submit():
         share = db.session.get(AttachmentShare, attachment.id) or AttachmentShare(
-            attachment_id=attachment.id
+            attachment_id=attachment.id, sharing="taskforce"
         )
+        wider = documents.RANK[form.sharing.data] > documents.RANK[share.sharing]
+        if wider and not can(current_user, "lessons.widen_documents", ref(lesson)):
+            flash(WIDEN_REFUSED, "error")
+            return see_other("lessons.documents_page", lesson_id=lesson.id)
         share.sharing = form.sharing.data
         db.session.add(share)
         record_audit("lessons.document.shared", target=f"lesson:{lesson.id}")

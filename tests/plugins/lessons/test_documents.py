@@ -88,10 +88,10 @@ def test_a_refused_upload_keeps_the_choice_and_stores_nothing(client, member, ma
 
 
 def test_guests_get_only_documents_shared_with_partners(
-    client, login_as, member, guest, make_lesson
+    client, login_as, member, secretariat, guest, make_lesson
 ):
     lesson = make_lesson(member, "Shared lesson", sharing="partners")
-    client.login(member.email)
+    client.login(secretariat.email)  # documents of a published lesson: a reviewer shares them
     attach(client, lesson, "for-partners.pdf", "partners")
     attach(client, lesson, "internal.pdf", "taskforce")
     shared, internal = uploaded("for-partners.pdf"), uploaded("internal.pdf")
@@ -105,18 +105,20 @@ def test_guests_get_only_documents_shared_with_partners(
 
 
 def test_guests_get_no_documents_of_lessons_kept_in_the_task_force(
-    client, login_as, member, guest, make_lesson
+    client, login_as, member, secretariat, guest, make_lesson
 ):
     lesson = make_lesson(member, "Internal lesson", sharing="taskforce")
-    client.login(member.email)
+    client.login(secretariat.email)  # documents of a published lesson: a reviewer shares them
     attach(client, lesson, "public-annex.pdf", "public")
     login_as(guest)
     assert client.get(f"/attachments/{uploaded('public-annex.pdf').id}").status_code == 403
 
 
-def test_the_public_page_and_feed_list_only_public_documents(client, member, make_lesson):
+def test_the_public_page_and_feed_list_only_public_documents(
+    client, member, secretariat, make_lesson
+):
     lesson = make_lesson(member, "Open lesson", sharing="public")
-    client.login(member.email)
+    client.login(secretariat.email)  # documents of a published lesson: a reviewer shares them
     attach(client, lesson, "leaflet.pdf", "public")
     attach(client, lesson, "contacts.pdf", "taskforce")
     attach(client, lesson, "partners.pdf", "partners")
@@ -142,12 +144,12 @@ def test_the_public_page_and_feed_list_only_public_documents(client, member, mak
 
 
 def test_public_documents_of_lessons_not_public_and_published_stay_closed(
-    client, member, make_lesson
+    client, member, secretariat, make_lesson
 ):
     internal = make_lesson(member, "Internal", sharing="taskforce")
     draft = make_lesson(member, "Draft", sharing="public", status="draft")
     other = make_lesson(member, "Other public", sharing="public")
-    client.login(member.email)
+    client.login(secretariat.email)  # documents of a published lesson: a reviewer shares them
     attach(client, internal, "a.pdf", "public")
     attach(client, draft, "b.pdf", "public")
     client.submit("/logout")
@@ -192,11 +194,22 @@ def test_no_warning_when_every_document_is_shared_like_the_lesson(
     assert "flash-warning" not in response.get_data(as_text=True)
 
 
-def test_the_author_changes_a_documents_sharing_and_removes_it(client, member, make_lesson):
+def test_the_author_changes_a_documents_sharing_and_removes_it(
+    client, login_as, member, secretariat, make_lesson
+):
     lesson = make_lesson(member, "Open lesson", sharing="public")
     client.login(member.email)
     attach(client, lesson, "contacts.pdf", "taskforce")
     attachment = uploaded("contacts.pdf")
+    response = client.submit(
+        f"/lessons/{lesson.id}/documents/{attachment.id}/sharing",
+        {"sharing": "public"},
+        follow_redirects=True,
+    )
+    assert "a reviewer&#39;s decision" in response.get_data(as_text=True)
+    assert sharing_of(attachment) == "taskforce"
+
+    login_as(secretariat)
     client.submit(f"/lessons/{lesson.id}/documents/{attachment.id}/sharing", {"sharing": "public"})
     assert sharing_of(attachment) == "public"
     assert (
@@ -207,6 +220,29 @@ def test_the_author_changes_a_documents_sharing_and_removes_it(client, member, m
     )
     assert sharing_of(attachment) == "public"
 
+    login_as(member)
+    client.submit(
+        f"/lessons/{lesson.id}/documents/{attachment.id}/sharing", {"sharing": "taskforce"}
+    )
+    assert sharing_of(attachment) == "taskforce"
     client.submit(f"/lessons/{lesson.id}/documents/{attachment.id}/delete")
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
     assert db.session.scalar(select(func.count()).select_from(AttachmentShare)) == 0
+
+
+def test_documents_of_a_published_lesson_reach_partners_only_through_a_reviewer(
+    client, login_as, member, secretariat, make_lesson
+):
+    lesson = make_lesson(member, "Shared lesson", sharing="partners")
+    client.login(member.email)
+    page = client.get(f"/lessons/{lesson.id}/documents").get_data(as_text=True)
+    assert '<option selected value="taskforce">' in page
+
+    response = attach(client, lesson, "names.pdf", "partners")
+    assert response.status_code == 422
+    assert "a reviewer&#39;s decision" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+    login_as(secretariat)
+    assert attach(client, lesson, "names.pdf", "partners").status_code == 303
+    assert sharing_of(uploaded("names.pdf")) == "partners"
