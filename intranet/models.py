@@ -142,9 +142,13 @@ class User(UserMixin, db.Model):
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 
+    # The token of the session this object was loaded for: not a column (see get_id).
+    session_token = None
+
     def get_id(self) -> str:
-        """The session id carries a version, so bumping it ends every session of the user."""
-        return f"{self.id}:{self.session_version}"
+        """The session id: the user, their session version (bumping it ends every session of
+        theirs) and the token of this one session (revoking it ends just this one)."""
+        return f"{self.id}:{self.session_version}:{self.session_token or ''}"
 
     def end_all_sessions(self) -> None:
         self.session_version = (self.session_version or 0) + 1
@@ -241,6 +245,18 @@ class PluginState(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+
+
+class RevokedSession(db.Model):
+    """A signed-out session: its token's digest, kept until every cookie of it has expired."""
+
+    __tablename__ = "revoked_session"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class LoginAttempt(db.Model):

@@ -78,6 +78,43 @@ def test_a_session_cookie_copied_before_sign_out_opens_nothing_after(app, client
     assert thief.get("/profile").status_code == 302
 
 
+def test_a_remember_me_cookie_copied_before_sign_out_opens_nothing_after(app, client, member):
+    client.login(member.email, remember="y")
+    thief = app.test_client()
+    thief.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    assert thief.get("/profile").status_code == 200
+    client.submit("/logout")
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", thief.get_cookie("remember_token").value)
+    assert fresh.get("/profile").status_code == 302
+
+
+def test_signing_out_on_one_device_keeps_the_others_signed_in(app, client, member):
+    phone = app.test_client()
+    phone.login(member.email)
+    client.login(member.email)
+    client.submit("/logout")
+    assert client.get("/profile").status_code == 302
+    assert phone.get("/profile").status_code == 200
+
+
+def test_revoked_sessions_are_forgotten_once_no_cookie_of_theirs_can_be_valid(app, client, member):
+    from intranet.accounts.sessions import forget_expired_revocations
+    from intranet.extensions import db
+    from intranet.models import RevokedSession
+
+    client.login(member.email)
+    client.submit("/logout")
+    revoked = db.session.scalars(db.select(RevokedSession)).all()
+    assert [row.user_id for row in revoked] == [member.id]
+    forget_expired_revocations()
+    assert db.session.scalars(db.select(RevokedSession)).all() == revoked
+    revoked[0].expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    forget_expired_revocations()
+    assert db.session.scalars(db.select(RevokedSession)).all() == []
+
+
 def test_a_password_change_elsewhere_ends_this_session(app, client, member):
     client.login(member.email)
     thief = _copy_of(app, client)

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
 from intranet.accounts import security, twofactor
-from intranet.accounts.sessions import enforce_session_timeouts, start_session
+from intranet.accounts.sessions import enforce_session_timeouts, revoke, start_session
 from intranet.accounts.users import ACTIVATION_PURPOSE
 from intranet.extensions import db, login_manager
 from intranet.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
@@ -89,12 +89,16 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 @roles(*EVERYONE)
 def logout() -> Response:
-    """Sessions are signed cookies, so only a new session version makes a copy of one useless.
-
-    That version is the user's, not the browser's: signing out ends the user's other sessions
-    too, which costs no statement per request (the user row is loaded anyway).
-    """
-    return _end_every_session("logout", "You are signed out.")
+    """Sessions are signed cookies, so the server revokes this one: a copy of the cookie opens
+    nothing afterwards, and the user's other devices stay signed in."""
+    user: User = current_user._get_current_object()
+    revoke(user)
+    record("logout", target=f"user:{user.id}")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/account/security/sign-out-everywhere")

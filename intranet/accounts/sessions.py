@@ -1,40 +1,81 @@
 """Sessions: who a signed cookie belongs to, when it ends, and a fresh one at sign-in.
 
-A session carries the user's session version (`User.get_id`); bumping the version
-(`User.end_all_sessions`) ends every session of the user, copies of the cookie included, at no
-extra statement per request since the user row is loaded anyway.
+A session carries the user's session version and a token of its own (`User.get_id`). Bumping
+the version (`User.end_all_sessions`) ends every session of the user; signing out revokes just
+the one token (`revoke`), so the other devices stay signed in. Either way a copy of the cookie
+opens nothing afterwards, and the check rides in the statement that loads the user.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import login_user, logout_user, user_loaded_from_cookie
+from sqlalchemy import delete, exists, select
 from werkzeug.wrappers import Response
 
 from intranet.extensions import db, login_manager
-from intranet.models import User, utcnow
+from intranet.models import RevokedSession, User, utcnow
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Sessions carry the user's session version: a stale one, or a deactivated user, ends it."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
+    """A stale version, a revoked token or a deactivated user ends the session."""
+    user_id, version, token = [*session_id.split(":"), "", ""][:3]
+    if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or str(user.session_version) != version:
+    revoked = exists().where(RevokedSession.token_digest == digest(token))
+    row = db.session.execute(select(User, revoked).where(User.id == int(user_id))).first()
+    if row is None:
         return None
+    user, is_revoked = row
+    if is_revoked or not user.is_active or str(user.session_version) != version:
+        return None
+    user.session_token = token
     return user
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_session(user: User, remember: bool = False) -> None:
     """A fresh session for a fresh login (no fixation), marked with the login time."""
     session.clear()
+    user.session_token = secrets.token_urlsafe(18)
     login_user(user, remember=remember)
     now = utcnow().isoformat()
     session.update(login_at=now, seen_at=now, remember=remember)
+
+
+def revoke(user: User) -> None:
+    """End the session `user` was loaded for, and only that one, copies of its cookie included.
+
+    The digest is kept as long as any cookie of the session could still be valid.
+    """
+    if not user.session_token:
+        return
+    lifetime = max(
+        current_app.config["REMEMBER_COOKIE_DURATION"],
+        current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+    lifetime = lifetime.total_seconds() if isinstance(lifetime, timedelta) else lifetime
+    db.session.merge(
+        RevokedSession(
+            token_digest=digest(user.session_token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(seconds=lifetime),
+        )
+    )
+
+
+def forget_expired_revocations() -> None:
+    """The scheduled clean-up: a revoked session past every cookie's lifetime needs no row."""
+    db.session.execute(delete(RevokedSession).where(RevokedSession.expires_at < utcnow()))
+    db.session.commit()
 
 
 @user_loaded_from_cookie.connect

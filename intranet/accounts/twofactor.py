@@ -161,7 +161,7 @@ def begin_second_step(user: User, remember: bool, next_url: str) -> Response:
     """Called by the login view once the password is right for a user with two-factor."""
     session.clear()
     session[PENDING] = {
-        "user": user.get_id(),
+        "user": f"{user.id}:{user.session_version}",
         "remember": remember,
         "next": next_url,
         "at": utcnow().isoformat(),

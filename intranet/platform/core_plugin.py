@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import url_for
 
+from intranet.accounts.sessions import forget_expired_revocations
 from intranet.directory.listing import DirectoryFilter, country_names
 from intranet.extensions import db
 from intranet.hookspecs import hookimpl
@@ -21,6 +22,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return [
         ScheduledJob("core.retry-mail", 5, retry_unsent_mail),
         ScheduledJob("core.retention", 24 * 60, run_retention),
+        ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
     ]
 
 
