@@ -10,8 +10,9 @@ tests cover them).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from html import escape
+from html import unescape
 from typing import Any
 
 import pytest
@@ -22,8 +23,10 @@ from werkzeug.routing import Rule
 from intranet.extensions import db
 from intranet.models import User, utcnow
 from intranet.plugin_api import GrantableResource, ResourceRef
+from plugins.lessons.models import Lesson
 from plugins.meetings.models import Meeting, Participant
 from plugins.partners import service as partners
+from plugins.partners.models import Grant
 from tests.security.access_table import TABLE, Case, cases
 from tests.security.conftest import ROLES
 
@@ -138,8 +141,14 @@ LISTS = [
 ]
 
 
+def visible_text(markup: str) -> str:
+    """What a person reads: tags stripped (search results wrap query words in <mark>),
+    entities decoded, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]*>", "", markup)).split())
+
+
 def mentions(text: str, name: str) -> bool:
-    return name in text or escape(name) in text or json.dumps(name)[1:-1] in text
+    return name in visible_text(text) or json.dumps(name)[1:-1] in text
 
 
 def test_lists_feeds_and_exports_show_a_guest_only_their_grants(world):
@@ -162,6 +171,24 @@ def test_lists_feeds_and_exports_show_a_guest_only_their_grants(world):
                     leaks.append(f"{path} shows the other guest {sorted(found)}")
     assert leaks == []
     assert seen_by_granted == set(names), "the check would not see a leak of these names"
+
+
+def test_guests_global_search_does_not_reveal_task_force_only_lessons(world):
+    """A published lesson shared with the task force only, granted to no guest: members find it
+    by its title, guests (and guests only) do not."""
+    granted = select(Grant.resource_id).where(Grant.resource_kind == "lessons.lesson")
+    title = db.session.scalar(
+        select(Lesson.title)
+        .where(Lesson.status == "published", Lesson.sharing == "taskforce")
+        .where(Lesson.id.not_in(granted))
+        .order_by(Lesson.id)
+    )
+    query = {"q": " ".join(title.split()[:3])}
+    found = {
+        role: mentions(world["browsers"][role].get("/search", query_string=query).text, title)
+        for role in ("member", "guest", "guest_other")
+    }
+    assert found == {"member": True, "guest": False, "guest_other": False}
 
 
 def test_a_calendar_feed_holds_only_the_meetings_its_owner_may_see(demo_app, world):
