@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from intranet.demo import create_demo_data
@@ -21,7 +22,14 @@ from plugins.subgroups.models import Membership, Post
 from tests.test_privacy import prepared_export
 
 
-def test_an_expired_archive_does_not_download_even_before_the_job_ran(app, client, member):
+@pytest.fixture
+def hour_long_exports(config):
+    config["PRIVACY_EXPORT_HOURS"] = 1
+
+
+def test_an_expired_archive_does_not_download_even_before_the_job_ran(
+    hour_long_exports, app, client, member
+):
     client.login(member.email)
     export_id = prepared_export(client, member)
     export = db.session.get(PrivacyExport, export_id)
@@ -29,10 +37,9 @@ def test_an_expired_archive_does_not_download_even_before_the_job_ran(app, clien
     path = Path(app.config["PRIVACY_EXPORT_DIR"]) / export.storage_path
     assert client.get(f"/privacy/exports/{export_id}/file").status_code == 200
 
-    export.expires_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(minutes=61), tick=True):
+        assert client.get(f"/privacy/exports/{export_id}/file").status_code == 404
 
-    assert client.get(f"/privacy/exports/{export_id}/file").status_code == 404
     assert path.exists(), "the clean-up job has not run: the file is still there"
 
 
