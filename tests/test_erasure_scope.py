@@ -7,11 +7,14 @@ import io
 
 from werkzeug.datastructures import FileStorage
 
+from intranet import plugins
 from intranet.attachments import save_upload
-from intranet.erasure import ErasureRequest, erase_account
+from intranet.erasure import ErasureRequest, erase_account, run_retention
 from intranet.extensions import db
-from intranet.models import AuditEvent
+from intranet.models import AuditEvent, User
+from intranet.plugin_api import hookimpl
 from tests.erasure_helpers import EMAIL, make_person
+from tests.test_erasure import deactivated
 
 
 def upload(user) -> int:
@@ -47,3 +50,23 @@ def test_erasure_clears_the_persons_rows_and_leaves_everyone_elses(app, make_use
     assert person.deactivated_at is not None and not person.is_active_account
     assert (person.phone_visibility, person.email_visibility) == ("hidden", "hidden")
     assert person.notification_preference == "none"
+
+
+def test_retention_goes_on_past_a_blocked_account(make_user):
+    """Blocked accounts before and after the free one, by id and by deactivation date."""
+    first = deactivated(make_user("member", name="Bea Blocked"), 500)
+    free = deactivated(make_user("member", name="Fred Free"), 450)
+    last = deactivated(make_user("member", name="Bob Blocked"), 400)
+
+    class Duties:
+        @hookimpl
+        def intranet_erasure_blockers(self, users):
+            return {user.id: ["Convenor of a sub-group."] for user in (first, last)}
+
+    plugins.registry().pm.register(Duties(), name="duties-scope-test")
+    try:
+        assert run_retention() == 1
+    finally:
+        plugins.registry().pm.unregister(name="duties-scope-test")
+    assert db.session.get(User, free.id).erased_at is not None
+    assert db.session.get(User, first.id).erased_at is None
