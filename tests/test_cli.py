@@ -162,6 +162,33 @@ def test_restore_refuses_to_overwrite_a_database_in_use(app, cli, member, tmp_pa
     assert wrong.exit_code != 0 and "not a backup folder" in wrong.output
 
 
+def test_restore_replace_brings_back_the_backup_database_and_files_exactly(
+    app, cli, member, make_user, tmp_path
+):
+    email = member.email
+    files = Path(app.config["ATTACHMENT_DIR"])
+    (files / "ab").mkdir(parents=True)
+    (files / "ab" / "kept").write_bytes(b"minutes of the plenary")
+    assert cli("backup", str(tmp_path / "backup")).exit_code == 0
+    make_user("member", email="later@example.org")
+    (files / "ab" / "kept").write_bytes(b"changed after the backup")
+    (files / "cd").mkdir()
+    (files / "cd" / "added-later").write_bytes(b"uploaded after the backup")
+    db.session.remove()
+
+    result = cli("restore", "--replace", str(tmp_path / "backup"))
+
+    assert result.exit_code == 0, result.output
+    emails = db.session.scalars(select(User.email).order_by(User.email)).all()
+    assert emails == [email]
+    stored = {
+        path.relative_to(files).as_posix(): path.read_bytes()
+        for path in files.rglob("*")
+        if path.is_file()
+    }
+    assert stored == {"ab/kept": b"minutes of the plenary"}
+
+
 def test_run_jobs_runs_each_due_job_once(app, cli):
     calls = []
 

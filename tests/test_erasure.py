@@ -120,6 +120,20 @@ def test_the_audit_log_keeps_the_fact_and_the_id_only(app, client, person, admin
     assert all(e.ip is None for e in events if e.target == f"user:{person.id}")
 
 
+def test_the_audit_log_forgets_the_name_in_events_about_other_things(app, person, admin):
+    """An event neither about the person nor by them, whose details name them in free text."""
+    event = AuditEvent(
+        action="meetings.minutes_approved", target="meeting:3", details={"note": f"By {NAME}."}
+    )
+    db.session.add(event)
+    db.session.commit()
+
+    erase_account(person, actor=admin, via="admin")
+
+    db.session.refresh(event)
+    assert event.target == "meeting:3" and NAME not in str(event.details)
+
+
 def test_declining_needs_a_reason_and_the_member_reads_it(app, client, person, secretariat):
     client.login(EMAIL)
     client.submit("/profile/erasure", {"confirm": "y"})

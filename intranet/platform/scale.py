@@ -206,10 +206,26 @@ def scale_email(role: str, number: int) -> str:
     return f"{role}{number}@{SCALE_DOMAIN}"
 
 
+def _organisations() -> Sequence[Any]:
+    """The organisations people belong to; a few ministries per country when there are none
+    (on a database without the demo), so that pages listing people join organisations too."""
+    if not db.session.scalar(select(Organisation.id).limit(1)):
+        bulk_insert(
+            Organisation,
+            [
+                {"name": f"Ministry of {area} ({code})", "kind": "ministry", "country_code": code}
+                for code in COUNTRIES
+                if code != "EU"
+                for area in ("the Interior", "Justice", "Labour")
+            ],
+        )
+    return db.session.execute(select(Organisation.id, Organisation.country_code)).all()
+
+
 def _people_rows(
     rng: random.Random, role: str, count: int, first_id: int, password_hash: str
 ) -> Iterable[dict[str, Any]]:
-    organisations = db.session.execute(select(Organisation.id, Organisation.country_code)).all()
+    organisations = _organisations()
     now = utcnow()
     for number in range(count):
         country = rng.choice(COUNTRIES)
@@ -225,7 +241,7 @@ def _people_rows(
             "timezone": "Europe/Stockholm",
             "created_at": now - timedelta(days=rng.randint(0, 2000)),
             "position": scale_words(rng, 2).title(),
-            "organisation_id": rng.choice(organisations)[0] if organisations else None,
+            "organisation_id": rng.choice(organisations)[0] if role != "guest" else None,
             "expertise": sentence(rng, 4, 12),
             "languages": "English",
             "bio": sentence(rng, 10, 30),

@@ -1,8 +1,10 @@
 """Browser journeys: a live server with demo data, driven by Debian's chromium through Playwright.
 
 The server runs the real entry point (`gunicorn wsgi:app`, two workers, so a plugin switched off
-in one worker must be off in the other too) on a fresh SQLite database in a temporary instance
-folder. The test-only example plugin is found through PYTHONPATH, exactly as in the unit tests.
+in one worker must be off in the other too) on a fresh database: SQLite in a temporary instance
+folder, or a new PostgreSQL database when INTRANET_TEST_DATABASE_URL names a server (the
+PostgreSQL pass of CI runs the journeys on PostgreSQL too). The test-only example plugin is
+found through PYTHONPATH, exactly as in the unit tests.
 
 Without /usr/bin/chromium the journeys are skipped, unless INTRANET_REQUIRE_E2E=1 (CI sets it),
 in which case they fail. Browsers are never downloaded: `apt-get install chromium` provides one.
@@ -11,21 +13,24 @@ in which case they fail. Browsers are never downloaded: `apt-get install chromiu
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+import sqlalchemy as sa
 
 from intranet.platform.demo import DEMO_PASSWORD, demo_email
-from tests.conftest import PLUGINS
+from tests.conftest import PLUGINS, POSTGRES_URL, _postgres_admin, _postgres_url
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,6 +52,11 @@ WAIT_MS = 45_000
 # Upper bound of one journey (pytest-timeout, the test function only: the live server starts once
 # in a session fixture, bounded by SERVER_START_TIMEOUT and the timeouts of its commands).
 JOURNEY_SECONDS = 180
+
+WORKERS = 2
+# gunicorn's access log names the worker that answered each request.
+ACCESS_LOG_FORMAT = "access pid=%(p)s status=%(s)s path=%(U)s"
+ACCESS_LINE = re.compile(r"access pid=<?(\d+)>? status=(\d+) path=(\S+)")
 
 ADMIN_EMAIL = demo_email("admin")
 MEMBER_EMAIL = demo_email("member_se")
@@ -74,6 +84,18 @@ class LiveServer:
     url: str
     log: Path
     outbox: Path
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def answers(self, path: str, since: int) -> dict[int, set[int]]:
+        """The statuses each worker (by pid) gave `path` since the log had `since` bytes."""
+        by_worker: dict[int, set[int]] = {}
+        text = self.log.read_bytes()[since:].decode(errors="replace")
+        for pid, status, answered in ACCESS_LINE.findall(text):
+            if answered == path:
+                by_worker.setdefault(int(pid), set()).add(int(status))
+        return by_worker
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -112,8 +134,36 @@ def _wait_until_answering(url: str, process: subprocess.Popen[bytes], server: Li
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every journey without its own timeout gets JOURNEY_SECONDS for its body (the live server's
+    start is bounded by its own timeouts, so the first journey is not charged for it)."""
+    for item in items:
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(JOURNEY_SECONDS, func_only=True))
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of an empty database for the live server, on the suite's database engine."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'intranet.db'}"
+        return
+    name = f"intranet_e2e_{uuid.uuid4().hex[:8]}"
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _postgres_url(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, live_database: str
+) -> Iterator[LiveServer]:
     """The intranet with demo data, served by gunicorn on a free loopback port."""
     folder = tmp_path_factory.mktemp("live")
     port = _free_port()
@@ -129,6 +179,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 filter(None, [str(EXAMPLE_PLUGIN), env.get("PYTHONPATH")])
             ),
             "INTRANET_PLUGINS": ",".join(PLUGINS),
+            "INTRANET_DATABASE_URL": live_database,
             "INTRANET_INSTANCE_PATH": str(folder / "instance"),
             "INTRANET_MAIL_OUTBOX": str(folder / "outbox"),
             "INTRANET_BASE_URL": url,
@@ -146,7 +197,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "2",
+                str(WORKERS),
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                ACCESS_LOG_FORMAT,
                 "--timeout",
                 "60",
                 "wsgi:app",

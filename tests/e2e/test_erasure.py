@@ -55,3 +55,7 @@ def test_a_requested_erasure_is_refused_then_confirmed_in_place(new_page):
     expect(leaving).to_have_url(re.compile(r"/login"))
     directory = admin.request.get("/directory?q=Marit").text()
     assert LEAVING[1] not in directory
+    # A deactivated account would still be listed here under its name and address.
+    for query, trace in (("Marit", LEAVING[1]), ("marit.lie", LEAVING[0])):
+        users = admin.request.get(f"/admin/users?q={query}", headers={"HX-Request": "true"})
+        assert users.ok and trace not in users.text()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,8 @@ from tests.e2e.journeys import signed_in, unique
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(JOURNEY_SECONDS, func_only=True)]
 
 SECRETARIAT_EMAIL = demo_email("secretariat")
+# Always three months ahead, so the meeting stays among the upcoming ones whatever today is.
+MEETING_DAY = date.today() + timedelta(days=90)
 INVITED_MEMBER = "Erik Johansson (SE)"  # MEMBER_EMAIL
 
 
@@ -25,8 +27,8 @@ def create_meeting(page, title: str) -> str:
     """Fill in the new-meeting form; returns the meeting's address."""
     page.goto("/meetings/new")
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Starts").fill("2027-03-10T09:30")
-    page.get_by_label("Ends").fill("2027-03-10T16:00")
+    page.get_by_label("Starts").fill(f"{MEETING_DAY}T09:30")
+    page.get_by_label("Ends").fill(f"{MEETING_DAY}T16:00")
     page.get_by_label("Time zone").fill("Europe/Riga")
     page.get_by_label("Venue").fill("Riga, CBSS Secretariat")
     page.get_by_role("button", name="Save").click()
@@ -108,8 +110,8 @@ def test_prepare_a_meeting_answer_the_invitation_and_download_the_ics(new_page, 
     event = events[0]
     assert str(event["SUMMARY"]) == title
     riga = ZoneInfo("Europe/Riga")
-    assert event.decoded("DTSTART") == datetime(2027, 3, 10, 9, 30, tzinfo=riga)
-    assert event.decoded("DTEND") == datetime(2027, 3, 10, 16, 0, tzinfo=riga)
+    assert event.decoded("DTSTART") == datetime.combine(MEETING_DAY, time(9, 30), riga)
+    assert event.decoded("DTEND") == datetime.combine(MEETING_DAY, time(16, 0), riga)
     assert str(event["URL"]) == meeting_url
 
 

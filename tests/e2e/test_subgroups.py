@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -23,8 +24,8 @@ def similar_work(page):
 
 
 def fill_dates_and_create(page, name):
-    page.get_by_label("Start date").fill("2026-01-15")
-    page.get_by_label("End date").fill("2027-06-30")
+    page.get_by_label("Start date").fill(str(date.today() - timedelta(days=30)))
+    page.get_by_label("End date").fill(str(date.today() + timedelta(days=365)))
     page.get_by_role("button", name="Create the sub-group").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
     expect(page.get_by_role("status")).to_contain_text("The sub-group is active.")

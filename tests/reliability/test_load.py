@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from intranet.extensions import db
@@ -28,6 +29,9 @@ USERS = 50
 SECONDS = float(os.environ.get("INTRANET_LOAD_SECONDS", "60"))
 RAMP_UP = 10.0
 ANSWERS = ("attending", "not-attending", "tentative")
+
+# Populating, the run itself, then up to 180 s for the last users to finish their step.
+pytestmark = pytest.mark.timeout(RAMP_UP + SECONDS + 420)
 
 
 class VirtualUser(threading.Thread):

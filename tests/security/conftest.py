@@ -47,6 +47,8 @@ from plugins.partners import service as partners
 from plugins.partners.models import Grant, Guest
 from plugins.subgroups.models import Membership, Post, SubGroup, Thread
 from tests.conftest import POSTGRES_URL, Client, _postgres_admin, _postgres_url, base_config
+from tests.security.crawler import Form
+from tests.security.world_state import post_forms
 
 ROLES = ("anonymous", "guest", "guest_other", "member", "secretariat", "admin")
 FEED_TOKEN = "feed-token-of-the-granted-guest-0123456789abcdef"
@@ -367,6 +369,12 @@ def world(demo_app: Flask) -> dict[str, Any]:
     world["browsers"] = browsers
     world["tokens"] = {role: browser.csrf_token() for role, browser in browsers.items()}
     return world
+
+
+@pytest.fixture(scope="module")
+def forms(demo_app: Flask, world: dict[str, Any]) -> dict[str, Form]:
+    """Each POST route's own form, as its GET page renders it, by the path it posts to."""
+    return post_forms(demo_app, world)
 
 
 @pytest.fixture

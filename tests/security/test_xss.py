@@ -124,12 +124,15 @@ def test_payloads_in_every_free_text_field_render_inert(app, demo, sign_in, outb
     payloads = itertools.cycle(PAYLOADS)
     stored: dict[str, list[str]] = {}
     reflected: list[Page] = []
+    shown: set[str] = set()  # the pages a form sent back to: where its object is shown
     for key, form in sorted(before.forms.items()):
         if form.endpoint in NOT_FUZZED or not form.free_text:
             continue
         fields, response = submit_hostile(client, form, payloads)
         assert response.status_code < 500, (key, response.status_code)
         stored[key] = fields
+        if fields and response.status_code in (302, 303):
+            shown.add(response.headers["Location"].split("#")[0])
         if response.status_code < 300 or response.status_code >= 400:
             content_type = response.headers.get("Content-Type", "")
             reflected.append(
@@ -140,6 +143,10 @@ def test_payloads_in_every_free_text_field_render_inert(app, demo, sign_in, outb
 
     after = Crawler(app, client)
     after.crawl("/")
+    # The crawl asks one URL per route; each fuzzed object's own page is asked for as well.
+    for url in sorted(shown - {page.url for page in after.pages}):
+        for fragment in (False, True):
+            after.visit(url, fragment)
     found = [p for page in after.pages + reflected for p in problems_in(page, allowed_hx, markers)]
     kinds = {page.content_type.split(";")[0] for page in after.pages if page.status == 200}
     assert {"text/html", "text/csv", "text/calendar", "text/vcard"} <= kinds, kinds

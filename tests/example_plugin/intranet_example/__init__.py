@@ -20,6 +20,7 @@ from intranet.plugin_api import (
     User,
     Widget,
     can,
+    can_many,
     db,
     hookimpl,
     roles,
@@ -87,8 +88,13 @@ def intranet_dashboard_widgets(user: object) -> list[Widget]:
 def intranet_search(query: str, user: object, limit: int) -> list[SearchResult]:
     notes = db.session.scalars(
         select(ExampleNote).where(ExampleNote.text.contains(query)).limit(limit)
-    )
-    return [SearchResult("Example note", note.text, url_for("example.index")) for note in notes]
+    ).all()
+    visible = can_many(user, "example.view", "example.note", [note.id for note in notes])
+    return [
+        SearchResult("Example note", note.text, url_for("example.index"))
+        for note in notes
+        if note.id in visible
+    ]
 
 
 @hookimpl
