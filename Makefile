@@ -10,7 +10,7 @@ PORT ?= 5000
 
 .PHONY: install run test screenshots lint format clean bench mutation
 
-$(BIN)/.installed: setup.cfg pyproject.toml
+$(BIN)/.installed: setup.cfg setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[postgres,production,test,dev]"

@@ -7,7 +7,7 @@ import io
 
 from werkzeug.datastructures import FileStorage
 
-from intranet import plugins
+from intranet.platform import plugins
 from intranet.attachments import save_upload
 from intranet.erasure import ErasureRequest, erase_account, run_retention
 from intranet.extensions import db

@@ -7,10 +7,10 @@ import logging
 import re
 from pathlib import Path
 
-import intranet_example
 import pytest
 from sqlalchemy import func, select
 
+import intranet_example
 from intranet import create_app, hookspecs
 from intranet.accounts.users import create_user
 from intranet.extensions import db
@@ -320,7 +320,7 @@ def test_signed_in_gives_a_client_signed_in_with_each_role(client, signed_in, ro
 
 def test_demo_data_has_every_demo_account_and_the_plugins_data(demo_data):
     from intranet.platform.demo import DEMO_PEOPLE
-    from plugins.meetings.models import Meeting
+    from intranet_meetings.models import Meeting
 
     assert set(demo_data) == {key for key, *_ in DEMO_PEOPLE}
     assert demo_data["admin"].role == "admin"

@@ -23,7 +23,7 @@ from intranet.platform.notifications import notify
 from intranet.privacy.audiences import field_audiences
 from intranet.privacy.export import PrivacyExport, process_exports
 from intranet.privacy.notice import PrivacyAcknowledgement, PrivacyNotice
-from plugins.subgroups.models import Membership, Post, SubGroup, Thread
+from intranet_subgroups.models import Membership, Post, SubGroup, Thread
 
 PDF = b"%PDF-1.4\n% my curriculum vitae\n"
 

@@ -14,11 +14,11 @@ from intranet.demo import create_demo_data
 from intranet.extensions import db
 from intranet.models import User, utcnow
 from intranet.privacy_export import PrivacyExport, personal_data_document
-from plugins.governance.models import Revision
-from plugins.lessons.models import Lesson
-from plugins.meetings.models import Participant
-from plugins.partners.models import Invitation
-from plugins.subgroups.models import Membership, Post
+from intranet_governance.models import Revision
+from intranet_lessons.models import Lesson
+from intranet_meetings.models import Participant
+from intranet_partners.models import Invitation
+from intranet_subgroups.models import Membership, Post
 from tests.test_privacy import prepared_export
 
 

@@ -20,9 +20,8 @@ def test_search_finds_members_grouped_by_kind_with_highlighted_terms(client, mem
 
 
 def test_search_results_of_plugins_are_escaped(client, member):
-    from intranet_example import ExampleNote
-
     from intranet.extensions import db
+    from intranet_example import ExampleNote
 
     db.session.add(ExampleNote(text="<b>trafficking</b> note", author_id=member.id))
     db.session.commit()

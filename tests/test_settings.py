@@ -12,7 +12,7 @@ from sqlalchemy import select
 from intranet.administration.settings import setting
 from intranet.extensions import db
 from intranet.models import AuditEvent, SettingValue
-from plugins.subgroups.models import Membership, SubGroup, today
+from intranet_subgroups.models import Membership, SubGroup, today
 
 INVITE = "/partners/invite"
 

@@ -15,10 +15,11 @@ from typing import Any
 import click
 from flask import Flask, current_app
 
+import intranet_migrations
 from intranet.extensions import db
 from intranet.platform import plugins
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS_DIR = Path(intranet_migrations.__file__).resolve().parent
 
 
 def prepare(app: Flask) -> None:

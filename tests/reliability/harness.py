@@ -306,8 +306,8 @@ class Population:
 
 def populate(app: Flask, count: int) -> Population:
     """Create `count` members (password PASSWORD), a sub-group, a thread and a meeting."""
-    from plugins.meetings.models import Meeting, Participant
-    from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
+    from intranet_meetings.models import Meeting, Participant
+    from intranet_subgroups.models import Membership, Post, SubGroup, Thread, today
 
     password_hash = hash_password(PASSWORD)
     tag = uuid.uuid4().hex[:6]

@@ -42,7 +42,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def test_killing_a_worker_mid_write_leaves_no_partial_objects(app, database_url, tmp_path):
-    from plugins.subgroups.models import Post, Thread
+    from intranet_subgroups.models import Post, Thread
 
     population = populate(app, 8)
     with Server(server_env(database_url, tmp_path), tmp_path / "server.log", workers=2) as server:

@@ -95,8 +95,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def test_fifty_users_on_four_workers_lose_nothing(app, database_url, tmp_path, request):
-    from plugins.meetings.models import Participant
-    from plugins.subgroups.models import Post
+    from intranet_meetings.models import Participant
+    from intranet_subgroups.models import Post
 
     population = populate(app, USERS)
     env = server_env(database_url, tmp_path)

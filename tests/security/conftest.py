@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from intranet_example import ExampleNote
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -38,14 +37,15 @@ from intranet.privacy import export as privacy_export
 from intranet.privacy.erasure import ErasureRequest
 from intranet.privacy.export import PrivacyExport
 from intranet.privacy.notice import PrivacyAcknowledgement, PrivacyNotice
-from plugins.governance.models import ChairPeriod, Proposal, Report, Revision
-from plugins.lessons.models import AttachmentShare, Initiative, Lesson
-from plugins.meetings.calendar import series_occurrences
-from plugins.meetings.models import ActionItem, AgendaItem, FeedToken, Meeting, Minutes
-from plugins.meetings.services import token_digest
-from plugins.partners import service as partners
-from plugins.partners.models import Grant, Guest
-from plugins.subgroups.models import Membership, Post, SubGroup, Thread
+from intranet_example import ExampleNote
+from intranet_governance.models import ChairPeriod, Proposal, Report, Revision
+from intranet_lessons.models import AttachmentShare, Initiative, Lesson
+from intranet_meetings.calendar import series_occurrences
+from intranet_meetings.models import ActionItem, AgendaItem, FeedToken, Meeting, Minutes
+from intranet_meetings.services import token_digest
+from intranet_partners import service as partners
+from intranet_partners.models import Grant, Guest
+from intranet_subgroups.models import Membership, Post, SubGroup, Thread
 from tests.conftest import POSTGRES_URL, Client, _postgres_admin, _postgres_url, base_config
 from tests.security.crawler import Form
 from tests.security.world_state import post_forms

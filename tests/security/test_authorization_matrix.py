@@ -21,10 +21,10 @@ from werkzeug.datastructures import MultiDict
 from intranet.extensions import db
 from intranet.models import User, utcnow
 from intranet.plugin_api import GrantableResource, ResourceRef
-from plugins.lessons.models import Lesson
-from plugins.meetings.models import Meeting, Participant
-from plugins.partners import service as partners
-from plugins.partners.models import Grant
+from intranet_lessons.models import Lesson
+from intranet_meetings.models import Meeting, Participant
+from intranet_partners import service as partners
+from intranet_partners.models import Grant
 from tests.security.access_table import TABLE, cases
 from tests.security.conftest import ROLES
 from tests.security.world_state import (

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from intranet import plugins
+from intranet.platform import plugins
 from intranet.extensions import db
 from intranet.models import User
 from intranet.plugin_api import ResourceRef, can, can_many
-from plugins.lessons.models import Lesson
-from plugins.meetings.models import Meeting
-from plugins.subgroups.models import SubGroup
+from intranet_lessons.models import Lesson
+from intranet_meetings.models import Meeting
+from intranet_subgroups.models import SubGroup
 from tests.security.conftest import ExampleNote
 
 

@@ -18,9 +18,9 @@ from werkzeug.datastructures import MultiDict
 
 from intranet.extensions import db
 from intranet.models import utcnow
-from plugins.governance.models import Report
-from plugins.partners.models import Invitation
-from plugins.subgroups.models import Membership, SubGroup
+from intranet_governance.models import Report
+from intranet_partners.models import Invitation
+from intranet_subgroups.models import Membership, SubGroup
 from tests.security.conftest import ROLES
 from tests.security.world_state import changed_tables, database_state, form_data
 

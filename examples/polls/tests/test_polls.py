@@ -1,10 +1,10 @@
 """Polls: members ask, vote once each, and the author or the secretariat closes the poll."""
 
-from intranet_polls.models import Poll, Vote
 from sqlalchemy import select
 
 from intranet.platform import plugins
 from intranet.plugin_api import db
+from intranet_polls.models import Poll, Vote
 
 VENUE = {"question": "Where should the autumn plenary meet?", "options": "Riga\nTallinn"}
 

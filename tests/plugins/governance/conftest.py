@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from intranet.extensions import db
-from plugins.governance import documents
-from plugins.governance.models import ChairPeriod
+from intranet_governance import documents
+from intranet_governance.models import ChairPeriod
 
 
 @pytest.fixture

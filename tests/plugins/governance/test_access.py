@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.governance.models import Revision
+from intranet_governance.models import Revision
 
 
 @pytest.mark.parametrize(

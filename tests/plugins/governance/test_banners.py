@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from intranet.extensions import db
-from plugins.governance import intranet_banners
-from plugins.governance.models import ChairPeriod, MandatePeriod
+from intranet_governance import intranet_banners
+from intranet_governance.models import ChairPeriod, MandatePeriod
 from tests.conftest import contributions
 from tests.plugins.governance.helpers import counted_queries
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.platform.plugins import can
-from plugins.governance import chairmanship, settings
-from plugins.governance.models import ChairPeriod
+from intranet_governance import chairmanship, settings
+from intranet_governance.models import ChairPeriod
 from tests.plugins.governance.helpers import counted_queries
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.platform.plugins import results
-from plugins.governance.models import Proposal, Report, Revision
+from intranet_governance.models import Proposal, Report, Revision
 
 
 def revision_count() -> int:
@@ -103,7 +103,7 @@ def test_a_rejection_needs_a_comment(client, sign_in, member, chair, objectives)
 
 
 def test_search_finds_the_objectives_and_tolerates_fts_syntax(app, member, objectives):
-    from plugins.governance import intranet_search
+    from intranet_governance import intranet_search
 
     with app.test_request_context():
         results = intranet_search("practices", member, 10)
@@ -115,7 +115,7 @@ def test_search_finds_the_objectives_and_tolerates_fts_syntax(app, member, objec
 def test_search_leaves_out_older_revisions_and_shows_draft_reports_to_those_who_steer(
     app, member, chair, secretariat, objectives
 ):
-    from plugins.governance import intranet_search
+    from intranet_governance import intranet_search
 
     report = Report(
         title="Activity report 2025-2026",

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.privacy.erasure import ErasureRefused, erase_account
-from plugins.governance import documents
-from plugins.governance.models import ChairPeriod, chairperson_table
+from intranet_governance import documents
+from intranet_governance.models import ChairPeriod, chairperson_table
 from tests.erasure_helpers import NAME, assert_forgotten, make_person
 
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.governance import settings
-from plugins.governance.models import ChairPeriod, MandatePeriod, Report, Revision
+from intranet_governance import settings
+from intranet_governance.models import ChairPeriod, MandatePeriod, Report, Revision
 
 TYPED = "Annual report\r\nBcc: everyone@example.org"
 HTMX = {"HX-Request": "true"}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.governance.models import ChairPeriod, MandatePeriod, Report, Revision
+from intranet_governance.models import ChairPeriod, MandatePeriod, Report, Revision
 
 
 def mandate_count() -> int:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import User
 from intranet.platform.notifications import Notification
-from plugins.governance import notices
-from plugins.governance.models import ChairPeriod, MandatePeriod, Proposal, Report
+from intranet_governance import notices
+from intranet_governance.models import ChairPeriod, MandatePeriod, Proposal, Report
 from tests.conftest import contributions
 
 

@@ -6,12 +6,12 @@ import io
 from datetime import date
 
 import pytest
-from intranet_example import ExampleNote
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.governance.models import ChairPeriod, Report
+from intranet_example import ExampleNote
+from intranet_governance.models import ChairPeriod, Report
 
 
 def create_report(client, secretariat, example_note="Shared a toolkit on victim support"):

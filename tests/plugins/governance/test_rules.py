@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from intranet.plugin_api import ResourceRef, can, can_many, db, utcnow
-from plugins.governance.models import Report
+from intranet_governance.models import Report
 
 KIND = "governance.report"
 

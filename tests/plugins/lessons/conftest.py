@@ -10,7 +10,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import User
 from intranet.plugin_api import hookimpl
-from plugins.lessons.models import Lesson, LessonRevision
+from intranet_lessons.models import Lesson, LessonRevision
 
 
 @pytest.fixture

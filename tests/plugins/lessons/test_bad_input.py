@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.lessons.models import Initiative, Lesson
+from intranet_lessons.models import Initiative, Lesson
 
 from .test_review import FORM
 

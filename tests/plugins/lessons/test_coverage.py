@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from intranet import create_app
 from intranet.extensions import db
 from intranet.plugin_api import bulk_insert, next_id, utcnow
-from plugins.lessons.models import Initiative, Lesson, LessonTerm
+from intranet_lessons.models import Initiative, Lesson, LessonTerm
 from tests.conftest import Client
 
 LESSON_FORM = {

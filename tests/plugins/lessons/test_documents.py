@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.platform.attachments import Attachment
-from plugins.lessons.models import AttachmentShare
+from intranet_lessons.models import AttachmentShare
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

@@ -13,8 +13,8 @@ from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.platform.attachments import Attachment, save_upload, storage_dir
 from intranet.privacy.erasure import erase_account
-from plugins.lessons import documents
-from plugins.lessons.models import Endorsement, Initiative, Lesson, LessonComment
+from intranet_lessons import documents
+from intranet_lessons.models import Endorsement, Initiative, Lesson, LessonComment
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
 
 

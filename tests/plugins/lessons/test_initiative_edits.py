@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from intranet.extensions import db
-from plugins.lessons.models import Editor, Initiative, InitiativeRevision
+from intranet_lessons.models import Editor, Initiative, InitiativeRevision
 
 FORM = {
     "name": "Baltic shelter network",

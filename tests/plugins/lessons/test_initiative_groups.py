@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.plugin_api import GrantableResource, ResourceRef, hookimpl
-from plugins.lessons.models import Initiative, InitiativeResource
+from intranet_lessons.models import Initiative, InitiativeResource
 from tests.conftest import contributions
 
 FORM = {

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.lessons.models import Editor, Lesson, LessonComment, LessonRevision
+from intranet_lessons.models import Editor, Lesson, LessonComment, LessonRevision
 
 from .test_review import FORM
 

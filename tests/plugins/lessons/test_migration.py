@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 
 from intranet.extensions import db
 from intranet.platform import schema
-from plugins.lessons.models import Lesson, LessonRevision
+from intranet_lessons.models import Lesson, LessonRevision
 
 
 def test_upgrading_marks_the_published_revision_and_adds_initiative_revisions(

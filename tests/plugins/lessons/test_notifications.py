@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.platform.notifications import Notification
-from plugins.lessons.models import Editor
+from intranet_lessons.models import Editor
 from tests.conftest import mail_text
 
 

@@ -93,7 +93,7 @@ def test_a_guest_is_denied_a_task_force_lesson_when_no_plugin_grants_it(app, dem
     from sqlalchemy import select
 
     from intranet.extensions import db
-    from plugins.lessons.models import Lesson
+    from intranet_lessons.models import Lesson
 
     lesson = db.session.scalar(select(Lesson).where(Lesson.sharing == "taskforce"))
     guest_user = demo["member_se"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.lessons.models import Editor, Endorsement, Lesson, LessonComment, LessonRevision
+from intranet_lessons.models import Editor, Endorsement, Lesson, LessonComment, LessonRevision
 
 FORM = {
     "title": "Joint visits to car washes",

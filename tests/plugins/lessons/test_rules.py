@@ -11,7 +11,7 @@ import pytest
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many
-from plugins.lessons.models import Editor, Initiative, LessonRevision
+from intranet_lessons.models import Editor, Initiative, LessonRevision
 
 LESSON = "lessons.lesson"
 INITIATIVE = "lessons.initiative"

@@ -8,8 +8,8 @@ from werkzeug.datastructures import MultiDict
 
 from intranet.extensions import db
 from intranet.platform.plugins import collect
-from plugins.lessons import search as finder
-from plugins.lessons.models import Lesson
+from intranet_lessons import search as finder
+from intranet_lessons.models import Lesson
 from tests.conftest import contributions
 
 

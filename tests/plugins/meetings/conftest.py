@@ -13,8 +13,8 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.platform import plugins
 from intranet.plugin_api import hookimpl
-from plugins.meetings.models import AgendaItem, Meeting
-from plugins.meetings.services import series_end
+from intranet_meetings.models import AgendaItem, Meeting
+from intranet_meetings.services import series_end
 
 
 @pytest.fixture

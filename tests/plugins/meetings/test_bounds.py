@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 
 from intranet.extensions import db
 from intranet.models import utcnow
-from plugins.meetings.models import ActionItem, FeedToken, Meeting, Participant
-from plugins.meetings.services import token_digest
+from intranet_meetings.models import ActionItem, FeedToken, Meeting, Participant
+from intranet_meetings.services import token_digest
 
 NEW = {
     "title": "Plenary in Tallinn",

@@ -10,7 +10,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from intranet.extensions import db
-from plugins.meetings.models import Participant
+from intranet_meetings.models import Participant
 
 
 def events(response):

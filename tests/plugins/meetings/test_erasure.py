@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.privacy.erasure import ErasureRefused, erase_account
-from plugins.meetings.models import ActionItem, Decision, FeedToken, Minutes, Participant
-from plugins.meetings.services import token_digest
+from intranet_meetings.models import ActionItem, Decision, FeedToken, Minutes, Participant
+from intranet_meetings.services import token_digest
 from tests.erasure_helpers import NAME, assert_forgotten, make_person
 
 FEED_TOKEN = "feed-token-of-the-person"

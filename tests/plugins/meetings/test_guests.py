@@ -8,7 +8,7 @@ from datetime import date, datetime
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.plugin_api import hookimpl
-from plugins.meetings.models import ActionItem, Minutes
+from intranet_meetings.models import ActionItem, Minutes
 
 
 def search(client, query):

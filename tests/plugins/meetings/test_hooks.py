@@ -10,8 +10,8 @@ from sqlalchemy import event, func, select
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.plugin_api import ResourceRef
-from plugins.meetings import personal_data, services
-from plugins.meetings.models import (
+from intranet_meetings import personal_data, services
+from intranet_meetings.models import (
     ActionItem,
     AgendaItem,
     Decision,

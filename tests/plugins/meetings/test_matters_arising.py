@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from intranet.extensions import db
-from plugins.meetings.models import ActionItem
-from plugins.meetings.services import ARISING_SHOWN
+from intranet_meetings.models import ActionItem
+from intranet_meetings.services import ARISING_SHOWN
 
 MORE = "and more open action items from earlier meetings"
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from intranet.extensions import db
-from plugins.meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant
+from intranet_meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant
 
 VALID = {
     "title": "Plenary in Tallinn",

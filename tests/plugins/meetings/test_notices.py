@@ -10,8 +10,8 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.platform.notifications import Notification
-from plugins.meetings import notices
-from plugins.meetings.models import ActionItem, Minutes, Participant
+from intranet_meetings import notices
+from intranet_meetings.models import ActionItem, Minutes, Participant
 from tests.conftest import contributions
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many
-from plugins.meetings.models import Minutes, Series
+from intranet_meetings.models import Minutes, Series
 
 ROLES = ("admin", "secretariat", "member", "granted guest", "other guest")
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.platform.notifications import Notification
-from plugins.meetings import notices
-from plugins.meetings.models import OccurrenceOverride, Participant, Reminder
+from intranet_meetings import notices
+from intranet_meetings.models import OccurrenceOverride, Participant, Reminder
 
 RIGA = ZoneInfo("Europe/Riga")
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from intranet_example import ExampleNote
 from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import AuditEvent, utcnow
-from plugins.partners.models import Grant, Guest, Invitation
+from intranet_example import ExampleNote
+from intranet_partners.models import Grant, Guest, Invitation
 from tests.conftest import PASSWORD, mail_text
 
 GUEST_PASSWORD = "lighthouse ferry amber quay"

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import User
-from plugins.partners.models import Guest, Invitation
-from plugins.partners.settings import add_months, today
+from intranet_partners.models import Guest, Invitation
+from intranet_partners.settings import add_months, today
 from tests.conftest import PASSWORD
 from tests.plugins.partners.conftest import invite_data
 from tests.plugins.partners.test_bulk_and_overview import bulk_data

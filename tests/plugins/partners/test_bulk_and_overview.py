@@ -12,7 +12,7 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.platform import plugins
 from intranet.platform.demo import create_demo_data
-from plugins.partners.models import Guest, Invitation
+from intranet_partners.models import Guest, Invitation
 from tests.conftest import contributions
 from tests.plugins.partners.conftest import ACCESS_ENDS_ON, GUEST_PASSWORD, audit_actions
 

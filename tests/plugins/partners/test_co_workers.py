@@ -10,7 +10,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import User
 from intranet.plugin_api import hookimpl
-from plugins.partners.models import Grant
+from intranet_partners.models import Grant
 from tests.plugins.partners.test_guest_access import (
     all_ids,
     reached_pages,

@@ -12,7 +12,7 @@ from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.platform import plugins
 from intranet.privacy.erasure import ErasureRefused, erase_account
-from plugins.partners.models import Grant, Guest, Invitation
+from intranet_partners.models import Grant, Guest, Invitation
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import User
-from plugins.partners import expiry, service
-from plugins.partners.models import Grant, Guest
+from intranet_partners import expiry, service
+from intranet_partners.models import Grant, Guest
 from tests.conftest import PASSWORD
 from tests.plugins.partners.conftest import (
     GUEST_PASSWORD,

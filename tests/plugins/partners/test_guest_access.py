@@ -14,8 +14,8 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.platform import plugins
 from intranet.plugin_api import ResourceRef, hookimpl
-from plugins.partners import expiry, rules, service
-from plugins.partners.models import Grant, Guest, Invitation
+from intranet_partners import expiry, rules, service
+from intranet_partners.models import Grant, Guest, Invitation
 from tests.conftest import PASSWORD
 from tests.plugins.partners.conftest import GUEST_PASSWORD, RENEWED_UNTIL, audit_actions
 

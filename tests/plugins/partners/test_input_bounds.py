@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from plugins.partners.models import Invitation
+from intranet_partners.models import Invitation
 from tests.plugins.partners.test_bulk_and_overview import bulk_data
 
 BROKEN_ROWS = (

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import User
-from plugins.partners import service
-from plugins.partners.models import Grant, Invitation
+from intranet_partners import service
+from intranet_partners.models import Grant, Invitation
 from tests.conftest import PASSWORD, mail_text
 from tests.plugins.partners.conftest import (
     GUEST_PASSWORD,

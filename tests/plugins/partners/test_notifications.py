@@ -11,8 +11,8 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.platform import plugins
 from intranet.plugin_api import Notification, utcnow
-from plugins.partners import expiry, notices, service
-from plugins.partners.models import Guest, Invitation
+from intranet_partners import expiry, notices, service
+from intranet_partners.models import Guest, Invitation
 from tests.conftest import mail_text
 from tests.plugins.partners.conftest import (
     GUEST_PASSWORD,

@@ -16,10 +16,10 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
 from intranet.plugin_api import GrantableResource, ResourceRef, can, can_many
-from plugins.meetings.models import Meeting
-from plugins.partners import rules, service
-from plugins.partners.models import Guest
-from plugins.subgroups.models import SubGroup
+from intranet_meetings.models import Meeting
+from intranet_partners import rules, service
+from intranet_partners.models import Guest
+from intranet_subgroups.models import SubGroup
 
 KINDS = {
     "subgroups.group": ("subgroups.view", "/subgroups/{}"),

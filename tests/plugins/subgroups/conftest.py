@@ -10,7 +10,7 @@ import pytest
 
 from intranet.platform import plugins
 from intranet.plugin_api import hookimpl, utcnow
-from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
+from intranet_subgroups.models import Membership, Post, SubGroup, Thread, today
 
 
 @pytest.fixture

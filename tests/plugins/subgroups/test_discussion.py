@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from intranet.plugin_api import db
-from plugins.subgroups.models import Post, Thread
+from intranet_subgroups.models import Post, Thread
 from tests.plugins.subgroups.conftest import sign_in
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.privacy.erasure import ErasureRefused, blockers, erase_account
-from plugins.subgroups.models import Activity, Membership, log_activity
+from intranet_subgroups.models import Activity, Membership, log_activity
 from tests.erasure_helpers import NAME, assert_forgotten, make_person, traces
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from intranet.plugin_api import collect, db, notify_event, utcnow
-from plugins.subgroups.models import Membership, Post, SubGroup, Thread, today
+from intranet_subgroups.models import Membership, Post, SubGroup, Thread, today
 from tests.conftest import contributions
 from tests.plugins.subgroups.conftest import sign_in
 
@@ -144,7 +144,7 @@ def test_personal_data_lists_memberships_and_posts(app, member, make_group, make
     group = make_group(members=(member,))
     make_thread(group, member, body="My words", title="Field visits")
     from intranet.plugin_api import db
-    from plugins.subgroups.models import log_activity
+    from intranet_subgroups.models import log_activity
 
     log_activity(group, member, "posted", "Maria started Field visits")
     group.approved_by_id = member.id
@@ -267,7 +267,7 @@ def test_resource_members_are_the_active_members_of_the_group(app, make_user, ma
         "Bert Member",
         "Cleo Guest",
     ]
-    from plugins.subgroups import intranet_resource_members
+    from intranet_subgroups import intranet_resource_members
 
     assert intranet_resource_members(ResourceRef("meetings.meeting", group.id)) is None
     assert intranet_resource_members(ResourceRef("subgroups.group", 999)) == []

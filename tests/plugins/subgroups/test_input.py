@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.plugin_api import db
-from plugins.subgroups.models import Extension, SubGroup, Thread
+from intranet_subgroups.models import Extension, SubGroup, Thread
 from tests.plugins.subgroups.conftest import sign_in
 
 HTMX = {"HX-Request": "true"}

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from intranet.plugin_api import db
-from plugins.subgroups.models import Extension, Membership, Post, SubGroup, Thread, today
-from plugins.subgroups.services import archive_ended_groups
+from intranet_subgroups.models import Extension, Membership, Post, SubGroup, Thread, today
+from intranet_subgroups.services import archive_ended_groups
 from tests.plugins.subgroups.conftest import sign_in
 
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from intranet.plugin_api import Notification, db
-from plugins.subgroups import notices
-from plugins.subgroups.models import Membership, SubGroup, today
-from plugins.subgroups.services import archive_ended_groups
+from intranet_subgroups import notices
+from intranet_subgroups.models import Membership, SubGroup, today
+from intranet_subgroups.services import archive_ended_groups
 from tests.plugins.subgroups.conftest import sign_in
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from intranet.plugin_api import db
-from plugins.subgroups.models import Membership, SubGroup
+from intranet_subgroups.models import Membership, SubGroup
 from tests.plugins.subgroups.conftest import sign_in
 
 
@@ -62,7 +62,7 @@ def test_guest_with_a_grant_sees_and_posts_in_that_group_only(
         f"/subgroups/{other.id}/threads/new", {"title": "Outside", "body": "Hello"}
     )
     assert refused.status_code == 404
-    from plugins.subgroups.models import Thread
+    from intranet_subgroups.models import Thread
 
     assert db.session.scalar(select(func.count(Thread.id))) == 1
 

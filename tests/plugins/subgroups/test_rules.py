@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from intranet.plugin_api import ResourceRef, can, can_many, db
-from plugins.subgroups.models import SubGroup
+from intranet_subgroups.models import SubGroup
 from tests.plugins.subgroups.conftest import sign_in
 
 # The list tab on which a group in each state appears.

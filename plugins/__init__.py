@@ -1,1 +1,0 @@
-"""Bundled plugins of the intranet, one package each."""
