@@ -7,12 +7,12 @@ import io
 
 from werkzeug.datastructures import FileStorage
 
-from intranet.platform import plugins
-from intranet.attachments import save_upload
-from intranet.erasure import ErasureRequest, erase_account, run_retention
 from intranet.extensions import db
 from intranet.models import AuditEvent, User
+from intranet.platform import plugins
+from intranet.platform.attachments import save_upload
 from intranet.plugin_api import hookimpl
+from intranet.privacy.erasure import ErasureRequest, erase_account, run_retention
 from tests.erasure_helpers import EMAIL, make_person
 from tests.test_erasure import deactivated
 
@@ -23,7 +23,7 @@ def upload(user) -> int:
 
 
 def test_erasure_clears_the_persons_rows_and_leaves_everyone_elses(app, make_user, admin):
-    from intranet.attachments import Attachment
+    from intranet.platform.attachments import Attachment
 
     person = make_person(make_user)
     colleague = make_user("member", email="colleague@example.org", name="Cora Colleague")

@@ -1,4 +1,5 @@
-"""The core is layered: no module-level import cycle, and plugins see only the public API.
+"""The core is layered: no module-level import cycle, plugins see only the public API, and no
+module outgrows a few screens.
 
 Only imports that run when a module is loaded count: imports inside functions and inside
 `if TYPE_CHECKING:` blocks do not.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_API = {"intranet.plugin_api", "intranet.hookspecs"}
+LONGEST_MODULE = 400
 
 
 def module_name(path: Path) -> str:
@@ -159,3 +161,14 @@ def test_the_graph_sees_imports_that_make_a_cycle(tmp_path):
     }
     assert graph == {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}}
     assert cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def test_no_module_is_longer_than_a_few_screens():
+    """Migrations and demo data (already skipped by `modules()`, or named demo.py) excepted."""
+    too_long = {
+        name: lines
+        for name, path in modules().items()
+        if path.name != "demo.py"
+        if (lines := len(path.read_text().splitlines())) > LONGEST_MODULE
+    }
+    assert too_long == {}

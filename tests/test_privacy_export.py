@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from intranet.demo import create_demo_data
 from intranet.extensions import db
 from intranet.models import User, utcnow
-from intranet.privacy_export import PrivacyExport, personal_data_document
+from intranet.platform.demo import create_demo_data
+from intranet.privacy.export import PrivacyExport, personal_data_document
 from intranet_governance.models import Revision
 from intranet_lessons.models import Lesson
 from intranet_meetings.models import Participant

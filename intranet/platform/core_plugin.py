@@ -12,8 +12,8 @@ from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
 from intranet.platform.notifications import retry_unsent_mail
+from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
-from intranet.privacy.export import core_personal_data
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from intranet.platform import plugins
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform import plugins
 from intranet.plugin_api import ResourceRef, can, can_many
 from intranet_lessons.models import Lesson
 from intranet_meetings.models import Meeting
