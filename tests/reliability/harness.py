@@ -45,7 +45,11 @@ def free_port() -> int:
 
 def server_env(database_url: str, folder: Path, **extra: str) -> dict[str, str]:
     """The environment of a production-like instance on `database_url` with files in `folder`."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("INTRANET_") or key == "INTRANET_PLUGINS"  # the suite's own list
+    }
     env.update(
         {
             "PYTHONPATH": os.pathsep.join(

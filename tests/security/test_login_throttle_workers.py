@@ -24,7 +24,7 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opene
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL, _postgres_admin, _postgres_url
+from tests.conftest import EXAMPLE_PLUGIN, POSTGRES_URL, _postgres_admin, _postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "harbour lantern seagull tide"
@@ -73,7 +73,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[tuple[str, Path]]:
         "INTRANET_SECRET_KEY": "throttle-test-" + "k" * 40,
         "INTRANET_MAIL_OUTBOX": str(tmp_path / "outbox"),
         "INTRANET_2FA_REQUIRED_ROLES": "",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(EXAMPLE_PLUGIN)]),
     }
     run_cli(env, "init")
     for email in ("ada@example.org", "bo@example.org"):
