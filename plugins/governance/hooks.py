@@ -14,6 +14,7 @@ from intranet.plugin_api import (
     PersonalDataKind,
     ReportSection,
     ResourceRef,
+    ScalePeople,
     ScheduledJob,
     SearchResult,
     Setting,
@@ -23,6 +24,7 @@ from intranet.plugin_api import (
 )
 
 from . import notices, privacy, reports, rules, search, settings
+from .scale import create_scale_governance
 from .views import bp
 
 
@@ -117,3 +119,8 @@ def intranet_demo_data(users: dict[str, User]) -> None:
     from .demo import create_demo_data
 
     create_demo_data(users)
+
+
+@hookimpl
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    create_scale_governance(scale, people)

@@ -15,6 +15,7 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     ResourceRef,
+    ScalePeople,
     ScheduledJob,
     Setting,
     User,
@@ -23,6 +24,7 @@ from intranet.plugin_api import (
 )
 
 from . import demo, expiry, notices, privacy, reports, rules
+from .scale import create_scale_partners
 from .settings import SETTINGS
 from .views import bp, invite_bp
 
@@ -130,3 +132,9 @@ def intranet_erase_personal_data(user: User) -> None:
 def intranet_demo_data(users: dict[str, User]) -> None:
     """Runs after the other plugins' demo data, so their sub-groups and meetings can be granted."""
     demo.demo_data(users)
+
+
+@hookimpl(trylast=True)
+def intranet_scale_data(scale: float, people: ScalePeople) -> None:
+    """Runs after the other plugins' scale data, so their sub-groups and meetings can be granted."""
+    create_scale_partners(scale, people)
