@@ -2,7 +2,10 @@
 
 This table is the intended policy, read from the design and the plugins' documentation, not
 derived from the code under test. Every endpoint in the URL map needs an entry (a new endpoint
-without one fails the matrix test).
+without one fails the matrix test). The core's rows are here; each plugin the suite loads
+(`tests/conftest.py` PLUGINS) declares its own in `tests/plugins/<name>/access_table.py`
+(the example plugin: `tests/example_plugin/access_table.py`), with the vocabulary of
+`intranet.testing_access`, and TABLE gathers them all.
 
 Each entry says which of the matrix's users may use the endpoint, asked for with the objects
 named in its values (symbolic names resolved from the demo world, see conftest.py):
@@ -23,57 +26,29 @@ to the login page (401 for htmx and POST).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import importlib
+from collections.abc import Iterable
 
+from flask import Flask
 
-@dataclass(frozen=True)
-class May:
-    roles: tuple[str, ...] = ()
-    guest: str = "no"
-    anonymous: bool = False
+from intranet.testing_access import (
+    ADMIN_ONLY,
+    EVERY_USER,
+    GRANTED,
+    MEMBERS_ONLY,
+    ONLY_GRANTED_GUEST,
+    PUBLIC,
+    STAFF_ONLY,
+    Case,
+    May,
+    blueprint_of,
+    case,
+)
+from tests.conftest import PLUGINS
 
-    def allows(self, role: str) -> bool:
-        if role == "anonymous":
-            return self.anonymous
-        if role == "guest":
-            return self.guest in ("granted", "any")
-        if role == "guest_other":
-            return self.guest == "any"
-        return role in self.roles
+__all__ = ["TABLE", "Case", "May", "cases", "where_rows_belong"]
 
-
-@dataclass(frozen=True)
-class Case:
-    may: May
-    values: dict[str, Any] = field(default_factory=dict)
-    post: May | None = None
-    query: str = ""
-
-    def rule_for(self, method: str) -> May:
-        return self.post if method == "POST" and self.post is not None else self.may
-
-
-MEMBERS = ("member", "secretariat", "admin")
-STAFF = ("secretariat", "admin")
-
-NOBODY = May()
-ADMIN_ONLY = May(("admin",))
-STAFF_ONLY = May(STAFF)
-MEMBERS_ONLY = May(MEMBERS)
-GRANTED = May(MEMBERS, guest="granted")
-STAFF_AND_GRANTED_GUEST = May(STAFF, guest="granted")
-ONLY_GRANTED_GUEST = May(guest="granted")
-EVERY_USER = May(MEMBERS, guest="any")
-GUESTS_ONLY = May(guest="any")
-PUBLIC = May(MEMBERS, guest="any", anonymous=True)
-
-
-def case(may: May, post: May | None = None, query: str = "", **values: Any) -> Case:
-    return Case(may, values, post, query)
-
-
-TABLE: dict[str, Case | list[Case]] = {
+CORE_TABLE: dict[str, Case | list[Case]] = {
     # --- core: dashboard, account, notifications, search ---
     "views.dashboard": case(EVERY_USER),
     "views.welcome_widget": case(EVERY_USER),
@@ -149,159 +124,42 @@ TABLE: dict[str, Case | list[Case]] = {
     "erasure.erase_user": case(ADMIN_ONLY),
     "settings.index": case(ADMIN_ONLY),
     "settings.update": case(ADMIN_ONLY, plugin="partners"),
-    # --- example plugin (third party, installed with pip) ---
-    "example.index": case(MEMBERS_ONLY),
-    "example.show": case(GRANTED),
-    "example.widget": case(EVERY_USER),
-    # --- sub-groups ---
-    "subgroups.index": case(EVERY_USER),
-    "subgroups.my_groups": case(EVERY_USER),
-    "subgroups.propose": case(MEMBERS_ONLY),
-    "subgroups.check_similar": case(MEMBERS_ONLY),
-    "subgroups.similar": case(MEMBERS_ONLY),
-    "subgroups.show": case(GRANTED),
-    "subgroups.decide": case(STAFF_ONLY, decision="approve"),
-    "subgroups.join": case(MEMBERS_ONLY),
-    "subgroups.leave": case(GRANTED),
-    "subgroups.invite": case(STAFF_ONLY),  # and the convenors
-    "subgroups.extend": case(STAFF_ONLY),  # and the convenors
-    "subgroups.answer_request": case(STAFF_ONLY, decision="approve"),  # and the convenors
-    "subgroups.upload_document": case(STAFF_AND_GRANTED_GUEST),  # and the group's members
-    "subgroups.delete_document": case(STAFF_ONLY, attachment_id="group_document"),
-    "subgroups.new_thread": case(STAFF_AND_GRANTED_GUEST),  # and the group's members
-    "subgroups.thread": case(GRANTED),
-    "subgroups.reply": case(STAFF_AND_GRANTED_GUEST),  # and the group's members
-    "subgroups.edit_post": case(NOBODY),  # the author alone, for a short while
-    "subgroups.delete_post": case(STAFF_ONLY),  # and the author and the convenors
-    # --- partners ---
-    "partners.index": case(STAFF_ONLY),  # and members another plugin lets invite
-    "partners.invite": case(STAFF_ONLY),
-    "partners.bulk": case(STAFF_ONLY),
-    "partners.overview": case(STAFF_ONLY),
-    "partners.overview_csv": case(STAFF_ONLY),
-    "partners.guest": case(STAFF_ONLY),  # and the guest's sponsor
-    "partners.guest_access": case(STAFF_ONLY),
-    "partners.add_grants": case(STAFF_ONLY),
-    "partners.remove_grant": case(STAFF_ONLY),
-    "partners.renew": case(STAFF_ONLY),
-    "partners.resend": case(STAFF_ONLY),
-    "partners.revoke": case(STAFF_ONLY),
-    "partners.me": case(GUESTS_ONLY),
-    "partners.widget": case(EVERY_USER),
-    "partners_invite.accept": case(PUBLIC, token="invite_token"),
-    "partners_invite.ask_for_new_link": case(PUBLIC, token="invite_token"),
-    # --- meetings ---
-    "meetings.index": case(EVERY_USER),
-    "meetings.next_meetings": case(EVERY_USER),
-    "meetings.my_actions": case(EVERY_USER),
-    "meetings.feed_settings": case(EVERY_USER),
-    "meetings.regenerate_feed": case(EVERY_USER),
-    "meetings.revoke_feed": case(EVERY_USER),
-    "meetings_feed.feed": case(PUBLIC, token="feed_token"),  # the secret address is the key
-    "meetings.static": case(PUBLIC, filename="meetings.css"),
-    "meetings.create": case(STAFF_ONLY),
-    "meetings.show": case(GRANTED),
-    "meetings.meeting_ics": case(GRANTED),
-    "meetings.respond": case(GRANTED),
-    "meetings.edit": case(STAFF_ONLY),
-    "meetings.invite": case(STAFF_ONLY),
-    "meetings.participants": case(STAFF_ONLY),
-    "meetings.participants_csv": case(STAFF_ONLY),
-    "meetings.attendance": case(STAFF_ONLY),
-    "meetings.minutes": case(STAFF_ONLY),
-    "meetings.add_decision": case(STAFF_ONLY),
-    "meetings.add_action_item": case(STAFF_ONLY),
-    "meetings.action_status": case(STAFF_AND_GRANTED_GUEST, item_id="action_item"),  # its owner
-    "meetings.add_agenda_item": case(STAFF_ONLY),
-    "meetings.edit_agenda_item": case(STAFF_ONLY, item_id="agenda_item"),
-    "meetings.delete_agenda_item": case(STAFF_ONLY, item_id="agenda_item"),
-    "meetings.reorder_agenda": case(STAFF_ONLY),
-    "meetings.publish_agenda": case(STAFF_ONLY),
-    "meetings.agenda_item_documents": case(STAFF_ONLY, item_id="agenda_item"),
-    # one occurrence of the granted series: its page follows the series, changes are staff's
-    "meetings.show_occurrence": case(GRANTED, meeting_id="series_meeting", day="occurrence_day"),
-    "meetings.edit_occurrence": case(STAFF_ONLY, meeting_id="series_meeting", day="occurrence_day"),
-    "meetings.cancel_occurrence": case(
-        STAFF_ONLY, meeting_id="series_meeting", day="occurrence_day"
-    ),
-    "meetings.reset_occurrence": case(
-        STAFF_ONLY, meeting_id="series_meeting", day="occurrence_day"
-    ),
-    "meetings.delete_agenda_document": case(
-        STAFF_ONLY, item_id="agenda_item", attachment_id="agenda_document"
-    ),
-    # --- lessons (the granted lesson is shared with the task force only) ---
-    "lessons.index": case(EVERY_USER),
-    "lessons.export": case(EVERY_USER),  # guests get only what they may see
-    "lessons.feed": case(PUBLIC),
-    "lessons.public_index": case(PUBLIC),
-    "lessons.public_show": case(PUBLIC, lesson_id="public_lesson"),
-    "lessons.public_file": case(PUBLIC, lesson_id="public_lesson", attachment_id="public_document"),
-    "lessons.static": case(PUBLIC, filename="lessons.css"),
-    "lessons.recent_widget": case(EVERY_USER),
-    "lessons.review_widget": case(STAFF_ONLY),  # the reviewers
-    "lessons.coverage": case(MEMBERS_ONLY),
-    "lessons.similar": case(MEMBERS_ONLY),
-    "lessons.create": case(MEMBERS_ONLY),
-    "lessons.show": case(GRANTED),
-    # history, diffs, review comments and a change waiting for review: the author and reviewers
-    "lessons.history": [case(STAFF_ONLY), case(STAFF_ONLY, lesson_id="changed_lesson")],
-    "lessons.diff": [
-        case(STAFF_ONLY, query="from=1&to=1"),
-        case(STAFF_ONLY, lesson_id="changed_lesson", query="from=1&to=2"),
-    ],
-    "lessons.comment": case(GRANTED),
-    "lessons.endorse": case(GRANTED),
-    "lessons.documents_page": case(STAFF_ONLY),  # managing documents: authors, reviewers
-    "lessons.document_delete": case(STAFF_ONLY, attachment_id="lesson_document"),
-    "lessons.document_sharing": case(STAFF_ONLY, attachment_id="lesson_document"),
-    "lessons.edit": [  # and the author; a published lesson's edit waits for review
-        case(STAFF_ONLY),
-        case(STAFF_ONLY, lesson_id="changed_lesson"),
-    ],
-    "lessons.submit": case(STAFF_ONLY),  # and the author
-    "lessons.review": [  # the reviewers: a submitted lesson, a change to a published one
-        case(STAFF_ONLY, lesson_id="submitted_lesson"),
-        case(STAFF_ONLY, lesson_id="changed_lesson"),
-    ],
-    "lessons.editors": case(STAFF_ONLY),
-    "lessons.remove_editor": case(STAFF_ONLY),
-    "lessons.initiatives": case(MEMBERS_ONLY),
-    "lessons.initiative": case(MEMBERS_ONLY),
-    "lessons.initiative_new": case(MEMBERS_ONLY),
-    "lessons.initiative_form": case(STAFF_ONLY),  # and whoever registered it, and reviewers
-    # --- governance (the chair, a member state's expert, may also steer) ---
-    "governance.index": case(MEMBERS_ONLY),
-    "governance.static": case(PUBLIC, filename="governance.css"),
-    "governance.chair_widget": case(MEMBERS_ONLY),
-    "governance.mandate_widget": case(MEMBERS_ONLY),
-    "governance.chairmanship_list": case(MEMBERS_ONLY),
-    "governance.chair_new": case(STAFF_ONLY),
-    "governance.chair_edit": case(STAFF_ONLY),
-    "governance.chair_delete": case(STAFF_ONLY),
-    "governance.chair_generate": case(STAFF_ONLY),
-    "governance.mandate_list": case(MEMBERS_ONLY),
-    "governance.mandate_new": case(STAFF_ONLY),
-    "governance.mandate_prolong": case(STAFF_ONLY),
-    "governance.document_show": case(MEMBERS_ONLY),
-    "governance.revision_show": case(MEMBERS_ONLY),
-    "governance.revision_diff": case(MEMBERS_ONLY, query="from=1&to=1"),
-    "governance.propose": case(MEMBERS_ONLY),
-    "governance.revise": case(STAFF_ONLY),
-    "governance.proposal_show": case(MEMBERS_ONLY),
-    "governance.proposal_accept": case(STAFF_ONLY),
-    "governance.proposal_reject": case(STAFF_ONLY),
-    "governance.report_list": case(MEMBERS_ONLY),
-    "governance.report_show": case(MEMBERS_ONLY),
-    "governance.report_markdown": case(MEMBERS_ONLY),
-    "governance.report_pdf": case(MEMBERS_ONLY),
-    "governance.report_new": case(STAFF_ONLY),
-    "governance.report_edit": case(STAFF_ONLY, report_id="draft_report"),
-    "governance.report_submit": case(STAFF_ONLY, report_id="draft_report"),
-    "governance.settings_edit": case(STAFF_ONLY),
 }
+
+
+def table_module(plugin: str) -> str:
+    """The module holding a plugin's rows."""
+    if plugin == "example":
+        return "tests.example_plugin.access_table"
+    return f"tests.plugins.{plugin}.access_table"
+
+
+def _gather() -> dict[str, Case | list[Case]]:
+    table = dict(CORE_TABLE)
+    for plugin in PLUGINS:
+        rows = importlib.import_module(table_module(plugin)).TABLE
+        twice = sorted(table.keys() & rows.keys())
+        assert not twice, f"{table_module(plugin)} repeats rows declared elsewhere: {twice}"
+        table.update(rows)
+    return table
+
+
+TABLE: dict[str, Case | list[Case]] = _gather()
 
 
 def cases(endpoint: str) -> list[Case]:
     entry = TABLE[endpoint]
     return entry if isinstance(entry, list) else [entry]
+
+
+def where_rows_belong(app: Flask, endpoints: Iterable[str]) -> str:
+    """Which module each endpoint's row belongs in: the table of the plugin whose blueprint
+    serves it, or this module for the core's."""
+    modules: dict[str, list[str]] = {}
+    for endpoint in sorted(endpoints):
+        blueprint = blueprint_of(endpoint)
+        package = app.blueprints[blueprint].import_name.split(".")[0] if blueprint else "intranet"
+        plugin = package.removeprefix("intranet_")
+        module = table_module(plugin) if plugin in PLUGINS else __name__
+        modules.setdefault(module, []).append(endpoint)
+    return "; ".join(f"no row for {rows}: add it to {module}" for module, rows in modules.items())

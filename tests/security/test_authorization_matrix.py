@@ -25,7 +25,7 @@ from intranet_lessons.models import Lesson
 from intranet_meetings.models import Meeting, Participant
 from intranet_partners import service as partners
 from intranet_partners.models import Grant
-from tests.security.access_table import TABLE, cases
+from tests.security.access_table import TABLE, cases, where_rows_belong
 from tests.security.conftest import ROLES
 from tests.security.world_state import (
     changed_tables,
@@ -66,7 +66,8 @@ def expected(role: str, allowed: bool) -> str:
 
 def test_every_endpoint_has_an_entry_in_the_table(demo_app, world):
     endpoints = {rule.endpoint for rule in demo_app.url_map.iter_rules()}
-    assert sorted(endpoints - TABLE.keys()) == [], "endpoints missing from access_table.TABLE"
+    missing = endpoints - TABLE.keys()
+    assert sorted(missing) == [], where_rows_belong(demo_app, missing)
     assert sorted(TABLE.keys() - endpoints) == [], "stale entries in access_table.TABLE"
 
 
