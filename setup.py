@@ -1,8 +1,8 @@
-"""Packages: the core; the core's migrations, the folder `migrations/` installed as the import
-package `intranet_migrations`; and each bundled plugin's folder `plugins/<name>/` installed as an
-import package of its own, `intranet_<name>`. The repository keeps its layout and the wheel adds
-no generic top-level name such as `plugins` or `migrations`. Metadata, dependencies and entry
-points are in setup.cfg."""
+"""Packages: the core; the core's migrations, the folder `migrations/` installed as the
+import package `intranet_core_migrations`; and each bundled plugin's folder `plugins/<name>/`
+installed as an import package of its own, `intranet_<name>`. The repository keeps its layout
+and the wheel adds no generic top-level name such as `plugins` or `migrations`. Metadata,
+dependencies and entry points are in setup.cfg."""
 
 from setuptools import find_packages, setup
 
@@ -10,12 +10,12 @@ BUNDLED = ("governance", "lessons", "meetings", "partners", "subgroups")
 
 setup(
     package_dir={
-        "intranet_migrations": "migrations",
+        "intranet_core_migrations": "migrations",
         **{f"intranet_{name}": f"plugins/{name}" for name in BUNDLED},
     },
     packages=[
         *find_packages(include=["intranet", "intranet.*"]),
-        "intranet_migrations",
+        "intranet_core_migrations",
         *(
             f"intranet_{name}{suffix}"
             for name in BUNDLED

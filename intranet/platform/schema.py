@@ -15,11 +15,11 @@ from typing import Any
 import click
 from flask import Flask, current_app
 
-import intranet_migrations
+import intranet_core_migrations
 from intranet.extensions import db
 from intranet.platform import plugins
 
-MIGRATIONS_DIR = Path(intranet_migrations.__file__).resolve().parent
+MIGRATIONS_DIR = Path(intranet_core_migrations.__file__).resolve().parent
 
 
 def prepare(app: Flask) -> None:
