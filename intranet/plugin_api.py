@@ -24,7 +24,7 @@ from intranet.platform.attachments import (
 )
 from intranet.platform.audit import record as record_audit
 from intranet.platform.fulltext import fts5_match
-from intranet.platform.mail import MailError, external_url, send_mail
+from intranet.platform.mail import MailAttachment, MailError, external_url, send_mail
 from intranet.platform.markdown import render_markdown
 from intranet.platform.notifications import Notification, NotifyResult, notify
 from intranet.platform.plugins import (
@@ -68,6 +68,7 @@ __all__ = [
     "Banner",
     "Form",
     "GrantableResource",
+    "MailAttachment",
     "MailError",
     "NavItem",
     "Notification",

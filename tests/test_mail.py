@@ -68,3 +68,26 @@ def test_sending_failure_is_logged_and_raised(app, caplog):
     with pytest.raises(MailError):
         send_mail("someone@example.org", "Lost?", "No server listens there.")
     assert "mail to someone@example.org (Lost?) failed" in caplog.text
+
+
+def test_a_mail_carries_attachments_and_extra_headers(app, outbox):
+    from intranet.platform.mail import MailAttachment
+
+    invitation = MailAttachment(
+        "invite.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    )
+    send_mail(
+        "erik@example.org",
+        "Plenary",
+        "You are invited.",
+        attachments=[invitation],
+        headers={"Reply-To": "secretariat@example.org", "Auto-Submitted": "auto-generated"},
+    )
+    [message] = outbox()
+    assert message["Reply-To"] == "secretariat@example.org"
+    assert message["Auto-Submitted"] == "auto-generated"
+    [part] = list(message.iter_attachments())
+    assert part.get_filename() == "invite.ics"
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST"
+    assert b"BEGIN:VCALENDAR" in part.get_content().encode()

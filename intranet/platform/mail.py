@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -30,12 +31,28 @@ class MailError(Exception):
     """Mail could not be handed to the SMTP server or written to the outbox."""
 
 
+class MailAttachment(NamedTuple):
+    """A file carried by a mail: an .ics invitation, a PDF report."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 def one_line(value: str) -> str:
     """A header value on one line: line breaks (a title or name typed with CR/LF) become spaces."""
     return " ".join(value.split())
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def build_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    attachments: tuple[MailAttachment, ...] | list[MailAttachment] = (),
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
@@ -44,19 +61,40 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(text)
+    for name, value in (headers or {}).items():
+        del message[name]
+        message[name] = one_line(value)
     if html:
         message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+        maintype, _, subtype = kind.partition("/")
+        message.add_attachment(
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+            params=dict(p.partition("=")[::2] for p in parameters if "=" in p),
+        )
     return message
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
+def send_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    attachments: tuple[MailAttachment, ...] | list[MailAttachment] = (),
+    headers: dict[str, str] | None = None,
+) -> None:
     """Send one mail now. Raises MailError (already logged) so the caller can tell the user.
 
     A mail that cannot even be built (e.g. an address the mail library refuses) is a MailError
     too: callers have saved their data already, and only MailError is theirs to handle.
     """
     try:
-        message = build_message(to, subject, text, html)
+        message = build_message(to, subject, text, html, attachments=attachments, headers=headers)
     except (ValueError, TypeError, LookupError) as error:
         log.exception("mail to %r (%r) could not be built", to, subject)
         raise MailError(str(error)) from error
