@@ -10,6 +10,7 @@ from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, r
 from intranet.accounts.security import hash_password, password_problem
 from intranet.accounts.sessions import start_session
 from intranet.administration.settings import save_settings, setting
+from intranet.directory.listing import country_name
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.hookspecs import hookimpl
@@ -55,7 +56,7 @@ from intranet.values import (
     SimilarItem,
     Widget,
 )
-from intranet.web import render_form, wants_fragment
+from intranet.web import plural, render_form, wants_fragment
 
 __all__ = [
     "EVERYONE",
@@ -92,6 +93,7 @@ __all__ = [
     "can",
     "can_many",
     "collect",
+    "country_name",
     "db",
     "declared_access",
     "delete_attachment",
@@ -106,6 +108,7 @@ __all__ = [
     "notify",
     "notify_event",
     "password_problem",
+    "plural",
     "public",
     "record_audit",
     "render_form",

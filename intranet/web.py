@@ -31,3 +31,17 @@ def site_request() -> AbstractContextManager[object]:
     """A request context on INTRANET_BASE_URL, so plugin code run from the command line
     (demo data, jobs) can build URLs with url_for as it does in a request."""
     return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun: "1 meeting", "4 meetings", "2 activities"."""
+    if count == 1:
+        return f"1 {singular}"
+    if plural_form is None:
+        if singular.endswith("y") and singular[-2:-1] not in ("a", "e", "o", "u"):
+            plural_form = singular[:-1] + "ies"
+        elif singular.endswith(("s", "x", "ch", "sh")):
+            plural_form = singular + "es"
+        else:
+            plural_form = singular + "s"
+    return f"{count} {plural_form}"

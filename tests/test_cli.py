@@ -206,7 +206,7 @@ def test_run_jobs_runs_each_due_job_once(app, cli):
     assert first.exit_code == second.exit_code == 0, first.output
     assert calls == [1]
     assert "ran test.count" in first.output and "failed" in first.output
-    assert "0 job(s) run" in second.output
+    assert "0 jobs run" in second.output
     runs = db.session.scalars(
         select(JobRun).where(JobRun.job.like("test.%")).order_by(JobRun.job)
     ).all()

@@ -43,7 +43,7 @@ from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import RecoveryCode, User, utcnow
 from intranet.platform.audit import client_ip, record
-from intranet.web import render_form
+from intranet.web import plural, render_form
 
 bp = Blueprint("twofactor", __name__)
 
@@ -194,7 +194,7 @@ def verify() -> str | Response | tuple[str, int]:
         wait = security.throttle_wait(key, ip)
         if wait:
             form.code.errors.append(
-                f"Too many wrong codes. Try again in {max(1, round(wait / 60))} minute(s)."
+                f"Too many wrong codes. Try again in {plural(max(1, round(wait / 60)), 'minute')}."
             )
             return render_form("auth/verify.html", form, status=429)
         method = check_code(user, form.code.data)

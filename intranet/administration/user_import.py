@@ -25,7 +25,7 @@ from intranet.models import ROLES, User
 from intranet.platform.audit import record
 from intranet.platform.mail import MailError
 from intranet.platform.plugins import notify_event
-from intranet.web import render_form
+from intranet.web import plural, render_form
 
 IMPORT_COLUMNS = ("email", "name", "role", "country")
 IMPORT_MAX_ROWS = 1000
@@ -174,7 +174,7 @@ def confirm_import() -> str | tuple[str, int] | Response:
             send_activation_mail(user, token)
         except MailError:
             failed.append(user.email)
-    flash(f"{len(created)} account(s) imported; activation links were mailed.", "success")
+    flash(f"{plural(len(created), 'account')} imported; activation links were mailed.", "success")
     if failed:
         flash(
             "The activation mail could not be sent to: "

@@ -21,7 +21,7 @@ from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.platform.mail import MailError
 from intranet.platform.notifications import send_digests_command
 from intranet.platform.scale import create_scale_data, has_scale_data, scale_email
-from intranet.web import site_request
+from intranet.web import plural, site_request
 
 
 class IntranetGroup(AppGroup):
@@ -165,7 +165,9 @@ def backup_command(target: Path) -> None:
         manifest = backup.backup(target)
     except backup.BackupError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"Backup written to {target}: {manifest.database_file} and {manifest.files} file(s)")
+    click.echo(
+        f"Backup written to {target}: {manifest.database_file} and {plural(manifest.files, 'file')}"
+    )
 
 
 @intranet_cli.command("restore")
@@ -179,7 +181,7 @@ def restore_command(source: Path, replace: bool) -> None:
         raise click.UsageError(str(error)) from None
     schema.upgrade()  # a backup of an older version gets today's schema; else no-op
     click.echo(
-        f"Restored the backup of {manifest.created_at} ({manifest.files} file(s)); "
+        f"Restored the backup of {manifest.created_at} ({plural(manifest.files, 'file')}); "
         "the schema is up to date"
     )
 
@@ -210,7 +212,7 @@ def run_jobs_command() -> None:
         db.session.commit()
         ran += 1
         click.echo(f"ran {job.name}" + (f" (failed: {run.error})" if run.error else ""))
-    click.echo(f"{ran} job(s) run")
+    click.echo(f"{plural(ran, 'job')} run")
 
 
 @intranet_cli.command("check")

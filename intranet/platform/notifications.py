@@ -37,7 +37,7 @@ from intranet.accounts.security import is_safe_next
 from intranet.extensions import db
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.platform import mail
-from intranet.web import wants_fragment
+from intranet.web import plural, wants_fragment
 
 NOTIFY_CHOICES = ("immediate", "digest", "none")
 PAGE_SIZE = 30
@@ -272,7 +272,7 @@ def retry_unsent_mail() -> tuple[int, int]:
 def send_digests_command() -> None:
     """Mail the daily digest of notifications to users who chose it (idempotent)."""
     sent, failed = send_digests()
-    click.echo(f"{sent} digest(s) sent" + (f", {failed} failed" if failed else ""))
+    click.echo(f"{plural(sent, 'digest')} sent" + (f", {failed} failed" if failed else ""))
 
 
 def unread_count() -> int:

@@ -29,7 +29,7 @@ from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.platform.audit import record
 from intranet.platform.markdown import render_markdown
-from intranet.web import wants_fragment
+from intranet.web import plural, wants_fragment
 
 bp = Blueprint("views", __name__)
 
@@ -180,3 +180,4 @@ def init_app(app: Flask) -> None:
         csrf_token=csrf_token,
     )
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["plural"] = plural

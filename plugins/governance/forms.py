@@ -50,7 +50,7 @@ class PeriodForm(Form):
 
 class ChairPeriodForm(PeriodForm):
     country_code = SelectField("Chairing country", choices=list(MEMBER_STATES))
-    chairpersons = SelectMultipleField("Chairperson(s)", coerce=int, validate_choice=True)
+    chairpersons = SelectMultipleField("Chairpersons", coerce=int, validate_choice=True)
     override = BooleanField("This period does not start on 1 July")
     override_reason = TextAreaField(
         "Reason for the exception",
@@ -150,8 +150,14 @@ class RejectionForm(Form):
 
 
 class ReportForm(Form):
-    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
     basis = SelectField("Period", description="A chairmanship year, a mandate, or your own dates.")
+    title = StringField(
+        "Title",
+        filters=[_strip],
+        validators=[Optional(), Length(max=200)],
+        description="Left empty, the title names the period, e.g. “Activity report: "
+        "Chairmanship of Latvia 2026-2027”.",
+    )
     start = DateField("Start (own dates)", validators=[Optional()])
     end = DateField("End (own dates)", validators=[Optional()])
 

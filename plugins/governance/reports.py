@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from intranet.plugin_api import ReportSection, User, collect, db, utcnow
+from intranet.plugin_api import (
+    ReportSection,
+    User,
+    collect,
+    country_name,
+    db,
+    plural,
+    utcnow,
+)
 
 from . import chairmanship, documents
 from .models import ChairPeriod, MandatePeriod, Report, Revision
@@ -23,11 +31,19 @@ def gather_sections(start: date, end: date, user: User) -> list[ReportSection]:
     return collect("intranet_report_sections", start=start, end=end, user=user)
 
 
+def has_content(section: ReportSection) -> bool:
+    """A table with headers but no rows says nothing: such a section is left out of the report."""
+    return bool(section.rows) or not section.headers
+
+
 def sections_of(report: Report, user: User) -> list[ReportSection]:
-    """The frozen sections of a submitted report, or the live ones of a draft."""
+    """The frozen sections of a submitted report, or the live ones of a draft; empty tables
+    are left out (a report for a committee lists what happened, not every possible heading)."""
     if report.snapshot is not None:
-        return [ReportSection(**section) for section in report.snapshot]
-    return gather_sections(report.start, report.end, user)
+        sections = [ReportSection(**section) for section in report.snapshot]
+    else:
+        sections = gather_sections(report.start, report.end, user)
+    return [section for section in sections if has_content(section)]
 
 
 def submit(report: Report, user: User) -> None:
@@ -100,12 +116,17 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
         heading("Introduction", 14)
         paragraph(report.introduction.strip())
     for section in sections:
+        # A heading never ends a page: it starts the next one when its summary and the first
+        # rows of its table would not fit below it.
+        table_start = 8 * (1 + min(len(section.rows), 2)) if section.rows else 0
+        if pdf.will_page_break(12 + 6 * bool(section.summary) + table_start):
+            pdf.add_page()
         heading(section.title, 14)
         if section.summary:
             paragraph(section.summary)
         if section.headers and section.rows:
             pdf.set_font(FONT, "", 9)
-            with pdf.table(headings_style=FontFace(emphasis="BOLD")) as table:
+            with pdf.table(headings_style=FontFace(emphasis="BOLD"), text_align="LEFT") as table:
                 for row in [section.headers, *section.rows]:
                     cells = table.row()
                     for value in row:
@@ -139,11 +160,11 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
     return [
         ReportSection(
             "Chairmanship",
-            f"{len(periods)} chairmanship period(s) in the reporting period.",
-            ["Country", "From", "To", "Chairperson(s)"],
+            f"{plural(len(periods), 'chairmanship period')} in the reporting period.",
+            ["Country", "From", "To", "Chairpersons"],
             [
                 [
-                    p.country_code,
+                    country_name(p.country_code),
                     f"{p.start:%d %b %Y}",
                     f"{p.end:%d %b %Y}",
                     chairmanship.names(p.chairpersons),
@@ -161,7 +182,7 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
         ),
         ReportSection(
             "Objectives and methods of work",
-            f"{len(revisions)} revision(s) adopted in the reporting period.",
+            f"{plural(len(revisions), 'revision')} adopted in the reporting period.",
             ["Document", "Revision", "Date", "Author", "Reason"],
             [
                 [

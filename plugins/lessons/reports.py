@@ -10,6 +10,7 @@ from intranet.plugin_api import (
     ReportSection,
     User,
     db,
+    plural,
 )
 
 from .models import (
@@ -50,7 +51,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     return [
         ReportSection(
             "Lessons learned published",
-            summary=f"{total} lesson(s) published in the period.",
+            summary=f"{plural(total, 'lesson')} published in the period.",
             headers=["Country", *AREAS.values()],
             rows=rows,
             order=40,

@@ -17,7 +17,9 @@ from intranet.plugin_api import (
     ResourceRef,
     SearchResult,
     User,
+    country_name,
     db,
+    plural,
     utcnow,
 )
 
@@ -103,7 +105,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     )
     held_ids = [meeting.id for meeting in held]
     attendance: Counter[str] = Counter(
-        participant.user.country_code or "-"
+        participant.user.country_code or ""
         for meeting in held
         for participant in meeting.participants
         if participant.attended
@@ -111,47 +113,53 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     decisions = db.session.scalars(
         select(Decision).where(Decision.meeting_id.in_(held_ids)).order_by(Decision.id)
     ).all()
-    opened = db.session.scalar(
-        select(db.func.count(ActionItem.id)).where(
-            ActionItem.created_at >= since, ActionItem.created_at < until
-        )
-    )
-    closed = db.session.scalar(
-        select(db.func.count(ActionItem.id)).where(
-            ActionItem.closed_at >= since, ActionItem.closed_at < until, ActionItem.status == "done"
-        )
-    )
+    # The action items of the meetings held in the period (as the meeting pages list them),
+    # and how many of those are done by now.
+    opened, closed = db.session.execute(
+        select(
+            db.func.count(ActionItem.id),
+            db.func.count(ActionItem.id).filter(ActionItem.status == "done"),
+        ).where(ActionItem.meeting_id.in_(held_ids))
+    ).one()
     titles = {meeting.id: meeting.title for meeting in held}
     return [
         ReportSection(
             "Meetings held",
-            f"{len(held)} meeting(s) in the period.",
+            f"{plural(len(held), 'meeting')} in the period.",
             ["Date", "Meeting", "Kind", "Host"],
             [
-                [m.local_start.date().isoformat(), m.title, m.kind_label, m.host_country or ""]
+                [
+                    m.local_start.date().isoformat(),
+                    m.title,
+                    m.kind_label,
+                    country_name(m.host_country),
+                ]
                 for m in held
             ],
             order=40,
         ),
         ReportSection(
             "Attendance by country",
-            f"{sum(attendance.values())} recorded attendance(s).",
+            f"{plural(sum(attendance.values()), 'recorded attendance')}.",
             ["Country", "Attendances"],
-            [[country, str(n)] for country, n in sorted(attendance.items())],
+            sorted(
+                [country_name(code) or "No country given", str(n)] for code, n in attendance.items()
+            ),
             order=41,
         ),
         ReportSection(
             "Decisions",
-            f"{len(decisions)} decision(s).",
+            f"{plural(len(decisions), 'decision')}.",
             ["Meeting", "Reference", "Decision"],
             [[titles[d.meeting_id], d.reference, d.text] for d in decisions],
             order=42,
         ),
         ReportSection(
             "Action items",
-            f"{opened} opened, {closed} done in the period.",
-            ["Opened", "Done"],
-            [[str(opened), str(closed)]],
+            f"The meetings held in the period agreed {plural(opened, 'action item')}; "
+            f"{closed} of them {'is' if closed == 1 else 'are'} done.",
+            ["Agreed", "Done"],
+            [[str(opened), str(closed)]] if opened else [],
             order=43,
         ),
     ]

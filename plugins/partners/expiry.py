@@ -17,6 +17,7 @@ from intranet.plugin_api import (
     external_url,
     notify,
     notify_event,
+    plural,
     record_audit,
     send_mail,
     utcnow,
@@ -138,4 +139,4 @@ def flag_orphaned_guests(sponsor: User) -> None:
 def expire_guests_command() -> None:
     """End the access of every guest whose access end date has passed."""
     ended = expire_due_guests()
-    click.echo(f"{ended} guest account(s) deactivated")
+    click.echo(f"{plural(ended, 'guest account')} deactivated")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from intranet.plugin_api import ProfileSection, ReportSection, User, db, utcnow
+from intranet.plugin_api import ProfileSection, ReportSection, User, db, plural, utcnow
 
 from .models import KIND_LABELS, Guest, Invitation
 from .rules import grants_of
@@ -60,8 +60,8 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     return [
         ReportSection(
             "Partner organisations",
-            summary=f"{len(rows)} partner organisation(s) took part through {len(guests)} "
-            "guest account(s).",
+            summary=f"{plural(len(rows), 'partner organisation')} took part through "
+            f"{plural(len(guests), 'guest account')}.",
             headers=["Organisation", "Kind", "Guests", "Engaged in"],
             rows=[
                 [name, kind, str(count), "; ".join(sorted(labels))]

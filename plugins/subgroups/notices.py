@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import User, db, notify
+from intranet.plugin_api import User, db, notify, plural
 
 from .models import Membership, Post, SubGroup, Thread, today
 
@@ -190,7 +190,7 @@ def warn_ending_groups() -> int:
             [*members(group.id, convenors_only=True), *staff],
             None,
             "subgroups.ending",
-            f"{group.name} will be archived in {days} day(s)",
+            f"{group.name} will be archived in {plural(days, 'day')}",
             f"The sub-group ends on {group.end_date:%d %b %Y} and then becomes read-only. "
             "Extend its end date if its work goes on.",
             group_path(group),

@@ -7,7 +7,15 @@ from datetime import date, datetime
 from flask import url_for
 from sqlalchemy import func, select
 
-from intranet.plugin_api import ProfileSection, ReportSection, User, db, utcnow
+from intranet.plugin_api import (
+    ProfileSection,
+    ReportSection,
+    User,
+    country_name,
+    db,
+    plural,
+    utcnow,
+)
 
 from . import rules
 from .models import Membership, Post, SubGroup, Thread
@@ -63,24 +71,27 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             .group_by(Thread.group_id)
         ).all()
     )
+    # Who had joined by the end of the period: people who joined after it did not take part.
+    joined_by_end = func.coalesce(Membership.joined_at, Membership.created_at) <= period_end
     members = dict(
         db.session.execute(
             select(Membership.group_id, func.count(Membership.id))
-            .where(Membership.group_id.in_(ids), Membership.state == "active")
+            .where(Membership.group_id.in_(ids), Membership.state == "active", joined_by_end)
             .group_by(Membership.group_id)
         ).all()
     )
     by_country = db.session.execute(
         select(User.country_code, func.count(func.distinct(User.id)))
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id.in_(ids), Membership.state == "active")
+        .where(Membership.group_id.in_(ids), Membership.state == "active", joined_by_end)
         .group_by(User.country_code)
     ).all()
     total_posts = sum(posts.values())
     return [
         ReportSection(
             "Sub-groups",
-            f"{len(groups)} sub-group(s) active in the period; {total_posts} post(s) written.",
+            f"{plural(len(groups), 'sub-group')} active in the period; "
+            f"{plural(total_posts, 'post')} written.",
             ["Sub-group", "Kind", "From", "To", "Members", "Posts in the period"],
             [
                 [
@@ -99,7 +110,10 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             "Sub-group membership by country",
             "People in the sub-groups above, counted once per country.",
             ["Country", "Members"],
-            sorted([country or "—", str(count)] for country, count in by_country),
+            sorted(
+                [country_name(country) or "No country given", str(count)]
+                for country, count in by_country
+            ),
             order=21,
         ),
     ]

@@ -9,9 +9,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from intranet.plugin_api import MEMBERS, ResourceRef, can, db, record_audit, render_form, roles
+from intranet.plugin_api import (
+    MEMBERS,
+    ResourceRef,
+    can,
+    country_name,
+    db,
+    record_audit,
+    render_form,
+    roles,
+)
 
-from .. import notices, reports, rules
+from .. import chairmanship, notices, reports, rules
 from ..forms import ReportForm, ReportTextForm
 from ..models import ChairPeriod, MandatePeriod, Report
 from . import bp
@@ -25,17 +34,27 @@ def visible_report_or_404(report_id: int) -> Report:
     return report
 
 
+def chair_label(period: ChairPeriod) -> str:
+    return f"Chairmanship of {country_name(period.country_code)} {period.start:%Y}-{period.end:%Y}"
+
+
 def report_bases() -> list[tuple[str, str]]:
     chairs = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.start.desc())).all()
     mandates = db.session.scalars(select(MandatePeriod).order_by(MandatePeriod.start.desc()))
     return [
-        ("custom", "Own dates (below)"),
         *[
-            (f"chair:{p.id}", f"Chairmanship {p.country_code} {p.start:%Y}-{p.end:%Y}")
+            (f"chair:{p.id}", f"{chair_label(p)} ({p.start:%d %b %Y} to {p.end:%d %b %Y})")
             for p in chairs
         ],
         *[(f"mandate:{m.id}", f"Mandate {m.start:%d %b %Y} to {m.end:%d %b %Y}") for m in mandates],
+        ("custom", "Own dates (below)"),
     ]
+
+
+def default_basis() -> str:
+    """The chairmanship year in force (the report a secretariat writes), else own dates."""
+    period = chairmanship.current_chair_period()
+    return f"chair:{period.id}" if period else "custom"
 
 
 def period_of(basis: str, form: ReportForm) -> tuple[Any, Any]:
@@ -45,6 +64,14 @@ def period_of(basis: str, form: ReportForm) -> tuple[Any, Any]:
         return form.start.data, form.end.data
     period = db.get_or_404(model, int(ident))
     return period.start, period.end
+
+
+def generated_title(basis: str, start: Any, end: Any) -> str:
+    kind, _, ident = basis.partition(":")
+    if kind == "chair":
+        period = db.get_or_404(ChairPeriod, int(ident))
+        return f"Activity report: {chair_label(period)}"
+    return f"Activity report {start:%d %B %Y} to {end:%d %B %Y}"
 
 
 @bp.get("/reports")
@@ -59,11 +86,12 @@ def report_list() -> str:
 @roles(*MEMBERS)
 def report_new() -> Any:
     require_steer()
-    form = ReportForm(basis=request.args.get("basis", "custom"))
+    form = ReportForm(basis=request.args.get("basis") or default_basis())
     form.basis.choices = report_bases()
     if form.validate_on_submit():
         start, end = period_of(form.basis.data, form)
-        report = Report(title=form.title.data, start=start, end=end, created_by=current_user)
+        title = form.title.data or generated_title(form.basis.data, start, end)
+        report = Report(title=title, start=start, end=end, created_by=current_user)
         db.session.add(report)
         db.session.commit()
         flash("Report created: write the introduction and conclusions.", "success")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from intranet.plugin_api import ResourceRef, can, db, similar_work, wants_fragment
+from intranet.plugin_api import ResourceRef, can, db, plural, similar_work, wants_fragment
 
 from .. import documents, rules
 from ..models import Lesson
@@ -54,7 +54,8 @@ def warn_about_narrower_documents(lesson: Lesson) -> None:
     if narrower:
         names = ", ".join(f"“{attachment.filename}”" for attachment, _ in narrower)
         flash(
-            f"This lesson is {SHARING[lesson.sharing].lower()}, but {len(narrower)} document(s) "
-            f"are shared more narrowly and will not be shown to all its readers: {names}.",
+            f"This lesson is {SHARING[lesson.sharing].lower()}, but "
+            f"{plural(len(narrower), 'document')} {'is' if len(narrower) == 1 else 'are'} "
+            f"shared more narrowly and will not be shown to all its readers: {names}.",
             "warning",
         )

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from intranet.plugin_api import (
     MEMBERS,
+    plural,
     render_form,
     roles,
 )
@@ -103,9 +104,14 @@ def bulk() -> RequestAnswer:
                     failed += 1
             skipped = len(invitees) - len(valid)
             flash(
-                f"{sent} invitation(s) sent"
+                f"{plural(sent, 'invitation')} sent"
                 + (f", {failed} saved but not mailed (resend them)" if failed else "")
-                + (f"; {skipped} row(s) with problems were skipped" if skipped else "")
+                + (
+                    f"; {plural(skipped, 'row')} with problems "
+                    f"{'was' if skipped == 1 else 'were'} skipped"
+                    if skipped
+                    else ""
+                )
                 + ".",
                 "success",
             )

@@ -23,6 +23,7 @@ from intranet.plugin_api import (
     can_many,
     db,
     hookimpl,
+    plural,
     roles,
 )
 
@@ -101,7 +102,9 @@ def intranet_search(query: str, user: object, limit: int) -> list[SearchResult]:
 def intranet_report_sections(start: object, end: object, user: object) -> list[ReportSection]:
     notes = db.session.scalars(select(ExampleNote.text).order_by(ExampleNote.id)).all()
     return [
-        ReportSection("Example notes", f"{len(notes)} note(s).", ["Note"], [[n] for n in notes])
+        ReportSection(
+            "Example notes", f"{plural(len(notes), 'note')}.", ["Note"], [[n] for n in notes]
+        )
     ]
 
 

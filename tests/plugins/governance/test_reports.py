@@ -65,7 +65,7 @@ def test_the_report_gathers_enabled_plugins_and_omits_disabled_ones(
     report = create_report(client, secretariat)
     page = client.get(f"/governance/reports/{report.id}").get_data(as_text=True)
     assert "Example notes" in page and "Shared a toolkit on victim support" in page
-    assert "Chairmanship" in page and "PL" in page
+    assert "Chairmanship" in page and "Poland" in page
     assert "A year of close cooperation." in page
     sign_in(admin)
     client.submit("/admin/plugins/example/disable")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import event, func, select
@@ -95,8 +95,49 @@ def test_report_sections_for_a_period(app, request_context, secretariat, make_us
         )
     }
     assert [row[1] for row in sections["Meetings held"].rows] == ["Plenary I"]
-    assert sections["Attendance by country"].rows == [["LV", "1"]]
+    assert sections["Attendance by country"].rows == [["Latvia", "1"]]
     assert sections["Decisions"].rows == [["Plenary I", "TF/1", "Adopted the work plan."]]
+    assert sections["Meetings held"].summary == "1 meeting in the period."
+    assert sections["Action items"].rows == []  # no meeting of the period agreed any: left out
+
+
+def test_report_counts_the_action_items_of_the_meetings_held_in_the_period(
+    app, request_context, secretariat, make_meeting
+):
+    """The items are counted by the meeting that agreed them, not by when a row was typed in:
+    minutes are often entered weeks later, and the meeting pages list them by meeting."""
+    held = make_meeting(
+        title="Plenary I", start=datetime(2025, 3, 4, 10), end=datetime(2025, 3, 4, 16)
+    )
+    other = make_meeting(
+        title="Outside", start=datetime(2024, 3, 4, 10), end=datetime(2024, 3, 4, 16)
+    )
+    db.session.add_all(
+        [
+            ActionItem(meeting_id=held.id, title="Map shelters", status="done"),
+            ActionItem(meeting_id=held.id, title="Draft guidelines"),
+            ActionItem(meeting_id=held.id, title="Translate the toolkit"),
+            ActionItem(
+                meeting_id=other.id,
+                title="Earlier item",
+                created_at=datetime(2025, 3, 5, 9, tzinfo=UTC),
+            ),
+        ]
+    )
+    db.session.commit()
+    sections = {
+        s.title: s
+        for s in plugins.collect(
+            "intranet_report_sections",
+            start=date(2025, 1, 1),
+            end=date(2025, 12, 31),
+            user=secretariat,
+        )
+    }
+    assert sections["Action items"].rows == [["3", "1"]]
+    assert sections["Action items"].summary == (
+        "The meetings held in the period agreed 3 action items; 1 of them is done."
+    )
 
 
 def test_grantable_resources_offer_meetings_and_series(

@@ -45,8 +45,8 @@ def test_a_bulk_preview_shows_each_rows_problems_and_sends_nothing(
     assert response.status_code == 200
     assert "Enter a valid email address" in page
     assert "member of the task force" in page
-    assert "2 of 4 row(s) are ready" in page
-    assert "Send 2 invitation(s)" in page
+    assert "2 of 4 rows are ready" in page
+    assert "Send 2 invitations" in page
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
     assert outbox() == []
 
@@ -72,7 +72,7 @@ def test_a_csv_file_can_be_uploaded(client, secretariat, member, notes):
         bulk_data(notes[0].id, rows="", upload=upload),
         content_type="multipart/form-data",
     )
-    assert "2 of 4 row(s) are ready" in response.get_data(as_text=True)
+    assert "2 of 4 rows are ready" in response.get_data(as_text=True)
 
 
 def test_a_bulk_invitation_to_something_unseen_is_refused(client, secretariat, notes):

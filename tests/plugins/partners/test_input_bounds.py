@@ -23,7 +23,7 @@ def test_a_pasted_row_with_a_line_break_inside_a_cell_is_refused(client, secreta
     client.login(secretariat.email)
     preview = client.submit("/partners/bulk", bulk_data(notes[0].id, rows=BROKEN_ROWS))
     assert preview.get_data(as_text=True).count(SINGLE_LINE) == 2
-    assert "1 of 3 row(s) are ready" in preview.get_data(as_text=True)
+    assert "1 of 3 rows is ready" in preview.get_data(as_text=True)
 
     client.submit("/partners/bulk", bulk_data(notes[0].id, rows=BROKEN_ROWS, step="send"))
     assert db.session.scalars(select(Invitation.email)).all() == ["astrid@norden.example"]

@@ -129,7 +129,30 @@ def test_report_sections_count_groups_members_by_country_and_posts(
     groups, countries = sections
     assert [row[0] for row in groups.rows] == ["Labour exploitation"]
     assert groups.rows[0][-2:] == ["2", "1"]
-    assert countries.rows == [["FI", "1"], ["SE", "1"]]
+    assert countries.rows == [["Finland", "1"], ["Sweden", "1"]]
+    assert groups.summary == "1 sub-group active in the period; 1 post written."
+
+
+def test_report_sections_count_only_who_had_joined_by_the_end_of_the_period(
+    app, make_user, make_group
+):
+    """A report for last year does not count the people who joined this week."""
+    early, late = make_user("member", country_code="SE"), make_user("member", country_code="FI")
+    group = make_group("Labour exploitation", members=(early, late))
+    group.start_date = today() - timedelta(days=400)
+    for membership in db.session.scalars(select(Membership).where(Membership.group_id == group.id)):
+        days_ago = 300 if membership.user_id == early.id else 2
+        membership.joined_at = membership.created_at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    groups, countries = contributions(
+        "subgroups",
+        "intranet_report_sections",
+        start=today() - timedelta(days=365),
+        end=today() - timedelta(days=30),
+        user=early,
+    )
+    assert groups.rows[0][-2] == "1"
+    assert countries.rows == [["Sweden", "1"]]
 
 
 def test_grantable_resources_are_the_active_groups(app, member, make_group):
