@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
+from intranet.directory.listing import country_name
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.platform.audit import record
@@ -181,3 +182,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["country_name"] = country_name

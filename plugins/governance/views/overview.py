@@ -28,6 +28,8 @@ def index() -> str:
     return render_template(
         "governance/index.html",
         **chair_context(),
+        secretariat=chairmanship.secretariat_people(),
+        shows_email=chairmanship.shows_email,
         mandate=chairmanship.current_mandate(today),
         open_proposals=db.session.scalar(
             select(db.func.count(Proposal.id)).where(Proposal.status == "open")

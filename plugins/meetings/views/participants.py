@@ -18,6 +18,7 @@ from intranet.plugin_api import (
     ResourceRef,
     User,
     collect,
+    country_name,
     db,
     roles,
     spreadsheet_cell,
@@ -121,7 +122,8 @@ def respond(meeting_id: int) -> Any:
 def participants_by_country(meeting: Meeting) -> list[tuple[str, list[Participant]]]:
     groups: dict[str, list[Participant]] = {}
     for participant in sorted(meeting.participants, key=lambda p: p.user.name):
-        groups.setdefault(participant.user.country_code or "-", []).append(participant)
+        country = country_name(participant.user.country_code) or "No country given"
+        groups.setdefault(country, []).append(participant)
     return sorted(groups.items())
 
 

@@ -104,10 +104,10 @@ def test_the_dashboard_widget_names_the_chair_and_announces_the_handover(client,
     client.login(member.email)
     fragment = client.get("/governance/widgets/chair", headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
-    assert "<strong>DK</strong>" in text and "Handover" in text
+    assert "<strong>Denmark</strong>" in text and "Handover" in text
     assert "<html" not in text
     page = client.get("/governance/widgets/chair").get_data(as_text=True)
-    assert "<html" in page and "<strong>DK</strong>" in page
+    assert "<html" in page and "<strong>Denmark</strong>" in page
 
 
 def test_the_chair_widget_names_the_secretariat_in_one_query(app, client, member, make_user):

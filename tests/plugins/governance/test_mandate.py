@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from intranet.extensions import db
+from intranet.models import Country
+from intranet_governance import chairmanship
 from intranet_governance.models import ChairPeriod, MandatePeriod, Report, Revision
 
 
@@ -47,15 +51,37 @@ def test_the_secretariat_is_pointed_to_the_final_report_before_the_end(
     assert "final report" not in fragment.get_data(as_text=True)
 
 
-def test_the_demo_data(app, client):
-    result = app.test_cli_runner().invoke(args=["intranet", "demo"])
-    assert result.exit_code == 0, result.output
-    years = db.session.scalars(select(ChairPeriod.start).order_by(ChairPeriod.start)).all()
-    assert years[0] == date(2006, 7, 1) and years[-1] == date(2026, 7, 1)
-    assert mandate_count() == 2
-    assert (
-        db.session.scalar(select(func.count(Revision.id)).where(Revision.document == "objectives"))
-        == 2
-    )
-    report = db.session.scalar(select(Report))
-    assert report.is_submitted and report.snapshot
+@pytest.mark.parametrize("today", [date(2026, 12, 5), date(2031, 3, 1), date(2040, 8, 15)])
+def test_the_demo_data_stays_current_whatever_the_day(app, client, member, today):
+    """Installed years after it was written, the demo still has a chair and a mandate for today,
+    the secretariat on the governance page, last year's report submitted and this year's drafted."""
+    with time_machine.travel(datetime.combine(today, time(9), tzinfo=UTC), tick=False):
+        result = app.test_cli_runner().invoke(args=["intranet", "demo"])
+        assert result.exit_code == 0, result.output
+        years = db.session.scalars(select(ChairPeriod.start).order_by(ChairPeriod.start)).all()
+        assert years[0] == date(2006, 7, 1)
+        assert chairmanship.chair_period_on(today) is not None
+        assert years[-1] > today  # the next chairmanship year is known
+        assert chairmanship.current_mandate(today) is not None
+        assert mandate_count() >= 2
+        assert (
+            db.session.scalar(
+                select(func.count(Revision.id)).where(Revision.document == "objectives")
+            )
+            == 2
+        )
+        submitted, draft = db.session.scalars(select(Report).order_by(Report.start)).all()
+        assert submitted.is_submitted and submitted.snapshot
+        assert not draft.is_submitted and draft.start <= today <= draft.end
+        assert draft.title.startswith("Activity report: Chairmanship of ")
+        client.login(member.email)
+        page = client.get("/governance/").get_data(as_text=True)
+        assert "No mandate is recorded for today" not in page
+        assert "No chairmanship is recorded for today" not in page
+        assert "No one serves as the secretariat yet" not in page
+        for person in chairmanship.secretariat_people():
+            assert person.name in page
+        chair = chairmanship.chair_period_on(today)
+        names = dict(db.session.execute(select(Country.code, Country.name)).all())
+        assert f"<strong>{names[chair.country_code]}</strong>" in page
+        assert f"<strong>{chair.country_code}</strong>" not in page

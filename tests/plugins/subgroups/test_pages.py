@@ -18,7 +18,7 @@ def test_member_sees_the_list_and_the_group_page(client, member, make_group, mak
     page = client.get(f"/subgroups/{group.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Kadri Tamm" in html and "(EE)" in html and "Convenor" in html
+    assert "Kadri Tamm" in html and "(Estonia)" in html and "Convenor" in html
     assert "Forced labour in agriculture" in html
 
 
