@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
+import logging
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,9 @@ def _unicode_pdf() -> FPDF:
     # Imported here: fpdf takes about as long to import as the rest of the app to start, and
     # only the PDF download needs it.
     from fpdf import FPDF
+
+    # Subsetting the font logs every glyph table at INFO: dozens of lines per download.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
     pdf = FPDF(format="A4")
     pdf.add_font(FONT, "", str(FONT_FILES / "SourceSansPro-Regular.ttf"))

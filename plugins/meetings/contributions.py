@@ -129,7 +129,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             ["Date", "Meeting", "Kind", "Host"],
             [
                 [
-                    m.local_start.date().isoformat(),
+                    f"{m.local_start:%d %b %Y}",
                     m.title,
                     m.kind_label,
                     country_name(m.host_country),

@@ -97,8 +97,8 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
                 [
                     group.name,
                     group.kind_label,
-                    group.start_date.isoformat(),
-                    group.end_date.isoformat(),
+                    f"{group.start_date:%d %b %Y}",
+                    f"{group.end_date:%d %b %Y}",
                     str(members.get(group.id, 0)),
                     str(posts.get(group.id, 0)),
                 ]
