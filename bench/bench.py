@@ -38,13 +38,13 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from bench.pages import (  # noqa: E402
-    BENCH_EMAIL,
     Page,
     WorkerClient,
-    bench_pages,
     bench_user,
+    discovered_pages,
     install_feed_token,
     page_costs,
+    role_emails,
 )
 from intranet.platform.demo import DEMO_PASSWORD  # noqa: E402
 
@@ -119,20 +119,39 @@ def app_for(url: str) -> Any:
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
 
 
-def query_counts(url: str) -> dict[str, int]:
-    """SQL statements per page for the scale user, counted in-process on `url`."""
+def discover(url: str) -> dict[str, tuple[str, list[Page]]]:
+    """For each kind of user, who signs in and the pages found by walking as them."""
     from intranet.extensions import db
 
     app = app_for(url)
+    found = {}
     with app.app_context():
-        user = bench_user()
-        install_feed_token(user)
+        install_feed_token(bench_user())
         app.test_client_class = WorkerClient
-        client = app.test_client()
-        client.post("/login", data={"email": BENCH_EMAIL, "password": DEMO_PASSWORD})
-        costs = page_costs(client, bench_pages(user))
+        for role, email in role_emails().items():
+            client = app.test_client()
+            client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+            found[role] = (email, discovered_pages(client, role))
         db.engine.dispose()
-    return {name: cost.queries for name, cost in costs.items()}
+    return found
+
+
+def query_counts(url: str) -> dict[str, int]:
+    """SQL statements per found page for each kind of user, counted in-process on `url`."""
+    from intranet.extensions import db
+
+    app = app_for(url)
+    counts = {}
+    with app.app_context():
+        install_feed_token(bench_user())
+        app.test_client_class = WorkerClient
+        for role, email in role_emails().items():
+            client = app.test_client()
+            client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+            costs = page_costs(client, discovered_pages(client, role))
+            counts.update({name: cost.queries for name, cost in costs.items()})
+        db.engine.dispose()
+    return counts
 
 
 def create_app_seconds(url: str, runs: int = 3) -> float:
@@ -337,28 +356,31 @@ def memory_run(
 
 def table(results: dict[str, Any]) -> str:
     pages = results["pages"]
-    bare = pages["bare route"]
     rps = f"rps_{CONCURRENCY}_users"
     small, large = results["generate_s"]
     queries = {label: results["queries"].get(label, {}) for label in (small, large)}
+    width = max(len(name) for name in pages) + 2
     head = (
-        f"{'page':<26}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'x bare':>8}"
+        f"{'page':<{width}}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'x bare':>8}"
         f"{'KiB':>7}{'SQL ' + small:>13}{'SQL ' + large:>13}"
     )
     lines = [head, "-" * len(head)]
     for name, page in pages.items():
+        bare = pages.get(f"{name.partition(':')[0]}: bare route", page)
         lines.append(
-            f"{name:<26}{page['p50_ms']:>8}{page['p95_ms']:>8}{page['p99_ms']:>8}"
+            f"{name:<{width}}{page['p50_ms']:>8}{page['p95_ms']:>8}{page['p99_ms']:>8}"
             f"{page[rps]:>8}{page[rps] / bare[rps]:>8.2f}{page['bytes'] / 1024:>7.1f}"
             f"{queries[small].get(name, '-'):>13}"
             f"{queries[large].get(name, '-'):>13}"
         )
     memory = results["memory"]["rss_mb"]
     requests = results["memory"]["requests"]
+    over = [name for name, page in pages.items() if page["p50_ms"] >= 50 or page["p95_ms"] >= 100]
     lines += [
         "",
-        f"req/s with {CONCURRENCY} concurrent users; x bare = share of the bare route's req/s.",
-        f"htmx fragment / full page bytes: {results.get('fragment_ratio', 0):.1%}",
+        f"req/s with {CONCURRENCY} concurrent users; x bare = share of the role's bare route.",
+        f"{len(pages)} pages found by walking as each role; {len(over)} over p50 50 ms or "
+        f"p95 100 ms: {', '.join(over) or 'none'}",
         f"create_app() (import + create, fresh interpreter): {results['create_app_s']} s",
         f"worker RSS MB before / after {requests // 2} / after {requests}: "
         f"{memory['before']} / {memory['half']} / {memory['after']}",
@@ -370,7 +392,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
-    parser.add_argument("--seconds", type=float, default=3.0, help="per page and phase")
+    parser.add_argument("--seconds", type=float, default=1.0, help="per page and phase")
     parser.add_argument("--memory-requests", type=int, default=MEMORY_REQUESTS)
     parser.add_argument(
         "--no-query-counts", action="store_true", help="skip the in-process SQL counts (quicker)"
@@ -400,28 +422,26 @@ def main() -> None:
     print("serving with gunicorn, 2 workers", flush=True)
     server = Server(url)
     try:
-        browser = Browser(server.port)
-        browser.sign_in(BENCH_EMAIL, DEMO_PASSWORD)
-        app = app_for(url)
-        with app.app_context():
-            pages = bench_pages(bench_user())
         results["pages"] = {}
-        for page in pages:
-            print(f"  {page.name}", flush=True)
-            try:
-                results["pages"][page.name] = measure(
-                    page, server.port, browser.cookies, args.seconds
-                )
-            except (OSError, RuntimeError, http.client.HTTPException) as error:
-                print(f"    failed: {error!r}", flush=True)
+        every_page: list[Page] = []
+        cookies: dict[str, str] = {}
+        for role, (email, pages) in discover(url).items():
+            browser = Browser(server.port)
+            browser.sign_in(email, DEMO_PASSWORD)
+            cookies = cookies or browser.cookies
+            every_page += pages if role == "member" else []
+            for page in pages:
+                print(f"  {page.name}", flush=True)
+                try:
+                    results["pages"][page.name] = measure(
+                        page, server.port, browser.cookies, args.seconds
+                    )
+                except (OSError, RuntimeError, http.client.HTTPException) as error:
+                    print(f"    failed: {error!r}", flush=True)
         print(f"  {args.memory_requests} mixed requests for the workers' memory", flush=True)
-        results["memory"] = memory_run(server, pages, browser.cookies, args.memory_requests)
+        results["memory"] = memory_run(server, every_page, cookies, args.memory_requests)
     finally:
         server.stop()
-    measured = results["pages"]
-    if "htmx fragment" in measured and "fragment's full page" in measured:
-        fragment = measured["htmx fragment"]["bytes"]
-        results["fragment_ratio"] = fragment / measured["fragment's full page"]["bytes"]
     results["queries"] = dict(results["queries"])
 
     print()

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import Select, Table, delete, event, insert, select
+from sqlalchemy import Select, Table, delete, event, func, insert, select
 
+from bench.discover import Walker, frequent_and_rare_words
 from intranet.extensions import db
 from intranet.models import User, utcnow
 from intranet.platform.scale import scale_email
 
 BENCH_EMAIL = scale_email("member", 1)
+STAFF_EMAIL = scale_email("secretariat", 1)
 FEED_TOKEN = "benchmark-calendar-feed"  # noqa: S105 - a throwaway feed of generated data
 HTMX = {"HX-Request": "true"}
 
@@ -60,45 +62,55 @@ def install_feed_token(user: User) -> None:
     db.session.commit()
 
 
-def bench_pages(user: User) -> list[Page]:
-    """The measured pages, with ids of objects `user` may see; the bare route comes first."""
-    other = _first(select(User.id).where(User.email == scale_email("member", 2)))
-    pages = [
-        Page("bare route", "/healthz"),
-        Page("dashboard", "/"),
-        Page("directory search", "/directory?q=tamm", search=True),
-        Page("member profile", f"/members/{other}"),
-        Page("global search", "/search?q=shelter", search=True),
-    ]
-    if _table("lessons_lesson") is not None:
-        pages += [
-            Page(
-                "lessons search + facets",
-                "/lessons/?q=shelter&country=SE&area=protection",
-                search=True,
-            ),
-            Page("coverage matrix", "/lessons/coverage"),
-        ]
-    if (membership := _table("subgroups_membership")) is not None:
-        group = _first(
-            select(membership.c.group_id)
-            .where(membership.c.user_id == user.id)
-            .order_by(membership.c.group_id.desc())
+def guest_email() -> str | None:
+    """The generated guest with the most grants still in force, or None without partners."""
+    guest, grant = _table("partners_guest"), _table("partners_grant")
+    if guest is None or grant is None:
+        return None
+    return db.session.scalar(
+        select(User.email)
+        .join(guest, guest.c.user_id == User.id)
+        .join(grant, grant.c.guest_id == guest.c.user_id)
+        .where(
+            User.email.like(f"%@{BENCH_EMAIL.partition('@')[2]}"),
+            User.is_active_account.is_(True),
+            guest.c.ended_at.is_(None),
         )
-        pages.append(Page("sub-group page", f"/subgroups/{group}"))
-    if (participant := _table("meetings_participant")) is not None:
-        meeting = _first(
-            select(participant.c.meeting_id)
-            .where(participant.c.user_id == user.id)
-            .order_by(participant.c.meeting_id.desc())
-        )
-        pages.append(Page("meeting page", f"/meetings/{meeting}"))
-        pages.append(Page("personal .ics feed", f"/calendar/{FEED_TOKEN}.ics"))
-    # A dashboard card, as htmx loads it and as the same URL renders without htmx.
-    widget = "/subgroups/mine" if _table("subgroups_group") is not None else "/dashboard/welcome"
-    pages.append(Page("htmx fragment", widget, headers=HTMX))
-    pages.append(Page("fragment's full page", widget))
-    return pages
+        .group_by(User.email)
+        .order_by(func.count().desc(), User.email)
+        .limit(1)
+    )
+
+
+def role_emails() -> dict[str, str]:
+    """Who the benchmark signs in as: a member, the secretariat and (with partners) a guest."""
+    emails = {"member": BENCH_EMAIL, "secretariat": STAFF_EMAIL}
+    if guest := guest_email():
+        emails["guest"] = guest
+    return emails
+
+
+def data_words() -> tuple[str, str]:
+    """The most frequent word of the generated texts and a rare one, from the newest titles."""
+    texts: list[str] = []
+    for name, column in (
+        ("lessons_lesson", "title"),
+        ("subgroups_thread", "title"),
+        ("meetings_meeting", "title"),
+    ):
+        if (table := _table(name)) is not None:
+            query = select(table.c[column]).order_by(table.c.id.desc()).limit(2000)
+            texts += db.session.scalars(query).all()
+    texts += db.session.scalars(select(User.expertise).limit(2000)).all()
+    return frequent_and_rare_words(text or "" for text in texts)
+
+
+def discovered_pages(client: FlaskClient, role: str) -> list[Page]:
+    """What `role` opens, found by walking the intranet signed in as `client` (discover.py);
+    the bare route comes first, as the reference the other pages are compared with."""
+    found = Walker(client, role, data_words()).walk()
+    pages = [Page(page.name, page.url, page.headers, page.search) for page in found]
+    return [Page(f"{role}: bare route", "/healthz"), *pages]
 
 
 class WorkerClient(FlaskClient):

@@ -26,11 +26,11 @@ from flask import Flask
 from sqlalchemy import event
 
 from bench.pages import (
-    BENCH_EMAIL,
     PageCost,
-    bench_pages,
+    discovered_pages,
     install_feed_token,
     page_costs,
+    role_emails,
 )
 from bench.pages import bench_user as find_bench_user
 from intranet import create_app
@@ -107,17 +107,19 @@ def parts(cost: PageCost) -> Counter[str]:
 
 
 def measure(url: str, folder: Path, scale: float) -> dict[str, PageCost]:
+    """Costs of every page each kind of user opens (found by walking, bench/discover.py)."""
     app = create_app(base_config(folder, url))
     app.test_client_class = Client
+    costs: dict[str, PageCost] = {}
     with app.app_context():
         tag_statements_with_their_hook(app)
         with app.test_request_context("/"):
             create_scale_data(scale, PASSWORD)
-        user = find_bench_user()
-        install_feed_token(user)
-        client = app.test_client()
-        assert client.login(BENCH_EMAIL).status_code == 302
-        costs = page_costs(client, bench_pages(user))
+        install_feed_token(find_bench_user())
+        for role, email in role_emails().items():
+            client = app.test_client()
+            assert client.login(email).status_code == 302, role
+            costs.update(page_costs(client, discovered_pages(client, role)))
         db.session.remove()
         db.engine.dispose()
     return costs
@@ -149,30 +151,99 @@ def over_ceiling(costs: dict[str, PageCost], wanted: Any) -> dict[str, dict[str,
     return {name: over for name, over in found.items() if over}
 
 
+# Pages the walk found over a limit when it first ran, each with what is to be done. The tests
+# fail when another page goes over, and when one of these is fixed (then it leaves the list).
+KNOWN_OVER: dict[str, str] = {
+    "view: guest: /meetings/<id>": "two statements more than a member's: grants read twice",
+    "hook: guest: /lessons/<id>": "lessons answers can() per document and per action",
+    "hook: member: /lessons/<id>": "lessons answers can() per document and per action",
+    "hook: member: /lessons/<id>/documents": "lessons answers can() per document",
+    "hook: secretariat: /lessons/<id>": "lessons answers can() per document and per action",
+    "hook: secretariat: /meetings/<id>/invite": "one can() per person offered (the invitation "
+    "form is being rebuilt around audiences)",
+    "growth: guest: /meetings/": "the guest measured at each size holds other kinds of grants",
+    "growth: guest: /meetings/next": "the guest measured at each size holds other grants",
+    "growth: guest: /meetings/next (htmx)": "the guest measured at each size holds other grants",
+    "growth: guest: /members/<id>": "the guest measured at each size holds other grants",
+    "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
+    "growth: secretariat: /meetings/<id>/invite": "one can() per person offered",
+    "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
+    "size: secretariat: /meetings/<id>/edit": "every IANA zone and series in one select",
+    "size: secretariat: /partners/bulk": "every grantable lesson and meeting in one select",
+    "size: secretariat: /partners/guests/<id>": "every grantable lesson and meeting in one select",
+    "size: secretariat: /partners/invite": "every grantable lesson and meeting in one select",
+}
+
+
+def offenders(found: dict[str, Any], kind: str) -> dict[str, Any]:
+    """`found`, less the known offenders of its `kind`; a known one that no longer offends is
+    reported too, so that the list only shrinks."""
+    new = {name: value for name, value in found.items() if name not in KNOWN_OVER}
+    fixed = {
+        name: "fixed: remove from KNOWN_OVER"
+        for name in KNOWN_OVER
+        if name.startswith(f"{kind}: ") and name not in found
+    }
+    return {**new, **fixed}
+
+
 def test_every_page_view_stays_under_the_statement_ceiling(costs: dict[float, Any]) -> None:
     over = over_ceiling(costs[LARGE], lambda part, count: part == VIEW and count > PAGE_CEILING)
+    found = {f"view: {name}": parts for name, parts in over.items()}
     details = "\n\n".join(f"{name}:\n{statements(costs[LARGE][name])}" for name in over)
-    assert over == {}, f"views over {PAGE_CEILING} SQL statements:\n{details}"
+    assert offenders(found, "view") == {}, f"views over {PAGE_CEILING} SQL statements:\n{details}"
 
 
 def test_every_plugin_stays_under_the_ceiling_in_every_hook(costs: dict[float, Any]) -> None:
     over = over_ceiling(costs[LARGE], lambda part, count: part != VIEW and count > HOOK_CEILING)
-    details = "\n\n".join(f"{name}:\n{statements(costs[LARGE][name])}" for name in over)
-    assert over == {}, f"hooks over {HOOK_CEILING} SQL statements on a page:\n{details}"
+    found = {f"hook: {name}": parts for name, parts in over.items()}
+    details = "\n\n".join(f"{name}:\n{statements(costs[LARGE][name])[:3000]}" for name in over)
+    assert offenders(found, "hook") == {}, (
+        f"hooks over {HOOK_CEILING} SQL statements on a page:\n{details}"
+    )
 
 
 def test_queries_per_page_do_not_grow_with_the_data(costs: dict[float, Any]) -> None:
-    small = {name: parts(cost) for name, cost in costs[SMALL].items()}
-    large = {name: parts(cost) for name, cost in costs[LARGE].items()}
-    assert small == large
+    """Every page found at both sizes runs the same statements, part by part."""
+    both = costs[SMALL].keys() & costs[LARGE].keys()
+    grown = {
+        f"growth: {name}": (dict(parts(costs[SMALL][name])), dict(parts(costs[LARGE][name])))
+        for name in sorted(both)
+        if parts(costs[SMALL][name]) != parts(costs[LARGE][name])
+    }
+    assert offenders(grown, "growth") == {}
+
+
+def test_the_walk_finds_every_kind_of_page(costs: dict[float, Any]) -> None:
+    """The walk reaches lists, their filters, searches, details and fragments for each role."""
+    names = set(costs[LARGE])
+    for role in ("member", "secretariat", "guest"):
+        mine = {name for name in names if name.startswith(f"{role}: ")}
+        assert any("(htmx)" in name for name in mine), role
+        assert any("(frequent word)" in name for name in mine), role
+        assert any("<id>" in name for name in mine), role
+    assert len(names) > 150
 
 
 def test_the_data_really_differs_between_the_two_sizes(costs: dict[float, Any]) -> None:
     """Same query counts only mean something if the pages show ten times more data."""
-    assert costs[LARGE]["directory search"].bytes > costs[SMALL]["directory search"].bytes
+    name = "secretariat: /admin/users"
+    assert costs[LARGE][name].bytes > costs[SMALL][name].bytes
+
+
+def test_no_page_grows_with_the_data_past_a_page_of_html(costs: dict[float, Any]) -> None:
+    """Lists are paginated and pickers bounded: with ten times the data no page passes 200 KB
+    or grows threefold (at the benchmark's N=1, fifty times more, it would pass 200 KB)."""
+    found = {
+        f"size: {name}": (costs[SMALL].get(name, cost).bytes, cost.bytes)
+        for name, cost in costs[LARGE].items()
+        if cost.bytes > 200_000
+        or (name in costs[SMALL] and cost.bytes > 3 * costs[SMALL][name].bytes + 20_000)
+    }
+    assert offenders(found, "size") == {}
 
 
 def test_an_htmx_fragment_is_a_small_share_of_its_full_page(costs: dict[float, Any]) -> None:
     pages = costs[LARGE]
-    share = pages["htmx fragment"].bytes / pages["fragment's full page"].bytes
+    share = pages["member: /subgroups/mine (htmx)"].bytes / pages["member: /"].bytes
     assert share <= FRAGMENT_SHARE
