@@ -16,7 +16,7 @@ from intranet.plugin_api import EVERYONE, STAFF, User, db, roles, utcnow, wants_
 from .. import forms, notices
 from ..models import ActionItem, Decision, Meeting, Minutes
 from ..rules import may_view
-from ..services import my_action_items, owns, today_for
+from ..services import ACTION_STATUSES, action_counts, my_action_items, owns, today_for
 from .blueprint import bp
 from .common import meeting_or_404, simple_form
 
@@ -126,13 +126,18 @@ def is_local_path(target: str) -> bool:
 @bp.get("/actions")
 @roles(*EVERYONE)
 def my_actions() -> str:
-    items = my_action_items(current_user)
-    if request.args.get("open"):
-        items = [item for item in items if item.status == "open"]
+    """The user's and their delegation's action items, a page at a time, by status."""
+    status = "open" if request.args.get("open") else request.args.get("status", "")
+    status = status if status in ACTION_STATUSES else ""
     context = {
-        "items": items,
+        "items": my_action_items(current_user, status, request.args.get("page", 1, type=int)),
+        "status": status,
+        "statuses": ACTION_STATUSES,
+        "counts": action_counts(current_user),
         "today": today_for(current_user),
         "status_form": forms.ActionStatusForm(),
+        # The dashboard card asks for the open ones: the first ten and a link to the rest.
+        "widget": wants_fragment() and bool(request.args.get("open")),
     }
     if wants_fragment():
         return render_template("meetings/_my_actions.html", **context)
