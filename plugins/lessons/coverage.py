@@ -16,8 +16,10 @@ transaction commits. Only a write that bypasses the session has to call `changed
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import Connection, event, func, select, update
@@ -36,6 +38,7 @@ from .models import (
 COUNTED = (Lesson, LessonTerm, Initiative, InitiativeCountry)
 COUNTED_TABLES = frozenset(model.__tablename__ for model in COUNTED)
 CACHE = "lessons_coverage"
+T = TypeVar("T")
 PENDING = "lessons_coverage_changed"
 
 Counts = dict[tuple[str, str], int]
@@ -50,21 +53,27 @@ class Coverage:
 
 
 def coverage_counts(by: str) -> Coverage:
-    """The counts by "area" or "level": from this app's cache while the stamp has not moved.
+    """The counts by "area" or "level": from this app's cache while the stamp has not moved."""
+    return cached(f"coverage:{by}", lambda: count(by))
+
+
+def cached(name: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per stamp of the counted tables, in this app (every worker keeps its
+    own; every host sees a change on its next request).
 
     The stamp is read before counting: a write committed in between then leaves newer counts
     under the older stamp, which the next request no longer matches, never older counts under
     the newer one.
     """
     stamp = db.session.scalar(select(CoverageStamp.stamp))
-    cache: dict[str, tuple[str, Coverage]] = current_app.extensions.setdefault(CACHE, {})
-    cached = cache.get(by)
-    if stamp is not None and cached is not None and cached[0] == stamp:
-        return cached[1]
-    counts = count(by)
+    cache: dict[str, tuple[str, Any]] = current_app.extensions.setdefault(CACHE, {})
+    entry = cache.get(name)
+    if stamp is not None and entry is not None and entry[0] == stamp:
+        return entry[1]
+    value = compute()
     if stamp is not None:
-        cache[by] = (stamp, counts)
-    return counts
+        cache[name] = (stamp, value)
+    return value
 
 
 def count(by: str) -> Coverage:

@@ -41,6 +41,7 @@ from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import User, db
 
+from .coverage import cached
 from .models import Initiative, Lesson, LessonTerm
 from .rules import published_for, visible_to
 
@@ -192,7 +193,10 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     conditions = selection.conditions(user, extra=extra)
     text = text_match(selection.words, prefix=True)
     matching = [*conditions, text.condition] if text is not None else conditions
-    total, facets = facet_counts(matching)
+    if text is None and not selection.filters and user.is_authenticated and not user.is_guest:
+        total, facets = landing_counts(conditions, published_only)
+    else:
+        total, facets = facet_counts(matching)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(selection.page, pages)
     query = select(Lesson).where(*conditions)
@@ -211,7 +215,36 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     )
 
 
-def facet_counts(conditions: list[Any]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+FacetCounts = tuple[int, dict[str, list[tuple[str, int]]]]
+
+
+def landing_counts(conditions: list[Any], published_only: bool) -> FacetCounts:
+    """A member's unfiltered counts: every published lesson (the same for every member, kept
+    until a lesson or its terms change, see coverage.cached) plus the unpublished ones this
+    member may list (their own drafts; for a reviewer, what waits for review), counted live.
+
+    Members see every published lesson and, of the others, only their own or, as reviewers,
+    all (rules.lesson_votes), so the two parts add up to exactly what `conditions` select.
+    """
+    published = cached("facets:published", lambda: facet_counts([Lesson.status == "published"]))
+    if published_only:
+        return published
+    unpublished = facet_counts([*conditions, Lesson.status != "published"])
+    total = published[0] + unpublished[0]
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for facet in FACETS:
+        merged = Counter(dict(published[1][facet])) + Counter(dict(unpublished[1][facet]))
+        facets[facet] = sort_counts(facet, list(merged.items()))
+    return total, facets
+
+
+def sort_counts(facet: str, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    if facet == "year":
+        return sorted(values, reverse=True)
+    return sorted(values, key=lambda item: (-item[1], item[0]))
+
+
+def facet_counts(conditions: list[Any]) -> FacetCounts:
     """The number of lessons meeting `conditions`, and their counts per facet value, most
     frequent first; one statement that finds the lessons once (a materialized CTE)."""
     found = (
@@ -241,12 +274,7 @@ def facet_counts(conditions: list[Any]) -> tuple[int, dict[str, list[tuple[str, 
             counts[facet].append((value, count))
         else:
             total = count
-    for facet, values in counts.items():
-        if facet == "year":
-            values.sort(reverse=True)
-        else:
-            values.sort(key=lambda item: (-item[1], item[0]))
-    return total, counts
+    return total, {facet: sort_counts(facet, values) for facet, values in counts.items()}
 
 
 def snippet(lesson: Lesson, words: list[str], width: int = 220) -> Markup:
