@@ -31,7 +31,8 @@ SKIPPED = re.compile(
     r"^/(logout|static/|login|password|healthz|favicon)|\.(ics|csv|pdf|md|zip|json|xlsx)$"
     r"|/download|/export|/attachments/"
 )
-NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
+# A number or a country code in a path names one object of a kind: /delegations/LV, /meetings/4.
+NUMBER = re.compile(r"(?<=/)(\d+|[A-Z]{2,3})(?=/|$)")
 MAX_PAGES = 150
 
 
