@@ -166,6 +166,20 @@ def backup_command(target: Path) -> None:
     except backup.BackupError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Backup written to {target}: {manifest.database_file} and {manifest.files} file(s)")
+    _report_missing(manifest, "the backup lacks them")
+
+
+def _report_missing(manifest: backup.Manifest, consequence: str) -> None:
+    """Files the database names but the store does not hold: listed, and the exit status is 1."""
+    if manifest.missing:
+        for key in manifest.missing:
+            click.echo(f"MISSING {key}", err=True)
+        click.echo(
+            f"{len(manifest.missing)} file(s) named in the database are missing from "
+            f"{backup.store().url}; {consequence}",
+            err=True,
+        )
+        sys.exit(1)
 
 
 @intranet_cli.command("restore")
@@ -182,6 +196,7 @@ def restore_command(source: Path, replace: bool) -> None:
         f"Restored the backup of {manifest.created_at} ({manifest.files} file(s)); "
         "the schema is up to date"
     )
+    _report_missing(manifest, "their downloads will answer 404")
 
 
 @intranet_cli.command("run-jobs")
@@ -240,6 +255,12 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
         warnings.append("SQLite serves one host; use PostgreSQL for several hosts or many workers")
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
+    files = app.extensions["intranet_store"]
+    if files.local and db.engine.url.get_backend_name() == "postgresql":
+        warnings.append(
+            f"files are kept in the folder {files.url}: with several hosts it must be shared "
+            "by all of them, or set INTRANET_STORAGE_URL to s3://bucket/prefix"
+        )
     return problems, warnings
 
 
