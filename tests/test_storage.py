@@ -212,3 +212,10 @@ def test_check_warns_when_postgresql_keeps_files_in_a_local_folder(app, cli):
     output = cli("check").output
     local_on_postgres = store().local and db.engine.url.get_backend_name() == "postgresql"
     assert ("INTRANET_STORAGE_URL" in output) == local_on_postgres
+
+
+def test_check_fails_while_an_old_file_folder_setting_is_still_set(app, cli, monkeypatch):
+    monkeypatch.setenv("INTRANET_ATTACHMENT_DIR", "/srv/intranet/attachments")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "INTRANET_ATTACHMENT_DIR is no longer read" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -256,6 +257,12 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
     files = app.extensions["intranet_store"]
+    for obsolete in ("INTRANET_ATTACHMENT_DIR", "INTRANET_PRIVACY_EXPORT_DIR"):
+        if os.environ.get(obsolete):
+            problems.append(
+                f"{obsolete} is no longer read: move its files under {files.url}/attachments "
+                "(or set INTRANET_STORAGE_URL) and remove it"
+            )
     if files.local and db.engine.url.get_backend_name() == "postgresql":
         warnings.append(
             f"files are kept in the folder {files.url}: with several hosts it must be shared "
