@@ -12,6 +12,7 @@ import stat
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
@@ -21,11 +22,13 @@ from werkzeug.datastructures import FileStorage
 
 from intranet import create_app
 from intranet.extensions import db
-from intranet.platform.attachments import save_upload
+from intranet.models import utcnow
+from intranet.platform.attachments import Attachment, save_upload
 from intranet.platform.storage import store
 from intranet.plugin_api import hookimpl
 from intranet.privacy.export import PrivacyExport, process_exports
 from intranet.testing import Client
+from intranet_subgroups.models import Membership, SubGroup
 
 # A PDF large enough to travel in several chunks, with bytes no text decoding would keep.
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 1200 + b"\n%%EOF\n"
@@ -102,6 +105,35 @@ def test_an_upload_on_one_host_downloads_byte_identical_on_the_other(app, host_b
     assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert not Path(app.instance_path, "attachments").exists()
+
+
+def test_a_document_uploaded_through_a_groups_page_on_one_host_downloads_on_the_other(
+    app, client, host_b, member, make_user
+):
+    group = SubGroup(
+        name="Labour exploitation",
+        start_date=utcnow().date(),
+        end_date=utcnow().date() + timedelta(days=90),
+        status="active",
+    )
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(Membership(group_id=group.id, user_id=member.id, role="convenor"))
+    db.session.commit()
+    client.login(member.email)
+    posted = client.submit(
+        f"/subgroups/{group.id}/documents",
+        {"file": (io.BytesIO(PDF), "Minutes Riga.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert posted.status_code == 303
+    document = db.session.scalars(db.select(Attachment)).one()
+    reader = host_b.test_client()
+    reader.login(make_user("member").email)
+
+    response = reader.get(f"/attachments/{document.id}")
+
+    assert response.status_code == 200 and response.data == PDF
 
 
 def test_a_file_the_store_lost_answers_404_and_is_logged(app, host_b, member, caplog):
