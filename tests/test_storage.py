@@ -244,6 +244,8 @@ def test_check_warns_when_postgresql_keeps_files_in_a_local_folder(app, cli):
     output = cli("check").output
     local_on_postgres = store().local and db.engine.url.get_backend_name() == "postgresql"
     assert ("INTRANET_STORAGE_URL" in output) == local_on_postgres
+    assert "cannot write" not in output
+    assert not list(store().list("check/")), "the probe is removed"
 
 
 def test_check_fails_while_an_old_file_folder_setting_is_still_set(app, cli, monkeypatch):
@@ -251,3 +253,14 @@ def test_check_fails_while_an_old_file_folder_setting_is_still_set(app, cli, mon
     result = cli("check")
     assert result.exit_code == 1
     assert "INTRANET_ATTACHMENT_DIR is no longer read" in result.output
+
+
+def test_check_fails_when_the_store_cannot_be_written(app, cli, monkeypatch):
+    monkeypatch.setattr(store(), "put", _refuse)
+    result = cli("check")
+    assert result.exit_code == 1
+    assert f"cannot write to and read from the store {store().url}" in result.output
+
+
+def _refuse(key, stream):
+    raise PermissionError("access denied")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from intranet.accounts.users import UserError, create_user
 from intranet.extensions import db
 from intranet.models import ROLES, JobRun, utcnow
-from intranet.platform import backup, plugins, schema
+from intranet.platform import backup, plugins, schema, storage
 from intranet.platform.audit import record
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.platform.mail import MailError
@@ -256,18 +255,9 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
         warnings.append("SQLite serves one host; use PostgreSQL for several hosts or many workers")
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
-    files = app.extensions["intranet_store"]
-    for obsolete in ("INTRANET_ATTACHMENT_DIR", "INTRANET_PRIVACY_EXPORT_DIR"):
-        if os.environ.get(obsolete):
-            problems.append(
-                f"{obsolete} is no longer read: move its files under {files.url}/attachments "
-                "(or set INTRANET_STORAGE_URL) and remove it"
-            )
-    if files.local and db.engine.url.get_backend_name() == "postgresql":
-        warnings.append(
-            f"files are kept in the folder {files.url}: with several hosts it must be shared "
-            "by all of them, or set INTRANET_STORAGE_URL to s3://bucket/prefix"
-        )
+    store_problems, store_warnings = storage.deployment_problems(db.engine.url.get_backend_name())
+    problems += store_problems
+    warnings += store_warnings
     return problems, warnings
 
 

@@ -12,6 +12,7 @@ does not hold raises `MissingObject`, so every caller decides how to report it.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -213,6 +214,34 @@ def from_url(url: str, endpoint_url: str | None = None) -> Store:
 def store() -> Store:
     """The current app's store."""
     return current_app.extensions["intranet_store"]
+
+
+PROBE = "check/probe"
+
+
+def deployment_problems(database_backend: str) -> tuple[list[str], list[str]]:
+    """What `intranet check` reports about the store: (problems, warnings)."""
+    files = store()
+    problems, warnings = [], []
+    for obsolete in ("INTRANET_ATTACHMENT_DIR", "INTRANET_PRIVACY_EXPORT_DIR"):
+        if os.environ.get(obsolete):
+            problems.append(
+                f"{obsolete} is no longer read: move its files under {files.url}/attachments "
+                "(or set INTRANET_STORAGE_URL) and remove it"
+            )
+    try:
+        files.put(PROBE, io.BytesIO(b"intranet check"))
+        with files.open(PROBE) as probe:
+            probe.read()
+        files.delete(PROBE)
+    except Exception as error:  # any client error: say it, whatever its class
+        problems.append(f"cannot write to and read from the store {files.url}: {error}")
+    if files.local and database_backend == "postgresql":
+        warnings.append(
+            f"files are kept in the folder {files.url}: with several hosts it must be shared "
+            "by all of them, or set INTRANET_STORAGE_URL to s3://bucket/prefix"
+        )
+    return problems, warnings
 
 
 def init_app(app: Flask) -> None:
