@@ -24,7 +24,7 @@ from intranet import create_app
 from intranet.extensions import db
 from intranet.models import utcnow
 from intranet.platform.attachments import Attachment, save_upload
-from intranet.platform.storage import store
+from intranet.platform.storage import MissingObject, store
 from intranet.plugin_api import hookimpl
 from intranet.privacy.export import PrivacyExport, process_exports
 from intranet.testing import Client
@@ -264,3 +264,23 @@ def test_check_fails_when_the_store_cannot_be_written(app, cli, monkeypatch):
 
 def _refuse(key, stream):
     raise PermissionError("access denied")
+
+
+def test_both_kinds_of_store_answer_the_same_way(app):
+    files = store()
+    assert files.put("attachments/ab/one", io.BytesIO(b"first")) == 5
+    files.put("attachments/two", io.BytesIO(b"second"))
+    files.put("exports/three", io.BytesIO(b"third"))
+
+    assert list(files.list("attachments/")) == ["attachments/ab/one", "attachments/two"]
+    assert files.exists("attachments/two") and files.size("attachments/two") == 6
+    with files.open("attachments/ab/one") as stream:
+        assert stream.read() == b"first"
+    files.delete("attachments/two")
+    files.delete("attachments/two")
+    assert not files.exists("attachments/two")
+    with pytest.raises(MissingObject):
+        files.open("attachments/two")
+    for escaping in ("../secret_key", "/etc/passwd", "attachments/../../x", ""):
+        with pytest.raises(ValueError, match="not a storage key"):
+            files.put(escaping, io.BytesIO(b"x"))
