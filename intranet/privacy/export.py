@@ -175,7 +175,7 @@ def _add_files(archive: zipfile.ZipFile, export: PrivacyExport, uploads: list) -
         archive.writestr(
             MISSING_FILE,
             "These files are recorded as yours but were missing from the intranet's storage "
-            "when this archive was built; the administrators have been told:\n"
+            "when this archive was built; this is recorded for the administrators:\n"
             + "".join(f"- {name}\n" for name in missing),
         )
     return missing
