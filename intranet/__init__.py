@@ -49,6 +49,7 @@ from intranet.platform import (
     plugins,
     schema,
     search,
+    storage,
     views,
 )
 from intranet.privacy import erasure_views, notice
@@ -100,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit_log,
         delegations,
         notifications,
+        storage,
         attachments,
         members,
         erasure_views,

@@ -18,6 +18,7 @@ from intranet.models import User, UTCDateTime, utcnow
 from intranet.platform.attachments import (
     Attachment,
     AttachmentError,
+    attachment_response,
     attachments_for,
     delete_attachment,
     discard_attachment,
@@ -88,6 +89,7 @@ __all__ = [
     "User",
     "Widget",
     "anonymise_text",
+    "attachment_response",
     "attachments_for",
     "bulk_insert",
     "can",

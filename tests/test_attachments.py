@@ -28,7 +28,7 @@ def upload(data: bytes, filename: str) -> FileStorage:
 
 
 def stored_files(app) -> list[Path]:
-    folder = Path(app.config["ATTACHMENT_DIR"])
+    folder = Path(app.instance_path, "attachments")
     return list(folder.iterdir()) if folder.exists() else []
 
 

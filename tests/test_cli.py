@@ -132,7 +132,7 @@ def test_plugins_command_rejects_unknown_names(cli):
 
 
 def test_backup_writes_the_database_and_the_files_into_a_new_folder(app, cli, member, tmp_path):
-    files = Path(app.config["ATTACHMENT_DIR"])
+    files = Path(app.instance_path, "attachments")
     (files / "ab").mkdir(parents=True)
     (files / "ab" / "stored-file").write_bytes(b"minutes of the plenary")
     target = tmp_path / "backup"
@@ -166,7 +166,7 @@ def test_restore_replace_brings_back_the_backup_database_and_files_exactly(
     app, cli, member, make_user, tmp_path
 ):
     email = member.email
-    files = Path(app.config["ATTACHMENT_DIR"])
+    files = Path(app.instance_path, "attachments")
     (files / "ab").mkdir(parents=True)
     (files / "ab" / "kept").write_bytes(b"minutes of the plenary")
     assert cli("backup", str(tmp_path / "backup")).exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -401,13 +402,13 @@ def test_an_erased_account_cannot_be_reactivated(client, person, admin, make_use
 def test_a_discarded_file_goes_only_when_the_transaction_commits(app, member):
     from werkzeug.datastructures import FileStorage
 
-    from intranet.platform.attachments import discard_attachment, save_upload, storage_dir
+    from intranet.platform.attachments import discard_attachment, save_upload
 
     def stored_file() -> tuple:
         upload = FileStorage(stream=io.BytesIO(b"minutes"), filename="minutes.txt")
         attachment = save_upload(upload, "example", "example.note", 1, member)
         db.session.commit()
-        return attachment, storage_dir() / attachment.storage_path
+        return attachment, Path(app.instance_path) / attachment.storage_key
 
     kept, kept_path = stored_file()
     discard_attachment(kept)

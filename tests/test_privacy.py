@@ -20,6 +20,7 @@ from intranet.platform import plugins
 from intranet.platform.attachments import save_upload
 from intranet.platform.audit import record
 from intranet.platform.notifications import notify
+from intranet.platform.storage import FileStore
 from intranet.privacy.audiences import field_audiences
 from intranet.privacy.export import PrivacyExport, process_exports
 from intranet.privacy.notice import PrivacyAcknowledgement, PrivacyNotice
@@ -202,7 +203,7 @@ def test_an_expired_archive_is_deleted_by_the_job(app, client, member):
     export_id = prepared_export(client, member)
     export = db.session.get(PrivacyExport, export_id)
     db.session.refresh(export)
-    path = Path(app.config["PRIVACY_EXPORT_DIR"]) / export.storage_path
+    path = Path(app.instance_path, "exports") / export.storage_path
     assert path.read_bytes()[:2] == b"PK"
     export.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -224,7 +225,7 @@ def test_a_failing_export_is_marked_failed_not_left_running(sheltered, app, clie
     client.login(member.email)
     client.submit("/privacy/export")
     [export_id] = export_ids(member)
-    app.config["PRIVACY_EXPORT_DIR"] = "/proc/not-writable"
+    app.extensions["intranet_store"] = FileStore(Path("/proc/not-writable"))
 
     with app.test_request_context():
         process_exports()
@@ -433,7 +434,7 @@ def test_erasure_removes_the_archives_and_acknowledgements(app, client, member):
     notice_id = db.session.scalar(select(PrivacyNotice.id))
     client.submit("/privacy/acknowledge", {"notice_id": notice_id})
     prepared_export(client, member)
-    archives = list(Path(app.config["PRIVACY_EXPORT_DIR"]).iterdir())
+    archives = list(Path(app.instance_path, "exports").iterdir())
     assert len(archives) == 1
 
     plugins.notify_event("intranet_erase_personal_data", user=member)

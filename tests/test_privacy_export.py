@@ -34,7 +34,7 @@ def test_an_expired_archive_does_not_download_even_before_the_job_ran(
     export_id = prepared_export(client, member)
     export = db.session.get(PrivacyExport, export_id)
     db.session.refresh(export)
-    path = Path(app.config["PRIVACY_EXPORT_DIR"]) / export.storage_path
+    path = Path(app.instance_path, "exports") / export.storage_path
     assert client.get(f"/privacy/exports/{export_id}/file").status_code == 200
 
     with time_machine.travel(utcnow() + timedelta(minutes=61), tick=True):

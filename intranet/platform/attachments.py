@@ -1,22 +1,25 @@
 """Attachments: one service for plugins to keep files with their objects.
 
 Files are checked on their content (not their name) against an allow-list, limited in size
-(ATTACHMENT_MAX_BYTES), stored under a random name outside the static folder (ATTACHMENT_DIR)
-and served only after the owning plugin allows it through the permission hook
-(`<owner>.view_attachment`). An upload that fails leaves neither a file nor a row.
+(ATTACHMENT_MAX_BYTES), kept under a random key `attachments/<name>` in the configured store
+(`intranet.platform.storage`, shared by every host) and streamed only after the owning plugin
+allows it through the permission hook (`<owner>.view_attachment`). An upload that fails leaves
+neither an object nor a row; a row whose object is missing answers 404 and is logged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
+import tempfile
 import unicodedata
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, abort, current_app, send_file
@@ -31,9 +34,13 @@ from intranet.access import EVERYONE, roles
 from intranet.extensions import db
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.platform import plugins
+from intranet.platform.storage import MissingObject, store
 from intranet.values import ResourceRef
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+FOLDER = "attachments/"
 CHUNK = 64 * 1024
 
 # Detected content type -> file name extensions that may carry it.
@@ -96,9 +103,10 @@ class Attachment(db.Model):
     def url(self) -> str:
         return f"/attachments/{self.id}"
 
-
-def storage_dir() -> Path:
-    return Path(current_app.config["ATTACHMENT_DIR"])
+    @property
+    def storage_key(self) -> str:
+        """Where the bytes are in the store."""
+        return FOLDER + self.storage_path
 
 
 def display_name(filename: str | None) -> str:
@@ -149,19 +157,19 @@ def _office_type(path: Path) -> str | None:
     return None
 
 
-def _copy_limited(stream: BinaryIO, target: Path, limit: int) -> tuple[int, str]:
-    """Copy `stream` to `target`; refuse beyond `limit` bytes. Returns (size, sha256)."""
+def _copy_limited(stream: BinaryIO, out: IO[bytes], limit: int) -> tuple[int, str]:
+    """Copy `stream` to `out`; refuse beyond `limit` bytes. Returns (size, sha256)."""
     digest = hashlib.sha256()
     size = 0
-    with target.open("xb") as out:
-        while chunk := stream.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise AttachmentError(
-                    f"The file is too large: at most {limit // (1024 * 1024) or 1} MB is allowed."
-                )
-            digest.update(chunk)
-            out.write(chunk)
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise AttachmentError(
+                f"The file is too large: at most {limit // (1024 * 1024) or 1} MB is allowed."
+            )
+        digest.update(chunk)
+        out.write(chunk)
+    out.flush()
     return size, digest.hexdigest()
 
 
@@ -177,25 +185,15 @@ def save_upload(
     if not name:
         raise AttachmentError("Choose a file to upload.")
     extension = os.path.splitext(name)[1].lower()
-    folder = storage_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     stored = secrets.token_hex(16)
-    path = folder / stored
-    try:
+    with tempfile.NamedTemporaryFile(prefix="intranet-upload-") as checked:
         size, checksum = _copy_limited(
-            file_storage.stream, path, current_app.config["ATTACHMENT_MAX_BYTES"]
+            file_storage.stream, checked, current_app.config["ATTACHMENT_MAX_BYTES"]
         )
-        if size == 0:
-            raise AttachmentError("The file is empty.")
-        content_type = detect_type(path, extension)
-        if content_type is None:
-            raise AttachmentError(
-                f"This kind of file is not allowed. Allowed: {ALLOWED_DESCRIPTION}."
-            )
-        if extension not in ALLOWED_TYPES[content_type]:
-            raise AttachmentError(
-                f"The file's content ({content_type}) does not match its name “{name}”."
-            )
+        content_type = _checked_type(Path(checked.name), name, extension, size)
+        checked.seek(0)
+        store().put(FOLDER + stored, checked)
+    try:
         attachment = Attachment(
             owner=owner,
             object_kind=object_kind,
@@ -211,9 +209,23 @@ def save_upload(
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        path.unlink(missing_ok=True)
+        store().delete(FOLDER + stored)
         raise
     return attachment
+
+
+def _checked_type(path: Path, name: str, extension: str, size: int) -> str:
+    """The content type of the upload at `path`, or AttachmentError saying why it is refused."""
+    if size == 0:
+        raise AttachmentError("The file is empty.")
+    content_type = detect_type(path, extension)
+    if content_type is None:
+        raise AttachmentError(f"This kind of file is not allowed. Allowed: {ALLOWED_DESCRIPTION}.")
+    if extension not in ALLOWED_TYPES[content_type]:
+        raise AttachmentError(
+            f"The file's content ({content_type}) does not match its name “{name}”."
+        )
+    return content_type
 
 
 def attachments_for(owner: str, object_kind: str, object_id: int) -> list[Attachment]:
@@ -232,11 +244,11 @@ def attachments_for(owner: str, object_kind: str, object_id: int) -> list[Attach
 
 
 def delete_attachment(attachment: Attachment) -> None:
-    """Remove the attachment's row (committed) and then its file."""
-    path = storage_dir() / attachment.storage_path
+    """Remove the attachment's row (committed) and then its object."""
+    key = attachment.storage_key
     db.session.delete(attachment)
     db.session.commit()
-    path.unlink(missing_ok=True)
+    store().delete(key)
 
 
 DISCARDED_FILES = "intranet_discarded_files"
@@ -248,14 +260,15 @@ def discard_attachment(attachment: Attachment) -> None:
     For work done in a larger transaction that must stay whole, such as an erasure: if it rolls
     back, the row and the file both stay.
     """
-    db.session.info.setdefault(DISCARDED_FILES, []).append(storage_dir() / attachment.storage_path)
+    discarded = db.session.info.setdefault(DISCARDED_FILES, [])
+    discarded.append((store(), attachment.storage_key))
     db.session.delete(attachment)
 
 
 @event.listens_for(Session, "after_commit")
 def _remove_discarded_files(session: Session) -> None:
-    for path in session.info.pop(DISCARDED_FILES, []):
-        path.unlink(missing_ok=True)
+    for where, key in session.info.pop(DISCARDED_FILES, []):
+        where.delete(key)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -268,19 +281,16 @@ def content_disposition(name: str, content_type: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-@bp.get("/attachments/<int:attachment_id>")
-@roles(*EVERYONE)
-def download(attachment_id: int) -> Response:
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not plugins.is_enabled(attachment.owner):
+def attachment_response(attachment: Attachment) -> Response:
+    """Stream the attachment's bytes from the store as a download; 404 (logged) when the store
+    has lost them. The caller has checked that the viewer may see it."""
+    try:
+        stream = store().open(attachment.storage_key)
+    except MissingObject as missing:
+        log.error("attachment %s (%s): %s", attachment.id, attachment.filename, missing)
         abort(404)
-    resource = ResourceRef(attachment.object_kind, attachment.object_id)
-    if not plugins.can(current_user, f"{attachment.owner}.view_attachment", resource, roles=()):
-        abort(403)
-    path = storage_dir() / attachment.storage_path
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, max_age=0, conditional=True)
+    response = send_file(stream, mimetype=attachment.content_type, max_age=0)
+    response.content_length = attachment.size
     response.headers["Content-Disposition"] = content_disposition(
         attachment.filename, attachment.content_type
     )
@@ -290,13 +300,21 @@ def download(attachment_id: int) -> Response:
     return response
 
 
+@bp.get("/attachments/<int:attachment_id>")
+@roles(*EVERYONE)
+def download(attachment_id: int) -> Response:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or not plugins.is_enabled(attachment.owner):
+        abort(404)
+    resource = ResourceRef(attachment.object_kind, attachment.object_id)
+    if not plugins.can(current_user, f"{attachment.owner}.view_attachment", resource, roles=()):
+        abort(403)
+    return attachment_response(attachment)
+
+
 def init_app(app: Flask) -> None:
     env = os.environ
     app.config.setdefault(
         "ATTACHMENT_MAX_BYTES", int(env.get("INTRANET_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
-    )
-    app.config.setdefault(
-        "ATTACHMENT_DIR",
-        env.get("INTRANET_ATTACHMENT_DIR") or os.path.join(app.instance_path, "attachments"),
     )
     app.register_blueprint(bp)

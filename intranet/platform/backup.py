@@ -1,9 +1,14 @@
-"""Backup and restore: the database and the uploaded files, into and out of one folder.
+"""Backup and restore: the database and the stored files, into and out of one folder.
 
 A backup folder holds `database.sqlite3` (SQLite's online backup: consistent while writes go
-on) or `database.pgdump` (pg_dump's custom format: one snapshot), the `attachments/` folder and
+on) or `database.pgdump` (pg_dump's custom format: one snapshot), the store's `attachments/`
+objects (copied from a file:// or s3:// store alike, so a backup restores into either) and
 `manifest.json`. The database is copied first and the files second, so every file a copied row
-points to is in the backup (files are written before their row is committed).
+points to is in the backup (objects are stored before their row is committed). A file the
+database names but the store does not hold is listed in the manifest and reported, never
+silently left out. Privacy export archives are not backed up: they are personal data kept for
+hours, and rebuilt on request. The folder is readable by its owner only (700/600): it holds
+password hashes and two-factor secrets.
 """
 
 from __future__ import annotations
@@ -13,19 +18,20 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import URL
 
 from intranet.extensions import db
 from intranet.models import utcnow
+from intranet.platform.attachments import FOLDER, Attachment
+from intranet.platform.storage import CHUNK, MissingObject, store
 
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
-FILES = "attachments"
+FILES = FOLDER.rstrip("/")
 MANIFEST = "manifest.json"
 
 
@@ -39,10 +45,8 @@ class Manifest:
     backend: str
     database_file: str
     files: int
-
-
-def _attachment_dir() -> Path:
-    return Path(current_app.config["ATTACHMENT_DIR"])
+    storage: str = ""
+    missing: list[str] = field(default_factory=list)
 
 
 def _url() -> URL:
@@ -82,16 +86,38 @@ def _run(args: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(args[0]).name} failed: {result.stderr.strip()[:2000]}")
 
 
+def _private(target: Path) -> None:
+    """Owner-only modes for the backup folder and everything in it."""
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def _referenced_keys() -> set[str]:
+    return {FOLDER + name for name in db.session.scalars(select(Attachment.storage_path))}
+
+
+def _copy_out(key: str, target: Path) -> None:
+    destination = target / key
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with store().open(key) as source, os.fdopen(handle, "wb") as out:
+        shutil.copyfileobj(source, out, CHUNK)
+
+
 def backup(target: Path) -> Manifest:
-    """Write a consistent backup of the database and the uploaded files into the new folder."""
+    """Write a consistent backup of the database and the stored files into the new folder."""
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new folder name")
     if not target.parent.is_dir():
         raise BackupError(f"folder {target.parent} does not exist")
     url = _url()
-    target.mkdir()
+    referenced = _referenced_keys()
+    db.session.rollback()
+    target.mkdir(mode=0o700)
+    target.chmod(0o700)
     if url.get_backend_name() == "sqlite":
         database_file = SQLITE_FILE
+        os.close(os.open(target / database_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         source = sqlite3.connect(url.database)
         copy = sqlite3.connect(target / database_file)
         try:
@@ -106,13 +132,19 @@ def backup(target: Path) -> Manifest:
         _run([*args, "--format=custom", "--file", str(target / database_file)], env)
     else:
         raise BackupError(f"cannot back up a {url.get_backend_name()} database")
-    files = _attachment_dir()
-    count = 0
-    if files.is_dir():
-        shutil.copytree(files, target / FILES)
-        count = sum(1 for path in (target / FILES).rglob("*") if path.is_file())
-    manifest = Manifest(utcnow().isoformat(), url.get_backend_name(), database_file, count)
+    copied = set()
+    for key in store().list(FOLDER):
+        try:
+            _copy_out(key, target)
+        except MissingObject:
+            continue  # deleted since it was listed: its row went first
+        copied.add(key)
+    still_referenced = _referenced_keys() if referenced - copied else set()
+    missing = sorted((referenced - copied) & still_referenced)
+    manifest = Manifest(utcnow().isoformat(), url.get_backend_name(), database_file, len(copied))
+    manifest.storage, manifest.missing = store().url, missing
     (target / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+    _private(target)
     return manifest
 
 
@@ -125,7 +157,7 @@ def _has_data() -> bool:
 
 
 def restore(source: Path, *, replace: bool = False) -> Manifest:
-    """Load a backup folder into the configured database and attachment folder.
+    """Load a backup folder into the configured database and store.
 
     Refuses to overwrite a database that has accounts unless `replace` is given.
     """
@@ -169,10 +201,24 @@ def restore(source: Path, *, replace: bool = False) -> Manifest:
             ],
             env,
         )
+    return _restore_files(source, manifest, replace=replace)
+
+
+def _restore_files(source: Path, manifest: Manifest, *, replace: bool) -> Manifest:
+    """Put the backup's files into the configured store; list what the database names but
+    neither the backup nor the store holds."""
     files = source / FILES
-    if files.is_dir():
-        destination = _attachment_dir()
-        if replace and destination.is_dir():
-            shutil.rmtree(destination)
-        shutil.copytree(files, destination, dirs_exist_ok=True)
+    kept = set()
+    for path in sorted(files.rglob("*")) if files.is_dir() else ():
+        if path.is_file():
+            key = path.relative_to(source).as_posix()
+            with path.open("rb") as stream:
+                store().put(key, stream)
+            kept.add(key)
+    if replace:
+        for key in store().list(FOLDER):
+            if key not in kept:
+                store().delete(key)
+    manifest.missing = sorted(key for key in _referenced_keys() if not store().exists(key))
+    db.session.rollback()
     return manifest

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from intranet.accounts.users import UserError, create_user
 from intranet.extensions import db
 from intranet.models import ROLES, JobRun, utcnow
-from intranet.platform import backup, plugins, schema
+from intranet.platform import backup, plugins, schema, storage
 from intranet.platform.audit import record
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.platform.mail import MailError
@@ -168,6 +168,21 @@ def backup_command(target: Path) -> None:
     click.echo(
         f"Backup written to {target}: {manifest.database_file} and {plural(manifest.files, 'file')}"
     )
+    _report_missing(manifest, "the backup lacks them")
+
+
+def _report_missing(manifest: backup.Manifest, consequence: str) -> None:
+    """Files the database names but the store does not hold: listed, and the exit status is 1."""
+    if manifest.missing:
+        for key in manifest.missing:
+            click.echo(f"MISSING {key}", err=True)
+        click.echo(
+            f"{plural(len(manifest.missing), 'file')} named in the database "
+            f"{'is' if len(manifest.missing) == 1 else 'are'} missing from "
+            f"{backup.store().url}; {consequence}",
+            err=True,
+        )
+        sys.exit(1)
 
 
 @intranet_cli.command("restore")
@@ -184,6 +199,7 @@ def restore_command(source: Path, replace: bool) -> None:
         f"Restored the backup of {manifest.created_at} ({plural(manifest.files, 'file')}); "
         "the schema is up to date"
     )
+    _report_missing(manifest, "their downloads will answer 404")
 
 
 @intranet_cli.command("run-jobs")
@@ -242,6 +258,9 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
         warnings.append("SQLite serves one host; use PostgreSQL for several hosts or many workers")
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
+    store_problems, store_warnings = storage.deployment_problems(db.engine.url.get_backend_name())
+    problems += store_problems
+    warnings += store_warnings
     return problems, warnings
 
 

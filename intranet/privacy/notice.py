@@ -7,6 +7,7 @@ declares its own kinds of personal data, exports them and runs the export job.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,10 +41,13 @@ from intranet.forms import Form
 from intranet.models import User, UTCDateTime, utcnow
 from intranet.platform import plugins
 from intranet.platform.audit import record
+from intranet.platform.storage import MissingObject, store
 from intranet.privacy import export as privacy_export
 from intranet.privacy.export import PrivacyExport
 from intranet.values import PersonalDataKind
 from intranet.web import render_form, wants_fragment
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("privacy", __name__)
 
@@ -276,19 +280,24 @@ def export_status(export_id: int) -> str:
 @roles(*EVERYONE)
 def download_export(export_id: int) -> Response:
     export = _own_export(export_id)
-    path = privacy_export.export_dir() / (export.storage_path or "-")
-    if not export.downloadable or not path.is_file():
+    if not export.downloadable or not export.storage_path:
+        abort(404)
+    try:
+        stream = store().open(privacy_export.storage_key(export.storage_path))
+    except MissingObject as missing:
+        log.error("personal data export %s: %s", export.id, missing)
         abort(404)
     export.downloaded_at = utcnow()
     record("privacy.export_downloaded", target=f"user:{current_user.id}", export=export.id)
     db.session.commit()
     response = send_file(
-        path,
+        stream,
         mimetype="application/zip",
         as_attachment=True,
         download_name=export.filename,
         max_age=0,
     )
+    response.content_length = export.size
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -349,10 +358,6 @@ def admin() -> str:
 
 def init_app(app: Flask) -> None:
     env = os.environ
-    app.config.setdefault(
-        "PRIVACY_EXPORT_DIR",
-        env.get("INTRANET_PRIVACY_EXPORT_DIR") or os.path.join(app.instance_path, "exports"),
-    )
     app.config.setdefault(
         "PRIVACY_EXPORT_HOURS",
         int(env.get("INTRANET_PRIVACY_EXPORT_HOURS", PRIVACY_EXPORT_HOURS_DEFAULT)),

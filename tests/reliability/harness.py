@@ -57,7 +57,7 @@ def server_env(database_url: str, folder: Path, **extra: str) -> dict[str, str]:
             ),
             "INTRANET_DATABASE_URL": database_url,
             "INTRANET_INSTANCE_PATH": str(folder / "instance"),
-            "INTRANET_ATTACHMENT_DIR": str(folder / "attachments"),
+            "INTRANET_STORAGE_URL": (folder / "files").as_uri(),
             "INTRANET_MAIL_OUTBOX": str(folder / "outbox"),
             "INTRANET_SECRET_KEY": "reliability-" + "k" * 40,
             "INTRANET_2FA_REQUIRED_ROLES": "",

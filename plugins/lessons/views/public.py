@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Response,
     abort,
-    current_app,
     render_template,
-    send_file,
 )
 from sqlalchemy import select
 
 from intranet.plugin_api import (
+    attachment_response,
     db,
     public,
     utcnow,
@@ -69,21 +66,7 @@ def public_file(lesson_id: int, attachment_id: int) -> Response:
     row = documents.find(public_lesson(lesson_id), attachment_id)
     if row is None or row[1] != "public":
         abort(404)
-    attachment = row[0]
-    path = Path(current_app.config["ATTACHMENT_DIR"]) / attachment.storage_path
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-        conditional=True,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(row[0])
 
 
 @bp.get("/feed.atom")

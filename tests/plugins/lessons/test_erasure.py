@@ -4,14 +4,16 @@ knowledge, by "a former member"; endorsements go; an initiative's contact forget
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from intranet.extensions import db
 from intranet.platform import plugins
-from intranet.platform.attachments import Attachment, save_upload, storage_dir
+from intranet.platform.attachments import Attachment, save_upload
 from intranet.privacy.erasure import erase_account
 from intranet_lessons import documents
 from intranet_lessons.models import Endorsement, Initiative, Lesson, LessonComment
@@ -84,7 +86,7 @@ def test_drafts_nobody_else_sees_go_with_their_documents(app, person, lesson, ma
     upload = FileStorage(stream=io.BytesIO(b"my private notes"), filename="notes.txt")
     attachment = save_upload(upload, documents.OWNER, documents.KIND, draft.id, person)
     db.session.commit()
-    stored = storage_dir() / attachment.storage_path
+    stored = Path(current_app.instance_path) / attachment.storage_key
     assert stored.exists()
 
     erase_account(person, actor=None, via="admin")

@@ -27,7 +27,7 @@ def switch(client, user):
 
 
 def stored_files(app):
-    folder = Path(app.config["ATTACHMENT_DIR"])
+    folder = Path(app.instance_path, "attachments")
     return list(folder.iterdir()) if folder.exists() else []
 
 

@@ -22,7 +22,7 @@ def upload(client, group, content=PDF, name="minutes.pdf"):
 
 
 def stored_files(app) -> list[Path]:
-    folder = Path(app.config["ATTACHMENT_DIR"])
+    folder = Path(app.instance_path, "attachments")
     return [path for path in folder.iterdir()] if folder.exists() else []
 
 
