@@ -55,12 +55,21 @@ def submit(report: Report, user: User) -> None:
     report.submitted_by = user
 
 
+def long_date(day: date) -> str:
+    """1 July 2025, as a report writes a date (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(report: Report, sections: list[ReportSection]) -> str:
-    lines = [f"# {report.title}", "", f"Period: {report.start:%d %B %Y} to {report.end:%d %B %Y}"]
+    lines = [
+        f"# {report.title}",
+        "",
+        f"Period: {long_date(report.start)} to {long_date(report.end)}",
+    ]
     if report.introduction.strip():
         lines += ["", "## Introduction", "", report.introduction.strip()]
     for section in sections:
@@ -115,7 +124,7 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
         pdf.ln(3)
 
     heading(report.title, 18)
-    paragraph(f"Period: {report.start:%d %B %Y} to {report.end:%d %B %Y}")
+    paragraph(f"Period: {long_date(report.start)} to {long_date(report.end)}")
     if report.introduction.strip():
         heading("Introduction", 14)
         paragraph(report.introduction.strip())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from intranet.plugin_api import User, db, utcnow
 
@@ -121,24 +121,40 @@ def create_demo_groups(users: dict[str, User]) -> None:
     for spec in GROUPS:
         begin, finish = spec["months"]
         convenor = users[spec["convenor"]]
+        start = today() + timedelta(days=30 * begin)
+        # Members joined when the group began (or now, for one that has not begun): a report
+        # on an earlier period counts them as its members.
+        joined = min(now, datetime.combine(start, time(9), tzinfo=UTC))
         group = SubGroup(
             name=spec["name"],
             kind=spec["kind"],
             mandate=spec["mandate"],
-            start_date=today() + timedelta(days=30 * begin),
+            start_date=start,
             end_date=today() + timedelta(days=30 * finish),
             status=spec["status"],
             join_policy=spec["policy"],
             created_by_id=convenor.id,
             approved_by_id=users["secretariat"].id,
-            approved_at=now,
+            approved_at=joined,
         )
         group.memberships.append(
-            Membership(user_id=convenor.id, role="convenor", state="active", joined_at=now)
+            Membership(
+                user_id=convenor.id,
+                role="convenor",
+                state="active",
+                joined_at=joined,
+                created_at=joined,
+            )
         )
         for key in spec["members"]:
             group.memberships.append(
-                Membership(user_id=users[key].id, role="member", state="active", joined_at=now)
+                Membership(
+                    user_id=users[key].id,
+                    role="member",
+                    state="active",
+                    joined_at=joined,
+                    created_at=joined,
+                )
             )
         db.session.add(group)
         log_activity(group, convenor, "created", f"{convenor.name} created the sub-group")

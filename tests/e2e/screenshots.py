@@ -7,6 +7,8 @@ docs/screenshots/<page>-<width>.png, which the README shows.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,23 @@ def test_capture_screenshots(new_page, width):
     member = page.locator("main a[href^='/members/']").first.get_attribute("href")
     written += _capture(page, {"member": member}, width)
     assert all(path.stat().st_size > 0 for path in written)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_capture_the_first_page_of_the_activity_report(new_page, tmp_path):
+    """The submitted activity report as the committee reads it: its first page as an image."""
+    page = new_page(viewport=WIDTHS["desktop"])
+    sign_in(page, MEMBER_EMAIL, PASSWORD)
+    page.goto("/governance/reports")
+    links = page.locator("main a[href^='/governance/reports/']").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    )
+    report = next(link for link in links if link.rsplit("/", 1)[-1].isdigit())
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(page.request.get(f"{report}.pdf").body())
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+         str(OUTPUT / "report-pdf")],
+        check=True,
+    )  # fmt: skip
+    assert (OUTPUT / "report-pdf.png").stat().st_size > 0

@@ -72,6 +72,9 @@ def test_the_demo_data_stays_current_whatever_the_day(app, client, member, today
         )
         submitted, draft = db.session.scalars(select(Report).order_by(Report.start)).all()
         assert submitted.is_submitted and submitted.snapshot
+        # Last year's sub-groups had members then: the demo's members joined when they began.
+        [groups] = [section for section in submitted.snapshot if section["title"] == "Sub-groups"]
+        assert groups["rows"] and all(int(row[4]) > 0 for row in groups["rows"])
         assert not draft.is_submitted and draft.start <= today <= draft.end
         assert draft.title.startswith("Activity report: Chairmanship of ")
         client.login(member.email)
