@@ -11,7 +11,6 @@ from intranet.directory.listing import DirectoryFilter, country_names
 from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
-from intranet.platform.notifications import retry_unsent_mail
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
@@ -20,7 +19,6 @@ from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResul
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return [
-        ScheduledJob("core.retry-mail", 5, retry_unsent_mail),
         ScheduledJob("core.retention", 24 * 60, run_retention),
         ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
     ]
@@ -57,6 +55,7 @@ def intranet_admin_nav_items(user: User) -> list[NavItem]:
     if user.role == "admin":
         items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
         items.append(NavItem("Settings", url_for("settings.index"), order=91))
+        items.append(NavItem("Mail", url_for("mail_queue.index"), order=92))
     items += [
         NavItem("Countries", url_for("reference.countries"), order=60),
         NavItem("Organisations", url_for("reference.organisations"), order=61),

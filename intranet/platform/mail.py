@@ -1,19 +1,23 @@
-"""Outgoing mail: SMTP when INTRANET_SMTP_HOST is set, otherwise .eml files in the outbox."""
+"""Outgoing mail: built here, queued in the caller's transaction, delivered by the outbox.
+
+`send_mail` never talks to SMTP: it adds the finished message to the database session of the
+request or job that causes it (`intranet.platform.outbox`), and a sender delivers it within
+seconds after the commit, by SMTP when INTRANET_SMTP_HOST is set, otherwise as an .eml file in
+INTRANET_MAIL_OUTBOX. A mail that is never committed is never sent.
+"""
 
 from __future__ import annotations
 
 import logging
-import smtplib
-import ssl
-import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app
+
+from intranet.platform import outbox
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ def external_url(endpoint: str, **values: object) -> str:
 
 
 class MailError(Exception):
-    """Mail could not be handed to the SMTP server or written to the outbox."""
+    """Kept for plugins that still catch it: `send_mail` queues and no longer raises it."""
 
 
 class MailAttachment(NamedTuple):
@@ -88,41 +92,23 @@ def send_mail(
     attachments: tuple[MailAttachment, ...] | list[MailAttachment] = (),
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Send one mail now. Raises MailError (already logged) so the caller can tell the user.
+    """Queue one mail in the current transaction; it goes out once the caller commits.
 
-    A mail that cannot even be built (e.g. an address the mail library refuses) is a MailError
-    too: callers have saved their data already, and only MailError is theirs to handle.
+    Never raises for mail reasons: a mail that cannot even be built (an address the mail
+    library refuses) is logged and kept in the outbox as failed, visible to admins.
     """
     try:
         message = build_message(to, subject, text, html, attachments=attachments, headers=headers)
     except (ValueError, TypeError, LookupError) as error:
         log.exception("mail to %r (%r) could not be built", to, subject)
-        raise MailError(str(error)) from error
-    config = current_app.config
-    try:
-        if config["SMTP_HOST"]:
-            _send_smtp(message)
-        else:
-            _write_outbox(message, Path(config["MAIL_OUTBOX"]))
-    except (OSError, smtplib.SMTPException) as error:
-        log.error("mail to %s (%s) failed: %s", to, subject, error)
-        raise MailError(str(error)) from error
+        row = outbox.enqueue(make_msgid(), to, subject, b"")
+        row.status, row.last_error = outbox.FAILED, f"could not be built: {error}"[:2000]
+        return
+    queue(message)
 
 
-def _send_smtp(message: EmailMessage) -> None:
-    config = current_app.config
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
-        if config["SMTP_STARTTLS"]:
-            smtp.starttls(context=ssl.create_default_context())
-        if config["SMTP_USER"]:
-            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-        smtp.send_message(message)
-
-
-def _write_outbox(message: EmailMessage, outbox: Path) -> None:
-    outbox.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(message.as_bytes())
-    temporary.replace(path)
+def queue(message: EmailMessage, category: str = "") -> outbox.OutgoingMail:
+    """Queue a built message; `category` lets a feature count its own mails (password resets)."""
+    return outbox.enqueue(
+        message["Message-ID"], message["To"], message["Subject"], message.as_bytes(), category
+    )

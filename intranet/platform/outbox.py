@@ -1,0 +1,314 @@
+"""The mail outbox: every mail is a row written in the transaction that causes it.
+
+`intranet.platform.mail.send_mail` adds an `OutgoingMail` to the caller's database session, so
+the mail exists exactly when the action that caused it was committed, and no request ever talks
+to SMTP. Senders (`intranet.platform.mail_sender`: a thread in each app server process,
+`intranet mail-worker`, `intranet run-jobs`) call `deliver_due()`, which claims due rows in a
+transaction of its own, hands them to the SMTP server (or, without INTRANET_SMTP_HOST, writes
+them as .eml files to INTRANET_MAIL_OUTBOX) and marks each one sent only once it was accepted.
+
+Claims are exactly-once across processes and hosts: on PostgreSQL the rows are locked with
+`FOR UPDATE SKIP LOCKED`, on SQLite the claim is one UPDATE (SQLite has one writer at a time).
+A claim is a lease (`claimed_until`): rows of a sender killed mid-delivery are retried when it
+runs out. A mail the server accepted just before such a kill may be sent twice; its stable
+Message-ID lets mail clients drop the copy. A failed attempt is retried with exponential
+backoff until 48 hours after the mail was queued; then the mail is marked failed and listed on
+the admin page "Failed mail", which can send it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import Index, LargeBinary, String, Text, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from intranet.extensions import db
+from intranet.models import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+RETRY_FOR = timedelta(hours=48)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+LEASE = timedelta(minutes=5)
+BATCH = 10  # claimed together; with the SMTP timeout this bounds a claim well inside the lease
+QUEUED_FLAG = "intranet_mail_queued"
+
+
+class OutgoingMail(db.Model):
+    """One mail in the outbox, with its complete message as the SMTP server will receive it."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        Index("ix_mail_outbox_due", "status", "next_attempt_at"),
+        Index("ix_mail_outbox_recipient", "recipient", "category", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(64), default="")
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    give_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (QUEUED, SENDING)
+
+
+def enqueue(
+    message_id: str, recipient: str, subject: str, raw: bytes, category: str = ""
+) -> OutgoingMail:
+    """Add a mail to the current transaction; it is delivered once the caller commits."""
+    now = utcnow()
+    row = OutgoingMail(
+        message_id=message_id,
+        recipient=recipient[:320],
+        subject=subject[:300],
+        category=category,
+        message=raw,
+        status=QUEUED,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+        give_up_at=now + RETRY_FOR,
+        last_error="",
+    )
+    db.session.add(row)
+    db.session.info[QUEUED_FLAG] = True
+    return row
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, ... at most 2 h."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def _due(now: datetime):
+    return or_(
+        (OutgoingMail.status == QUEUED) & (OutgoingMail.next_attempt_at <= now),
+        (OutgoingMail.status == SENDING) & (OutgoingMail.claimed_until < now),
+    )
+
+
+def claim(session: Session, limit: int = BATCH) -> list[OutgoingMail]:
+    """Claim up to `limit` due mails for this sender and commit the claim."""
+    now = utcnow()
+    token = uuid.uuid4().hex
+    ids = (
+        select(OutgoingMail.id)
+        .where(_due(now))
+        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's one writer needs no lock
+    )
+    session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id.in_(ids.scalar_subquery()), _due(now))
+        .values(status=SENDING, claim=token, claimed_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return list(
+        session.scalars(
+            select(OutgoingMail).where(OutgoingMail.claim == token).order_by(OutgoingMail.id)
+        )
+    )
+
+
+@dataclass
+class Delivery:
+    """What one `deliver_due` call did."""
+
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+
+    def __iadd__(self, other: Delivery) -> Delivery:
+        self.sent += other.sent
+        self.deferred += other.deferred
+        self.failed += other.failed
+        return self
+
+
+def deliver_due(limit: int | None = None) -> Delivery:
+    """Deliver every due mail (or up to `limit`), batch by batch, in a session of its own."""
+    total = Delivery()
+    with Session(db.engine, expire_on_commit=False) as session:
+        while limit is None or total.sent + total.deferred + total.failed < limit:
+            batch = claim(session, BATCH if limit is None else min(BATCH, limit))
+            if not batch:
+                break
+            total += _deliver(session, batch)
+    return total
+
+
+def _deliver(session: Session, batch: list[OutgoingMail]) -> Delivery:
+    result = Delivery()
+    try:
+        transport = _open_transport()
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail server unreachable, %d mail(s) deferred: %s", len(batch), error)
+        for row in batch:
+            result += _failed_attempt(session, row, f"mail server unreachable: {error}")
+        return result
+    with transport:
+        for row in batch:
+            try:
+                transport.send(row)
+            except (OSError, smtplib.SMTPException) as error:
+                log.warning("mail %s to %s not accepted: %s", row.id, row.recipient, error)
+                result += _failed_attempt(session, row, str(error))
+                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
+                    for rest in batch[batch.index(row) + 1 :]:
+                        result += _failed_attempt(session, rest, f"connection lost: {error}")
+                    break
+            else:
+                _finish(session, row, status=SENT, sent_at=utcnow(), last_error="")
+                result.sent += 1
+    return result
+
+
+def _finish(session: Session, row: OutgoingMail, **values: object) -> None:
+    """Record the outcome, unless another sender took over the claim after the lease ran out."""
+    session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == row.id, OutgoingMail.claim == row.claim)
+        .values(claim=None, claimed_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _failed_attempt(session: Session, row: OutgoingMail, error: str) -> Delivery:
+    now = utcnow()
+    attempts = row.attempts + 1
+    if now + backoff(attempts) > row.give_up_at:
+        log.error("mail %s to %s failed for good: %s", row.id, row.recipient, error)
+        _finish(session, row, status=FAILED, attempts=attempts, last_error=error[:2000])
+        return Delivery(failed=1)
+    _finish(
+        session,
+        row,
+        status=QUEUED,
+        attempts=attempts,
+        next_attempt_at=now + backoff(attempts),
+        last_error=error[:2000],
+    )
+    return Delivery(deferred=1)
+
+
+class _SMTPTransport:
+    def __init__(self) -> None:
+        config = current_app.config
+        self.smtp = smtplib.SMTP(
+            config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]
+        )
+        if config["SMTP_STARTTLS"]:
+            self.smtp.starttls(context=ssl.create_default_context())
+        if config["SMTP_USER"]:
+            self.smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+
+    def send(self, row: OutgoingMail) -> None:
+        message = BytesParser(policy=policy.SMTP).parsebytes(row.message)
+        self.smtp.send_message(message)
+
+    def __enter__(self) -> _SMTPTransport:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self.smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            self.smtp.close()
+
+
+class _FolderTransport:
+    """Without an SMTP host: each mail becomes an .eml file, written atomically."""
+
+    def __init__(self) -> None:
+        self.folder = Path(current_app.config["MAIL_OUTBOX"])
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, row: OutgoingMail) -> None:
+        stamp = row.created_at.strftime("%Y%m%dT%H%M%S%f")
+        path = self.folder / f"{stamp}-{row.id:08d}.eml"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(row.message)
+        temporary.replace(path)
+
+    def __enter__(self) -> _FolderTransport:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def _open_transport() -> _SMTPTransport | _FolderTransport:
+    return _SMTPTransport() if current_app.config["SMTP_HOST"] else _FolderTransport()
+
+
+def server_reachable() -> bool:
+    """Whether the SMTP server answers now (a greeting and NOOP), for releasing deferred mail."""
+    if not current_app.config["SMTP_HOST"]:
+        return True
+    try:
+        with _SMTPTransport() as transport:
+            transport.smtp.noop()
+    except (OSError, smtplib.SMTPException):
+        return False
+    return True
+
+
+def release_deferred() -> int:
+    """Make every deferred mail due now: called when the mail server answers again, so an outage
+    ends within seconds instead of after each mail's backoff."""
+    result = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.status == QUEUED, OutgoingMail.next_attempt_at > utcnow())
+        .values(next_attempt_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def has_deferred() -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutgoingMail)
+            .where(OutgoingMail.status == QUEUED, OutgoingMail.next_attempt_at > utcnow())
+        )
+    )
+
+
+def send_again(row: OutgoingMail) -> None:
+    """Queue a failed (or pending) mail for a new attempt now, with a fresh 48 hours; the caller
+    commits."""
+    now = utcnow()
+    row.status = QUEUED
+    row.next_attempt_at = now
+    row.give_up_at = now + RETRY_FOR
+    row.claim = None
+    row.claimed_until = None
+    db.session.info[QUEUED_FLAG] = True
