@@ -48,6 +48,11 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def printable(value: str) -> str:
+    """`value` with control characters and lone surrogates replaced, safe to store and show."""
+    return "".join(char if char.isprintable() else "?" for char in str(value))
+
+
 def build_message(
     to: str,
     subject: str,
@@ -101,7 +106,7 @@ def send_mail(
         message = build_message(to, subject, text, html, attachments=attachments, headers=headers)
     except (ValueError, TypeError, LookupError) as error:
         log.exception("mail to %r (%r) could not be built", to, subject)
-        row = outbox.enqueue(make_msgid(), to, subject, b"")
+        row = outbox.enqueue(make_msgid(), printable(to), printable(subject), b"")
         row.status, row.last_error = outbox.FAILED, f"could not be built: {error}"[:2000]
         return
     queue(message)

@@ -112,19 +112,31 @@ def _due(now: datetime):
 
 
 def claim(session: Session, limit: int = BATCH) -> list[OutgoingMail]:
-    """Claim up to `limit` due mails for this sender and commit the claim."""
+    """Claim up to `limit` due mails for this sender and commit the claim.
+
+    PostgreSQL: lock the due rows with SKIP LOCKED first, then mark them, in two statements (an
+    UPDATE ... WHERE id IN (SELECT ... LIMIT ... FOR UPDATE SKIP LOCKED) may re-run the
+    subquery and claim every due row). SQLite: one UPDATE, as SQLite has one writer at a time.
+    """
     now = utcnow()
     token = uuid.uuid4().hex
-    ids = (
+    due = (
         select(OutgoingMail.id)
         .where(_due(now))
         .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's one writer needs no lock
     )
+    if session.get_bind().dialect.name == "postgresql":
+        chosen = session.scalars(due.with_for_update(skip_locked=True)).all()
+        if not chosen:
+            session.rollback()
+            return []
+        which = OutgoingMail.id.in_(chosen)
+    else:
+        which = OutgoingMail.id.in_(due.scalar_subquery())
     session.execute(
         update(OutgoingMail)
-        .where(OutgoingMail.id.in_(ids.scalar_subquery()), _due(now))
+        .where(which, _due(now))
         .values(status=SENDING, claim=token, claimed_until=now + LEASE)
         .execution_options(synchronize_session=False)
     )
