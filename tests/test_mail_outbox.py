@@ -181,3 +181,31 @@ def test_sending_again_needs_an_admin_and_the_csrf_token(app, client, signed_in)
     response = client.submit(f"/admin/mail/{mail.id}/send-again", headers={"HX-Request": "true"})
     assert "queued again" in response.get_data(as_text=True)
     assert client.submit(f"/admin/mail/{mail.id}/send-again").status_code == 303
+
+
+def reset_requests(client, email: str, times: int) -> None:
+    for _ in range(times):
+        client.submit("/password/forgot", {"email": email})
+        deliver_due()
+
+
+def test_reset_links_are_limited_to_three_an_hour_when_mail_works(app, client, member, outbox):
+    reset_requests(client, member.email, 4)
+    assert len(outbox()) == 3
+
+
+def test_after_a_mail_outage_a_user_can_still_get_a_reset_link(
+    app, client, member, mail_server_down
+):
+    """Failed reset mails counted toward the three an hour: after an outage nobody could get a
+    link. Mails whose delivery failed no longer count."""
+    reset_requests(client, member.email, 4)
+    assert [(row.status, row.attempts) for row in rows()] == [("queued", 1)] * 4
+    with RecordingServer() as server:  # the mail server is back
+        app.config.update(SMTP_PORT=server.port)
+        reset_requests(client, member.email, 1)
+        [message] = server.recorder.parsed()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    path = text.split("http://127.0.0.1:5000", 1)[1].split()[0]
+    assert message["To"] == member.email and path.startswith("/password/reset/")
+    assert client.get(path).status_code == 200

@@ -170,7 +170,7 @@ class NotificationDigest(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def _queue_digest(user_id: int, day: date, site: str) -> bool:
+def queue_digest(user_id: int, day: date, site: str) -> bool:
     """Claim the user's digest of `day` and their unmailed notifications, and queue the mail,
     all in one transaction; False (rolled back) when another run has the day or the items, or
     nothing is left to tell: a digest is never empty."""
@@ -226,7 +226,7 @@ def send_digests() -> tuple[int, int]:
     ).all()
     day = utcnow().date()
     site = current_app.config["SITE_NAME"]
-    sent = sum(_queue_digest(user_id, day, site) for user_id in user_ids)
+    sent = sum(queue_digest(user_id, day, site) for user_id in user_ids)
     return sent, 0
 
 
