@@ -25,6 +25,7 @@ from intranet.extensions import db
 from intranet.platform import outbox
 
 log = logging.getLogger(__name__)
+OUTAGE_POLL = 1.0  # seconds between "are you back?" questions while the mail server is down
 
 
 class Sender:
@@ -62,26 +63,34 @@ class Sender:
 
     def run(self) -> None:
         poll = float(self.app.config["MAIL_SENDER_POLL"])
+        wait = poll
         while not self.stopping.is_set():
-            self.wakeup.wait(timeout=poll)
+            self.wakeup.wait(timeout=wait)
             self.wakeup.clear()
             if self.stopping.is_set():
                 break
             try:
                 with self.app.app_context():
-                    deliver_round()
+                    result = deliver_round()
                     db.session.remove()
             except Exception:
                 log.exception("the mail sender failed; it tries again in %s s", poll)
+                continue
+            wait = min(poll, OUTAGE_POLL) if result.unreachable else poll
 
 
 def deliver_round() -> outbox.Delivery:
-    """Deliver what is due; when mail waits for a retry and the server answers again, send it."""
-    result = outbox.deliver_due()
-    idle = result.sent + result.deferred + result.failed == 0
-    if idle and outbox.has_deferred() and outbox.server_reachable() and outbox.release_deferred():
-        result += outbox.deliver_due()
-    return result
+    """Deliver what is due. While mail waits for an unreachable server, ask the server first:
+    when it answers, the waiting mail goes out now; when not, due mail counts a failed attempt
+    without hanging on the server once per batch."""
+    if outbox.has_waiting():
+        down = outbox.server_down_reason()
+        if down:
+            result = outbox.deliver_due(server_down=down)
+            result.unreachable = True
+            return result
+        outbox.release_waiting()
+    return outbox.deliver_due()
 
 
 def describe(result: outbox.Delivery) -> str:
@@ -111,12 +120,14 @@ def mail_worker_command(once: bool) -> None:
     while True:
         try:
             result = deliver_round()
+            db.session.remove()
         except Exception:
             log.exception("the mail worker failed; it tries again in %s s", poll)
-        else:
-            if result.sent or result.failed:
-                click.echo(describe(result))
-        time.sleep(poll)
+            time.sleep(poll)
+            continue
+        if result.sent or result.failed:
+            click.echo(describe(result))
+        time.sleep(min(poll, OUTAGE_POLL) if result.unreachable else poll)
 
 
 def init_app(app: Flask) -> None:

@@ -29,7 +29,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Index, LargeBinary, String, Text, func, or_, select, update
+from sqlalchemy import Index, LargeBinary, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intranet.extensions import db
@@ -44,6 +44,7 @@ LONGEST_RETRY = timedelta(hours=2)
 LEASE = timedelta(minutes=5)
 BATCH = 10  # claimed together; with the SMTP timeout this bounds a claim well inside the lease
 QUEUED_FLAG = "intranet_mail_queued"
+PROBE_TIMEOUT = 3.0  # seconds; asking "are you back?" need not wait the full SMTP timeout
 
 
 class OutgoingMail(db.Model):
@@ -68,6 +69,7 @@ class OutgoingMail(db.Model):
     give_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim: Mapped[str | None] = mapped_column(String(32))
+    waiting_for_server: Mapped[bool] = mapped_column(default=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
@@ -92,6 +94,7 @@ def enqueue(
         created_at=now,
         next_attempt_at=now,
         give_up_at=now + RETRY_FOR,
+        waiting_for_server=False,
         last_error="",
     )
     db.session.add(row)
@@ -155,23 +158,37 @@ class Delivery:
     sent: int = 0
     deferred: int = 0
     failed: int = 0
+    unreachable: bool = False  # the mail server did not answer
 
     def __iadd__(self, other: Delivery) -> Delivery:
         self.sent += other.sent
         self.deferred += other.deferred
         self.failed += other.failed
+        self.unreachable = self.unreachable or other.unreachable
         return self
 
 
-def deliver_due(limit: int | None = None) -> Delivery:
-    """Deliver every due mail (or up to `limit`), batch by batch, in a session of its own."""
+def deliver_due(limit: int | None = None, server_down: str | None = None) -> Delivery:
+    """Deliver every due mail (or up to `limit`), batch by batch, in a session of its own.
+
+    A batch whose server could not be reached ends the round: the next batches would only hang
+    as long. With `server_down` (the reason), nothing is sent: every due mail counts a failed
+    attempt and waits for the server (see `release_waiting`).
+    """
     total = Delivery()
     with Session(db.engine, expire_on_commit=False) as session:
         while limit is None or total.sent + total.deferred + total.failed < limit:
             batch = claim(session, BATCH if limit is None else min(BATCH, limit))
             if not batch:
                 break
-            total += _deliver(session, batch)
+            if server_down:
+                for row in batch:
+                    total += _failed_attempt(session, row, server_down, waiting=True)
+                continue
+            result = _deliver(session, batch)
+            total += result
+            if result.unreachable:
+                break
     return total
 
 
@@ -182,19 +199,22 @@ def _deliver(session: Session, batch: list[OutgoingMail]) -> Delivery:
     except (OSError, smtplib.SMTPException) as error:
         log.warning("mail server unreachable, %d mail(s) deferred: %s", len(batch), error)
         for row in batch:
-            result += _failed_attempt(session, row, f"mail server unreachable: {error}")
+            result += _failed_attempt(session, row, f"mail server unreachable: {error}", True)
+        result.unreachable = True
         return result
     with transport:
-        for row in batch:
+        for position, row in enumerate(batch):
             try:
                 transport.send(row)
-            except (OSError, smtplib.SMTPException) as error:
+            except (OSError, smtplib.SMTPServerDisconnected) as error:
+                log.warning("mail server connection lost: %s", error)
+                for rest in batch[position:]:
+                    result += _failed_attempt(session, rest, f"connection lost: {error}", True)
+                result.unreachable = True
+                break
+            except smtplib.SMTPException as error:
                 log.warning("mail %s to %s not accepted: %s", row.id, row.recipient, error)
                 result += _failed_attempt(session, row, str(error))
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
-                    for rest in batch[batch.index(row) + 1 :]:
-                        result += _failed_attempt(session, rest, f"connection lost: {error}")
-                    break
             else:
                 _finish(session, row, status=SENT, sent_at=utcnow(), last_error="")
                 result.sent += 1
@@ -212,7 +232,11 @@ def _finish(session: Session, row: OutgoingMail, **values: object) -> None:
     session.commit()
 
 
-def _failed_attempt(session: Session, row: OutgoingMail, error: str) -> Delivery:
+def _failed_attempt(
+    session: Session, row: OutgoingMail, error: str, waiting: bool = False
+) -> Delivery:
+    """Count a failed attempt: retry after the backoff, or fail for good after 48 hours.
+    `waiting`: the server was unreachable, so the mail is released as soon as it answers."""
     now = utcnow()
     attempts = row.attempts + 1
     if now + backoff(attempts) > row.give_up_at:
@@ -225,16 +249,17 @@ def _failed_attempt(session: Session, row: OutgoingMail, error: str) -> Delivery
         status=QUEUED,
         attempts=attempts,
         next_attempt_at=now + backoff(attempts),
+        waiting_for_server=waiting,
         last_error=error[:2000],
     )
     return Delivery(deferred=1)
 
 
 class _SMTPTransport:
-    def __init__(self) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
         config = current_app.config
         self.smtp = smtplib.SMTP(
-            config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]
+            config["SMTP_HOST"], config["SMTP_PORT"], timeout=timeout or config["SMTP_TIMEOUT"]
         )
         if config["SMTP_STARTTLS"]:
             self.smtp.starttls(context=ssl.create_default_context())
@@ -280,38 +305,37 @@ def _open_transport() -> _SMTPTransport | _FolderTransport:
     return _SMTPTransport() if current_app.config["SMTP_HOST"] else _FolderTransport()
 
 
-def server_reachable() -> bool:
-    """Whether the SMTP server answers now (a greeting and NOOP), for releasing deferred mail."""
+def server_down_reason() -> str | None:
+    """None when the SMTP server answers a greeting and NOOP within PROBE_TIMEOUT, else why not."""
     if not current_app.config["SMTP_HOST"]:
-        return True
+        return None
     try:
-        with _SMTPTransport() as transport:
-            transport.smtp.noop()
-    except (OSError, smtplib.SMTPException):
-        return False
-    return True
+        with _SMTPTransport(timeout=min(PROBE_TIMEOUT, current_app.config["SMTP_TIMEOUT"])) as t:
+            t.smtp.noop()
+    except (OSError, smtplib.SMTPException) as error:
+        return f"mail server unreachable: {error}"
+    return None
 
 
-def release_deferred() -> int:
-    """Make every deferred mail due now: called when the mail server answers again, so an outage
-    ends within seconds instead of after each mail's backoff."""
+def _waiting():
+    return (OutgoingMail.status == QUEUED) & OutgoingMail.waiting_for_server.is_(True)
+
+
+def has_waiting() -> bool:
+    """Whether mail waits because the server was unreachable at its last attempt."""
+    return db.session.scalar(select(OutgoingMail.id).where(_waiting()).limit(1)) is not None
+
+
+def release_waiting() -> int:
+    """The server answers again: make every mail that waited for it due now, so an outage ends
+    within seconds instead of after each mail's backoff."""
     result = db.session.execute(
         update(OutgoingMail)
-        .where(OutgoingMail.status == QUEUED, OutgoingMail.next_attempt_at > utcnow())
-        .values(next_attempt_at=utcnow())
+        .where(_waiting())
+        .values(next_attempt_at=utcnow(), waiting_for_server=False)
     )
     db.session.commit()
     return result.rowcount
-
-
-def has_deferred() -> bool:
-    return bool(
-        db.session.scalar(
-            select(func.count())
-            .select_from(OutgoingMail)
-            .where(OutgoingMail.status == QUEUED, OutgoingMail.next_attempt_at > utcnow())
-        )
-    )
 
 
 def send_again(row: OutgoingMail) -> None:
@@ -323,4 +347,5 @@ def send_again(row: OutgoingMail) -> None:
     row.give_up_at = now + RETRY_FOR
     row.claim = None
     row.claimed_until = None
+    row.waiting_for_server = False
     db.session.info[QUEUED_FLAG] = True

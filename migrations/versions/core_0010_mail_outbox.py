@@ -30,6 +30,7 @@ def upgrade():
         sa.Column("give_up_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("claim", sa.String(length=32), nullable=True),
+        sa.Column("waiting_for_server", sa.Boolean(), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_outbox")),
