@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -114,6 +115,5 @@ def send_mail(
 
 def queue(message: EmailMessage, category: str = "") -> outbox.OutgoingMail:
     """Queue a built message; `category` lets a feature count its own mails (password resets)."""
-    return outbox.enqueue(
-        message["Message-ID"], message["To"], message["Subject"], message.as_bytes(), category
-    )
+    raw = message.as_bytes(policy=SMTP)  # CRLF line ends: the bytes go to the server unchanged
+    return outbox.enqueue(message["Message-ID"], message["To"], message["Subject"], raw, category)
