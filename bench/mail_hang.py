@@ -150,6 +150,10 @@ def main() -> None:
             browser.sign_in(email, PASSWORD)
             print(f"posting {args.posts} threads, {RECIPIENTS} recipients each; SMTP hangs")
             timings = [post_thread(browser, group_id, n) for n in range(args.posts)]
+            print(
+                f"load average {os.getloadavg()[0]:.1f}; each POST (ms):",
+                " ".join(f"{t * 1000:.0f}" for t in timings),
+            )
             expected = args.posts * RECIPIENTS
             time.sleep(12)  # every sender has met the hanging server at least once
             print(
