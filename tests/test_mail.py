@@ -88,9 +88,10 @@ def test_an_unreachable_server_defers_the_mail_and_logs_it(app, caplog, deliver_
     assert "mail server unreachable, 1 mail(s) deferred" in caplog.text
 
 
-def test_a_mail_that_cannot_be_built_is_kept_as_failed_not_raised(app):
+def test_a_mail_that_cannot_be_built_is_kept_as_failed_not_raised(app, deliver_mail):
     send_mail("bad\x00address", "Broken", "Text", headers={"X-Bad": "\ud800"})
     db.session.commit()
+    assert deliver_mail().failed == 1
     [row] = queued()
     assert row.status == "failed" and "could not be built" in row.last_error
 

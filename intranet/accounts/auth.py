@@ -168,13 +168,13 @@ def send_reset_mail(user: User, token: str) -> None:
     """Queue the reset link in the current transaction (the caller commits)."""
     link = mail.external_url("auth.reset_password", token=token)
     site = current_app.config["SITE_NAME"]
-    message = mail.build_message(
+    mail.queue_mail(
         user.email,
         f"{site}: choose a new password",
         render_template("mail/password_reset.txt", user=user, link=link, site=site),
         render_template("mail/password_reset.html", user=user, link=link, site=site),
+        category=RESET_PURPOSE,
     )
-    mail.queue(message, RESET_PURPOSE)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

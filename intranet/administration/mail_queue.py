@@ -56,7 +56,7 @@ def index() -> str:
 @roles("admin")
 def send_again(mail_id: int) -> str | Response:
     row = db.get_or_404(OutgoingMail, mail_id)
-    if row.status == outbox.SENDING or row.status == outbox.SENT or not row.message:
+    if row.status in (outbox.SENDING, outbox.SENT):
         abort(409)
     outbox.send_again(row)
     record("mail.send_again", target=f"mail:{row.id}", recipient=row.recipient)

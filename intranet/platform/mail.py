@@ -8,6 +8,7 @@ INTRANET_MAIL_OUTBOX. A mail that is never committed is never sent.
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -54,6 +55,10 @@ def printable(value: str) -> str:
     return "".join(char if char.isprintable() else "?" for char in str(value))
 
 
+def new_message_id() -> str:
+    return make_msgid(domain=current_app.config["MAIL_FROM"].rpartition("@")[2] or None)
+
+
 def build_message(
     to: str,
     subject: str,
@@ -62,14 +67,16 @@ def build_message(
     *,
     attachments: tuple[MailAttachment, ...] | list[MailAttachment] = (),
     headers: dict[str, str] | None = None,
+    message_id: str | None = None,
+    date: datetime | None = None,
 ) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = one_line(to)
     message["Subject"] = one_line(subject)
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message["Date"] = format_datetime(date or datetime.now(UTC))
+    message["Message-ID"] = message_id or new_message_id()
     message.set_content(text)
     for name, value in (headers or {}).items():
         del message[name]
@@ -100,20 +107,57 @@ def send_mail(
 ) -> None:
     """Queue one mail in the current transaction; it goes out once the caller commits.
 
-    Never raises for mail reasons: a mail that cannot even be built (an address the mail
-    library refuses) is logged and kept in the outbox as failed, visible to admins.
+    Never raises for mail reasons: a mail that cannot be built (an address the mail library
+    refuses) is logged by the sender and listed as failed for admins.
     """
-    try:
-        message = build_message(to, subject, text, html, attachments=attachments, headers=headers)
-    except (ValueError, TypeError, LookupError) as error:
-        log.exception("mail to %r (%r) could not be built", to, subject)
-        row = outbox.enqueue(make_msgid(), printable(to), printable(subject), b"")
-        row.status, row.last_error = outbox.FAILED, f"could not be built: {error}"[:2000]
-        return
-    queue(message)
+    queue_mail(to, subject, text, html, attachments=attachments, headers=headers)
 
 
-def queue(message: EmailMessage, category: str = "") -> outbox.OutgoingMail:
-    """Queue a built message; `category` lets a feature count its own mails (password resets)."""
-    raw = message.as_bytes(policy=SMTP)  # CRLF line ends: the bytes go to the server unchanged
-    return outbox.enqueue(message["Message-ID"], message["To"], message["Subject"], raw, category)
+def queue_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    attachments: tuple[MailAttachment, ...] | list[MailAttachment] = (),
+    headers: dict[str, str] | None = None,
+    category: str = "",
+) -> outbox.OutgoingMail:
+    """`send_mail`, returning the queued row; `category` lets a feature count its own mails.
+
+    The parts are stored and the MIME message is built by the sender, with the Message-ID and
+    date fixed here: building 50 messages would cost a request about half a second.
+    """
+    content = {
+        "to": to,
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "headers": dict(headers or {}),
+        "attachments": [
+            [item.filename, item.content_type, base64.b64encode(item.data).decode("ascii")]
+            for item in attachments
+        ],
+    }
+    return outbox.enqueue(
+        new_message_id(), printable(one_line(to)), printable(one_line(subject)), content, category
+    )
+
+
+def render(row: outbox.OutgoingMail) -> bytes:
+    """The message of a queued mail as the SMTP server receives it (CRLF line ends)."""
+    content = row.content
+    message = build_message(
+        content["to"],
+        content["subject"],
+        content["text"],
+        content["html"],
+        attachments=[
+            MailAttachment(name, kind, base64.b64decode(data))
+            for name, kind, data in content["attachments"]
+        ],
+        headers=content["headers"],
+        message_id=row.message_id,
+        date=row.created_at,
+    )
+    return message.as_bytes(policy=SMTP)

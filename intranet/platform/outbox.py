@@ -28,7 +28,7 @@ from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Index, LargeBinary, String, Text, or_, select, update
+from sqlalchemy import JSON, Index, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intranet.extensions import db
@@ -60,7 +60,7 @@ class OutgoingMail(db.Model):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     category: Mapped[str] = mapped_column(String(64), default="")
-    message: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[dict] = mapped_column(JSON)  # the parts; see mail.queue_mail
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -78,7 +78,7 @@ class OutgoingMail(db.Model):
 
 
 def enqueue(
-    message_id: str, recipient: str, subject: str, raw: bytes, category: str = ""
+    message_id: str, recipient: str, subject: str, content: dict, category: str = ""
 ) -> OutgoingMail:
     """Add a mail to the current transaction; it is delivered once the caller commits."""
     now = utcnow()
@@ -87,7 +87,7 @@ def enqueue(
         recipient=recipient[:320],
         subject=subject[:300],
         category=category,
-        message=raw,
+        content=content,
         status=QUEUED,
         attempts=0,
         created_at=now,
@@ -204,7 +204,14 @@ def _deliver(session: Session, batch: list[OutgoingMail]) -> Delivery:
     with transport:
         for position, row in enumerate(batch):
             try:
-                transport.send(row)
+                raw = render(row)
+            except (ValueError, TypeError, LookupError, KeyError) as error:
+                log.exception("mail %s to %r could not be built", row.id, row.recipient)
+                _finish(session, row, status=FAILED, last_error=f"could not be built: {error}")
+                result.failed += 1
+                continue
+            try:
+                transport.send(row, raw)
             except (OSError, smtplib.SMTPServerDisconnected) as error:
                 log.warning("mail server connection lost: %s", error)
                 for rest in batch[position:]:
@@ -265,11 +272,10 @@ class _SMTPTransport:
         if config["SMTP_USER"]:
             self.smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
 
-    def send(self, row: OutgoingMail) -> None:
-        """Hand the stored bytes over unchanged (CRLF line ends, as queued)."""
+    def send(self, row: OutgoingMail, raw: bytes) -> None:
         sender = parseaddr(current_app.config["MAIL_FROM"])[1]
         recipients = [address for _name, address in getaddresses([row.recipient]) if address]
-        self.smtp.sendmail(sender, recipients, row.message)
+        self.smtp.sendmail(sender, recipients, raw)
 
     def __enter__(self) -> _SMTPTransport:
         return self
@@ -288,11 +294,11 @@ class _FolderTransport:
         self.folder = Path(current_app.config["MAIL_OUTBOX"])
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def send(self, row: OutgoingMail) -> None:
+    def send(self, row: OutgoingMail, raw: bytes) -> None:
         stamp = row.created_at.strftime("%Y%m%dT%H%M%S%f")
         path = self.folder / f"{stamp}-{row.id:08d}.eml"
         temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(row.message)
+        temporary.write_bytes(raw)
         temporary.replace(path)
 
     def __enter__(self) -> _FolderTransport:
@@ -300,6 +306,12 @@ class _FolderTransport:
 
     def __exit__(self, *_exc: object) -> None:
         return None
+
+
+def render(row: OutgoingMail) -> bytes:
+    from intranet.platform.mail import render  # the mail module queues through this one
+
+    return render(row)
 
 
 def _open_transport() -> _SMTPTransport | _FolderTransport:

@@ -22,7 +22,7 @@ def upgrade():
         sa.Column("recipient", sa.String(length=320), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("category", sa.String(length=64), nullable=False),
-        sa.Column("message", sa.LargeBinary(), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
