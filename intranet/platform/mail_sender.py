@@ -25,7 +25,7 @@ from intranet.extensions import db
 from intranet.platform import outbox
 
 log = logging.getLogger(__name__)
-OUTAGE_POLL = 1.0  # seconds between "are you back?" questions while the mail server is down
+OUTAGE_POLL = 0.5  # seconds between "are you back?" questions while the mail server is down
 
 
 class Sender:

@@ -43,7 +43,7 @@ LONGEST_RETRY = timedelta(hours=2)
 LEASE = timedelta(minutes=5)
 BATCH = 50  # claimed together, sent over one connection; bounded well inside the lease
 QUEUED_FLAG = "intranet_mail_queued"
-PROBE_TIMEOUT = 3.0  # seconds; asking "are you back?" need not wait the full SMTP timeout
+PROBE_TIMEOUT = 2.0  # seconds; asking "are you back?" need not wait the full SMTP timeout
 
 
 class OutgoingMail(db.Model):
@@ -205,7 +205,7 @@ def _deliver(session: Session, batch: list[OutgoingMail]) -> Delivery:
         for position, row in enumerate(batch):
             try:
                 raw = render(row)
-            except (ValueError, TypeError, LookupError, KeyError) as error:
+            except Exception as error:  # a template or header problem must not stop the queue
                 log.exception("mail %s to %r could not be built", row.id, row.recipient)
                 _finish(session, row, status=FAILED, last_error=f"could not be built: {error}")
                 result.failed += 1
