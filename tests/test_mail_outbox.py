@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from sqlalchemy import select, text
 
 from intranet.extensions import db
 from intranet.models import AuditEvent
 from intranet.platform import outbox
 from intranet.platform.mail import send_mail
+from intranet.platform.mail_sender import deliver_round
 from intranet.platform.outbox import OutgoingMail, deliver_due
 from intranet.testing import POSTGRES_URL
-from intranet.testing_mail import RecordingServer, free_port
+from intranet.testing_mail import Recorder, RecordingServer, free_port
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -209,3 +211,31 @@ def test_after_a_mail_outage_a_user_can_still_get_a_reset_link(
     path = text.split("http://127.0.0.1:5000", 1)[1].split()[0]
     assert message["To"] == member.email and path.startswith("/password/reset/")
     assert client.get(path).status_code == 200
+
+
+class RefusesOne(Recorder):
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address == "gone@example.org":
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_recipient_waits_for_its_retry_while_the_others_go_out(app):
+    controller = Controller(RefusesOne(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_STARTTLS=False)
+    try:
+        with time_machine.travel(START, tick=False) as clock:
+            for address in ("gone@example.org", "kadri@example.org"):
+                send_mail(address, "Agenda", "Online.")
+            db.session.commit()
+            result = deliver_round()
+            assert (result.sent, result.deferred, result.unreachable) == (1, 1, False)
+            refused = rows()[0]
+            assert "550" in refused.last_error and not refused.waiting_for_server
+            assert deliver_round().deferred == 0, "the server answers: no reason to retry early"
+            clock.shift(timedelta(seconds=30))
+            assert deliver_round().deferred == 1 and rows()[0].attempts == 2
+    finally:
+        controller.stop()

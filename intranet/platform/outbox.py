@@ -212,18 +212,26 @@ def _deliver(session: Session, batch: list[OutgoingMail]) -> Delivery:
                 continue
             try:
                 transport.send(row, raw)
-            except (OSError, smtplib.SMTPServerDisconnected) as error:
-                log.warning("mail server connection lost: %s", error)
-                for rest in batch[position:]:
-                    result += _failed_attempt(session, rest, f"connection lost: {error}", True)
-                result.unreachable = True
-                break
-            except smtplib.SMTPException as error:
+            except smtplib.SMTPException as error:  # an OSError too: check this first
+                if isinstance(error, smtplib.SMTPServerDisconnected):
+                    result += _connection_lost(session, batch[position:], error)
+                    break
                 log.warning("mail %s to %s not accepted: %s", row.id, row.recipient, error)
                 result += _failed_attempt(session, row, str(error))
+            except OSError as error:
+                result += _connection_lost(session, batch[position:], error)
+                break
             else:
                 _finish(session, row, status=SENT, sent_at=utcnow(), last_error="")
                 result.sent += 1
+    return result
+
+
+def _connection_lost(session: Session, rows: list[OutgoingMail], error: OSError) -> Delivery:
+    log.warning("mail server connection lost: %s", error)
+    result = Delivery(unreachable=True)
+    for row in rows:
+        result += _failed_attempt(session, row, f"connection lost: {error}", True)
     return result
 
 
