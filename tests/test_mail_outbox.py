@@ -145,6 +145,24 @@ def test_a_commit_that_queues_mail_wakes_the_sender_at_once(sender_thread, app, 
     assert time.perf_counter() - started < 5
 
 
+def test_cli_commands_never_start_the_sender_thread(sender_thread, app):
+    result = app.test_cli_runner().invoke(args=["intranet", "mail-worker", "--once"])
+    assert result.exit_code == 0
+    assert "intranet-mail-sender" not in {thread.name for thread in threading.enumerate()}
+
+
+def test_delivered_text_is_not_kept_and_old_mail_is_forgotten(app, smtp):
+    with time_machine.travel(START, tick=False) as clock:
+        send_mail("kadri@example.org", "Reset", "Your link: https://intranet/reset/secret")
+        db.session.commit()
+        deliver_due()
+        assert rows()[0].content == {}  # the link is gone from the database
+        clock.shift(timedelta(days=29))
+        assert outbox.forget_finished() == 0
+        clock.shift(timedelta(days=2))
+        assert outbox.forget_finished() == 1 and rows() == []
+
+
 def failed_mail(app) -> OutgoingMail:
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_STARTTLS=False)
     send_mail("kadri@example.org", "Minutes of Vilnius", "Text")

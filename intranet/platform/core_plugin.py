@@ -11,6 +11,7 @@ from intranet.directory.listing import DirectoryFilter, country_names
 from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
+from intranet.platform.outbox import forget_finished
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
@@ -20,6 +21,7 @@ from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResul
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return [
         ScheduledJob("core.retention", 24 * 60, run_retention),
+        ScheduledJob("core.forget-old-mail", 24 * 60, forget_finished),
         ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
     ]
 
@@ -119,6 +121,12 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
             "Notifications",
             "What a user was told about in the intranet, and when it was read or mailed.",
             until_erased,
+        ),
+        PersonalDataKind(
+            "Outgoing mail",
+            "Mails to a user waiting in the mail queue: address, subject and text.",
+            "The text is deleted once the mail server accepted the mail; address and subject "
+            "30 days after the mail was sent or given up.",
         ),
         PersonalDataKind(
             "Audit log and sign-in history",

@@ -28,7 +28,7 @@ from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import JSON, Index, String, Text, or_, select, update
+from sqlalchemy import JSON, Index, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intranet.extensions import db
@@ -222,7 +222,8 @@ def _deliver(session: Session, batch: list[OutgoingMail]) -> Delivery:
                 result += _connection_lost(session, batch[position:], error)
                 break
             else:
-                _finish(session, row, status=SENT, sent_at=utcnow(), last_error="")
+                # The parts may carry a sign-in link: once delivered they are not kept.
+                _finish(session, row, status=SENT, sent_at=utcnow(), last_error="", content={})
                 result.sent += 1
     return result
 
@@ -354,6 +355,22 @@ def release_waiting() -> int:
         update(OutgoingMail)
         .where(_waiting())
         .values(next_attempt_at=utcnow(), waiting_for_server=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+KEEP_FINISHED = timedelta(days=30)
+
+
+def forget_finished() -> int:
+    """Delete mail sent, or given up, more than 30 days ago (a daily job)."""
+    cutoff = utcnow() - KEEP_FINISHED
+    result = db.session.execute(
+        delete(OutgoingMail).where(
+            ((OutgoingMail.status == SENT) & (OutgoingMail.sent_at < cutoff))
+            | ((OutgoingMail.status == FAILED) & (OutgoingMail.give_up_at < cutoff))
+        )
     )
     db.session.commit()
     return result.rowcount
