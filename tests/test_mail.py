@@ -136,3 +136,11 @@ def test_a_mail_carries_attachments_and_extra_headers(app, outbox):
     assert part.get_content_type() == "text/calendar"
     assert part.get_param("method") == "REQUEST"
     assert b"BEGIN:VCALENDAR" in part.get_content().encode()
+
+
+def test_mail_queued_after_the_last_commit_is_reported(app, caplog, client, member):
+    client.submit("/password/forgot", {"email": member.email})
+    assert "never committed" not in caplog.text
+    with app.app_context():
+        send_mail("kadri@example.org", "Lost", "The caller forgot to commit.")
+    assert "mail was queued but never committed" in caplog.text

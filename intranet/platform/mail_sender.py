@@ -134,6 +134,13 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _wake_after_commit):
         event.listen(Session, "after_commit", _wake_after_commit)
         event.listen(Session, "after_rollback", _forget_after_rollback)
+
+    @app.teardown_appcontext
+    def warn_of_uncommitted_mail(_error: BaseException | None) -> None:
+        """Mail queued after the last commit is lost with the session: say so (a caller bug)."""
+        if db.session.info.pop(outbox.QUEUED_FLAG, False):
+            log.warning("mail was queued but never committed; call send_mail before commit")
+
     if app.config["MAIL_SENDER"] != "thread":
         return
     sender = Sender(app)
