@@ -134,6 +134,9 @@ def claim(session: Session, limit: int = BATCH) -> list[OutgoingMail]:
             session.rollback()
             return []
         which = OutgoingMail.id.in_(chosen)
+    elif session.scalar(due.limit(1)) is None:
+        session.rollback()  # nothing due: no write lock taken, every few seconds, per process
+        return []
     else:
         which = OutgoingMail.id.in_(due.scalar_subquery())
     session.execute(
