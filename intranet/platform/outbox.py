@@ -40,14 +40,14 @@ QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 RETRY_FOR = timedelta(hours=48)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
-LEASE = timedelta(minutes=5)
-BATCH = 50  # claimed together, sent over one connection; bounded well inside the lease
+BATCH = 50  # claimed together, sent over one connection
+LEASE = timedelta(minutes=15)  # > BATCH x SMTP timeout: a live sender never loses its claim
 QUEUED_FLAG = "intranet_mail_queued"
 PROBE_TIMEOUT = 2.0  # seconds; asking "are you back?" need not wait the full SMTP timeout
 
 
 class OutgoingMail(db.Model):
-    """One mail in the outbox, with its complete message as the SMTP server will receive it."""
+    """One mail in the outbox: the parts of its message, its state and its attempts."""
 
     __tablename__ = "mail_outbox"
     __table_args__ = (
@@ -71,10 +71,6 @@ class OutgoingMail(db.Model):
     waiting_for_server: Mapped[bool] = mapped_column(default=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (QUEUED, SENDING)
 
 
 def enqueue(
