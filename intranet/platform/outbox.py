@@ -4,8 +4,9 @@
 the mail exists exactly when the action that caused it was committed, and no request ever talks
 to SMTP. Senders (`intranet.platform.mail_sender`: a thread in each app server process,
 `intranet mail-worker`, `intranet run-jobs`) call `deliver_due()`, which claims due rows in a
-transaction of its own, hands them to the SMTP server (or, without INTRANET_SMTP_HOST, writes
-them as .eml files to INTRANET_MAIL_OUTBOX) and marks each one sent only once it was accepted.
+transaction of its own, builds each message from its stored parts (Message-ID and date were
+fixed when it was queued), hands it to the SMTP server (or, without INTRANET_SMTP_HOST, writes
+it as an .eml file to INTRANET_MAIL_OUTBOX) and marks it sent only once it was accepted.
 
 Claims are exactly-once across processes and hosts: on PostgreSQL the rows are locked with
 `FOR UPDATE SKIP LOCKED`, on SQLite the claim is one UPDATE (SQLite has one writer at a time).
@@ -13,7 +14,7 @@ A claim is a lease (`claimed_until`): rows of a sender killed mid-delivery are r
 runs out. A mail the server accepted just before such a kill may be sent twice; its stable
 Message-ID lets mail clients drop the copy. A failed attempt is retried with exponential
 backoff until 48 hours after the mail was queued; then the mail is marked failed and listed on
-the admin page "Failed mail", which can send it again.
+the admin page Admin → Mail, which can send it again.
 """
 
 from __future__ import annotations
