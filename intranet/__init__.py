@@ -36,7 +36,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intranet import access, config
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
-from intranet.administration import settings
+from intranet.administration import mail_queue, settings
 from intranet.administration import users as user_administration
 from intranet.directory import members, profile, reference
 from intranet.extensions import csrf, db, htmx, login_manager
@@ -45,6 +45,7 @@ from intranet.platform import (
     cli,
     core_plugin,
     localtime,
+    mail_sender,
     notifications,
     plugins,
     schema,
@@ -103,6 +104,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notifications,
         storage,
         attachments,
+        mail_sender,
+        mail_queue,
         members,
         erasure_views,
         profile,

@@ -67,6 +67,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SMTP_USER": env.get("INTRANET_SMTP_USER", ""),
         "SMTP_PASSWORD": env.get("INTRANET_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": parse_bool(env.get("INTRANET_SMTP_STARTTLS"), default=True),
+        "SMTP_TIMEOUT": float(env.get("INTRANET_SMTP_TIMEOUT", "10")),
+        # "thread": each app server process delivers the outbox; "off": `intranet mail-worker`.
+        "MAIL_SENDER": env.get("INTRANET_MAIL_SENDER", "thread").strip().lower(),
+        "MAIL_SENDER_POLL": float(env.get("INTRANET_MAIL_SENDER_POLL", "5")),
         "MAIL_FROM": env.get("INTRANET_MAIL_FROM", "intranet@localhost"),
         "MAIL_OUTBOX": env.get("INTRANET_MAIL_OUTBOX") or str(instance_path / "outbox"),
         "SITE_NAME": env.get("INTRANET_SITE_NAME", "Task Force Intranet"),

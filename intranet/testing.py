@@ -12,7 +12,10 @@ per session (core and every selected plugin's branch).
 - `signed_in(role_or_user)`: signs the client in as a new user of that role (or the given user).
 - `demo_data`: the core's demo accounts and every enabled plugin's demo data, keyed like
   `intranet.platform.demo.DEMO_PEOPLE` (`"admin"`, `"secretariat"`, `"member_se"`, ...).
-- `outbox()`: the mails written so far, oldest first.
+- `deliver_mail()`: deliver the committed mail in the outbox queue now (what the sender thread
+  does in a running server); returns an `intranet.platform.outbox.Delivery`.
+- `outbox()`: delivers the committed queue (`deliver_mail()`), then returns the mails written to
+  the outbox folder so far, oldest first.
 
 Set INTRANET_TEST_DATABASE_URL to a PostgreSQL server URL (a role that may create databases)
 to run on PostgreSQL; otherwise every test runs on an SQLite file in its temporary folder.
@@ -60,6 +63,7 @@ def base_config(
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_OUTBOX": str(tmp_path / "outbox"),
         "SMTP_HOST": "",
+        "MAIL_SENDER": "off",  # tests deliver with `deliver_mail()` / `outbox()`
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
@@ -314,10 +318,23 @@ def demo_data(app: Flask) -> dict[str, User]:
 
 
 @pytest.fixture
-def outbox(app: Flask) -> Callable[[], list[EmailMessage]]:
-    """Read the .eml files written to the outbox, oldest first."""
+def deliver_mail(app: Flask) -> Callable[[], Any]:
+    """Deliver the committed, due mail of the outbox queue, as a sender would."""
+    from intranet.platform.outbox import deliver_due
+
+    def deliver() -> Any:
+        db.session.commit()  # the test's own session must not hold SQLite's write lock
+        return deliver_due()
+
+    return deliver
+
+
+@pytest.fixture
+def outbox(app: Flask, deliver_mail: Callable[[], Any]) -> Callable[[], list[EmailMessage]]:
+    """Deliver the committed queue, then read the .eml files in the outbox, oldest first."""
 
     def read() -> list[EmailMessage]:
+        deliver_mail()
         folder = Path(app.config["MAIL_OUTBOX"])
         if not folder.exists():
             return []

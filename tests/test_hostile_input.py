@@ -102,7 +102,7 @@ def test_a_notification_about_a_name_with_line_breaks_is_mailed_on_one_line(app,
 
 
 def test_a_mail_that_cannot_be_built_never_breaks_the_saved_action(
-    client, make_user, admin, monkeypatch, caplog
+    client, make_user, admin, monkeypatch, caplog, deliver_mail
 ):
     from intranet.models import DelegationRequest
     from intranet.platform import mail
@@ -124,4 +124,5 @@ def test_a_mail_that_cannot_be_built_never_breaks_the_saved_action(
     db.session.expire_all()
     assert db.session.get(User, member.id).country_code == "FI"
     assert db.session.scalar(select(Notification).where(Notification.user_id == member.id))
+    assert deliver_mail().failed >= 1  # the sender builds it, logs it and lists it as failed
     assert "could not be built" in caplog.text

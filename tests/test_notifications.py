@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.platform.mail import MailError
-from intranet.platform.notifications import Notification, notify, send_digests
+from intranet.platform.notifications import (
+    Notification,
+    notify,
+    queue_digest,
+    send_digests,
+)
 from tests.conftest import mail_text
 
 
@@ -82,6 +90,43 @@ def test_digest_mails_each_digest_user_once_and_is_idempotent(app, people, outbo
     assert "2 new notifications" in digests[0]["Subject"]
     assert send_digests() == (0, 0)
     assert len(outbox()) == before + 1
+
+
+def test_three_concurrent_digest_runs_send_one_digest_per_user_and_none_empty(
+    app, make_user, outbox
+):
+    """`send-digests` started on several hosts at once sent empty "0 new notifications" mails."""
+    readers = [make_user("member", notification_preference="digest") for _ in range(6)]
+    with app.test_request_context():
+        notify(readers, "x.y", "Agenda of the Riga meeting")
+        notify(readers, "x.y", "Minutes of the Vilnius meeting")
+    start = threading.Barrier(3)
+    results = []
+
+    def run() -> None:
+        with app.app_context(), app.test_request_context():
+            start.wait()
+            results.append(send_digests())
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(sent for sent, _failed in results) == 6
+    digests = outbox()
+    assert sorted(message["To"] for message in digests) == sorted(r.email for r in readers)
+    assert all("2 new notifications" in message["Subject"] for message in digests)
+
+
+def test_a_digest_run_that_finds_nothing_left_sends_nothing(app, people, outbox):
+    """A run that listed a user just before another run mailed their notifications."""
+    with app.test_request_context():
+        notify([people["digest"]], "x.y", "Something new")
+        db.session.execute(db.update(Notification).values(emailed_at=db.func.now()))
+        db.session.commit()
+        assert queue_digest(people["digest"].id, date.today(), "Intranet") is False
+    assert outbox() == []
 
 
 def test_send_digests_command(app, people, outbox):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import timedelta
 
 from flask import (
@@ -17,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
@@ -26,9 +25,10 @@ from intranet.accounts.sessions import enforce_session_timeouts, revoke, start_s
 from intranet.accounts.users import ACTIVATION_PURPOSE
 from intranet.extensions import db, login_manager
 from intranet.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from intranet.models import AuthToken, User, utcnow
-from intranet.platform import mail
+from intranet.models import User, utcnow
+from intranet.platform import mail, outbox
 from intranet.platform.audit import client_ip, record
+from intranet.platform.outbox import OutgoingMail
 from intranet.web import render_form
 
 bp = Blueprint("auth", __name__)
@@ -135,10 +135,8 @@ def forgot_password() -> str | Response | tuple[str, int]:
                 user, RESET_PURPOSE, timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"])
             )
             record("password.reset_requested", target=f"user:{user.id}", actor=user)
+            send_reset_mail(user, token)
             db.session.commit()
-            # A failure is logged by send_mail; the answer must not reveal that the account exists.
-            with suppress(mail.MailError):
-                send_reset_mail(user, token)
         flash(
             "If an account exists for that address, we have sent it a link to choose a new "
             "password. The link works once, for one hour.",
@@ -149,24 +147,33 @@ def forgot_password() -> str | Response | tuple[str, int]:
 
 
 def _reset_mails_last_hour(user: User) -> int:
+    """Reset mails of the last hour that reached the user or may still reach them: a mail whose
+    delivery has failed (mail server down) does not count, so an outage never locks anyone out."""
     since = utcnow() - timedelta(hours=1)
     return db.session.scalar(
         select(func.count()).where(
-            AuthToken.user_id == user.id,
-            AuthToken.purpose == RESET_PURPOSE,
-            AuthToken.created_at > since,
+            OutgoingMail.recipient == user.email,
+            OutgoingMail.category == RESET_PURPOSE,
+            OutgoingMail.created_at > since,
+            or_(
+                OutgoingMail.status == outbox.SENT,
+                OutgoingMail.status.in_((outbox.QUEUED, outbox.SENDING))
+                & (OutgoingMail.attempts == 0),
+            ),
         )
     )
 
 
 def send_reset_mail(user: User, token: str) -> None:
+    """Queue the reset link in the current transaction (the caller commits)."""
     link = mail.external_url("auth.reset_password", token=token)
     site = current_app.config["SITE_NAME"]
-    mail.send_mail(
+    mail.queue_mail(
         user.email,
         f"{site}: choose a new password",
         render_template("mail/password_reset.txt", user=user, link=link, site=site),
         render_template("mail/password_reset.html", user=user, link=link, site=site),
+        category=RESET_PURPOSE,
     )
 
 

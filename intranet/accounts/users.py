@@ -111,8 +111,8 @@ def create_user(
 ) -> tuple[User, bool]:
     """Create an account; without a password, mail an activation link. Returns (user, mailed).
 
-    Raises UserError when the input is refused, and MailError (after the account is
-    committed) when the activation mail could not be sent.
+    Raises UserError when the input is refused. The activation mail is queued in the same
+    transaction as the account.
     """
     user, token = add_user(
         email=email,
@@ -122,23 +122,24 @@ def create_user(
         password=password,
         actor=actor,
     )
-    db.session.commit()
-    notify_event("intranet_user_created", user=user)
     if token:
         send_activation_mail(user, token)
+    db.session.commit()
+    notify_event("intranet_user_created", user=user)
     return user, token is not None
 
 
 def resend_activation(user: User, actor: User | None = None) -> None:
-    """Revoke the account's activation links, issue a new one and mail it (MailError)."""
+    """Revoke the account's activation links, issue a new one and queue its mail; commits."""
     security.revoke_tokens(user, ACTIVATION_PURPOSE)
     token = security.issue_token(user, ACTIVATION_PURPOSE, ACTIVATION_MAX_AGE)
     record("user.activation_resent", target=f"user:{user.id}", actor=actor)
-    db.session.commit()
     send_activation_mail(user, token)
+    db.session.commit()
 
 
 def send_activation_mail(user: User, token: str) -> None:
+    """Queue the activation link in the current transaction (the caller commits)."""
     link = mail.external_url("auth.reset_password", token=token)
     site = current_app.config["SITE_NAME"]
     context = {"user": user, "link": link, "site": site, "days": ACTIVATION_MAX_AGE.days}

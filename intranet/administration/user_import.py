@@ -23,7 +23,6 @@ from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import ROLES, User
 from intranet.platform.audit import record
-from intranet.platform.mail import MailError
 from intranet.platform.plugins import notify_event
 from intranet.web import plural, render_form
 
@@ -166,22 +165,12 @@ def confirm_import() -> str | tuple[str, int] | Response:
         )
         created.append((user, token))
     record("user.imported", target=None, count=len(created))
-    db.session.commit()
-    failed = []
     for user, token in created:
+        send_activation_mail(user, token)
+    db.session.commit()
+    for user, _token in created:
         notify_event("intranet_user_created", user=user)
-        try:
-            send_activation_mail(user, token)
-        except MailError:
-            failed.append(user.email)
     flash(f"{plural(len(created), 'account')} imported; activation links were mailed.", "success")
-    if failed:
-        flash(
-            "The activation mail could not be sent to: "
-            + ", ".join(failed)
-            + ". Use “Resend activation” on their pages.",
-            "warning",
-        )
     return redirect(url_for("admin_users.index"), code=303)
 
 

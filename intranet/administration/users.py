@@ -37,7 +37,6 @@ from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import ROLE_LABELS, ROLES, User, utcnow
 from intranet.platform.audit import record
-from intranet.platform.mail import MailError
 from intranet.platform.plugins import notify_event
 from intranet.web import render_form, wants_fragment
 
@@ -160,13 +159,6 @@ def create() -> str | tuple[str, int] | Response:
         except UserError as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(str(error).capitalize())
-        except MailError:
-            flash(
-                "The account was created, but the activation mail could not be sent. "
-                "Try “Resend activation” later.",
-                "warning",
-            )
-            return redirect(url_for("admin_users.detail", user_id=_created_id(form)), code=303)
         else:
             flash(
                 f"{user.name} was created; an activation link was mailed to {user.email}.",
@@ -174,11 +166,6 @@ def create() -> str | tuple[str, int] | Response:
             )
             return redirect(url_for("admin_users.detail", user_id=user.id), code=303)
     return render_form("admin_users/create.html", form)
-
-
-def _created_id(form: CreateUserForm) -> int:
-    email = form.email.data.strip().lower()
-    return db.session.scalar(select(User.id).where(User.email == email))
 
 
 def panel_context(user: User, **extra: Any) -> dict[str, Any]:
@@ -294,10 +281,7 @@ def resend(user_id: int) -> str | tuple[str, int] | Response:
     problem = refusal(current_user, user)
     if problem:
         return done(user, problem, "error")
-    try:
-        resend_activation(user, actor=current_user)
-    except MailError:
-        return done(user, "The activation mail could not be sent. Try again later.", "error")
+    resend_activation(user, actor=current_user)
     return done(
         user, f"A new activation link was mailed to {user.email}; older links no longer work."
     )

@@ -18,7 +18,7 @@ from intranet.models import ROLES, JobRun, utcnow
 from intranet.platform import backup, plugins, schema, storage
 from intranet.platform.audit import record
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
-from intranet.platform.mail import MailError
+from intranet.platform.mail_sender import deliver_round, describe, mail_worker_command
 from intranet.platform.notifications import send_digests_command
 from intranet.platform.scale import create_scale_data, has_scale_data, scale_email
 from intranet.web import plural, site_request
@@ -102,14 +102,7 @@ def create_user_command(
         )
     except UserError as error:
         raise click.UsageError(str(error)) from None
-    except MailError as error:
-        click.echo(
-            f"Created {email}, but the activation mail could not be sent ({error}). "
-            "Resend it once mail works.",
-            err=True,
-        )
-        sys.exit(1)
-    how = "activation mail sent" if mailed else "password set"
+    how = "activation mail queued" if mailed else "password set"
     click.echo(f"Created {user.role} {user.email} (id {user.id}); {how}.")
 
 
@@ -229,6 +222,7 @@ def run_jobs_command() -> None:
         ran += 1
         click.echo(f"ran {job.name}" + (f" (failed: {run.error})" if run.error else ""))
     click.echo(f"{plural(ran, 'job')} run")
+    click.echo(describe(deliver_round()))
 
 
 @intranet_cli.command("check")
@@ -265,6 +259,7 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
 
 
 intranet_cli.add_command(send_digests_command)
+intranet_cli.add_command(mail_worker_command)
 
 
 def init_app(app: Flask) -> None:

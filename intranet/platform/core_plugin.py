@@ -11,7 +11,7 @@ from intranet.directory.listing import DirectoryFilter, country_names
 from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
-from intranet.platform.notifications import retry_unsent_mail
+from intranet.platform.outbox import forget_finished
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
@@ -20,8 +20,8 @@ from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResul
 @hookimpl
 def intranet_scheduled_jobs() -> list[ScheduledJob]:
     return [
-        ScheduledJob("core.retry-mail", 5, retry_unsent_mail),
         ScheduledJob("core.retention", 24 * 60, run_retention),
+        ScheduledJob("core.forget-old-mail", 24 * 60, forget_finished),
         ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
     ]
 
@@ -57,6 +57,7 @@ def intranet_admin_nav_items(user: User) -> list[NavItem]:
     if user.role == "admin":
         items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
         items.append(NavItem("Settings", url_for("settings.index"), order=91))
+        items.append(NavItem("Mail", url_for("mail_queue.index"), order=92))
     items += [
         NavItem("Countries", url_for("reference.countries"), order=60),
         NavItem("Organisations", url_for("reference.organisations"), order=61),
@@ -120,6 +121,12 @@ def intranet_personal_data_kinds() -> list[PersonalDataKind]:
             "Notifications",
             "What a user was told about in the intranet, and when it was read or mailed.",
             until_erased,
+        ),
+        PersonalDataKind(
+            "Outgoing mail",
+            "Mails to a user waiting in the mail queue: address, subject and text.",
+            "The text is deleted once the mail server accepted the mail; address and subject "
+            "30 days after the mail was sent or given up.",
         ),
         PersonalDataKind(
             "Audit log and sign-in history",

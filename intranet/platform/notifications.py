@@ -1,10 +1,10 @@
 """Notifications: one service for plugins to tell users about something.
 
 Each call stores an in-app notification per user (one bulk insert) and mails the users whose
-preference (`User.notification_preference`) is "immediate". Users who chose "digest" get one
-mail a day from
-`flask --app wsgi intranet send-digests`; "none" means in-app only. Mail failures are logged and
-reported in the result, never raised into the action that notified.
+preference (`User.notification_preference`) is "immediate", through the mail outbox. Users who
+chose "digest" get one mail a day from `flask --app wsgi intranet send-digests`; "none" means
+in-app only. A mail that cannot be built is logged and reported in the result, never raised into
+the action that notified.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -29,7 +29,8 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, func, insert, select, update
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, roles
@@ -83,10 +84,10 @@ def absolute_url(path: str) -> str:
 
 
 def _send(user: User, subject: str, template: str, **context: object) -> bool:
-    """Mail `user`; False (logged) when the mail could not be built or sent.
+    """Queue a mail to `user` in the current transaction; False (logged) when it cannot be built.
 
-    The notifications are saved before any mail is built, so whatever fails here (a template,
-    a header, the SMTP server) must never turn the caller's saved action into an error page.
+    Whatever fails here (a template, a header) must never turn the caller's action into an
+    error page; delivery itself happens after the commit, in the outbox.
     """
     context.update(
         user=user,
@@ -101,8 +102,6 @@ def _send(user: User, subject: str, template: str, **context: object) -> bool:
             render_template(f"mail/{template}.txt", **context),
             render_template(f"mail/{template}.html", **context),
         )
-    except mail.MailError:
-        return False
     except Exception:
         log.exception("notification mail to user %s (%r) could not be built", user.id, subject)
         return False
@@ -114,7 +113,8 @@ def notify(
 ) -> NotifyResult:
     """Notify every active user in `users` about something; commits the notifications.
 
-    Call it after committing your own change. `kind` names what happened, e.g.
+    The notifications and the mails to users who want them at once are committed together (the
+    mails go out from the outbox after the commit). `kind` names what happened, e.g.
     "meetings.invited"; `url` is a local path ("/meetings/3") to the object, or "".
     """
     if url and not is_safe_next(url):
@@ -138,7 +138,6 @@ def notify(
             for user_id in recipients
         ],
     ).all()
-    db.session.commit()
     result.stored = len(rows)
     mailed_ids = []
     site = current_app.config["SITE_NAME"]
@@ -155,37 +154,64 @@ def notify(
         db.session.execute(
             update(Notification).where(Notification.id.in_(mailed_ids)).values(emailed_at=now)
         )
-        db.session.commit()
+    db.session.commit()
     return result
 
 
-def _claim_for_mail(ids: list[int]) -> bool:
-    """Mark notifications as mailed before the mail goes out, all or none (committed), so two
-    runs on two hosts never both send them; False when another run has claimed any of them."""
+class NotificationDigest(db.Model):
+    """A user's digest of one day: the key claims the day, so concurrent runs send one."""
+
+    __tablename__ = "notification_digest"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def queue_digest(user_id: int, day: date, site: str) -> bool:
+    """Claim the user's digest of `day` and their unmailed notifications, and queue the mail,
+    all in one transaction; False (rolled back) when another run has the day or the items, or
+    nothing is left to tell: a digest is never empty."""
+    try:
+        db.session.add(NotificationDigest(user_id=user_id, day=day, sent_at=utcnow()))
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    items = db.session.scalars(
+        select(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.emailed_at.is_(None),
+            Notification.read_at.is_(None),
+        )
+        .order_by(Notification.created_at, Notification.id)
+    ).all()
+    ids = [item.id for item in items]
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
         .values(emailed_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != len(ids):
+    count = len(ids)
+    subject = f"{site}: {count} new notification{'s' * (count > 1)}"
+    user = db.session.get(User, user_id)
+    if not ids or claimed.rowcount != count or not _send(user, subject, "digest", items=items):
         db.session.rollback()
         return False
     db.session.commit()
     return True
 
 
-def _release_for_mail(ids: list[int]) -> None:
-    """The mail failed: the next run tries these notifications again."""
-    db.session.execute(update(Notification).where(Notification.id.in_(ids)).values(emailed_at=None))
-    db.session.commit()
-
-
 def send_digests() -> tuple[int, int]:
-    """Mail each "digest" user one digest of their unread, unmailed notifications.
+    """Queue for each "digest" user one digest a day of their unread, unmailed notifications.
 
-    The notifications are claimed (marked mailed) before the mail goes out, so two hosts
-    running this at once never send the same digest twice; a failed mail releases them for the
-    next run. Returns (digests sent, digests failed).
+    Each digest claims its user and day and its notifications in the transaction that queues
+    it, so runs on several hosts at once send one digest per user, never an empty one.
+    Delivery (and its retries) is the outbox's. Returns (digests queued, 0).
     """
     user_ids = db.session.scalars(
         select(Notification.user_id)
@@ -198,81 +224,17 @@ def send_digests() -> tuple[int, int]:
         )
         .distinct()
     ).all()
-    sent = failed = 0
+    day = utcnow().date()
     site = current_app.config["SITE_NAME"]
-    for user_id in user_ids:
-        items = db.session.scalars(
-            select(Notification)
-            .where(
-                Notification.user_id == user_id,
-                Notification.emailed_at.is_(None),
-                Notification.read_at.is_(None),
-            )
-            .order_by(Notification.created_at, Notification.id)
-        ).all()
-        ids = [item.id for item in items]
-        if not _claim_for_mail(ids):
-            continue  # another run is mailing these right now
-        user = db.session.get(User, user_id)
-        count = len(items)
-        subject = f"{site}: {count} new notification{'s' * (count > 1)}"
-        if _send(user, subject, "digest", items=items):
-            sent += 1
-        else:
-            _release_for_mail(ids)
-            failed += 1
-    return sent, failed
-
-
-RETRY_MAIL_WITHIN = timedelta(days=2)
-RETRY_MAIL_AFTER = timedelta(minutes=1)
-
-
-def retry_unsent_mail() -> tuple[int, int]:
-    """Mail again the immediate notifications whose mail failed (SMTP down), once each.
-
-    A notification for someone who wants immediate mail and still has no `emailed_at` a minute
-    after it was made had its mail fail; it is claimed before sending, like a digest, so two
-    hosts never both send it, and released when the mail fails again. Notifications older than
-    two days are left to the in-app list. Returns (mails sent, mails failed).
-    """
-    now = utcnow()
-    items = db.session.scalars(
-        select(Notification)
-        .join(User, User.id == Notification.user_id)
-        .where(
-            Notification.emailed_at.is_(None),
-            Notification.read_at.is_(None),
-            Notification.created_at > now - RETRY_MAIL_WITHIN,
-            Notification.created_at < now - RETRY_MAIL_AFTER,
-            User.notification_preference == "immediate",
-            User.is_active_account.is_(True),
-        )
-        .options(joinedload(Notification.user))
-        .order_by(Notification.id)
-        .limit(500)
-    ).all()
-    sent = failed = 0
-    site = current_app.config["SITE_NAME"]
-    for item in items:
-        if not _claim_for_mail([item.id]):
-            continue
-        subject = f"{site}: {item.title}"
-        if _send(
-            item.user, subject, "notification", title=item.title, text=item.text, url=item.url
-        ):
-            sent += 1
-        else:
-            _release_for_mail([item.id])
-            failed += 1
-    return sent, failed
+    sent = sum(queue_digest(user_id, day, site) for user_id in user_ids)
+    return sent, 0
 
 
 @click.command("send-digests")
 def send_digests_command() -> None:
     """Mail the daily digest of notifications to users who chose it (idempotent)."""
-    sent, failed = send_digests()
-    click.echo(f"{plural(sent, 'digest')} sent" + (f", {failed} failed" if failed else ""))
+    sent, _failed = send_digests()
+    click.echo(f"{plural(sent, 'digest')} sent")
 
 
 def unread_count() -> int:

@@ -1,7 +1,7 @@
 """storage: a privacy export is claimed by one host for a limited time
 
 Revision ID: core_0011_storage
-Revises: core_0009_revoked_sessions
+Revises: core_0010_mail_outbox
 Create Date: 2026-12-05
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "core_0011_storage"
-down_revision = "core_0009_revoked_sessions"
+down_revision = "core_0010_mail_outbox"
 branch_labels = None
 depends_on = None
 

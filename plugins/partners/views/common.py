@@ -76,10 +76,8 @@ def managed_invitation(invitation_id: int) -> Invitation:
     return invitation
 
 
-def invite_and_mail(
-    invitee: Invitee, form: Any, resources: list[GrantableResource]
-) -> tuple[Invitation, bool]:
-    """Store one invitation from a checked form, then mail it; True when the mail went out."""
+def invite_and_mail(invitee: Invitee, form: Any, resources: list[GrantableResource]) -> Invitation:
+    """Store one invitation from a checked form and queue its mail, in one transaction."""
     invitation, token = service.create_invitation(
         invitee,
         sponsor=current_user,
@@ -87,15 +85,9 @@ def invite_and_mail(
         resources=resources,
         access_ends_on=form.access_ends_on.data,
     )
+    service.send_invitation_mail(invitation, token)
     db.session.commit()
-    return invitation, service.send_invitation_mail(invitation, token)
-
-
-def mail_failed_notice(email: str) -> None:
-    flash(
-        f"The invitation is saved, but the mail to {email} could not be sent. Resend it later.",
-        "warning",
-    )
+    return invitation
 
 
 def warn_of_deactivated_accounts(emails: list[str]) -> None:

@@ -27,7 +27,6 @@ from .common import (
     check_end_date,
     chosen_resources,
     invite_and_mail,
-    mail_failed_notice,
     managed_invitation,
     require_inviter,
     resource_choices,
@@ -92,11 +91,8 @@ def invite() -> RequestAnswer:
         resources, unknown = chosen_resources(form.resources, grantables)
         check_end_date(form.access_ends_on)
         if not form.errors:
-            invitation, mailed = invite_and_mail(invitee, form, resources)
-            if mailed:
-                flash(f"Invitation sent to {invitation.name} <{invitation.email}>.", "success")
-            else:
-                mail_failed_notice(invitation.email)
+            invitation = invite_and_mail(invitee, form, resources)
+            flash(f"Invitation sent to {invitation.name} <{invitation.email}>.", "success")
             warn_of_deactivated_accounts([invitation.email])
             return redirect(url_for("partners.index"), code=303)
         service.refuse(
@@ -117,11 +113,9 @@ def resend(invitation_id: int) -> WerkzeugResponse:
         flash("This invitation was accepted already; there is nothing to resend.", "info")
         return redirect(url_for("partners.index"), code=303)
     token = service.resend(invitation, current_user)
+    service.send_invitation_mail(invitation, token)
     db.session.commit()
-    if service.send_invitation_mail(invitation, token):
-        flash(f"A new link was sent to {invitation.email}; the old one no longer works.", "success")
-    else:
-        mail_failed_notice(invitation.email)
+    flash(f"A new link was sent to {invitation.email}; the old one no longer works.", "success")
     warn_of_deactivated_accounts([invitation.email])
     return redirect(url_for("partners.index"), code=303)
 
