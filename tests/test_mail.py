@@ -85,7 +85,7 @@ def test_an_unreachable_server_defers_the_mail_and_logs_it(app, caplog, deliver_
     assert deliver_mail().deferred == 1
     [row] = queued()
     assert row.status == "queued" and row.attempts == 1 and "unreachable" in row.last_error
-    assert "mail server unreachable, 1 mail(s) deferred" in caplog.text
+    assert "mail server unreachable, deferred: 1 queued" in caplog.text
 
 
 def test_a_mail_that_cannot_be_built_is_kept_as_failed_not_raised(app, deliver_mail):
