@@ -37,6 +37,9 @@ RESPONSES = {"attending": "Attending", "not-attending": "Not attending", "tentat
 MODES = {"in-person": "In person", "online": "Online"}
 MINUTES_STATES = {"draft": "Draft", "approved": "Approved"}
 ACTION_STATES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+DECISION_STATES = {"adopted": "Adopted", "implemented": "Implemented", "superseded": "Superseded"}
+# The body a decision is numbered in: the task force, or a sub-group ("SG" + its id).
+TASK_FORCE_BODY = "TF"
 
 
 class Series(db.Model):
@@ -86,6 +89,9 @@ class Meeting(db.Model):
     # Local dates (ISO strings) on which an occurrence of the series does not take place.
     exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The iCalendar SEQUENCE: raised on every change invitees are told about, so that mail
+    # clients replace the invitation they hold instead of adding a second one.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -129,6 +135,11 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def body(self) -> str:
+        """The body whose decisions this meeting takes: the task force or one sub-group."""
+        return f"SG{self.owner_id}" if self.owner_kind else TASK_FORCE_BODY
 
     @property
     def kind_label(self) -> str:
@@ -239,17 +250,34 @@ class Minutes(db.Model):
 
 
 class Decision(db.Model):
+    """A decision of a meeting, numbered per body and year: "TF/2026/3" is the task force's
+    third decision of 2026. The reference is given when the decision is recorded and never
+    changes, so that documents can cite it."""
+
     __tablename__ = "meetings_decision"
+    __table_args__ = (
+        UniqueConstraint("body", "year", "number"),
+        Index("ix_meetings_decision_year_number", "year", "number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
     )
+    body: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
     reference: Mapped[str] = mapped_column(String(40), default="")
     text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="adopted", server_default="adopted")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+
+    @property
+    def status_label(self) -> str:
+        return DECISION_STATES.get(self.status, self.status)
 
 
 class ActionItem(db.Model):

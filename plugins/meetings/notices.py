@@ -20,6 +20,7 @@ from intranet.plugin_api import NotifyResult, User, db, notify, setting, utcnow
 
 from .calendar import Occurrence, series_occurrences
 from .models import ActionItem, Meeting, Participant, Reminder
+from .zones import zone_label
 
 DEFAULT_REMINDER_HOURS = 24
 
@@ -52,7 +53,7 @@ def _invitees(meeting: Meeting, *, declined: bool = True) -> list[User]:
 def _when(meeting: Meeting, start_at: datetime | None = None) -> str:
     """When the meeting (or one of its occurrences, at `start_at`) starts, in its own zone."""
     local = (start_at or meeting.start_at).astimezone(meeting.zone)
-    return local.strftime("%a %d %b %Y, %H:%M ") + f"({meeting.timezone})"
+    return local.strftime("%a %d %b %Y, %H:%M ") + f"({zone_label(meeting.timezone, local)})"
 
 
 def occurrence_path(occurrence: Occurrence) -> str:

@@ -18,6 +18,7 @@ from . import notices
 from .calendar import Occurrence, series_occurrences
 from .models import ActionItem, AgendaItem, Meeting, Participant
 from .rules import AGENDA_ITEM, visible, visible_ids
+from .zones import zone_label
 
 # Open action items listed as matters arising on a meeting's page, the soonest due.
 ARISING_SHOWN = 20
@@ -74,7 +75,7 @@ def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str
             )
         )
     if timezone != meeting.timezone:
-        changes.append(("Time zone", meeting.timezone))
+        changes.append(("Time zone", zone_label(meeting.timezone, meeting.start_at)))
     if venue != meeting.venue:
         changes.append(("Venue", meeting.venue or "none"))
     if online_url != meeting.online_url:
