@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -15,9 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
 
@@ -329,3 +333,31 @@ class FeedToken(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def number_decisions(session: Session, _context: Any, _instances: Any) -> None:
+    """Give every new decision its reference before it is written: the next number of its
+    body (the task force or a sub-group) in the year of its meeting. Whoever records a
+    decision (a page, the demo data, a test) never types one."""
+    new = [obj for obj in session.new if isinstance(obj, Decision) and not obj.number]
+    if not new:
+        return
+    taken: dict[tuple[str, int], int] = {}
+    with session.no_autoflush:
+        for decision in new:
+            meeting = decision.meeting or session.get(Meeting, decision.meeting_id)
+            decision.body = meeting.body
+            decision.year = meeting.local_start.year
+            key = (decision.body, decision.year)
+            if key not in taken:
+                taken[key] = session.scalar(
+                    select(func.coalesce(func.max(Decision.number), 0)).where(
+                        Decision.body == decision.body, Decision.year == decision.year
+                    )
+                )
+            taken[key] += 1
+            decision.number = taken[key]
+            decision.reference = f"{decision.body}/{decision.year}/{decision.number}"
+
+
+event.listen(Session, "before_flush", number_decisions)
