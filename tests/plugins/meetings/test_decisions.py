@@ -119,6 +119,7 @@ def test_a_guest_sees_only_the_decisions_of_meetings_granted(
     client.login(guest.email)
     page = client.get("/meetings/decisions").get_data(as_text=True)
     assert "Shared result" in page and "Secret" not in page
+    assert "1 decision." in page  # counted and paginated among the granted ones only
     assert "#minutes" not in page  # draft minutes are not for guests
     assert f"/meetings/{closed.id}#decision" not in client.get("/search?q=Secret").text
 
