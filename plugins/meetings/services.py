@@ -86,9 +86,12 @@ def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str
 def save_meeting_changes(meeting: Meeting, before: tuple[Any, ...], actor: User) -> None:
     """Commit an edit of a meeting or a whole series and tell its invitees what changed."""
     changes = meeting_changes(before, meeting)
+    newly_cancelled = meeting.is_cancelled and before[5] != "cancelled"
+    if newly_cancelled or changes:
+        meeting.sequence = (meeting.sequence or 0) + 1  # calendars replace what they hold
     record_audit("meetings.updated", target=f"meeting:{meeting.id}")
     db.session.commit()
-    if meeting.is_cancelled and before[5] != "cancelled":
+    if newly_cancelled:
         notices.cancelled(meeting, actor)
     elif changes and not meeting.is_cancelled:
         notices.changed(meeting, changes, actor)

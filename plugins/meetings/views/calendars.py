@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import date
-from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
@@ -23,21 +21,11 @@ from intranet.plugin_api import (
     utcnow,
 )
 
+from ..invitations import host, meeting_url
 from ..models import FeedToken, Meeting
 from ..services import feed_meetings, token_digest
 from .blueprint import bp, feed_bp
 from .common import meeting_or_404
-
-
-def host() -> str:
-    return urlsplit(external_url("meetings.index")).hostname or "intranet"
-
-
-def meeting_url(meeting: Meeting, day: date | None = None) -> str:
-    """The full address of a meeting, or of one occurrence of its series."""
-    if day is None:
-        return external_url("meetings.show", meeting_id=meeting.id)
-    return external_url("meetings.show_occurrence", meeting_id=meeting.id, day=day.isoformat())
 
 
 def ics_response(meetings: Iterable[Meeting], name: str, filename: str) -> Response:
