@@ -134,21 +134,26 @@ def edit_decision(decision_id: int) -> Any:
     )
 
 
-@bp.route("/decisions/<int:decision_id>/delete", methods=["GET", "POST"])
+@bp.get("/decisions/<int:decision_id>/confirm-deletion")
+@roles(*STAFF)
+def confirm_delete_decision(decision_id: int) -> str:
+    """Ask before deleting: the page names the decision and posts to delete_decision."""
+    decision = decision_or_404(decision_id)
+    return render_template(
+        "meetings/confirm_delete.html",
+        meeting=decision.meeting,
+        what=f"decision {decision.reference}",
+        quote=decision.text,
+        action=url_for("meetings.delete_decision", decision_id=decision.id),
+        anchor="#decisions",
+    )
+
+
+@bp.post("/decisions/<int:decision_id>/delete")
 @roles(*STAFF)
 def delete_decision(decision_id: int) -> Any:
-    """Ask first (GET), then delete (POST)."""
     decision = decision_or_404(decision_id)
     meeting = decision.meeting
-    if request.method == "GET":
-        return render_template(
-            "meetings/confirm_delete.html",
-            meeting=meeting,
-            what=f"decision {decision.reference}",
-            quote=decision.text,
-            action=url_for("meetings.delete_decision", decision_id=decision.id),
-            anchor="#decisions",
-        )
     reference = decision.reference
     record_audit("meetings.decision_deleted", target=f"decision:{decision.id}")
     db.session.delete(decision)
@@ -226,20 +231,25 @@ def edit_action_item(item_id: int) -> Any:
     )
 
 
-@bp.route("/actions/<int:item_id>/delete", methods=["GET", "POST"])
+@bp.get("/actions/<int:item_id>/confirm-deletion")
+@roles(*STAFF)
+def confirm_delete_action_item(item_id: int) -> str:
+    item = action_item_or_404(item_id)
+    return render_template(
+        "meetings/confirm_delete.html",
+        meeting=item.meeting,
+        what="the action item",
+        quote=item.title,
+        action=url_for("meetings.delete_action_item", item_id=item.id),
+        anchor="#actions",
+    )
+
+
+@bp.post("/actions/<int:item_id>/delete")
 @roles(*STAFF)
 def delete_action_item(item_id: int) -> Any:
     item = action_item_or_404(item_id)
     meeting = item.meeting
-    if request.method == "GET":
-        return render_template(
-            "meetings/confirm_delete.html",
-            meeting=meeting,
-            what="the action item",
-            quote=item.title,
-            action=url_for("meetings.delete_action_item", item_id=item.id),
-            anchor="#actions",
-        )
     title = item.title
     record_audit("meetings.action_deleted", target=f"action:{item.id}")
     db.session.delete(item)

@@ -155,7 +155,7 @@ def test_staff_edit_and_delete_a_decision_after_confirming(
     )
     assert f"Decision {reference} saved." in response.text
     assert db.session.get(Decision, decision_id).status == "implemented"
-    confirm = client.get(f"/meetings/decisions/{decision_id}/delete")
+    confirm = client.get(f"/meetings/decisions/{decision_id}/confirm-deletion")
     assert confirm.status_code == 200 and "Adopt the amended plan." in confirm.text
     assert db.session.get(Decision, decision_id) is not None  # asking deletes nothing
     response = client.submit(f"/meetings/decisions/{decision_id}/delete", follow_redirects=True)
@@ -183,7 +183,10 @@ def test_staff_edit_and_delete_an_action_item(client, secretariat, member, make_
     )
     assert "Action item “Share the revised checklist” saved." in response.text
     assert db.session.get(ActionItem, item_id).owner_country == "EE"
-    assert "Share the revised checklist" in client.get(f"/meetings/actions/{item_id}/delete").text
+    assert (
+        "Share the revised checklist"
+        in client.get(f"/meetings/actions/{item_id}/confirm-deletion").text
+    )
     response = client.submit(f"/meetings/actions/{item_id}/delete", follow_redirects=True)
     assert "Action item “Share the revised checklist” deleted." in response.text
     db.session.expire_all()
