@@ -274,12 +274,13 @@ class AgendaItemForm(Form):
 
 
 class InviteForm(Form):
-    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
+    everyone = BooleanField("All members")
     delegation = StringField(
         "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
     )
-    guests = SelectMultipleField("Granted guests", coerce=int, validate_choice=False)
-    group = SelectField("A whole sub-group", coerce=str, default="")
+    groups = MultiCheckboxField("Whole sub-groups", coerce=str)
+    members = MultiCheckboxField("Members", coerce=int, validate_choice=False)
+    guests = MultiCheckboxField("Granted guests", coerce=int, validate_choice=False)
 
 
 class ResponseForm(Form):

@@ -53,8 +53,9 @@ def agenda_titles(page):
 
 def invite_member(page, label: str) -> None:
     page.get_by_role("link", name="Invite", exact=True).click()
-    page.get_by_label("Members").select_option(label=label)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label(label).check()
+    expect(page.get_by_role("status")).to_contain_text("1 person will be invited")
+    page.get_by_role("button", name="Invite", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("1 invited.")
 
 

@@ -377,10 +377,10 @@ def test_invite_a_whole_sub_group_through_hooks(client, secretariat, make_user, 
         client.login(secretariat.email)
         page = client.get(f"/meetings/{meeting.id}/invite").get_data(as_text=True)
         assert "Sub-group: Guardianship" in page
-        bad = client.submit(f"/meetings/{meeting.id}/invite", {"group": "99"})
-        assert bad.status_code == 422 and "Not a valid choice" in bad.get_data(as_text=True)
+        bad = client.submit(f"/meetings/{meeting.id}/invite", {"groups": "99"})
+        assert bad.status_code == 422 and "not a valid choice" in bad.get_data(as_text=True)
         assert count(Participant) == 0
-        response = client.submit(f"/meetings/{meeting.id}/invite", {"group": "7"})
+        response = client.submit(f"/meetings/{meeting.id}/invite", {"groups": "7"})
         assert response.status_code == 303
     finally:
         manager.unregister(name="groups-test")
