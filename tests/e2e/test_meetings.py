@@ -54,7 +54,9 @@ def agenda_titles(page):
 def invite_member(page, label: str) -> None:
     page.get_by_role("link", name="Invite", exact=True).click()
     page.get_by_label(label).check()
+    page.get_by_role("button", name="Count who will be invited").click()
     expect(page.get_by_role("status")).to_contain_text("1 person will be invited")
+    expect(page.get_by_label(label)).to_be_checked()
     page.get_by_role("button", name="Invite", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("1 invited.")
 

@@ -60,6 +60,16 @@ def test_riga_every_six_months_four_times(new_page, javascript):
     expect(facts).to_contain_text("Riga (UTC+")
     assert "FREQ=" not in page.content()
     assert "Europe/Riga" not in page.locator("main").inner_text()
+
+    # Invite all members: counted first, then invited in one go.
+    page.get_by_role("link", name="Invite", exact=True).click()
+    page.get_by_label(re.compile(r"^All members \(\d+\)$")).check()
+    page.get_by_role("button", name="Count who will be invited").click()
+    count = page.locator("#invite-count strong")
+    expect(count).to_have_text(re.compile(r"^\d+ people$"))
+    people = int(count.inner_text().split()[0])
+    page.get_by_role("button", name="Invite", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"{people} invited.")
     assert problems == []
 
 
