@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     func,
     select,
     text,
@@ -96,6 +97,8 @@ class Meeting(db.Model):
     # The iCalendar SEQUENCE: raised on every change invitees are told about, so that mail
     # clients replace the invitation they hold instead of adding a second one.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Invited as "all members": a member who joins later is invited too (audiences.py).
+    all_members_invited: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(

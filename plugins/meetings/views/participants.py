@@ -112,6 +112,8 @@ def invite(meeting_id: int) -> Any:
         )
         for user_id in new_ids:
             meeting.participants.append(Participant(user_id=user_id))
+        if form.everyone.data:  # members who join later are invited too
+            meeting.all_members_invited = True
         db.session.commit()
         if new_ids and not meeting.is_cancelled:
             invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet_meetings.models import Participant
+from intranet.plugin_api import ResourceRef, notify_event
+from intranet_meetings.models import Participant, Series
 
 
 def invited():
@@ -41,3 +42,56 @@ def test_all_members_and_a_guest_are_counted_then_invited(
     assert invited() == {secretariat.id, partner.id, *(m.id for m in members)}
     again = client.submit(f"/meetings/{meeting.id}/invite", {"everyone": "y", "count": "1"})
     assert "0 people</strong> will be invited; 4 of those chosen are invited already" in again.text
+
+
+def test_a_member_who_joins_later_is_invited_and_one_who_leaves_is_removed(
+    client, secretariat, make_user, make_meeting, outbox
+):
+    meeting = make_meeting()
+    client.login(secretariat.email)
+    client.submit(f"/meetings/{meeting.id}/invite", {"everyone": "y"})
+    newcomer = make_user("member", email="new@example.org")
+    notify_event("intranet_user_created", user=newcomer)
+    assert newcomer.id in invited()
+    assert any(message["To"] == "new@example.org" for message in outbox())
+    newcomer.is_active_account = False
+    db.session.commit()
+    notify_event("intranet_user_deactivated", user=newcomer)
+    assert newcomer.id not in invited()
+
+
+def test_a_meeting_not_for_all_members_does_not_invite_newcomers(
+    client, secretariat, make_user, make_meeting
+):
+    meeting = make_meeting()
+    client.login(secretariat.email)
+    client.submit(f"/meetings/{meeting.id}/invite", {"members": [str(secretariat.id)]})
+    newcomer = make_user("member")
+    notify_event("intranet_user_created", user=newcomer)
+    assert newcomer.id not in invited()
+
+
+def test_a_guest_granted_a_meeting_is_a_participant(make_user, make_meeting, grant):
+    meeting = make_meeting()
+    series_meeting = make_meeting(title="Series call", series=Series(title="Calls"))
+    guest = make_user("guest", email="partner@example.org")
+    grant(guest, "meetings.meeting", meeting.id)
+    notify_event(
+        "intranet_guest_grants_changed",
+        guest=guest,
+        granted=[
+            ResourceRef("meetings.meeting", meeting.id),
+            ResourceRef("meetings.series", series_meeting.series_id),
+        ],
+    )
+    assert invited() == {guest.id}
+    assert set(db.session.scalars(select(Participant.meeting_id))) == {
+        meeting.id,
+        series_meeting.id,
+    }
+    notify_event(
+        "intranet_guest_grants_changed",
+        guest=guest,
+        granted=[ResourceRef("meetings.series", series_meeting.series_id)],
+    )
+    assert set(db.session.scalars(select(Participant.meeting_id))) == {series_meeting.id}

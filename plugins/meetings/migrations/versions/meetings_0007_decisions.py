@@ -4,7 +4,7 @@ Decisions are numbered per body (the task force "TF", a sub-group "SG<id>") and 
 meeting, in the order of their meetings: the references typed by hand before are replaced by
 generated ones ("TF/2026/3"). Decisions get a status and are searchable (FTS5 on SQLite, a
 stored tsvector on PostgreSQL, as meetings_0006 does for the other tables). Meetings get the
-iCalendar SEQUENCE their invitations carry.
+iCalendar SEQUENCE their invitations carry, and remember whether all members were invited.
 
 Revision ID: meetings_0007
 Revises: meetings_0006
@@ -98,8 +98,16 @@ def create_full_text() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("meetings_meeting") as batch_op:
-        batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
+    # Plain ADD COLUMN: a batch operation would copy meetings_meeting into a new table and
+    # lose the triggers that keep its full-text index (meetings_0001) up to date.
+    op.add_column(
+        "meetings_meeting",
+        sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"),
+    )
+    op.add_column(
+        "meetings_meeting",
+        sa.Column("all_members_invited", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     with op.batch_alter_table(TABLE) as batch_op:
         batch_op.add_column(sa.Column("body", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("year", sa.Integer(), nullable=True))
@@ -136,5 +144,5 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("uq_meetings_decision_body"), type_="unique")
         for name in ("updated_at", "status", "number", "year", "body"):
             batch_op.drop_column(name)
-    with op.batch_alter_table("meetings_meeting") as batch_op:
-        batch_op.drop_column("sequence")
+    op.drop_column("meetings_meeting", "all_members_invited")
+    op.drop_column("meetings_meeting", "sequence")
