@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from intranet.plugin_api import (
@@ -66,7 +66,7 @@ def register() -> Any:
     decisions = list(pagination.items)
     seen = visible_ids(current_user, {d.meeting_id for d in decisions})  # a plugin's veto
     decisions = [d for d in decisions if d.meeting_id in seen]
-    years = db.session.scalars(select(distinct(Decision.year)).order_by(Decision.year.desc()))
+    years = db.session.scalars(select(Decision.year).distinct().order_by(Decision.year.desc()))
     context = {
         "decisions": decisions,
         "minutes_shown": {
