@@ -7,6 +7,7 @@ docs/screenshots/<page>-<width>.png, which the README shows.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,8 @@ def test_capture_screenshots(new_page, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_capture_meeting_screenshots(new_page, width):
-    """The new meeting form with a series previewed, and the register of decisions."""
+    """The new meeting form with a series previewed, the invitation form with its count, and
+    the register of decisions."""
     from intranet.platform.demo import demo_email
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -74,7 +76,15 @@ def test_capture_meeting_screenshots(new_page, width):
     page.get_by_role("button", name="Preview the dates").click()
     page.wait_for_load_state("networkidle")
     written = [OUTPUT / f"meeting-form-{width}.png", OUTPUT / f"decisions-{width}.png"]
+    written.append(OUTPUT / f"invite-{width}.png")
     page.screenshot(path=written[0], full_page=True)
+    page.goto("/meetings/")
+    page.locator("main table a[href^='/meetings/']").first.click()
+    page.get_by_role("link", name="Invite", exact=True).click()
+    page.get_by_label(re.compile(r"^All members")).check()
+    page.get_by_role("button", name="Count who will be invited").click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=written[2], full_page=True)
     page.goto("/meetings/decisions")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=written[1], full_page=True)
