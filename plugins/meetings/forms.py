@@ -63,6 +63,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class SkippedDatesField(TextAreaField):
+    """The dates of a series without a meeting: ticked in the list of dates (one value per
+    date), or several ISO dates in one value; kept as ISO dates, one per line."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = "\n".join(" ".join(valuelist).split()) if valuelist else ""
+
+
 def human_problem(rule: str, start: datetime) -> str:
     """Why the repeat choices cannot be used, in the form's own words."""
     starts = list(islice(rrulestr(rule, dtstart=start), MAX_OCCURRENCES + 1))
@@ -145,11 +153,7 @@ class MeetingForm(Form):
     )
     until = DateField("Last date", validators=[Optional()])
     weekend_ok = BooleanField("Keep the meetings that fall on a weekend")
-    exdates = TextAreaField(
-        "Skipped dates",
-        validators=[Optional()],
-        description="Dates of the series without a meeting, one per line (YYYY-MM-DD).",
-    )
+    exdates = SkippedDatesField("Skipped dates", validators=[Optional()])
 
     # The repeat rule built from the choices (None for a single meeting): set by validate().
     rule: str | None = None

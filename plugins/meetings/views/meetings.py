@@ -95,9 +95,10 @@ def meeting_form(meeting: Meeting | None) -> forms.MeetingForm:
             owner=f"{meeting.owner_kind}:{meeting.owner_id}" if meeting.owner_kind else "",
             series=str(meeting.series_id or ""),
             repeats=repeats.pop("frequency"),
-            exdates="\n".join(meeting.exdates or []),
             **repeats,
         )
+        if not form.is_submitted():  # the stored list, not the obj's attribute as it is
+            form.exdates.data = "\n".join(meeting.exdates or [])
         if choice is None:  # a rule written by hand before the picker: kept unless changed
             form.kept_rule = meeting.rrule
             keep = ("keep", f"As now: {describe(meeting.rrule, start)}")
@@ -156,15 +157,19 @@ def planned_starts(form: forms.MeetingForm) -> list[datetime]:
 
 
 def dates_preview(form: forms.MeetingForm) -> dict[str, Any]:
-    """What the preview of the dates shows: the sentence, the dates, those on a weekend."""
-    if not form.start.data or form.start.errors or form.repeats.errors or form.exdates.errors:
+    """What the list of dates shows: the sentence, every date the choices schedule (each with
+    a box to skip it), the skipped ones, those on a weekend that are not skipped."""
+    if not form.start.data or form.start.errors or form.repeats.errors:
         return {"ready": False}
-    starts = planned_starts(form)
+    scheduled = rule_starts(form.rule, form.start.data) if form.rule else [form.start.data]
+    skipped = set((form.exdates.data or "").split())
     return {
         "ready": True,
+        "series": bool(form.rule),
         "sentence": describe(form.rule, form.start.data),
-        "starts": starts,
-        "weekend": weekend_starts(starts),
+        "starts": scheduled,
+        "skipped": skipped,
+        "weekend": weekend_starts(planned_starts(form)),
     }
 
 
@@ -184,7 +189,10 @@ def weekend_refused(form: forms.MeetingForm) -> bool:
 
 
 def render_meeting_form(form: forms.MeetingForm, meeting: Meeting | None) -> Any:
-    preview = dates_preview(form) if request.method == "POST" else {"ready": False}
+    if request.method == "GET" and meeting is not None:  # the series' dates, to skip some
+        form.rule = meeting.rrule
+    ready = request.method == "POST" or form.rule
+    preview = dates_preview(form) if ready else {"ready": False}
     return render_form(
         "meetings/edit.html",
         form,

@@ -170,3 +170,17 @@ def test_a_time_zone_left_empty_without_host_country_is_the_officers_own(client,
     data = {**RIGA, "host_country": "", "repeats": "never"}
     assert client.submit("/meetings/new", data).status_code == 303
     assert db.session.scalar(select(Meeting.timezone)) == "Europe/Helsinki"
+
+
+def test_dates_of_a_series_are_skipped_by_ticking_them(client, secretariat):
+    client.login(secretariat.email)
+    preview = client.submit("/meetings/new", {**RIGA, "preview": "1"}).text
+    assert 'type="checkbox" name="exdates" value="2027-06-08"' in preview
+    skip = {**RIGA, "exdates": ["2027-06-08", "2027-12-08"]}
+    assert client.submit("/meetings/new", skip).status_code == 303
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.exdates == ["2027-06-08", "2027-12-08"]
+    form = client.get(f"/meetings/{meeting.id}/edit").text
+    assert 'value="2027-06-08" id="skip-2027-06-08" checked' in form
+    assert 'value="2028-06-08" id="skip-2028-06-08">' in form
+    assert 'name="exdates" type="text"' not in form and "<textarea" not in form
