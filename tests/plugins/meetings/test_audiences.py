@@ -3,11 +3,13 @@ guests in one form, with the number of people counted before anyone is invited."
 
 from __future__ import annotations
 
+from icalendar import Calendar
 from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, notify_event
-from intranet_meetings.models import Participant, Series
+from intranet_meetings.models import FeedToken, Participant, Series
+from intranet_meetings.services import token_digest
 
 
 def invited():
@@ -54,6 +56,11 @@ def test_a_member_who_joins_later_is_invited_and_one_who_leaves_is_removed(
     notify_event("intranet_user_created", user=newcomer)
     assert newcomer.id in invited()
     assert any(message["To"] == "new@example.org" for message in outbox())
+    # ... and finds the meeting in their calendar feed from the first day
+    db.session.add(FeedToken(user_id=newcomer.id, token_hash=token_digest("newcomer-feed")))
+    db.session.commit()
+    feed = Calendar.from_ical(client.get("/calendar/newcomer-feed.ics").data)
+    assert [str(event["SUMMARY"]) for event in feed.walk("VEVENT")] == [meeting.title]
     newcomer.is_active_account = False
     db.session.commit()
     notify_event("intranet_user_deactivated", user=newcomer)
