@@ -26,7 +26,7 @@ from intranet.plugin_api import (
 )
 
 from .. import forms
-from ..calendar import rule_starts
+from ..calendar import occurrences, rule_starts
 from ..models import Meeting, Series
 from ..recurrence import describe, read_rule, weekend_starts
 from ..rules import visible, visible_filter
@@ -173,10 +173,10 @@ def dates_preview(form: forms.MeetingForm) -> dict[str, Any]:
     }
 
 
-def weekend_refused(form: forms.MeetingForm) -> bool:
+def weekend_refused(form: forms.MeetingForm, known: frozenset[datetime] = frozenset()) -> bool:
     """Flag meetings on a Saturday or Sunday before saving: refused until the editor ticks
-    that they are meant."""
-    weekend = weekend_starts(planned_starts(form))
+    that they are meant. Those already scheduled (`known`, local starts) were confirmed."""
+    weekend = [start for start in weekend_starts(planned_starts(form)) if start not in known]
     if not weekend or form.weekend_ok.data:
         return False
     days = ", ".join(f"{moment:%a %d %b %Y}" for moment in weekend[:10])
@@ -202,11 +202,15 @@ def render_meeting_form(form: forms.MeetingForm, meeting: Meeting | None) -> Any
     )
 
 
-def ready_to_save(form: forms.MeetingForm) -> bool:
-    """Valid, not a request to preview the dates, and no unconfirmed weekend meetings."""
+def ready_to_save(form: forms.MeetingForm, meeting: Meeting | None = None) -> bool:
+    """Valid, not a request to preview the dates, and no unconfirmed weekend meetings (new
+    ones: a meeting's own dates were confirmed when it was saved)."""
     if not form.validate_on_submit() or "preview" in request.form:
         return False
-    return not weekend_refused(form)
+    known = frozenset()
+    if meeting is not None:
+        known = frozenset(start.replace(tzinfo=None) for start in occurrences(meeting))
+    return not weekend_refused(form, known)
 
 
 @bp.post("/dates")
@@ -239,7 +243,7 @@ def create() -> Any:
 def edit(meeting_id: int) -> Any:
     meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
     form = meeting_form(meeting)
-    if ready_to_save(form):
+    if ready_to_save(form, meeting):
         before = (meeting.start_at, meeting.end_at, meeting.timezone, meeting.venue)
         before += (meeting.online_url, meeting.status)
         dropped = apply_meeting_form(form, meeting)

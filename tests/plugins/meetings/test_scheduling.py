@@ -184,3 +184,14 @@ def test_dates_of_a_series_are_skipped_by_ticking_them(client, secretariat):
     assert 'value="2027-06-08" id="skip-2027-06-08" checked' in form
     assert 'value="2028-06-08" id="skip-2028-06-08">' in form
     assert 'name="exdates" type="text"' not in form and "<textarea" not in form
+
+
+def test_a_weekend_meeting_confirmed_once_is_not_asked_again(client, secretariat):
+    client.login(secretariat.email)
+    sunday = {**RIGA, "repeats": "never", "start": "2026-12-13T10:00", "end": "2026-12-13T12:00"}
+    assert client.submit("/meetings/new", {**sunday, "weekend_ok": "y"}).status_code == 303
+    meeting = db.session.scalar(select(Meeting))
+    edited = client.submit(f"/meetings/{meeting.id}/edit", {**sunday, "venue": "Jurmala"})
+    assert edited.status_code == 303
+    moved = {**sunday, "start": "2026-12-20T10:00", "end": "2026-12-20T12:00"}
+    assert client.submit(f"/meetings/{meeting.id}/edit", moved).status_code == 422
