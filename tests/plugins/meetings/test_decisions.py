@@ -213,4 +213,23 @@ def test_the_migration_numbers_existing_decisions(app, make_meeting):
     schema.upgrade()
     references = dict(db.session.execute(select(Decision.text, Decision.reference)).all())
     assert references == {"Earlier": "TF/2025/1", "Later": "TF/2025/2", "Last": "TF/2025/3"}
+    db.session.add(Decision(meeting_id=late_id, text="After the upgrade"))
+    db.session.commit()
+    assert db.session.scalar(
+        select(Decision.reference).where(Decision.text == "After the upgrade")
+    ) == ("TF/2025/4")
     assert db.session.scalar(select(Decision.status).limit(1)) == "adopted"
+
+
+def test_a_deleted_decisions_reference_is_never_given_again(client, secretariat, make_meeting):
+    meeting = make_meeting(start=datetime(2026, 3, 3, 10))
+    client.login(secretariat.email)
+    record(client, meeting, "First")
+    record(client, meeting, "Second")
+    second = db.session.scalar(select(Decision).where(Decision.text == "Second"))
+    assert second.reference == "TF/2026/2"
+    client.submit(f"/meetings/decisions/{second.id}/delete")
+    record(client, meeting, "Third")
+    assert db.session.scalar(select(Decision.reference).where(Decision.text == "Third")) == (
+        "TF/2026/3"
+    )

@@ -2,9 +2,11 @@
 
 Decisions are numbered per body (the task force "TF", a sub-group "SG<id>") and year of their
 meeting, in the order of their meetings: the references typed by hand before are replaced by
-generated ones ("TF/2026/3"). Decisions get a status and are searchable (FTS5 on SQLite, a
-stored tsvector on PostgreSQL, as meetings_0006 does for the other tables). Meetings get the
-iCalendar SEQUENCE their invitations carry, and remember whether all members were invited.
+generated ones ("TF/2026/3"), and the last number of each body and year is kept in
+meetings_decision_counter, so that a deleted decision's reference is never given again.
+Decisions get a status and are searchable (FTS5 on SQLite, a stored tsvector on PostgreSQL,
+as meetings_0006 does for the other tables). Meetings get the iCalendar SEQUENCE their
+invitations carry, and remember whether all members were invited.
 
 Revision ID: meetings_0007
 Revises: meetings_0006
@@ -63,6 +65,14 @@ def backfill() -> None:
                 "id": decision_id,
             },
         )
+    for (body, year), last in counters.items():
+        bind.execute(
+            sa.text(
+                "INSERT INTO meetings_decision_counter (body, year, last_number) "
+                "VALUES (:body, :year, :last)"
+            ),
+            {"body": body, "year": year, "last": last},
+        )
 
 
 def create_full_text() -> None:
@@ -116,6 +126,13 @@ def upgrade() -> None:
             sa.Column("status", sa.String(length=20), nullable=False, server_default="adopted")
         )
         batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "meetings_decision_counter",
+        sa.Column("body", sa.String(length=20), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("body", "year", name=op.f("pk_meetings_decision_counter")),
+    )
     backfill()
     op.execute("UPDATE meetings_decision SET updated_at = created_at")
     with op.batch_alter_table(TABLE) as batch_op:
@@ -144,5 +161,6 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("uq_meetings_decision_body"), type_="unique")
         for name in ("updated_at", "status", "number", "year", "body"):
             batch_op.drop_column(name)
+    op.drop_table("meetings_decision_counter")
     op.drop_column("meetings_meeting", "all_members_invited")
     op.drop_column("meetings_meeting", "sequence")
