@@ -1,6 +1,7 @@
-"""Audiences that stay audiences: a member who joins after "all members" were invited is
-invited to the upcoming meetings too, one who leaves is taken off them, and a guest granted a
-meeting (or its series) is one of its participants for as long as the grant lasts."""
+"""Audiences that stay audiences: a member who joins after "all members" (or their whole
+delegation) were invited is invited to the upcoming meetings too, one who leaves is taken off
+them, and a guest granted a meeting (or its series) is one of its participants for as long as
+the grant lasts."""
 
 from __future__ import annotations
 
@@ -54,10 +55,16 @@ def add_participant(user: User, meetings: list[Meeting]) -> None:
 
 
 def member_joined(user: User) -> None:
-    """A new member is invited to the upcoming meetings all members were invited to."""
+    """A new member is invited to the upcoming meetings all members, or their delegation,
+    were invited to."""
     if user.is_guest or not user.is_active:
         return
-    meetings = list(db.session.scalars(upcoming().where(Meeting.all_members_invited.is_(True))))
+    country = (user.country_code or "").upper()
+    meetings = [
+        meeting
+        for meeting in db.session.scalars(upcoming())
+        if meeting.all_members_invited or (country and country in meeting.invited_delegations)
+    ]
     seen = visible_ids(user, [meeting.id for meeting in meetings])
     add_participant(user, [meeting for meeting in meetings if meeting.id in seen])
 

@@ -99,6 +99,10 @@ class Meeting(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Invited as "all members": a member who joins later is invited too (audiences.py).
     all_members_invited: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Delegations invited whole (country codes): their members who join later are invited too.
+    invited_delegations: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -114,6 +114,9 @@ def invite(meeting_id: int) -> Any:
             meeting.participants.append(Participant(user_id=user_id))
         if form.everyone.data:  # members who join later are invited too
             meeting.all_members_invited = True
+        code = (form.delegation.data or "").upper()
+        if code and code not in meeting.invited_delegations:
+            meeting.invited_delegations = [*meeting.invited_delegations, code]
         db.session.commit()
         if new_ids and not meeting.is_cancelled:
             invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()

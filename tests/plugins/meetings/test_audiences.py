@@ -102,3 +102,16 @@ def test_a_guest_granted_a_meeting_is_a_participant(make_user, make_meeting, gra
         granted=[ResourceRef("meetings.series", series_meeting.series_id)],
     )
     assert set(db.session.scalars(select(Participant.meeting_id))) == {series_meeting.id}
+
+
+def test_a_member_who_joins_an_invited_delegation_is_invited(
+    client, secretariat, make_user, make_meeting
+):
+    meeting = make_meeting()
+    client.login(secretariat.email)
+    client.submit(f"/meetings/{meeting.id}/invite", {"delegation": "lv"})
+    latvian = make_user("member", country_code="LV")
+    swede = make_user("member", country_code="SE")
+    for user in (latvian, swede):
+        notify_event("intranet_user_created", user=user)
+    assert latvian.id in invited() and swede.id not in invited()

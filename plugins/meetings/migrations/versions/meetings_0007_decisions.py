@@ -6,7 +6,7 @@ generated ones ("TF/2026/3"), and the last number of each body and year is kept 
 meetings_decision_counter, so that a deleted decision's reference is never given again.
 Decisions get a status and are searchable (FTS5 on SQLite, a stored tsvector on PostgreSQL,
 as meetings_0006 does for the other tables). Meetings get the iCalendar SEQUENCE their
-invitations carry, and remember whether all members were invited.
+invitations carry, and remember whether all members (or which delegations) were invited.
 
 Revision ID: meetings_0007
 Revises: meetings_0006
@@ -118,6 +118,10 @@ def upgrade() -> None:
         "meetings_meeting",
         sa.Column("all_members_invited", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column(
+        "meetings_meeting",
+        sa.Column("invited_delegations", sa.JSON(), nullable=False, server_default=sa.text("'[]'")),
+    )
     with op.batch_alter_table(TABLE) as batch_op:
         batch_op.add_column(sa.Column("body", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("year", sa.Integer(), nullable=True))
@@ -162,5 +166,6 @@ def downgrade() -> None:
         for name in ("updated_at", "status", "number", "year", "body"):
             batch_op.drop_column(name)
     op.drop_table("meetings_decision_counter")
+    op.drop_column("meetings_meeting", "invited_delegations")
     op.drop_column("meetings_meeting", "all_members_invited")
     op.drop_column("meetings_meeting", "sequence")
