@@ -7,6 +7,7 @@ from .hooks import (
     intranet_erase_personal_data,
     intranet_erasure_blockers,
     intranet_grantable_resources,
+    intranet_guest_grants_changed,
     intranet_migrations,
     intranet_nav_items,
     intranet_permission,
@@ -20,6 +21,8 @@ from .hooks import (
     intranet_scheduled_jobs,
     intranet_search,
     intranet_settings_schema,
+    intranet_user_created,
+    intranet_user_deactivated,
 )
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "intranet_erase_personal_data",
     "intranet_erasure_blockers",
     "intranet_grantable_resources",
+    "intranet_guest_grants_changed",
     "intranet_migrations",
     "intranet_nav_items",
     "intranet_permission",
@@ -42,4 +46,6 @@ __all__ = [
     "intranet_scheduled_jobs",
     "intranet_search",
     "intranet_settings_schema",
+    "intranet_user_created",
+    "intranet_user_deactivated",
 ]

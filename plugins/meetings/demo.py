@@ -106,9 +106,7 @@ def create(users: dict[str, User]) -> None:
                 status="approved" if approved else "draft",
                 approved_at=utcnow() if approved else None,
             )
-            meeting.decisions.append(
-                Decision(reference=f"TF/{number + 1}", text="The agenda was adopted as proposed.")
-            )
+            meeting.decisions.append(Decision(text="The agenda was adopted as proposed."))
             owner = members[number % len(members)]
             status = "done" if approved and number % 2 == 0 else "open"
             meeting.action_items.append(

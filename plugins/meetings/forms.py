@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from dateutil.rrule import rrulestr
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -20,11 +21,22 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from intranet.plugin_api import Form
 
-from .calendar import LAST_START, rule_problem, rule_starts
-from .models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
+from .calendar import LAST_START, MAX_OCCURRENCES, rule_problem, rule_starts
+from .models import (
+    ACTION_STATES,
+    DECISION_STATES,
+    KINDS,
+    MINUTES_STATES,
+    MODES,
+    RESPONSES,
+    STATUSES,
+)
+from .recurrence import FREQUENCIES, WEEKDAYS, Recurrence, build_rule
+from .zones import COUNTRY_ZONES, is_zone
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 EARLIEST_DAY = date(1900, 1, 1)  # the core Form's bounds for date fields
@@ -44,6 +56,34 @@ def listed_id(form: Any, field: Any) -> None:
         raise ValidationError("Choose one of the listed entries.")
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (no Ctrl-click)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SkippedDatesField(TextAreaField):
+    """The dates of a series without a meeting: ticked in the list of dates (one value per
+    date), or several ISO dates in one value; kept as ISO dates, one per line."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = "\n".join(" ".join(valuelist).split()) if valuelist else ""
+
+
+def human_problem(rule: str, start: datetime) -> str:
+    """Why the repeat choices cannot be used, in the form's own words."""
+    starts = list(islice(rrulestr(rule, dtstart=start), MAX_OCCURRENCES + 1))
+    if len(starts) > MAX_OCCURRENCES:
+        return (
+            f"That makes more than {MAX_OCCURRENCES} meetings: choose fewer or an earlier "
+            "last date."
+        )
+    if not starts:
+        return "These choices schedule no meeting at all: check them against the start."
+    return f"A series ends by {LAST_START.year} at the latest: choose fewer meetings."
+
+
 def country_code(form: Any, field: Any) -> None:
     if field.data and not (field.data.isalpha() and 2 <= len(field.data) <= 3):
         raise ValidationError("Use a two-letter country code such as LV.")
@@ -61,10 +101,12 @@ class MeetingForm(Form):
     )
     start = DateTimeLocalField("Starts", format=DATETIME_FORMAT, validators=[DataRequired()])
     end = DateTimeLocalField("Ends", format=DATETIME_FORMAT, validators=[DataRequired()])
-    timezone = StringField(
+    timezone = SelectField(
         "Time zone",
-        validators=[DataRequired(), Length(max=64)],
-        description="The IANA name of the zone the times above are in, e.g. Europe/Riga.",
+        validate_choice=False,
+        default="",
+        description="The times above are in this zone. Left empty, the host country's zone "
+        "is used (or your own).",
     )
     venue = StringField("Venue", validators=[Optional(), Length(max=300)])
     online_url = URLField(
@@ -78,42 +120,117 @@ class MeetingForm(Form):
     new_series = StringField(
         "Or start a new series named", validators=[Optional(), Length(max=200)]
     )
-    rrule = StringField(
-        "Repeats (RRULE)",
-        validators=[Optional(), Length(max=500)],
-        description="For a recurring meeting, e.g. FREQ=WEEKLY;COUNT=10. A COUNT or UNTIL "
-        "is required; at most daily, 200 occurrences, ending by 2100.",
+    repeats = SelectField("Repeats", choices=choices(FREQUENCIES), default="never")
+    interval = IntegerField(
+        "Every",
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=99)],
+        description="1 for every day, week, month or year; 6 with Monthly for every six months.",
     )
-    exdates = TextAreaField(
-        "Skipped dates",
-        validators=[Optional()],
-        description="Dates of the series without a meeting, one per line (YYYY-MM-DD).",
+    weekdays = MultiCheckboxField(
+        "On",
+        coerce=int,
+        choices=list(enumerate(WEEKDAYS)),
+        description="For a weekly series; none ticked means the weekday it starts on.",
     )
+    monthly_by = RadioField(
+        "Each month",
+        choices=[
+            ("date", "On the same date (e.g. the 19th)"),
+            ("weekday", "On the same weekday (e.g. the second Tuesday)"),
+        ],
+        default="date",
+    )
+    ends = RadioField(
+        "Ends",
+        choices=[("count", "After a number of meetings"), ("until", "On a date")],
+        default="count",
+    )
+    count = IntegerField(
+        "Number of meetings",
+        validators=[Optional(), NumberRange(min=1, max=MAX_OCCURRENCES)],
+        description=f"The first one included; at most {MAX_OCCURRENCES}.",
+    )
+    until = DateField("Last date", validators=[Optional()])
+    weekend_ok = BooleanField("Keep the meetings that fall on a weekend")
+    exdates = SkippedDatesField("Skipped dates", validators=[Optional()])
+
+    # The repeat rule built from the choices (None for a single meeting): set by validate().
+    rule: str | None = None
+    # Stored rule the choices cannot show, kept as it is when "repeats" is "keep".
+    kept_rule: str | None = None
 
     def validate_timezone(self, field: Any) -> None:
         name = (field.data or "").strip()
-        try:
-            if name not in available_timezones():
-                raise ZoneInfoNotFoundError(name)
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(
-                f"“{name}” is not a known time zone; use a name such as Europe/Riga."
-            ) from None
+        if not name:
+            country = (self.host_country.data or "").strip().upper()
+            name = COUNTRY_ZONES.get(country, self.fallback_zone)
+        if not is_zone(name):
+            raise ValidationError("Choose a time zone from the list.")
         field.data = name
+
+    fallback_zone = "UTC"
 
     def validate_end(self, field: Any) -> None:
         if self.start.data and field.data and field.data <= self.start.data:
             raise ValidationError("The meeting must end after it starts.")
 
-    def validate_rrule(self, field: Any) -> None:
-        rule = (field.data or "").strip().upper().removeprefix("RRULE:")
-        field.data = rule
-        if not rule:
-            return
-        problem = rule_problem(rule, self.start.data or datetime(2000, 1, 1))
+    def recurrence(self) -> Recurrence:
+        return Recurrence(
+            frequency=self.repeats.data or "never",
+            interval=self.interval.data or 1,
+            weekdays=list(self.weekdays.data or []),
+            monthly_by=self.monthly_by.data or "date",
+            ends=self.ends.data or "count",
+            count=self.count.data,
+            until=self.until.data,
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then the repeat rule built from the choices (it needs the start and
+        the end's fields already checked), then the skipped dates against that rule."""
+        valid = super().validate(extra_validators)
+        self.rule = self.kept_rule if self.repeats.data == "keep" else None
+        if self.repeats.data in ("keep", "never") or not self.start.data:
+            return valid and self.skipped_dates_fit()
+        if self.repeats.errors or self.count.errors or self.until.errors or self.interval.errors:
+            return False
+        problem = self.repeat_problem()
         if problem is not None:
-            raise ValidationError(problem)
+            field, message = problem
+            field.errors = [*field.errors, message]
+            return False
+        return valid and self.skipped_dates_fit()
+
+    def repeat_problem(self) -> tuple[Any, str] | None:
+        """Check the repeat choices and build the rule: an end, at most MAX_OCCURRENCES
+        meetings, none after LAST_START. The field at fault and why, or None."""
+        choice = self.recurrence()
+        if choice.ends == "count" and not choice.count:
+            return self.count, "How many meetings in all? The first one counts."
+        if choice.ends == "until" and choice.until is None:
+            return self.until, "Give the date of the last meeting."
+        if choice.ends == "until" and choice.until < self.start.data.date():
+            return self.until, "The last date comes after the first meeting."
+        rule = build_rule(choice, self.start.data)
+        if rule_problem(rule, self.start.data) is not None:
+            return self.repeats, human_problem(rule, self.start.data)
+        self.rule = rule
+        return None
+
+    def skipped_dates_fit(self) -> bool:
+        days = (self.exdates.data or "").split()
+        if not days or self.exdates.errors or not self.rule:
+            return True
+        starts = rule_starts(self.rule, self.start.data)
+        scheduled = {moment.date().isoformat() for moment in starts}
+        stale = [day for day in days if day not in scheduled]
+        if stale:
+            self.exdates.errors = [
+                f"{', '.join(stale)}: not a date of this series, so there is nothing to "
+                "skip. Check the dates against the repeat choices."
+            ]
+        return not stale
 
     def validate_exdates(self, field: Any) -> None:
         days = []
@@ -127,17 +244,6 @@ class MeetingForm(Form):
                     f"{line}: enter dates between {EARLIEST_DAY.year} and {LATEST_DAY.year}."
                 )
             days.append(day.isoformat())
-        if days and self.rrule.data and not self.rrule.errors and self.start.data:
-            scheduled = {
-                moment.date().isoformat()
-                for moment in rule_starts(self.rrule.data, self.start.data)
-            }
-            stale = [day for day in days if day not in scheduled]
-            if stale:
-                raise ValidationError(
-                    f"{', '.join(stale)}: not a date of this series, so there is nothing to "
-                    "skip. Check the dates against the repeat rule."
-                )
         field.data = "\n".join(days)
 
 
@@ -172,12 +278,13 @@ class AgendaItemForm(Form):
 
 
 class InviteForm(Form):
-    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
+    everyone = BooleanField("All members")
     delegation = StringField(
         "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
     )
-    guests = SelectMultipleField("Granted guests", coerce=int, validate_choice=False)
-    group = SelectField("A whole sub-group", coerce=str, default="")
+    groups = MultiCheckboxField("Whole sub-groups", coerce=str)
+    members = MultiCheckboxField("Members", coerce=int, validate_choice=False)
+    guests = MultiCheckboxField("Granted guests", coerce=int, validate_choice=False)
 
 
 class ResponseForm(Form):
@@ -191,8 +298,8 @@ class MinutesForm(Form):
 
 
 class DecisionForm(Form):
-    reference = StringField("Reference", validators=[Optional(), Length(max=40)])
     text = TextAreaField("Decision", validators=[DataRequired()])
+    status = SelectField("Status", choices=choices(DECISION_STATES), default="adopted")
 
 
 class ActionItemForm(Form):

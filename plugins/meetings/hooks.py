@@ -25,7 +25,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import contributions, demo, notices, personal_data, rules
+from . import audiences, contributions, demo, notices, personal_data, rules
 from .scale import create_scale_meetings
 from .services import mark_held
 from .views import bp, feed_bp
@@ -150,3 +150,18 @@ def intranet_demo_data(users: dict[str, User]) -> None:
 @hookimpl
 def intranet_scale_data(scale: float, people: ScalePeople) -> None:
     create_scale_meetings(scale, people)
+
+
+@hookimpl
+def intranet_user_created(user: User) -> None:
+    audiences.member_joined(user)
+
+
+@hookimpl
+def intranet_user_deactivated(user: User) -> None:
+    audiences.member_left(user)
+
+
+@hookimpl
+def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
+    audiences.guest_grants_changed(guest, granted)

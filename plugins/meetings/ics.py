@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
 
-from icalendar import Calendar, Event, Timezone, vRecur, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vRecur, vText
 
 from intranet.plugin_api import utcnow
 
-from .calendar import rule_fault, rule_problem, rule_starts, series_occurrences
+from .calendar import Occurrence, rule_fault, rule_problem, rule_starts, series_occurrences
 from .models import Meeting
 
 ICS_STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "held": "CONFIRMED"}
@@ -29,6 +29,7 @@ def _event(
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@{host}")
     event.add("dtstamp", utcnow())
+    event.add("sequence", meeting.sequence or 0)
     event.add("dtstart", start.astimezone(meeting.zone))
     event.add("dtend", end.astimezone(meeting.zone))
     event.add("summary", meeting.title)
@@ -111,6 +112,23 @@ def exception_days(meeting: Meeting) -> list[date]:
     return days
 
 
+def new_calendar(method: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//CBSS Task Force intranet//meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    return cal
+
+
+def with_timezones(cal: Calendar) -> bytes:
+    """The calendar with the VTIMEZONEs its events name, first (as icalendar's own helper
+    puts them)."""
+    cal.subcomponents[:0] = [
+        zone for tzid in sorted(cal.get_missing_tzids()) if (zone := vtimezone(tzid)) is not None
+    ]
+    return cal.to_ical()
+
+
 def calendar(
     meetings: Iterable[Meeting],
     host: str,
@@ -119,21 +137,57 @@ def calendar(
 ) -> bytes:
     """A METHOD:PUBLISH calendar of the meetings with the time zones they use; `url` gives the
     address of a meeting (day None) or of one of its occurrences."""
-    cal = Calendar()
-    cal.add("prodid", "-//CBSS Task Force intranet//meetings//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal = new_calendar("PUBLISH")
     # A property icalendar does not know is written as is: as TEXT it is escaped (RFC 5545
     # 3.3.11), so a line break in a meeting's title cannot break the calendar.
     cal.add("x-wr-calname", vText(name))
     for meeting in meetings:
         for event in meeting_events(meeting, host, url):
             cal.add_component(event)
-    # VTIMEZONEs first, before the events that name them (as icalendar's own helper does).
-    cal.subcomponents[:0] = [
-        zone for tzid in sorted(cal.get_missing_tzids()) if (zone := vtimezone(tzid)) is not None
-    ]
-    return cal.to_ical()
+    return with_timezones(cal)
+
+
+def invitation(
+    meeting: Meeting,
+    host: str,
+    url: Callable[[Meeting, date | None], str],
+    *,
+    organizer: tuple[str, str],
+    attendee: tuple[str, str],
+    cancel: Occurrence | bool | None = None,
+) -> bytes:
+    """An iTIP message (RFC 5546) for one invitee: METHOD:REQUEST with the meeting (a series
+    with its changed occurrences), which a mail client adds to the calendar or, with the same
+    UID and a higher SEQUENCE, updates; METHOD:CANCEL for the whole meeting (`cancel` True) or
+    one occurrence of a series (`cancel` that occurrence)."""
+    cal = new_calendar("CANCEL" if cancel else "REQUEST")
+    events = meeting_events(meeting, host, url)
+    if isinstance(cancel, Occurrence):
+        events = [
+            _event(
+                meeting,
+                host,
+                url(meeting, cancel.day),
+                cancel.start_at,
+                cancel.end_at,
+                location(cancel.venue, cancel.online_url),
+            )
+        ]
+        events[0].add("recurrence-id", cancel.scheduled_start)
+    for event in events:
+        if cancel:
+            event.pop("status", None)
+            event.add("status", "CANCELLED")
+        event.add(
+            "organizer", vCalAddress(f"mailto:{organizer[0]}"), parameters={"cn": organizer[1]}
+        )
+        event.add(
+            "attendee",
+            vCalAddress(f"mailto:{attendee[0]}"),
+            parameters={"cn": attendee[1], "role": "REQ-PARTICIPANT", "rsvp": "FALSE"},
+        )
+        cal.add_component(event)
+    return with_timezones(cal)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -15,9 +16,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    false,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
 
@@ -37,6 +42,9 @@ RESPONSES = {"attending": "Attending", "not-attending": "Not attending", "tentat
 MODES = {"in-person": "In person", "online": "Online"}
 MINUTES_STATES = {"draft": "Draft", "approved": "Approved"}
 ACTION_STATES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+DECISION_STATES = {"adopted": "Adopted", "implemented": "Implemented", "superseded": "Superseded"}
+# The body a decision is numbered in: the task force, or a sub-group ("SG" + its id).
+TASK_FORCE_BODY = "TF"
 
 
 class Series(db.Model):
@@ -86,6 +94,15 @@ class Meeting(db.Model):
     # Local dates (ISO strings) on which an occurrence of the series does not take place.
     exdates: Mapped[list[str]] = mapped_column(JSON, default=list)
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The iCalendar SEQUENCE: raised on every change invitees are told about, so that mail
+    # clients replace the invitation they hold instead of adding a second one.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Invited as "all members": a member who joins later is invited too (audiences.py).
+    all_members_invited: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Delegations invited whole (country codes): their members who join later are invited too.
+    invited_delegations: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -129,6 +146,11 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def body(self) -> str:
+        """The body whose decisions this meeting takes: the task force or one sub-group."""
+        return f"SG{self.owner_id}" if self.owner_kind else TASK_FORCE_BODY
 
     @property
     def kind_label(self) -> str:
@@ -239,17 +261,34 @@ class Minutes(db.Model):
 
 
 class Decision(db.Model):
+    """A decision of a meeting, numbered per body and year: "TF/2026/3" is the task force's
+    third decision of 2026. The reference is given when the decision is recorded and never
+    changes, so that documents can cite it."""
+
     __tablename__ = "meetings_decision"
+    __table_args__ = (
+        UniqueConstraint("body", "year", "number"),
+        Index("ix_meetings_decision_year_number", "year", "number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings_meeting.id", ondelete="CASCADE"), index=True
     )
+    body: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
     reference: Mapped[str] = mapped_column(String(40), default="")
     text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="adopted", server_default="adopted")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+
+    @property
+    def status_label(self) -> str:
+        return DECISION_STATES.get(self.status, self.status)
 
 
 class ActionItem(db.Model):
@@ -301,3 +340,49 @@ class FeedToken(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DecisionCounter(db.Model):
+    """The last number given to a decision of a body in a year, kept apart from the decisions
+    so that deleting the last one never frees its reference for another decision."""
+
+    __tablename__ = "meetings_decision_counter"
+    __table_args__ = (PrimaryKeyConstraint("body", "year"),)
+
+    body: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def number_decisions(session: Session, _context: Any, _instances: Any) -> None:
+    """Give every new decision its reference before it is written: the next number of its
+    body (the task force or a sub-group) in the year of its meeting. Whoever records a
+    decision (a page, the demo data, a test) never types one."""
+    new = [obj for obj in session.new if isinstance(obj, Decision) and not obj.number]
+    if not new:
+        return
+    counters: dict[tuple[str, int], DecisionCounter] = {}
+    with session.no_autoflush:
+        for decision in new:
+            meeting = decision.meeting or session.get(Meeting, decision.meeting_id)
+            decision.body = meeting.body
+            decision.year = meeting.local_start.year
+            key = (decision.body, decision.year)
+            counter = counters.get(key) or session.get(DecisionCounter, key)
+            if counter is None:
+                highest = session.scalar(
+                    select(func.coalesce(func.max(Decision.number), 0)).where(
+                        Decision.body == decision.body, Decision.year == decision.year
+                    )
+                )
+                counter = DecisionCounter(
+                    body=decision.body, year=decision.year, last_number=highest
+                )
+                session.add(counter)
+            counters[key] = counter
+            counter.last_number += 1
+            decision.number = counter.last_number
+            decision.reference = f"{decision.body}/{decision.year}/{decision.number}"
+
+
+event.listen(Session, "before_flush", number_decisions)

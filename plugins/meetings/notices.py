@@ -1,7 +1,8 @@
 """Who is told what about meetings: every notification of the plugin goes through here.
 
 Each function is called after the change is committed, leaves out the person who acted (the
-`actor`) and goes through `notify()`, which honours each user's preference.
+`actor`) and goes through `notify()`, which honours each user's preference; invitations,
+changes and cancellations go through `calendar_notice()`, whose mails carry an invite.ics.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from intranet.plugin_api import NotifyResult, User, db, notify, setting, utcnow
 
 from .calendar import Occurrence, series_occurrences
+from .invitations import calendar_notice
 from .models import ActionItem, Meeting, Participant, Reminder
+from .zones import zone_label
 
 DEFAULT_REMINDER_HOURS = 24
 
@@ -52,7 +55,7 @@ def _invitees(meeting: Meeting, *, declined: bool = True) -> list[User]:
 def _when(meeting: Meeting, start_at: datetime | None = None) -> str:
     """When the meeting (or one of its occurrences, at `start_at`) starts, in its own zone."""
     local = (start_at or meeting.start_at).astimezone(meeting.zone)
-    return local.strftime("%a %d %b %Y, %H:%M ") + f"({meeting.timezone})"
+    return local.strftime("%a %d %b %Y, %H:%M ") + f"({zone_label(meeting.timezone, local)})"
 
 
 def occurrence_path(occurrence: Occurrence) -> str:
@@ -67,13 +70,14 @@ def occurrence_path(occurrence: Occurrence) -> str:
 def invited(meeting: Meeting, users: Iterable[User], actor: Any) -> NotifyResult:
     where = meeting.venue or ("online" if meeting.online_url else "")
     text = f"{_when(meeting)}" + (f", {where}" if where else "") + ". Please answer."
-    return _send(
+    return calendar_notice(
         users,
         actor,
         "meetings.invited",
         f"Invitation: {meeting.title}",
         text,
         meeting_path(meeting),
+        meeting,
     )
 
 
@@ -91,24 +95,27 @@ def agenda_published(meeting: Meeting, actor: Any, *, again: bool) -> NotifyResu
 
 def changed(meeting: Meeting, what: list[str], actor: Any) -> NotifyResult:
     lines = [f"{label}: {value}" for label, value in what]
-    return _send(
+    return calendar_notice(
         _invitees(meeting, declined=False),
         actor,
         "meetings.changed",
         f"Changed: {meeting.title}",
         "\n".join(lines),
         meeting_path(meeting),
+        meeting,
     )
 
 
 def cancelled(meeting: Meeting, actor: Any) -> NotifyResult:
-    return _send(
+    return calendar_notice(
         _invitees(meeting),
         actor,
         "meetings.cancelled",
         f"Cancelled: {meeting.title}",
         f"The meeting on {_when(meeting)} is cancelled.",
         meeting_path(meeting),
+        meeting,
+        cancel=True,
     )
 
 
@@ -118,19 +125,20 @@ def occurrence_changed(
     """One occurrence of a series changed: its invitees (the series') who did not decline."""
     meeting = occurrence.meeting
     lines = [f"{label}: {value}" for label, value in what]
-    return _send(
+    return calendar_notice(
         _invitees(meeting, declined=False),
         actor,
         "meetings.changed",
         f"Changed: {meeting.title} on {occurrence.day.isoformat()}",
         "Only this occurrence of the series changed.\n" + "\n".join(lines),
         occurrence_path(occurrence),
+        meeting,
     )
 
 
 def occurrence_cancelled(occurrence: Occurrence, actor: Any) -> NotifyResult:
     meeting = occurrence.meeting
-    return _send(
+    return calendar_notice(
         _invitees(meeting),
         actor,
         "meetings.cancelled",
@@ -138,6 +146,8 @@ def occurrence_cancelled(occurrence: Occurrence, actor: Any) -> NotifyResult:
         f"The meeting on {_when(meeting, occurrence.start_at)} is cancelled; the other "
         "occurrences of the series take place as planned.",
         occurrence_path(occurrence),
+        meeting,
+        cancel=occurrence,
     )
 
 

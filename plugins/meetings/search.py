@@ -1,4 +1,5 @@
-"""Full-text search over meetings, agenda items and minutes with the database's own engine."""
+"""Full-text search over meetings, agenda items, minutes and decisions with the database's own
+engine."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlalchemy import (
 
 from intranet.plugin_api import SearchResult, db, fts5_match
 
-from .models import AgendaItem, Meeting, Minutes
+from .models import AgendaItem, Decision, Meeting, Minutes
 from .rules import readable_minutes, visible_ids
 
 
@@ -30,10 +31,10 @@ from .rules import readable_minutes, visible_ids
 class Source:
     """A searched table: `columns` as the migration indexes them, and how a hit reads."""
 
-    model: type[Meeting | AgendaItem | Minutes]
+    model: type[Meeting | AgendaItem | Minutes | Decision]
     columns: tuple[str, ...]
     kind: str
-    title: str  # formatted with the meeting's title and the agenda item's
+    title: str  # formatted with the meeting's title and the item's (agenda item, decision)
     anchor: str  # formatted with the row's id
 
     @property
@@ -51,7 +52,11 @@ SOURCES = (
         "#agenda-item-{id}",
     ),
     Source(Minutes, ("body",), "Minutes", "Minutes of {meeting}", "#minutes"),
+    Source(
+        Decision, ("reference", "text"), "Decision", "Decision {item} ({meeting})", "#decision-{id}"
+    ),
 )
+ITEM_LABELS = {AgendaItem: AgendaItem.title, Decision: Decision.reference}
 MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minutes)
 
 
@@ -89,7 +94,7 @@ def best_rows(source: Source, dialect: str) -> Subquery:
 def hits(dialect: str) -> Subquery:
     """The best rows of every source, each with its meeting: (source, id, meeting_id, score,
     snippet, item), where `source` is the position in SOURCES and `item` an agenda item's
-    title. One statement for the three full-text searches."""
+    title or a decision's reference. One statement for the full-text searches."""
     parts = []
     for position, source in enumerate(SOURCES):
         best, model = best_rows(source, dialect), source.model
@@ -100,14 +105,14 @@ def hits(dialect: str) -> Subquery:
                 (model.id if model is Meeting else model.meeting_id).label("meeting_id"),
                 best.c.score,
                 best.c.snippet,
-                (model.title if model is AgendaItem else null()).label("item"),
+                ITEM_LABELS.get(model, null()).label("item"),
             ).join_from(best, model, model.id == best.c.id)
         )
     return union_all(*parts).subquery("hits")
 
 
 def search(query: str, user: Any, limit: int) -> list[SearchResult]:
-    """The best hits among meetings, agenda items and minutes of meetings `user` may view
+    """The best hits among meetings, agenda items, minutes and decisions of meetings `user` may view
     (minutes only where `user` may read them: a guest, once approved)."""
     dialect = db.engine.dialect.name
     match = fts5_match(query, prefix="last") if dialect == "sqlite" else tsquery(query)

@@ -19,6 +19,7 @@ from . import notices
 from .calendar import Occurrence, series_occurrences
 from .models import ActionItem, AgendaItem, Meeting, Participant
 from .rules import AGENDA_ITEM, visible, visible_ids
+from .zones import zone_label
 
 # Open action items listed as matters arising on a meeting's page, the soonest due.
 ARISING_SHOWN = 20
@@ -75,7 +76,7 @@ def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str
             )
         )
     if timezone != meeting.timezone:
-        changes.append(("Time zone", meeting.timezone))
+        changes.append(("Time zone", zone_label(meeting.timezone, meeting.start_at)))
     if venue != meeting.venue:
         changes.append(("Venue", meeting.venue or "none"))
     if online_url != meeting.online_url:
@@ -86,9 +87,12 @@ def meeting_changes(before: tuple[Any, ...], meeting: Meeting) -> list[tuple[str
 def save_meeting_changes(meeting: Meeting, before: tuple[Any, ...], actor: User) -> None:
     """Commit an edit of a meeting or a whole series and tell its invitees what changed."""
     changes = meeting_changes(before, meeting)
+    newly_cancelled = meeting.is_cancelled and before[5] != "cancelled"
+    if newly_cancelled or changes:
+        meeting.sequence = (meeting.sequence or 0) + 1  # calendars replace what they hold
     record_audit("meetings.updated", target=f"meeting:{meeting.id}")
     db.session.commit()
-    if meeting.is_cancelled and before[5] != "cancelled":
+    if newly_cancelled:
         notices.cancelled(meeting, actor)
     elif changes and not meeting.is_cancelled:
         notices.changed(meeting, changes, actor)

@@ -7,6 +7,7 @@ docs/screenshots/<page>-<width>.png, which the README shows.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -73,3 +74,40 @@ def test_capture_the_first_page_of_the_activity_report(new_page, tmp_path):
         check=True,
     )  # fmt: skip
     assert (OUTPUT / "report-pdf.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_capture_meeting_screenshots(new_page, width):
+    """The new meeting form with a series previewed, the invitation form with its count, and
+    the register of decisions."""
+    from intranet.platform.demo import demo_email
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = new_page(viewport=WIDTHS[width])
+    sign_in(page, demo_email("secretariat"), PASSWORD)
+    page.goto("/meetings/new")
+    page.get_by_label("Title").fill("Plenary in Riga")
+    page.get_by_label("Starts").fill("2027-03-02T10:00")
+    page.get_by_label("Ends").fill("2027-03-02T16:00")
+    page.get_by_label("Host country").fill("LV")
+    page.get_by_label("Host country").dispatch_event("change")
+    page.get_by_label("Venue").fill("CBSS Secretariat")
+    page.get_by_label("Repeats", exact=True).select_option(label="Monthly")
+    page.get_by_label("Every").fill("6")
+    page.get_by_label("Number of meetings", exact=True).fill("4")
+    page.get_by_role("button", name="Preview the dates").click()
+    page.wait_for_load_state("networkidle")
+    written = [OUTPUT / f"meeting-form-{width}.png", OUTPUT / f"decisions-{width}.png"]
+    written.append(OUTPUT / f"invite-{width}.png")
+    page.screenshot(path=written[0], full_page=True)
+    page.goto("/meetings/")
+    page.locator("main table a[href^='/meetings/']").first.click()
+    page.get_by_role("link", name="Invite", exact=True).click()
+    page.get_by_label(re.compile(r"^All members")).check()
+    page.get_by_role("button", name="Count who will be invited").click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=written[2], full_page=True)
+    page.goto("/meetings/decisions")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=written[1], full_page=True)
+    assert all(path.stat().st_size > 0 for path in written)

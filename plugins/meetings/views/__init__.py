@@ -3,6 +3,7 @@
 from . import (  # noqa: F401 - imported for the routes they add to bp
     agenda,
     calendars,
+    decisions,
     meetings,
     minutes,
     occurrences,

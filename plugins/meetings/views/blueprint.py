@@ -11,7 +11,9 @@ from intranet.plugin_api import utcnow
 
 from ..calendar import Occurrence, series_occurrences
 from ..models import Meeting
+from ..recurrence import describe
 from ..services import when
+from ..zones import zone_label
 
 bp = Blueprint(
     "meetings",
@@ -38,3 +40,15 @@ def next_occurrence(meeting: Meeting) -> Occurrence | None:
         return None
     upcoming = series_occurrences(meeting, after=utcnow())
     return upcoming[0] if upcoming else None
+
+
+@bp.app_template_filter("meetings_repeats")
+def repeats(meeting: Meeting) -> str:
+    """How a series repeats, as a sentence ("Every 6 months, 4 times, until June 2028")."""
+    return describe(meeting.rrule, meeting.local_start.replace(tzinfo=None))
+
+
+@bp.app_template_filter("meetings_zone")
+def zone(name: str | None) -> str:
+    """A time zone as people read it: "Riga (UTC+2)"."""
+    return zone_label(name)

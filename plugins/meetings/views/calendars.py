@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import urlencode
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
@@ -23,21 +22,11 @@ from intranet.plugin_api import (
     utcnow,
 )
 
+from ..invitations import host, meeting_url
 from ..models import FeedToken, Meeting
 from ..services import feed_meetings, token_digest
 from .blueprint import bp, feed_bp
 from .common import meeting_or_404
-
-
-def host() -> str:
-    return urlsplit(external_url("meetings.index")).hostname or "intranet"
-
-
-def meeting_url(meeting: Meeting, day: date | None = None) -> str:
-    """The full address of a meeting, or of one occurrence of its series."""
-    if day is None:
-        return external_url("meetings.show", meeting_id=meeting.id)
-    return external_url("meetings.show_occurrence", meeting_id=meeting.id, day=day.isoformat())
 
 
 def ics_response(meetings: Iterable[Meeting], name: str, filename: str) -> Response:
@@ -57,12 +46,34 @@ def meeting_ics(meeting_id: int) -> Response:
     return ics_response([meeting], meeting.title, f"meeting-{meeting.id}.ics")
 
 
+def subscribe_links(feed_url: str) -> dict[str, str]:
+    """Where calendar programs subscribe to the feed: webcal:// opens the computer's own
+    calendar program (Apple Calendar, Outlook, Thunderbird); Google and Outlook on the web
+    take the address as a parameter."""
+    webcal = "webcal://" + feed_url.split("://", 1)[1]
+    return {
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": feed_url, "name": "Task force meetings"}),
+        "office": "https://outlook.office.com/calendar/0/addfromweb?"
+        + urlencode({"url": feed_url, "name": "Task force meetings"}),
+    }
+
+
 @bp.get("/calendar")
 @roles(*EVERYONE)
 def feed_settings() -> str:
     has_feed = db.session.get(FeedToken, current_user.id) is not None
+    feed_url = session.pop("meetings_feed_url", None)
+    in_feed = [m for m in feed_meetings(current_user) if m.last_end_at >= utcnow()]
     return render_template(
-        "meetings/feed.html", has_feed=has_feed, feed_url=session.pop("meetings_feed_url", None)
+        "meetings/feed.html",
+        has_feed=has_feed,
+        feed_url=feed_url,
+        links=subscribe_links(feed_url) if feed_url else {},
+        upcoming=in_feed[:5],
+        upcoming_count=len(in_feed),
     )
 
 

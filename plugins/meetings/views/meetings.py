@@ -3,7 +3,8 @@ and the dashboard's next meetings."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from dataclasses import asdict
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,9 +26,12 @@ from intranet.plugin_api import (
 )
 
 from .. import forms
+from ..calendar import occurrences, rule_starts
 from ..models import Meeting, Series
+from ..recurrence import describe, read_rule, weekend_starts
 from ..rules import visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
+from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from .blueprint import bp
 from .common import FULL_MEETING, flash_dropped, meeting_or_404, meeting_page
 
@@ -79,17 +83,32 @@ def owner_choices() -> list[tuple[str, str]]:
 
 def meeting_form(meeting: Meeting | None) -> forms.MeetingForm:
     if meeting is None:
-        form = forms.MeetingForm(timezone=current_user.timezone)
+        form = forms.MeetingForm()
     else:
+        start = meeting.local_start.replace(tzinfo=None)
+        choice = read_rule(meeting.rrule, start)
+        repeats = asdict(choice) if choice else {"frequency": "keep"}
         form = forms.MeetingForm(
             obj=meeting,
-            start=meeting.local_start.replace(tzinfo=None),
+            start=start,
             end=meeting.local_end.replace(tzinfo=None),
             owner=f"{meeting.owner_kind}:{meeting.owner_id}" if meeting.owner_kind else "",
             series=str(meeting.series_id or ""),
-            rrule=meeting.rrule or "",
-            exdates="\n".join(meeting.exdates or []),
+            repeats=repeats.pop("frequency"),
+            **repeats,
         )
+        if not form.is_submitted():  # the stored list, not the obj's attribute as it is
+            form.exdates.data = "\n".join(meeting.exdates or [])
+        if choice is None:  # a rule written by hand before the picker: kept unless changed
+            form.kept_rule = meeting.rrule
+            keep = ("keep", f"As now: {describe(meeting.rrule, start)}")
+            form.repeats.choices = [keep, *form.repeats.choices]
+    form.fallback_zone = current_user.timezone or "UTC"
+    form.timezone.choices = zone_choices("The host country's time zone (or yours)")
+    if meeting is not None and not any(
+        meeting.timezone == value for group in form.timezone.choices.values() for value, _ in group
+    ):
+        form.timezone.choices["Other"].append((meeting.timezone, zone_label(meeting.timezone)))
     form.owner.choices = [("", "The task force"), *owner_choices()]
     series = db.session.execute(select(Series.id, Series.title).order_by(Series.title)).all()
     form.series.choices = [("", "None"), *[(str(id_), title) for id_, title in series]]
@@ -112,8 +131,8 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
     meeting.online_url = (form.online_url.data or "").strip()
     meeting.host_country = (form.host_country.data or "").upper() or None
     meeting.status = form.status.data
-    meeting.rrule = form.rrule.data or None
-    meeting.exdates = form.exdates.data.split() if form.exdates.data else []
+    meeting.rrule = form.rule
+    meeting.exdates = form.exdates.data.split() if form.exdates.data and form.rule else []
     if form.new_series.data:
         meeting.series = Series(title=form.new_series.data.strip())
     elif form.series.data and form.series.data.isdecimal():
@@ -125,15 +144,89 @@ def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
     return dropped
 
 
+def planned_starts(form: forms.MeetingForm) -> list[datetime]:
+    """The local starts the valid form schedules, skipped dates left out."""
+    if not form.rule:
+        return [form.start.data]
+    skipped = set((form.exdates.data or "").split())
+    return [
+        moment
+        for moment in rule_starts(form.rule, form.start.data)
+        if moment.date().isoformat() not in skipped
+    ]
+
+
+def dates_preview(form: forms.MeetingForm) -> dict[str, Any]:
+    """What the list of dates shows: the sentence, every date the choices schedule (each with
+    a box to skip it), the skipped ones, those on a weekend that are not skipped."""
+    if not form.start.data or form.start.errors or form.repeats.errors:
+        return {"ready": False}
+    scheduled = rule_starts(form.rule, form.start.data) if form.rule else [form.start.data]
+    skipped = set((form.exdates.data or "").split())
+    return {
+        "ready": True,
+        "series": bool(form.rule),
+        "sentence": describe(form.rule, form.start.data),
+        "starts": scheduled,
+        "skipped": skipped,
+        "weekend": weekend_starts(planned_starts(form)),
+    }
+
+
+def weekend_refused(form: forms.MeetingForm, known: frozenset[datetime] = frozenset()) -> bool:
+    """Flag meetings on a Saturday or Sunday before saving: refused until the editor ticks
+    that they are meant. Those already scheduled (`known`, local starts) were confirmed."""
+    weekend = [start for start in weekend_starts(planned_starts(form)) if start not in known]
+    if not weekend or form.weekend_ok.data:
+        return False
+    days = ", ".join(f"{moment:%a %d %b %Y}" for moment in weekend[:10])
+    more = f" and {len(weekend) - 10} more" if len(weekend) > 10 else ""
+    form.weekend_ok.errors = [
+        f"{len(weekend)} of the meetings fall on a weekend: {days}{more}. Tick the box to keep "
+        "them, or change the dates."
+    ]
+    return True
+
+
 def render_meeting_form(form: forms.MeetingForm, meeting: Meeting | None) -> Any:
-    return render_form("meetings/edit.html", form, meeting=meeting)
+    if request.method == "GET" and meeting is not None:  # the series' dates, to skip some
+        form.rule = meeting.rrule
+    ready = request.method == "POST" or form.rule
+    preview = dates_preview(form) if ready else {"ready": False}
+    return render_form(
+        "meetings/edit.html",
+        form,
+        meeting=meeting,
+        preview=preview,
+        zones=COUNTRY_ZONES,
+    )
+
+
+def ready_to_save(form: forms.MeetingForm, meeting: Meeting | None = None) -> bool:
+    """Valid, not a request to preview the dates, and no unconfirmed weekend meetings (new
+    ones: a meeting's own dates were confirmed when it was saved)."""
+    if not form.validate_on_submit() or "preview" in request.form:
+        return False
+    known = frozenset()
+    if meeting is not None:
+        known = frozenset(start.replace(tzinfo=None) for start in occurrences(meeting))
+    return not weekend_refused(form, known)
+
+
+@bp.post("/dates")
+@roles(*STAFF)
+def preview_dates() -> str:
+    """The dates a meeting form schedules, as the editor changes the repeat choices (htmx)."""
+    form = meeting_form(None)
+    form.validate()
+    return render_template("meetings/_dates.html", form=form, preview=dates_preview(form))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(*STAFF)
 def create() -> Any:
     form = meeting_form(None)
-    if form.validate_on_submit():
+    if ready_to_save(form):
         meeting = Meeting(created_by_id=current_user.id)
         apply_meeting_form(form, meeting)
         db.session.add(meeting)
@@ -150,7 +243,7 @@ def create() -> Any:
 def edit(meeting_id: int) -> Any:
     meeting = meeting_or_404(meeting_id, selectinload(Meeting.overrides))
     form = meeting_form(meeting)
-    if form.validate_on_submit():
+    if ready_to_save(form, meeting):
         before = (meeting.start_at, meeting.end_at, meeting.timezone, meeting.venue)
         before += (meeting.online_url, meeting.status)
         dropped = apply_meeting_form(form, meeting)

@@ -8,13 +8,12 @@ from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import EVERYONE, STAFF, User, db, roles, utcnow, wants_fragment
+from intranet.plugin_api import EVERYONE, STAFF, db, roles, utcnow, wants_fragment
 
 from .. import forms, notices
-from ..models import ActionItem, Decision, Meeting, Minutes
+from ..models import ActionItem, Meeting, Minutes
 from ..rules import may_view
 from ..services import ACTION_STATUSES, action_counts, my_action_items, owns, today_for
 from .blueprint import bp
@@ -40,53 +39,6 @@ def minutes(meeting_id: int) -> Any:
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#minutes", code=303)
     action = url_for("meetings.minutes", meeting_id=meeting.id)
     return simple_form(form, "Minutes", meeting, action)
-
-
-@bp.route("/<int:meeting_id>/decisions/new", methods=["GET", "POST"])
-@roles(*STAFF)
-def add_decision(meeting_id: int) -> Any:
-    meeting = meeting_or_404(meeting_id)
-    form = forms.DecisionForm()
-    if form.validate_on_submit():
-        db.session.add(
-            Decision(
-                meeting_id=meeting.id, reference=form.reference.data or "", text=form.text.data
-            )
-        )
-        db.session.commit()
-        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#decisions", code=303)
-    action = url_for("meetings.add_decision", meeting_id=meeting.id)
-    return simple_form(form, "Record a decision", meeting, action)
-
-
-@bp.route("/<int:meeting_id>/actions/new", methods=["GET", "POST"])
-@roles(*STAFF)
-def add_action_item(meeting_id: int) -> Any:
-    meeting = meeting_or_404(meeting_id)
-    form = forms.ActionItemForm()
-    people = db.session.execute(
-        select(User.id, User.name).where(User.is_active_account).order_by(User.name)
-    ).all()
-    form.owner_user.choices = [("", "A delegation (below)"), *[(str(i), n) for i, n in people]]
-    valid = form.validate_on_submit()
-    owner = form.owner_user.data
-    if valid and owner and int(owner) not in {id_ for id_, _ in people}:
-        form.owner_user.errors = ["Choose one of the listed people."]
-        valid = False
-    if valid:
-        item = ActionItem(
-            meeting_id=meeting.id,
-            title=form.title.data.strip(),
-            owner_user_id=int(owner) if owner and owner.isdecimal() else None,
-            owner_country=(form.owner_country.data or "").upper() or None,
-            due_on=form.due_on.data,
-        )
-        db.session.add(item)
-        db.session.commit()
-        notices.action_assigned(item, current_user)
-        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions", code=303)
-    action = url_for("meetings.add_action_item", meeting_id=meeting.id)
-    return simple_form(form, "Add an action item", meeting, action)
 
 
 @bp.post("/actions/<int:item_id>/status")

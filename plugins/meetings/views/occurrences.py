@@ -170,11 +170,14 @@ def save_occurrence(meeting: Meeting, before: Occurrence) -> None:
     """Commit a change to one occurrence and tell the series' invitees about that occurrence."""
     after = occurrence_at(meeting, before.scheduled_start)
     meeting.last_end_at = series_end(meeting)
+    changes = occurrence_changes(before, after)
+    newly_cancelled = after.cancelled and not before.cancelled
+    if newly_cancelled or changes:
+        meeting.sequence = (meeting.sequence or 0) + 1  # calendars replace what they hold
     record_audit("meetings.occurrence_updated", target=f"meeting:{meeting.id}:{after.day}")
     db.session.commit()
-    if after.cancelled and not before.cancelled:
+    if newly_cancelled:
         notices.occurrence_cancelled(after, current_user)
         return
-    changes = occurrence_changes(before, after)
     if changes and not after.cancelled:
         notices.occurrence_changed(after, changes, current_user)

@@ -20,16 +20,18 @@ from intranet.plugin_api import (
     collect,
     country_name,
     db,
+    render_form,
     roles,
     spreadsheet_cell,
     utcnow,
+    wants_fragment,
 )
 
 from .. import forms, notices
 from ..models import MODES, RESPONSES, Meeting, Participant
 from ..rules import may_view, visible_to
 from .blueprint import bp
-from .common import FULL_MEETING, meeting_or_404, meeting_page, simple_form
+from .common import FULL_MEETING, meeting_or_404, meeting_page
 
 
 def invitable_guests(meeting: Meeting) -> list[User]:
@@ -57,10 +59,8 @@ def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
     return {user.id for user in people if not user.is_guest or may_view(user, meeting)}
 
 
-@bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
-@roles(*STAFF)
-def invite(meeting_id: int) -> Any:
-    meeting = meeting_or_404(meeting_id, selectinload(Meeting.participants))
+def invite_form(meeting: Meeting) -> tuple[forms.InviteForm, list[User], list[User], bool]:
+    """The invitation form with its choices: members, granted guests, sub-groups."""
     form = forms.InviteForm()
     members = db.session.scalars(
         select(User)
@@ -70,31 +70,68 @@ def invite(meeting_id: int) -> Any:
     guests = invitable_guests(meeting)
     form.members.choices = [(u.id, f"{u.name} ({u.country_code or 'no country'})") for u in members]
     form.guests.choices = [(u.id, u.name) for u in guests]
+    form.everyone.label.text = f"All members ({len(members)})"
     groups = invitable_groups()
-    if groups:
-        form.group.choices = [("", "None"), *[(str(r.ref.id), r.label) for r in groups]]
-    else:
-        del form.group
-    if form.validate_on_submit():
-        chosen = set(form.members.data or []) & {u.id for u in members}
-        chosen |= set(form.guests.data or []) & {u.id for u in guests}
-        if groups and form.group.data:
-            chosen |= group_members(meeting, ResourceRef("subgroups.group", int(form.group.data)))
-        if form.delegation.data:
-            code = form.delegation.data.upper()
-            chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
-        already = {p.user_id for p in meeting.participants}
-        new_ids = sorted(chosen - already)
+    form.groups.choices = [(str(r.ref.id), r.label) for r in groups]
+    return form, list(members), guests, bool(groups)
+
+
+def audience(
+    form: forms.InviteForm, meeting: Meeting, members: list[User], guests: list[User]
+) -> set[int]:
+    """The ids of everyone the form's audiences name: all members, a delegation, sub-groups,
+    individuals and granted guests."""
+    chosen = set(form.members.data or []) & {u.id for u in members}
+    chosen |= set(form.guests.data or []) & {u.id for u in guests}
+    if form.everyone.data:
+        chosen |= {u.id for u in members}
+    for group_id in form.groups.data or []:
+        if group_id.isdecimal():
+            chosen |= group_members(meeting, ResourceRef("subgroups.group", int(group_id)))
+    if form.delegation.data:
+        code = form.delegation.data.upper()
+        chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
+    return chosen
+
+
+def invite_count(chosen: set[int], meeting: Meeting) -> dict[str, int]:
+    already = {p.user_id for p in meeting.participants}
+    return {"new": len(chosen - already), "already": len(chosen & already)}
+
+
+@bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
+@roles(*STAFF)
+def invite(meeting_id: int) -> Any:
+    """Invite audiences; "Count" (or htmx, as the choices change) says how many people the
+    choices name before anyone is invited."""
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.participants))
+    form, members, guests, has_groups = invite_form(meeting)
+    counting = "count" in request.form
+    if form.validate_on_submit() and not counting:
+        new_ids = sorted(
+            audience(form, meeting, members, guests) - {p.user_id for p in meeting.participants}
+        )
         for user_id in new_ids:
             meeting.participants.append(Participant(user_id=user_id))
+        if form.everyone.data:  # members who join later are invited too
+            meeting.all_members_invited = True
+        code = (form.delegation.data or "").upper()
+        if code and code not in meeting.invited_delegations:
+            meeting.invited_delegations = [*meeting.invited_delegations, code]
         db.session.commit()
         if new_ids and not meeting.is_cancelled:
             invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()
             notices.invited(meeting, invitees, current_user)
         flash(f"{len(new_ids)} invited.", "success")
         return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
-    action = url_for("meetings.invite", meeting_id=meeting.id)
-    return simple_form(form, "Invite participants", meeting, action)
+    count = None
+    if request.method == "POST" and not form.errors:
+        count = invite_count(audience(form, meeting, members, guests), meeting)
+    if counting and wants_fragment():
+        return render_template("meetings/_invite_count.html", count=count)
+    return render_form(
+        "meetings/invite.html", form, meeting=meeting, count=count, has_groups=has_groups
+    )
 
 
 @bp.post("/<int:meeting_id>/response")

@@ -98,9 +98,14 @@ def test_bad_meetings_are_refused_next_to_the_field_and_nothing_is_stored(client
     client.login(secretariat.email)
     cases = {
         "end": ({"end": "2030-05-06T08:00"}, "must end after it starts"),
-        "timezone": ({"timezone": "Europe/Atlantis"}, "not a known time zone"),
-        "rrule": ({"rrule": "FREQ=WEEKLY"}, "needs an end"),
-        "rrule-syntax": ({"rrule": "FREQ=SOMETIMES;COUNT=3"}, "not a valid RRULE"),
+        "timezone": ({"timezone": "Europe/Atlantis"}, "Choose a time zone from the list"),
+        "no end": ({"repeats": "weekly", "ends": "count"}, "How many meetings in all?"),
+        "no last date": ({"repeats": "weekly", "ends": "until"}, "Give the date of the last"),
+        "last before first": (
+            {"repeats": "weekly", "ends": "until", "until": "2030-05-01"},
+            "The last date comes after the first meeting",
+        ),
+        "frequency": ({"repeats": "sometimes", "count": "3"}, "Not a valid choice"),
     }
     for name, (change, message) in cases.items():
         response = client.submit("/meetings/new", {**VALID, **change})
@@ -372,10 +377,10 @@ def test_invite_a_whole_sub_group_through_hooks(client, secretariat, make_user, 
         client.login(secretariat.email)
         page = client.get(f"/meetings/{meeting.id}/invite").get_data(as_text=True)
         assert "Sub-group: Guardianship" in page
-        bad = client.submit(f"/meetings/{meeting.id}/invite", {"group": "99"})
-        assert bad.status_code == 422 and "Not a valid choice" in bad.get_data(as_text=True)
+        bad = client.submit(f"/meetings/{meeting.id}/invite", {"groups": "99"})
+        assert bad.status_code == 422 and "not a valid choice" in bad.get_data(as_text=True)
         assert count(Participant) == 0
-        response = client.submit(f"/meetings/{meeting.id}/invite", {"group": "7"})
+        response = client.submit(f"/meetings/{meeting.id}/invite", {"groups": "7"})
         assert response.status_code == 303
     finally:
         manager.unregister(name="groups-test")

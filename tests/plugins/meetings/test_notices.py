@@ -102,7 +102,7 @@ def test_a_change_of_time_or_venue_is_announced_and_an_unchanged_save_is_not(
     assert "Venue: Tallinn" in note.text and "New time" in note.text
     assert notes(people["no"]) == [] and notes(people["sec"]) == []
     client.submit(url, edit_data(meeting, timezone="Europe/Vilnius", venue="Tallinn"))
-    assert "Time zone: Europe/Vilnius" in notes(people["anna"], "meetings.changed")[-1].text
+    assert "Time zone: Vilnius (UTC+2)" in notes(people["anna"], "meetings.changed")[-1].text
     client.submit(url, edit_data(meeting, online_url="https://meet.example.org/x"))
     assert "Online link" in notes(people["anna"], "meetings.changed")[-1].text
     assert mailed_to(outbox) == ["anna@example.org"] * 3

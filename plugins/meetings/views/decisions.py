@@ -1,0 +1,258 @@
+"""The register of decisions, and the staff's edits of decisions and action items (each with
+a confirmation before deleting, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from intranet.plugin_api import (
+    EVERYONE,
+    STAFF,
+    User,
+    db,
+    record_audit,
+    render_form,
+    roles,
+    wants_fragment,
+)
+
+from .. import forms, notices
+from ..models import DECISION_STATES, TASK_FORCE_BODY, ActionItem, Decision, Meeting
+from ..rules import may_view, shows_minutes, visible_ids
+from .blueprint import bp
+from .common import meeting_or_404
+
+PAGE_SIZE = 25
+BODIES = {"task-force": "Task force (plenary)", "sub-groups": "Sub-groups"}
+
+
+def register_query(year: int | None, body: str, status: str) -> Any:
+    query = (
+        select(Decision)
+        .join(Decision.meeting)
+        .options(contains_eager(Decision.meeting).joinedload(Meeting.minutes))
+        .order_by(Meeting.start_at.desc(), Decision.number.desc())
+    )
+    if year:
+        query = query.where(Decision.year == year)
+    if body == "task-force":
+        query = query.where(Decision.body == TASK_FORCE_BODY)
+    elif body == "sub-groups":
+        query = query.where(Decision.body != TASK_FORCE_BODY)
+    if status in DECISION_STATES:
+        query = query.where(Decision.status == status)
+    if current_user.is_guest:  # default-deny: only the meetings granted to them
+        seen = visible_ids(current_user, db.session.scalars(select(Meeting.id)))
+        query = query.where(Decision.meeting_id.in_(seen))
+    return query
+
+
+@bp.get("/decisions")
+@roles(*EVERYONE)
+def register() -> Any:
+    """Every decision of every meeting the viewer may see, newest first."""
+    year = request.args.get("year", type=int)
+    body = request.args.get("body", "")
+    status = request.args.get("status", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(
+        register_query(year, body, status), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+    decisions = list(pagination.items)
+    seen = visible_ids(current_user, {d.meeting_id for d in decisions})  # a plugin's veto
+    decisions = [d for d in decisions if d.meeting_id in seen]
+    years = db.session.scalars(select(Decision.year).distinct().order_by(Decision.year.desc()))
+    context = {
+        "decisions": decisions,
+        "minutes_shown": {
+            d.meeting_id for d in decisions if shows_minutes(current_user, d.meeting.minutes)
+        },
+        "filters": {"year": year or "", "body": body, "status": status},
+        "years": list(years),
+        "bodies": BODIES,
+        "states": DECISION_STATES,
+        "page": page,
+        "has_next": pagination.has_next,
+        "total": pagination.total or 0,
+    }
+    template = "meetings/_register.html" if wants_fragment() else "meetings/decisions.html"
+    return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+def decision_or_404(decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or not may_view(current_user, decision.meeting):
+        abort(404)
+    return decision
+
+
+def back_to(meeting: Meeting, anchor: str) -> Any:
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + anchor, code=303)
+
+
+@bp.route("/<int:meeting_id>/decisions/new", methods=["GET", "POST"])
+@roles(*STAFF)
+def add_decision(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id)
+    form = forms.DecisionForm()
+    if form.validate_on_submit():
+        decision = Decision(meeting=meeting, text=form.text.data.strip(), status=form.status.data)
+        db.session.add(decision)
+        db.session.flush()
+        record_audit("meetings.decision_recorded", target=f"decision:{decision.id}")
+        db.session.commit()
+        flash(f"Decision {decision.reference} recorded.", "success")
+        return back_to(meeting, "#decisions")
+    return render_form(
+        "meetings/form.html", form, meeting=meeting, title="Record a decision", action=request.path
+    )
+
+
+@bp.route("/decisions/<int:decision_id>/edit", methods=["GET", "POST"])
+@roles(*STAFF)
+def edit_decision(decision_id: int) -> Any:
+    decision = decision_or_404(decision_id)
+    form = forms.DecisionForm(obj=decision)
+    if form.validate_on_submit():
+        decision.text = form.text.data.strip()
+        decision.status = form.status.data
+        record_audit("meetings.decision_updated", target=f"decision:{decision.id}")
+        db.session.commit()
+        flash(f"Decision {decision.reference} saved.", "success")
+        return back_to(decision.meeting, f"#decision-{decision.id}")
+    return render_form(
+        "meetings/form.html",
+        form,
+        meeting=decision.meeting,
+        title=f"Edit decision {decision.reference}",
+        action=request.path,
+    )
+
+
+@bp.get("/decisions/<int:decision_id>/confirm-deletion")
+@roles(*STAFF)
+def confirm_delete_decision(decision_id: int) -> str:
+    """Ask before deleting: the page names the decision and posts to delete_decision."""
+    decision = decision_or_404(decision_id)
+    return render_template(
+        "meetings/confirm_delete.html",
+        meeting=decision.meeting,
+        what=f"decision {decision.reference}",
+        quote=decision.text,
+        action=url_for("meetings.delete_decision", decision_id=decision.id),
+        anchor="#decisions",
+    )
+
+
+@bp.post("/decisions/<int:decision_id>/delete")
+@roles(*STAFF)
+def delete_decision(decision_id: int) -> Any:
+    decision = decision_or_404(decision_id)
+    meeting = decision.meeting
+    reference = decision.reference
+    record_audit("meetings.decision_deleted", target=f"decision:{decision.id}")
+    db.session.delete(decision)
+    db.session.commit()
+    flash(f"Decision {reference} deleted.", "success")
+    return back_to(meeting, "#decisions")
+
+
+def action_item_or_404(item_id: int) -> ActionItem:
+    item = db.session.get(ActionItem, item_id)
+    if item is None or not may_view(current_user, item.meeting):
+        abort(404)
+    return item
+
+
+def people() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(User.id, User.name).where(User.is_active_account).order_by(User.name)
+    ).all()
+    return [(id_, name) for id_, name in rows]
+
+
+def apply_action_form(form: forms.ActionItemForm, item: ActionItem) -> bool:
+    """Validate the action item form against the listed people and apply it to `item`."""
+    listed = people()
+    form.owner_user.choices = [("", "A delegation (below)"), *[(str(i), n) for i, n in listed]]
+    valid = form.validate_on_submit()
+    owner = form.owner_user.data
+    if valid and owner and int(owner) not in {id_ for id_, _ in listed}:
+        form.owner_user.errors = ["Choose one of the listed people."]
+        valid = False
+    if valid:
+        item.title = form.title.data.strip()
+        item.owner_user_id = int(owner) if owner and owner.isdecimal() else None
+        item.owner_country = (form.owner_country.data or "").upper() or None
+        item.due_on = form.due_on.data
+    return valid
+
+
+@bp.route("/<int:meeting_id>/actions/new", methods=["GET", "POST"])
+@roles(*STAFF)
+def add_action_item(meeting_id: int) -> Any:
+    meeting = meeting_or_404(meeting_id)
+    form = forms.ActionItemForm()
+    item = ActionItem()
+    if apply_action_form(form, item):
+        item.meeting_id = meeting.id
+        db.session.add(item)
+        db.session.flush()
+        record_audit("meetings.action_added", target=f"action:{item.id}")
+        db.session.commit()
+        notices.action_assigned(item, current_user)
+        return back_to(meeting, "#actions")
+    return render_form(
+        "meetings/form.html", form, meeting=meeting, title="Add an action item", action=request.path
+    )
+
+
+@bp.route("/actions/<int:item_id>/edit", methods=["GET", "POST"])
+@roles(*STAFF)
+def edit_action_item(item_id: int) -> Any:
+    item = action_item_or_404(item_id)
+    form = forms.ActionItemForm(obj=item, owner_user=str(item.owner_user_id or ""))
+    if apply_action_form(form, item):
+        record_audit("meetings.action_updated", target=f"action:{item.id}")
+        db.session.commit()
+        flash(f"Action item “{item.title}” saved.", "success")
+        return back_to(item.meeting, "#actions")
+    return render_form(
+        "meetings/form.html",
+        form,
+        meeting=item.meeting,
+        title="Edit the action item",
+        action=request.path,
+    )
+
+
+@bp.get("/actions/<int:item_id>/confirm-deletion")
+@roles(*STAFF)
+def confirm_delete_action_item(item_id: int) -> str:
+    item = action_item_or_404(item_id)
+    return render_template(
+        "meetings/confirm_delete.html",
+        meeting=item.meeting,
+        what="the action item",
+        quote=item.title,
+        action=url_for("meetings.delete_action_item", item_id=item.id),
+        anchor="#actions",
+    )
+
+
+@bp.post("/actions/<int:item_id>/delete")
+@roles(*STAFF)
+def delete_action_item(item_id: int) -> Any:
+    item = action_item_or_404(item_id)
+    meeting = item.meeting
+    title = item.title
+    record_audit("meetings.action_deleted", target=f"action:{item.id}")
+    db.session.delete(item)
+    db.session.commit()
+    flash(f"Action item “{title}” deleted.", "success")
+    return back_to(meeting, "#actions")
