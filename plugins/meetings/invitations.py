@@ -12,11 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import update
 
 from intranet.plugin_api import (
     MailAttachment,
-    MailError,
     Notification,
     NotifyResult,
     User,
@@ -86,14 +84,12 @@ def calendar_notice(
         )
         for user in at_once
     )
-    db.session.commit()
     result.stored += len(at_once)
     from .ics import invitation  # only mails with a calendar pay for icalendar
 
     method = "CANCEL" if cancel else "REQUEST"
     subject = f"{current_app.config['SITE_NAME']}: {title}"
     body = mail_body(title, text, url, bool(cancel))
-    failed = []
     for user in at_once:
         data = invitation(
             meeting,
@@ -104,22 +100,8 @@ def calendar_notice(
             cancel=cancel,
         )
         attachment = MailAttachment("invite.ics", f"text/calendar; method={method}", data)
-        try:
-            send_mail(user.email, subject, body, attachments=[attachment])
-        except MailError:
-            result.failed.append(user.email)
-            failed.append(user.id)
-        else:
-            result.mailed.append(user.email)
-    if failed:  # left for the digest, as notify() leaves a mail it could not send
-        db.session.execute(
-            update(Notification)
-            .where(
-                Notification.user_id.in_(failed),
-                Notification.kind == kind,
-                Notification.emailed_at == now,
-            )
-            .values(emailed_at=None)
-        )
-        db.session.commit()
+        # Queued with the notifications it stands for: both are saved, or neither.
+        send_mail(user.email, subject, body, attachments=[attachment])
+        result.mailed.append(user.email)
+    db.session.commit()
     return result
