@@ -22,7 +22,7 @@ SECRETARIAT_EMAIL = demo_email("secretariat")
 # a weekday, so that the form does not ask whether a weekend meeting is meant.
 MEETING_DAY = date.today() + timedelta(days=90)
 MEETING_DAY += timedelta(days=max(0, 7 - MEETING_DAY.weekday()) if MEETING_DAY.weekday() > 4 else 0)
-INVITED_MEMBER = "Erik Johansson (SE)"  # MEMBER_EMAIL
+INVITED_MEMBER = "Erik Johansson (Sweden)"  # MEMBER_EMAIL
 
 
 def create_meeting(page, title: str) -> str:

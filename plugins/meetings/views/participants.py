@@ -68,7 +68,9 @@ def invite_form(meeting: Meeting) -> tuple[forms.InviteForm, list[User], list[Us
         .order_by(User.country_code, User.name)
     ).all()
     guests = invitable_guests(meeting)
-    form.members.choices = [(u.id, f"{u.name} ({u.country_code or 'no country'})") for u in members]
+    form.members.choices = [
+        (u.id, f"{u.name} ({country_name(u.country_code) or 'no country'})") for u in members
+    ]
     form.guests.choices = [(u.id, u.name) for u in guests]
     form.everyone.label.text = f"All members ({len(members)})"
     groups = invitable_groups()
