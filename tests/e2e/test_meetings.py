@@ -134,5 +134,5 @@ def test_reorder_the_agenda_and_answer_the_invitation_without_javascript(new_pag
     answer(member, meeting_url, "Not attending", "Online")
     staff.goto(meeting_url)
     expect(staff.locator(".participants")).to_contain_text(
-        re.compile(r"Erik Johansson \(SE\) · Not attending, online")
+        re.compile(r"Erik Johansson \(Sweden\) · Not attending, online")
     )
