@@ -43,9 +43,16 @@ intranet_cli = IntranetGroup("intranet", help="Run and administer the intranet."
 
 @intranet_cli.command("init")
 def init_command() -> None:
-    """Create or upgrade the schema of the core and every installed plugin (idempotent)."""
-    schema.upgrade()
-    plugins.sync_plugin_states()
+    """Create or upgrade the schema of the core and every installed plugin (idempotent).
+
+    Creates the instance folder first, so a new INTRANET_INSTANCE_PATH works on the first try.
+    Runs under the schema lock: a second `init` at the same time (another host, a rolling
+    upgrade) waits, then finds everything up to date.
+    """
+    Path(current_app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    with schema.lock():
+        schema.upgrade()
+        plugins.sync_plugin_states()
     click.echo(
         "Database is up to date; installed plugins: "
         + (", ".join(info.name for info in plugins.registry().external) or "none")
@@ -174,10 +181,11 @@ def backup_command(target: Path) -> None:
 def restore_command(source: Path, replace: bool) -> None:
     """Load a backup folder (from `backup`) into this instance's database and file folder."""
     try:
-        manifest = backup.restore(source, replace=replace)
+        with schema.lock():  # never while an `init` or another restore is migrating
+            manifest = backup.restore(source, replace=replace)
+            schema.upgrade()  # a backup of an older version gets today's schema; else no-op
     except backup.BackupError as error:
         raise click.UsageError(str(error)) from None
-    schema.upgrade()  # a backup of an older version gets today's schema; else no-op
     click.echo(
         f"Restored the backup of {manifest.created_at} ({manifest.files} file(s)); "
         "the schema is up to date"
