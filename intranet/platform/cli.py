@@ -242,6 +242,11 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
         problems.append("debug mode is on; never run it in production")
     if len(config["SECRET_KEY"]) < 32:
         problems.append("the secret key is shorter than 32 characters")
+    if _key_is_generated_here(app) and db.engine.url.get_backend_name() != "sqlite":
+        problems.append(
+            "INTRANET_SECRET_KEY is not set: this host signs sessions and links with a key of its "
+            "own, which other hosts and a restored instance reject; set the same key on every host"
+        )
     if not config["BASE_URL"].startswith("https://"):
         warnings.append("INTRANET_BASE_URL is not https; cookies are not marked Secure")
     if db.engine.url.get_backend_name() == "sqlite":
@@ -249,6 +254,12 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
     return problems, warnings
+
+
+def _key_is_generated_here(app: Flask) -> bool:
+    """Whether the secret key is the one generated once in this host's instance folder."""
+    key_file = Path(app.instance_path) / "secret_key"
+    return key_file.exists() and key_file.read_text().strip() == app.config["SECRET_KEY"]
 
 
 intranet_cli.add_command(send_digests_command)
