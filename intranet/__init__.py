@@ -49,6 +49,7 @@ from intranet.platform import (
     plugins,
     schema,
     search,
+    submissions,
     views,
 )
 from intranet.privacy import erasure_views, notice
@@ -110,6 +111,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings,
     ):
         feature.init_app(app)
+    submissions.init_app(app)
     cli.init_app(app)
     return app
 
