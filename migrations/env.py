@@ -8,6 +8,7 @@ from alembic import context
 from flask import current_app
 
 from intranet.platform import schema
+from intranet_core_migrations import sqlite_autogenerate  # noqa: F401 - registers the SQLite impl
 
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)

@@ -125,7 +125,10 @@ def replay_duplicate() -> Response | None:
 
 
 def _add_on_commit(session: Session) -> None:
+    """The token goes into the first commit that saves something of the submission's work."""
     if not has_request_context() or g.get("submission_added"):
+        return
+    if not (session.new or session.dirty or session.deleted):
         return
     token = g.get("submission_token")
     if token:
