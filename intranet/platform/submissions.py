@@ -124,11 +124,10 @@ def replay_duplicate() -> Response | None:
     return None
 
 
-def _add_on_commit(session: Session) -> None:
-    """The token goes into the first commit that saves something of the submission's work."""
+def _add_on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    """The token joins the first flush that writes something of the submission's work, so it
+    commits (or rolls back) with that work."""
     if not has_request_context() or g.get("submission_added"):
-        return
-    if not (session.new or session.dirty or session.deleted):
         return
     token = g.get("submission_token")
     if token:
@@ -191,7 +190,7 @@ def init_app(app: Flask) -> None:
     app.before_request(replay_duplicate)
     app.after_request(record_answer)
     for name, listener in (
-        ("before_commit", _add_on_commit),
+        ("before_flush", _add_on_flush),
         ("after_commit", _committed),
         ("after_rollback", _rolled_back),
     ):
