@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -257,7 +258,10 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
 
 
 def _key_is_generated_here(app: Flask) -> bool:
-    """Whether the secret key is the one generated once in this host's instance folder."""
+    """Whether the secret key is the one generated once in this host's instance folder
+    (INTRANET_SECRET_KEY unset)."""
+    if os.environ.get("INTRANET_SECRET_KEY"):
+        return False
     key_file = Path(app.instance_path) / "secret_key"
     return key_file.exists() and key_file.read_text().strip() == app.config["SECRET_KEY"]
 

@@ -9,7 +9,11 @@ Either way it is not processed again: it is answered with what the first answer 
 (the created thread, lesson, invitation list...), or, when that is unknown because the first
 request failed after committing, with a clear message.
 
-Rows expire after a day (`expire_submissions`, a job of `intranet run-jobs`).
+Each rendering of a form gets a new token. An htmx form that stays on the page after a
+successful answer must therefore be part of what the answer swaps in (as the settings
+sections are), or its next, different submission would be taken for a repeat. Only what a
+signed-in user's request writes through the ORM carries the token; rows expire after a day
+(`expire_submissions`, a job of `intranet run-jobs`).
 """
 
 from __future__ import annotations
@@ -17,15 +21,16 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, has_request_context, redirect, request, url_for
+from flask import Flask, current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import ForeignKey, String, delete, event, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.wrappers import Response
 from wtforms.widgets import HiddenInput
@@ -160,14 +165,19 @@ def record_answer(response: Response) -> Response:
             or response.headers.get("HX-Location")
             or request.headers.get("HX-Current-URL")
         )
-    db.session.rollback()  # only what the teardown would discard anyway
-    if location:
-        db.session.execute(
-            update(Submission).where(Submission.token == token).values(location=location[:2000])
-        )
-    else:
-        db.session.execute(delete(Submission).where(Submission.token == token))
-    db.session.commit()
+    mine = Submission.token == token
+    try:
+        db.session.rollback()  # only what the teardown would discard anyway
+        if location:
+            db.session.execute(update(Submission).where(mine).values(location=location[:2000]))
+        else:
+            db.session.execute(delete(Submission).where(mine))
+        db.session.commit()
+    except SQLAlchemyError as error:
+        # The work is saved and the answer is ready: a retry finds the token all the same.
+        current_app.logger.warning("could not record the answer to a submission: %s", error)
+        with suppress(Exception):
+            db.session.rollback()
     return response
 
 

@@ -123,7 +123,9 @@ ERROR_MESSAGES = {
 }
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int]:
+def handle_http_error(
+    error: HTTPException,
+) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     code = error.code or 500
     limit = request.max_content_length or 0
     message = ERROR_MESSAGES.get(code, error.description or "Error").format(
@@ -134,9 +136,13 @@ def handle_http_error(error: HTTPException) -> tuple[str, int]:
             "This form was not sent from this site or has expired (missing or invalid security "
             "token). Reload the page and submit it again."
         )
-    if wants_fragment():
-        return render_template("errors/_message.html", code=code, message=message), code
-    return render_template("errors/error.html", code=code, message=message), code
+    try:
+        if wants_fragment():
+            return render_template("errors/_message.html", code=code, message=message), code
+        return render_template("errors/error.html", code=code, message=message), code
+    except (OperationalError, InterfaceError) as unavailable:
+        # The page's navigation needs the database: while it restarts, say that instead.
+        return handle_database_unavailable(unavailable)
 
 
 def discard_session() -> None:

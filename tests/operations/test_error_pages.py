@@ -64,3 +64,11 @@ def test_a_failing_rollback_after_an_unexpected_error_still_answers_500_with_a_p
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_an_error_page_whose_navigation_needs_the_lost_database_answers_503(
+    client, database_restarting
+):
+    response = client.get("/no-such-page")
+    assert response.status_code == 503
+    assert "briefly unavailable" in response.get_data(as_text=True)
