@@ -28,6 +28,7 @@ MIGRATIONS_DIR = Path(intranet_core_migrations.__file__).resolve().parent
 # The key of the PostgreSQL advisory lock: the bytes of "intranet" as a positive bigint.
 SCHEMA_LOCK_KEY = int.from_bytes(b"intranet")
 _lock_state = threading.local()
+_open_files: dict[str, Any] = {}
 
 
 @contextmanager
@@ -38,7 +39,8 @@ def lock() -> Iterator[None]:
     PostgreSQL: a session advisory lock on a connection of its own, released by unlocking or,
     should that connection break, by closing it. SQLite: an exclusive `flock` on the database
     file itself (SQLite's own locks are POSIX record locks, which `flock` does not touch), so
-    no lock file is left behind and a run waits as long as the other one needs. Re-entrant
+    no lock file is left behind, a run waits as long as the other one needs, and a killed run
+    releases it. Re-entrant
     within a process: `init` holds it around the upgrade, whose Alembic environment takes it too.
     """
     if getattr(_lock_state, "held", False):
@@ -51,15 +53,26 @@ def lock() -> Iterator[None]:
             with _advisory_lock():
                 yield
         elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            path = Path(url.database)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("ab") as database_file:
-                fcntl.flock(database_file, fcntl.LOCK_EX)  # released when the file is closed
+            database_file = _open_for_locking(Path(url.database))
+            fcntl.flock(database_file, fcntl.LOCK_EX)
+            try:
                 yield
+            finally:
+                fcntl.flock(database_file, fcntl.LOCK_UN)
         else:
             yield
     finally:
         _lock_state.held = False
+
+
+def _open_for_locking(path: Path) -> Any:
+    """The database file, opened once per process and never closed: closing any descriptor of
+    a file drops every POSIX lock the process holds on it, SQLite's own included."""
+    key = str(path.resolve())
+    if key not in _open_files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _open_files[key] = path.open("ab")
+    return _open_files[key]
 
 
 @contextmanager

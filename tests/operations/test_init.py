@@ -4,13 +4,18 @@ run wait, then find the schema up to date, instead of crashing on a half-created
 from __future__ import annotations
 
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import select
 
+from intranet.extensions import db
+from intranet.models import User
+from intranet.platform import schema
 from tests.conftest import POSTGRES_URL, _postgres_admin, _postgres_url
 from tests.reliability.harness import BIN, REPO, flask_cli, server_env
 
@@ -31,9 +36,10 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
-def start_init(env: dict[str, str]) -> subprocess.Popen[str]:
+def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """`flask --app wsgi intranet ARGS` started in the background, as on another host."""
     return subprocess.Popen(
-        [str(BIN / "flask"), "--app", "wsgi", "intranet", "init"],
+        [str(BIN / "flask"), "--app", "wsgi", "intranet", *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -44,7 +50,7 @@ def start_init(env: dict[str, str]) -> subprocess.Popen[str]:
 
 def test_two_hosts_running_init_at_once_both_succeed(empty_database, tmp_path):
     hosts = [server_env(empty_database, tmp_path / name) for name in ("host-a", "host-b")]
-    runs = [start_init(env) for env in hosts]
+    runs = [start(env, "init") for env in hosts]
     outputs = [run.communicate(timeout=300)[0] for run in runs]
     for run, output in zip(runs, outputs, strict=True):
         assert run.returncode == 0, output
@@ -66,3 +72,24 @@ def test_init_with_a_new_instance_folder_works_on_the_first_try(tmp_path, secret
     assert (instance / "intranet.db").stat().st_size > 0
     assert (instance / "secret_key").exists() == (secret_key == "generated")
     assert flask_cli(env, "check").returncode == 0
+
+
+def test_restore_waits_while_another_host_migrates(app, database_url, tmp_path, make_user):
+    saved = app.test_cli_runner().invoke(args=["intranet", "backup", str(tmp_path / "backup")])
+    assert saved.exit_code == 0, saved.output
+    make_user("member", email="after-the-backup@example.org")
+    env = server_env(database_url, tmp_path / "host")
+    with schema.lock():  # as an `init` on another host holds it
+        restore = start(env, "restore", "--replace", str(tmp_path / "backup"))
+        time.sleep(5)
+        assert restore.poll() is None, restore.communicate()[0]
+        assert emails() == ["after-the-backup@example.org"]  # nothing overwritten yet
+    output = restore.communicate(timeout=300)[0]
+    assert restore.returncode == 0, output
+    assert "the schema is up to date" in output
+    assert emails() == []
+
+
+def emails() -> list[str]:
+    db.session.rollback()
+    return list(db.session.scalars(select(User.email)))
