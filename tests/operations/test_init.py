@@ -91,5 +91,9 @@ def test_restore_waits_while_another_host_migrates(app, database_url, tmp_path, 
 
 
 def emails() -> list[str]:
+    """The accounts now, read in a transaction that ends at once (an open one would keep
+    pg_restore from dropping the table)."""
     db.session.rollback()
-    return list(db.session.scalars(select(User.email)))
+    found = list(db.session.scalars(select(User.email)))
+    db.session.rollback()
+    return found
