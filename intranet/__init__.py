@@ -51,6 +51,7 @@ from intranet.platform import (
     schema,
     search,
     storage,
+    submissions,
     views,
 )
 from intranet.privacy import erasure_views, notice
@@ -115,6 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings,
     ):
         feature.init_app(app)
+    submissions.init_app(app)
     cli.init_app(app)
     return app
 

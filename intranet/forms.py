@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from intranet.accounts.security import MAX_PASSWORD_LENGTH
+from intranet.platform.submissions import SubmissionTokenInput, new_token
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
@@ -32,7 +33,16 @@ class Form(FlaskForm):
     calendar lines); every date lies between 1900 and 2100 (dates near year 9999 overflow the
     moment anything adds a day to them); every integer fits a database integer column. The
     error stands next to the field, and what the user typed is kept.
+
+    Its CSRF field also sends a one-time submission token, so a submission arriving twice
+    does its work once (intranet.platform.submissions).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        csrf_field = self._fields.get(self.meta.csrf_field_name)
+        if csrf_field is not None:
+            csrf_field.widget = SubmissionTokenInput(new_token())
 
     def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)

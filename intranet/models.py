@@ -221,7 +221,7 @@ db.metadata.info["unmodelled_pattern"] = FULLTEXT_OBJECT_NAME
 
 
 class RecoveryCode(db.Model):
-    """A single-use two-factor recovery code, stored as a keyed hash (HMAC-SHA256)."""
+    """A single-use two-factor recovery code, stored as a salted SHA-256 hash (see twofactor)."""
 
     __tablename__ = "recovery_code"
 

@@ -7,6 +7,9 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from intranet.platform import schema
+from intranet_core_migrations import sqlite_autogenerate  # noqa: F401 - registers the SQLite impl
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -45,7 +48,8 @@ def run_migrations_online():
     configure_args = dict(migrate_ext.configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     configure_args.setdefault("include_name", include_name)
-    with engine.connect() as connection:
+    # Every online command (`flask db upgrade` too) holds the schema lock: see schema.lock.
+    with schema.lock(), engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
         with context.begin_transaction():
             context.run_migrations()

@@ -224,6 +224,20 @@ def test_check_reports_deployment_problems(app, cli):
     assert "WARNING" in result.output
 
 
+def test_check_fails_on_postgresql_with_a_key_generated_by_one_host(config, monkeypatch):
+    from intranet import create_app
+
+    monkeypatch.delenv("INTRANET_SECRET_KEY", raising=False)
+    del config["SECRET_KEY"]  # generated once in the instance folder, as without the variable
+    app = create_app(config)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["intranet", "check"])
+        db.engine.dispose()
+    on_postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert result.exit_code == (1 if on_postgres else 0), result.output
+    assert ("INTRANET_SECRET_KEY is not set" in result.output) == on_postgres
+
+
 def test_create_user_queues_the_mail_while_the_mail_server_is_down(app, cli):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_STARTTLS=False)
     result = cli(

@@ -8,9 +8,11 @@ import time
 import pyotp
 from sqlalchemy import select
 
+from intranet import create_app
+from intranet.accounts.twofactor import _legacy_code_hash
 from intranet.extensions import db
 from intranet.models import AuditEvent, RecoveryCode
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Client
 
 
 def enrol(client, user) -> tuple[str, list[str]]:
@@ -169,3 +171,25 @@ def test_two_factor_changes_are_audited(client, member):
     enrol(client, member)
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "two_factor.enabled" in actions
+
+
+def test_a_recovery_code_works_on_a_host_with_another_secret_key(app, client, config, member):
+    _, codes = enrol(client, member)
+    other_host = create_app({**config, "SECRET_KEY": "another-hosts-key-" + "y" * 32})
+    other_host.test_client_class = Client
+    with other_host.app_context():
+        browser = other_host.test_client()
+        browser.login(member.email)
+        assert browser.submit("/login/verify", {"code": codes[3]}).status_code == 302
+        assert browser.get("/profile").status_code == 200
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_codes_made_before_the_keyless_hash_still_work_with_their_key(app, client, member):
+    enrol(client, member)
+    old_code = "abcde-fghjk"
+    db.session.add(RecoveryCode(user_id=member.id, code_hash=_legacy_code_hash(old_code)))
+    db.session.commit()
+    client.login(member.email)
+    assert client.submit("/login/verify", {"code": old_code}).status_code == 302

@@ -110,10 +110,26 @@ def verify_totp(user: User, code: str) -> bool:
     return False
 
 
-def _code_hash(code: str) -> str:
-    normalised = re.sub(r"[\s-]", "", code).lower()
+def _normalised(code: str) -> str:
+    return re.sub(r"[\s-]", "", code).lower()
+
+
+def _code_hash(user_id: int, code: str) -> str:
+    """SHA-256 of the code, salted with the user: no secret key involved, so a code works on
+    every host and after a restore or a key rotation.
+
+    A plain hash suffices because the codes are random (50 bits each) and single-use, not
+    chosen by people; whoever reads the table could read the TOTP secrets beside it anyway.
+    """
+    return hashlib.sha256(f"recovery-code:{user_id}:{_normalised(code)}".encode()).hexdigest()
+
+
+def _legacy_code_hash(code: str) -> str:
+    """The form codes had before: HMAC keyed with the secret key. Such rows cannot be rehashed
+    (only their hash is known), so they keep working on hosts with the key they were made with,
+    until the user renews the codes."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, _normalised(code).encode(), hashlib.sha256).hexdigest()
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -124,7 +140,9 @@ def new_recovery_codes(user: User) -> list[str]:
     for _ in range(RECOVERY_CODE_COUNT):
         raw = "".join(secrets.choice(alphabet) for _ in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_code_hash(c)) for c in codes)
+    db.session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=_code_hash(user.id, c)) for c in codes
+    )
     return codes
 
 
@@ -133,7 +151,7 @@ def use_recovery_code(user: User, code: str) -> bool:
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _code_hash(code),
+            RecoveryCode.code_hash.in_([_code_hash(user.id, code), _legacy_code_hash(code)]),
             RecoveryCode.used_at.is_(None),
         )
         .values(used_at=utcnow())
@@ -145,7 +163,7 @@ def check_code(user: User, code: str) -> str | None:
     """'totp' or 'recovery' when the code is valid for `user`, None otherwise."""
     if verify_totp(user, code):
         return "totp"
-    if len(re.sub(r"[\s-]", "", code)) == 10 and use_recovery_code(user, code):
+    if len(_normalised(code)) == 10 and use_recovery_code(user, code):
         return "recovery"
     return None
 

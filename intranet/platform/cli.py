@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -43,9 +44,16 @@ intranet_cli = IntranetGroup("intranet", help="Run and administer the intranet."
 
 @intranet_cli.command("init")
 def init_command() -> None:
-    """Create or upgrade the schema of the core and every installed plugin (idempotent)."""
-    schema.upgrade()
-    plugins.sync_plugin_states()
+    """Create or upgrade the schema of the core and every installed plugin (idempotent).
+
+    Creates the instance folder first, so a new INTRANET_INSTANCE_PATH works on the first try.
+    Runs under the schema lock: a second `init` at the same time (another host, a rolling
+    upgrade) waits, then finds everything up to date.
+    """
+    Path(current_app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    with schema.lock():
+        schema.upgrade()
+        plugins.sync_plugin_states()
     click.echo(
         "Database is up to date; installed plugins: "
         + (", ".join(info.name for info in plugins.registry().external) or "none")
@@ -184,10 +192,11 @@ def _report_missing(manifest: backup.Manifest, consequence: str) -> None:
 def restore_command(source: Path, replace: bool) -> None:
     """Load a backup folder (from `backup`) into this instance's database and file folder."""
     try:
-        manifest = backup.restore(source, replace=replace)
+        with schema.lock():  # never while an `init` or another restore is migrating
+            manifest = backup.restore(source, replace=replace)
+            schema.upgrade()  # a backup of an older version gets today's schema; else no-op
     except backup.BackupError as error:
         raise click.UsageError(str(error)) from None
-    schema.upgrade()  # a backup of an older version gets today's schema; else no-op
     click.echo(
         f"Restored the backup of {manifest.created_at} ({plural(manifest.files, 'file')}); "
         "the schema is up to date"
@@ -246,6 +255,11 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
         problems.append("debug mode is on; never run it in production")
     if len(config["SECRET_KEY"]) < 32:
         problems.append("the secret key is shorter than 32 characters")
+    if _key_is_generated_here(app) and db.engine.url.get_backend_name() != "sqlite":
+        problems.append(
+            "INTRANET_SECRET_KEY is not set: this host signs sessions and links with a key of its "
+            "own, which other hosts and a restored instance reject; set the same key on every host"
+        )
     if not config["BASE_URL"].startswith("https://"):
         warnings.append("INTRANET_BASE_URL is not https; cookies are not marked Secure")
     if db.engine.url.get_backend_name() == "sqlite":
@@ -256,6 +270,15 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
     problems += store_problems
     warnings += store_warnings
     return problems, warnings
+
+
+def _key_is_generated_here(app: Flask) -> bool:
+    """Whether the secret key is the one generated once in this host's instance folder
+    (INTRANET_SECRET_KEY unset)."""
+    if os.environ.get("INTRANET_SECRET_KEY"):
+        return False
+    key_file = Path(app.instance_path) / "secret_key"
+    return key_file.exists() and key_file.read_text().strip() == app.config["SECRET_KEY"]
 
 
 intranet_cli.add_command(send_digests_command)

@@ -12,6 +12,7 @@ from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
 from intranet.platform.outbox import forget_finished
+from intranet.platform.submissions import expire_submissions
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
 from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
@@ -23,6 +24,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("core.retention", 24 * 60, run_retention),
         ScheduledJob("core.forget-old-mail", 24 * 60, forget_finished),
         ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
+        ScheduledJob("core.submissions", 60, expire_submissions),
     ]
 
 

@@ -7,19 +7,86 @@ they cost a starting worker about 120 ms.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import text
 
 import intranet_core_migrations
 from intranet.extensions import db
 from intranet.platform import plugins
 
 MIGRATIONS_DIR = Path(intranet_core_migrations.__file__).resolve().parent
+# The key of the PostgreSQL advisory lock: the bytes of "intranet" as a positive bigint.
+SCHEMA_LOCK_KEY = int.from_bytes(b"intranet")
+_lock_state = threading.local()
+_open_files: dict[str, Any] = {}
+
+
+@contextmanager
+def lock() -> Iterator[None]:
+    """Hold the database-wide schema lock: `init`, `restore` and migrations on several hosts at
+    once run one after the other, and the later ones find the schema up to date.
+
+    PostgreSQL: a session advisory lock on a connection of its own, released by unlocking or,
+    should that connection break, by closing it. SQLite: an exclusive `flock` on the database
+    file itself (SQLite's own locks are POSIX record locks, which `flock` does not touch), so
+    no lock file is left behind, a run waits as long as the other one needs, and a killed run
+    releases it. Re-entrant
+    within a process: `init` holds it around the upgrade, whose Alembic environment takes it too.
+    """
+    if getattr(_lock_state, "held", False):
+        yield
+        return
+    _lock_state.held = True
+    try:
+        url = db.engine.url
+        if url.get_backend_name() == "postgresql":
+            with _advisory_lock():
+                yield
+        elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            database_file = _open_for_locking(Path(url.database))
+            fcntl.flock(database_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(database_file, fcntl.LOCK_UN)
+        else:
+            yield
+    finally:
+        _lock_state.held = False
+
+
+def _open_for_locking(path: Path) -> Any:
+    """The database file, opened once per process and never closed: closing any descriptor of
+    a file drops every POSIX lock the process holds on it, SQLite's own included."""
+    key = str(path.resolve())
+    if key not in _open_files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _open_files[key] = path.open("ab")
+    return _open_files[key]
+
+
+@contextmanager
+def _advisory_lock() -> Iterator[None]:
+    connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        yield
+        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    except BaseException:
+        connection.invalidate()  # a closed session holds no lock; never pool a locked one
+        raise
+    finally:
+        connection.close()
 
 
 def prepare(app: Flask) -> None:
@@ -43,11 +110,12 @@ def prepare(app: Flask) -> None:
 
 
 def upgrade(revision: str = "heads") -> None:
-    """Upgrade the schema of the core and every installed plugin (idempotent)."""
+    """Upgrade the schema of the core and every installed plugin (idempotent; under `lock`)."""
     prepare(current_app)
     from flask_migrate import upgrade as alembic_upgrade
 
-    alembic_upgrade(revision=revision)
+    with lock():
+        alembic_upgrade(revision=revision)
 
 
 def downgrade(revision: str) -> None:

@@ -20,14 +20,14 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import generate_csrf as csrf_token
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
 from intranet.directory.listing import country_name
 from intranet.extensions import db
-from intranet.platform import plugins
+from intranet.platform import plugins, submissions
 from intranet.platform.audit import record
 from intranet.platform.markdown import render_markdown
 from intranet.web import plural, wants_fragment
@@ -124,7 +124,9 @@ ERROR_MESSAGES = {
 }
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int]:
+def handle_http_error(
+    error: HTTPException,
+) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     code = error.code or 500
     limit = request.max_content_length or 0
     message = ERROR_MESSAGES.get(code, error.description or "Error").format(
@@ -135,13 +137,32 @@ def handle_http_error(error: HTTPException) -> tuple[str, int]:
             "This form was not sent from this site or has expired (missing or invalid security "
             "token). Reload the page and submit it again."
         )
-    if wants_fragment():
-        return render_template("errors/_message.html", code=code, message=message), code
-    return render_template("errors/error.html", code=code, message=message), code
+    try:
+        if wants_fragment():
+            return render_template("errors/_message.html", code=code, message=message), code
+        return render_template("errors/error.html", code=code, message=message), code
+    except (OperationalError, InterfaceError) as unavailable:
+        # The page's navigation needs the database: while it restarts, say that instead.
+        return handle_database_unavailable(unavailable)
+
+
+def discard_session() -> None:
+    """Roll back what failed, whatever state the connection is in.
+
+    During a database restart the rollback itself can fail (the server closed the
+    connection); an error handler that let that escape would answer an empty 500. The session
+    is then dropped, and the pool's pre-ping replaces the dead connection on the next request.
+    """
+    try:
+        db.session.rollback()
+    except Exception as error:  # any failure here must not hide the answer
+        current_app.logger.warning("rollback failed on %s: %s", request.path, error)
+        with suppress(Exception):
+            db.session.remove()
 
 
 def handle_unexpected_error(error: Exception) -> tuple[str, int]:
-    db.session.rollback()
+    discard_session()
     current_app.logger.exception("unhandled error on %s", request.path)
     # A minimal page: no navigation, so no hook or database call that may fail again.
     return render_template(
@@ -149,13 +170,20 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
     ), 500
 
 
-def handle_database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+def handle_integrity_error(error: IntegrityError) -> Response | tuple[str, int]:
+    """A duplicate of a submission that committed meanwhile gets the first one's answer."""
+    answer = submissions.answer_to_duplicate(error)
+    return answer if answer is not None else handle_unexpected_error(error)
+
+
+def handle_database_unavailable(
+    error: OperationalError | InterfaceError,
+) -> tuple[str, int, dict[str, str]]:
     """The database is down, restarting or locked: a clear 503, and the next request retries.
 
     The pool's pre-ping replaces dropped connections, so no restart is needed afterwards.
     """
-    with suppress(DBAPIError):
-        db.session.rollback()
+    discard_session()
     current_app.logger.warning("database unavailable on %s: %s", request.path, error.orig)
     # Templates ask Flask-Login for the user, which needs the database: answer as anonymous.
     g._login_user = current_app.login_manager.anonymous_user()
@@ -173,6 +201,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     app.jinja_env.globals.update(
         nav_items=nav_items,
