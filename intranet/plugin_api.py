@@ -10,6 +10,13 @@ from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, r
 from intranet.accounts.security import hash_password, password_problem
 from intranet.accounts.sessions import start_session
 from intranet.administration.settings import save_settings, setting
+from intranet.countries import (
+    COUNTRY_ERROR,
+    CountryField,
+    country_choices,
+    country_code,
+    country_name,
+)
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.hookspecs import hookimpl
@@ -58,6 +65,7 @@ from intranet.values import (
 from intranet.web import render_form, wants_fragment
 
 __all__ = [
+    "COUNTRY_ERROR",
     "EVERYONE",
     "FORMER_MEMBER",
     "MEMBERS",
@@ -66,6 +74,7 @@ __all__ = [
     "Attachment",
     "AttachmentError",
     "Banner",
+    "CountryField",
     "Form",
     "GrantableResource",
     "MailAttachment",
@@ -92,6 +101,9 @@ __all__ = [
     "can",
     "can_many",
     "collect",
+    "country_choices",
+    "country_code",
+    "country_name",
     "db",
     "declared_access",
     "delete_attachment",

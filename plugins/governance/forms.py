@@ -22,9 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from intranet.plugin_api import Form
+from intranet.plugin_api import CountryField, Form
 
-from .settings import MEMBER_STATES, rotation_problem
+from .settings import rotation_problem
 
 
 def _strip(value: Any) -> Any:
@@ -49,7 +49,11 @@ class PeriodForm(Form):
 
 
 class ChairPeriodForm(PeriodForm):
-    country_code = SelectField("Chairing country", choices=list(MEMBER_STATES))
+    country_code = CountryField(
+        "Chairing country",
+        [DataRequired(message="Choose the chairing country.")],
+        kinds=["member"],
+    )
     chairpersons = SelectMultipleField("Chairperson(s)", coerce=int, validate_choice=True)
     override = BooleanField("This period does not start on 1 July")
     override_reason = TextAreaField(

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from intranet.plugin_api import Setting, save_settings, setting
+from intranet.plugin_api import Setting, country_choices, save_settings, setting
 
-MEMBER_STATES = ("DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE")
+
+def member_states() -> list[tuple[str, str]]:
+    """(code, name) of the member states the core records, by name."""
+    return country_choices(kinds=["member"], blank=None)
 
 
 def rotation_problem(codes: list[str]) -> str | None:
     """Why a rotation order is not acceptable, or None."""
-    unknown = [code for code in codes if code not in MEMBER_STATES]
+    known = dict(member_states())
+    unknown = [code for code in codes if code not in known]
     if unknown:
         return f"Not a CBSS member state: {', '.join(unknown)}."
     if len(set(codes)) != len(codes):

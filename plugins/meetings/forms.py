@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from intranet.plugin_api import Form
+from intranet.plugin_api import CountryField, Form
 
 from .calendar import LAST_START, rule_problem, rule_starts
 from .models import ACTION_STATES, KINDS, MINUTES_STATES, MODES, RESPONSES, STATUSES
@@ -42,11 +42,6 @@ def listed_id(form: Any, field: Any) -> None:
     number = (field.data or "").rpartition(":")[2]
     if number and not (number.isdecimal() and int(number) <= LARGEST_ID):
         raise ValidationError("Choose one of the listed entries.")
-
-
-def country_code(form: Any, field: Any) -> None:
-    if field.data and not (field.data.isalpha() and 2 <= len(field.data) <= 3):
-        raise ValidationError("Use a two-letter country code such as LV.")
 
 
 class MeetingForm(Form):
@@ -70,7 +65,7 @@ class MeetingForm(Form):
     online_url = URLField(
         "Online link", validators=[Optional(), URL(message="Enter a full https:// address.")]
     )
-    host_country = StringField("Host country", validators=[Optional(), Length(max=3), country_code])
+    host_country = CountryField("Host country")
     status = SelectField("Status", choices=choices(STATUSES))
     series = SelectField(
         "Series", choices=[("", "None")], validate_choice=False, default="", validators=[listed_id]
@@ -173,9 +168,7 @@ class AgendaItemForm(Form):
 
 class InviteForm(Form):
     members = SelectMultipleField("Members", coerce=int, validate_choice=False)
-    delegation = StringField(
-        "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
-    )
+    delegation = CountryField("A whole delegation")
     guests = SelectMultipleField("Granted guests", coerce=int, validate_choice=False)
     group = SelectField("A whole sub-group", coerce=str, default="")
 
@@ -200,9 +193,7 @@ class ActionItemForm(Form):
     owner_user = SelectField(
         "Owner", coerce=str, validate_choice=False, default="", validators=[listed_id]
     )
-    owner_country = StringField(
-        "Or a delegation (country code)", validators=[Optional(), Length(max=3), country_code]
-    )
+    owner_country = CountryField("Or a delegation")
     due_on = DateField("Due", validators=[Optional()])
 
     def validate_owner_country(self, field: Any) -> None:
