@@ -9,7 +9,13 @@ from __future__ import annotations
 from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
 from intranet.accounts.security import hash_password, password_problem
 from intranet.accounts.sessions import start_session
-from intranet.administration.settings import save_settings, setting
+from intranet.administration.settings import (
+    rearranged,
+    save_settings,
+    setting,
+    settings_form,
+    submitted_values,
+)
 from intranet.countries import (
     COUNTRY_ERROR,
     CountryField,
@@ -119,6 +125,7 @@ __all__ = [
     "notify_event",
     "password_problem",
     "public",
+    "rearranged",
     "record_audit",
     "render_form",
     "render_markdown",
@@ -128,9 +135,11 @@ __all__ = [
     "scale_words",
     "send_mail",
     "setting",
+    "settings_form",
     "similar_work",
     "spreadsheet_cell",
     "start_session",
+    "submitted_values",
     "utcnow",
     "wants_fragment",
 ]
