@@ -16,6 +16,7 @@ from intranet.administration.settings import (
     settings_form,
     submitted_values,
 )
+from intranet.confirm import confirmation
 from intranet.countries import (
     COUNTRY_ERROR,
     CountryField,
@@ -107,6 +108,7 @@ __all__ = [
     "can",
     "can_many",
     "collect",
+    "confirmation",
     "country_choices",
     "country_code",
     "country_name",

@@ -104,7 +104,11 @@ class OrderField(Field):
         other = index - 1 if move == "up" else index + 1
         if 0 <= other < len(self.data):
             self.data[index], self.data[other] = self.data[other], self.data[index]
-            self.focus = f"{move}:{other}"
+            # The same button at the new place, unless it is disabled there (top or bottom).
+            at_end = other == 0 if move == "up" else other == len(self.data) - 1
+            self.focus = (
+                f"{'down' if move == 'up' else 'up'}:{other}" if at_end else f"{move}:{other}"
+            )
 
     def pre_validate(self, form: Any) -> None:
         known = dict(self.choices)

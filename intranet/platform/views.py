@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
+from intranet.confirm import confirmation
 from intranet.extensions import db
 from intranet.platform import plugins
 from intranet.platform.audit import record
@@ -76,6 +77,16 @@ def toggle_plugin(name: str, action: str) -> str | Response:
     if info is None or info.internal:
         abort(404)
     enable = action == "enable"
+    if not enable:
+        asked = confirmation(
+            f"Disable the plugin “{name}” for everyone?",
+            action=f"Disable {name}",
+            back=url_for("views.admin_plugins"),
+            detail="Its pages, menu entries, widgets and search results disappear at once for "
+            "every user. Its data stays and comes back when you enable it again.",
+        )
+        if asked:
+            return asked
     if plugins.set_enabled(name, enable, actor=current_user):
         record(f"plugin.{action}d", target=f"plugin:{name}")
         db.session.commit()
@@ -83,7 +94,8 @@ def toggle_plugin(name: str, action: str) -> str | Response:
     if wants_fragment():
         g.pop("intranet_nav", None)
         return render_template(
-            "admin/_plugins_panel.html", **plugins_context(message=message, oob=True)
+            "admin/_plugins_panel.html",
+            **plugins_context(message=message, oob=True, changed=name),
         )
     flash(message, "success")
     return redirect(url_for("views.admin_plugins"), code=303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request
+from flask import flash, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -12,6 +12,7 @@ from intranet.plugin_api import (
     MEMBERS,
     STAFF,
     User,
+    confirmation,
     country_name,
     db,
     rearranged,
@@ -109,8 +110,16 @@ def chair_edit(period_id: int) -> Any:
 
 @bp.post("/chairmanship/<int:period_id>/delete")
 @roles(*STAFF)
-def chair_delete(period_id: int) -> BaseResponse:
+def chair_delete(period_id: int) -> BaseResponse | str:
     period = db.get_or_404(ChairPeriod, period_id)
+    asked = confirmation(
+        f"Delete the chairmanship of {country_name(period.country_code)} "
+        f"{period.start:%Y}-{period.end:%y}?",
+        action="Delete the period",
+        back=url_for("governance.chairmanship_list"),
+    )
+    if asked:
+        return asked
     db.session.delete(period)
     record_audit("governance.chair_period.deleted", target=f"chair_period:{period_id}")
     db.session.commit()
