@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
+from intranet.administration.settings import setting
 from intranet.confirm import confirmation
 from intranet.extensions import db
 from intranet.platform import plugins
@@ -47,6 +48,13 @@ def dashboard() -> str:
 def healthz() -> Response:
     """A tiny answer without the database: load balancers' probe and the benchmark's baseline."""
     return Response("ok\n", mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: the SVG icon."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.get("/dashboard/welcome")
@@ -179,6 +187,14 @@ def handle_database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, 
     return html, 503, headers
 
 
+def site_logo() -> str:
+    """The admin's logo address (core setting `site_logo`), or "" for the intranet's own mark;
+    "" as well when the database cannot answer (the error pages use the same header)."""
+    with suppress(DBAPIError, KeyError):
+        return setting("core", "site_logo") or ""
+    return ""
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_http_error)
@@ -190,5 +206,6 @@ def init_app(app: Flask) -> None:
         admin_nav_items=admin_nav_items,
         banners=banners,
         csrf_token=csrf_token,
+        site_logo=site_logo,
     )
     app.jinja_env.filters["markdown"] = render_markdown
