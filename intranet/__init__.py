@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config
+from intranet import access, config, countries
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
 from intranet.administration import mail_queue, settings
@@ -99,6 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     twofactor.init_app(app)
     views.init_app(app)
     for feature in (
+        countries,
         user_administration,
         audit_log,
         delegations,

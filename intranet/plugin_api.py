@@ -9,8 +9,21 @@ from __future__ import annotations
 from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
 from intranet.accounts.security import hash_password, password_problem
 from intranet.accounts.sessions import start_session
-from intranet.administration.settings import save_settings, setting
-from intranet.directory.listing import country_name
+from intranet.administration.settings import (
+    rearranged,
+    save_settings,
+    setting,
+    settings_form,
+    submitted_values,
+)
+from intranet.confirm import confirmation
+from intranet.countries import (
+    COUNTRY_ERROR,
+    CountryField,
+    country_choices,
+    country_code,
+    country_name,
+)
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.hookspecs import hookimpl
@@ -60,6 +73,7 @@ from intranet.values import (
 from intranet.web import plural, render_form, wants_fragment
 
 __all__ = [
+    "COUNTRY_ERROR",
     "EVERYONE",
     "FORMER_MEMBER",
     "MEMBERS",
@@ -68,6 +82,7 @@ __all__ = [
     "Attachment",
     "AttachmentError",
     "Banner",
+    "CountryField",
     "Form",
     "GrantableResource",
     "MailAttachment",
@@ -95,6 +110,9 @@ __all__ = [
     "can",
     "can_many",
     "collect",
+    "confirmation",
+    "country_choices",
+    "country_code",
     "country_name",
     "db",
     "declared_access",
@@ -112,6 +130,7 @@ __all__ = [
     "password_problem",
     "plural",
     "public",
+    "rearranged",
     "record_audit",
     "render_form",
     "render_markdown",
@@ -121,9 +140,11 @@ __all__ = [
     "scale_words",
     "send_mail",
     "setting",
+    "settings_form",
     "similar_work",
     "spreadsheet_cell",
     "start_session",
+    "submitted_values",
     "utcnow",
     "wants_fragment",
 ]

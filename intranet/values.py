@@ -109,10 +109,13 @@ class GrantableResource:
 class Setting:
     """One entry of a plugin's settings schema, changed by admins on /admin/settings.
 
-    `type` is "str", "text", "int", "bool" or "list" (a list of strings: pick from `choices`
-    when given, else typed separated by commas). `minimum`/`maximum` bound an int; `validate`
-    receives the parsed value and returns an error message, or None when the value is fine.
-    Read the current value with `setting(plugin, key)`.
+    `type` is "str", "text", "int", "bool", "list" (a list of strings: ticked from `choices`
+    when given, else typed separated by commas) or "order" (an ordered list picked from
+    `choices`, moved up and down). `choices` are (value, label) pairs, or a function returning
+    them when they come from the database (e.g. the recorded member states). `minimum`/`maximum`
+    bound an int and `unit` names what it counts ("days"). `validate` receives the parsed
+    value and returns an error message, or None when the value is fine. Read the current value
+    with `setting(plugin, key)`.
     """
 
     key: str
@@ -120,10 +123,17 @@ class Setting:
     type: str = "str"
     default: Any = None
     help: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str], ...] | Callable[[], Any] = ()
     minimum: int | None = None
     maximum: int | None = None
     validate: Callable[[Any], str | None] | None = None
+    unit: str = ""
+
+    def choice_list(self) -> list[tuple[str, str]]:
+        """The (value, label) choices, asked now when they are a function."""
+        return [
+            tuple(pair) for pair in (self.choices() if callable(self.choices) else self.choices)
+        ]
 
 
 @dataclass(frozen=True)

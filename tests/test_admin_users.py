@@ -16,7 +16,7 @@ IMPORT_CSV = (
     "kadri.tamm@example.ee,Kadri Tamm,member,EE\n"
     "not-an-email,Broken Email,member,FI\n"
     "jonas@example.lv,Jonas Berzins,wizard,LV\n"
-    "aino@example.fi,Aino Virtanen,member,FIN\n"
+    "aino@example.fi,Aino Virtanen,member,Finnland\n"
     "KADRI.TAMM@example.ee,Kadri Again,member,EE\n"
     "erik@example.se,Erik Johansson,secretariat,se\n"
 )
@@ -217,7 +217,7 @@ def test_csv_import_previews_per_row_errors_and_writes_nothing(client, admin, ou
     page = response.get_data(as_text=True)
     assert "Invalid email address" in page
     assert "Unknown role &#39;wizard&#39;" in page
-    assert "Invalid country code &#39;FIN&#39;" in page
+    assert "“Finnland” is not a country of the task force" in page
     assert "appears already on line 2" in page
     assert "2 of 6 rows can be imported" in page
     assert user_count() == before

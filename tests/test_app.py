@@ -93,7 +93,9 @@ def test_htmx_requests_with_the_csrf_header_are_accepted(client, admin):
     client.login(admin.email)
     token = client.csrf_token()
     response = client.post(
-        "/admin/plugins/example/disable", headers={"HX-Request": "true", "X-CSRFToken": token}
+        "/admin/plugins/example/disable",
+        data={"confirm": "yes"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
     )
     assert response.status_code == 200
 

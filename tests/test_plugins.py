@@ -47,7 +47,7 @@ def test_admin_sees_every_installed_plugin(client, admin):
 def test_members_cannot_manage_plugins(client, member):
     client.login(member.email)
     assert client.get("/admin/plugins").status_code == 403
-    assert client.submit("/admin/plugins/example/disable").status_code == 403
+    assert client.submit("/admin/plugins/example/disable", {"confirm": "yes"}).status_code == 403
     assert plugins.is_enabled("example")
 
 
@@ -56,7 +56,7 @@ def test_disabling_a_plugin_hides_everything_it_contributes(client, admin):
     assert "Example notes</a>" in client.get("/").get_data(as_text=True)
     assert client.get("/example/").status_code == 200
 
-    response = client.submit("/admin/plugins/example/disable")
+    response = client.submit("/admin/plugins/example/disable", {"confirm": "yes"})
     assert response.status_code == 303
 
     dashboard = client.get("/").get_data(as_text=True)
@@ -71,7 +71,7 @@ def test_enabling_brings_the_plugin_back_with_its_data(client, admin):
     db.session.add(intranet_example.ExampleNote(text="kept while disabled", author_id=admin.id))
     db.session.commit()
     client.login(admin.email)
-    client.submit("/admin/plugins/example/disable")
+    client.submit("/admin/plugins/example/disable", {"confirm": "yes"})
     client.submit("/admin/plugins/example/enable")
     assert "Example notes" in client.get("/").get_data(as_text=True)
     assert "kept while disabled" in client.get("/example/").get_data(as_text=True)
@@ -79,7 +79,9 @@ def test_enabling_brings_the_plugin_back_with_its_data(client, admin):
 
 def test_htmx_toggle_returns_the_panel_and_the_new_navigation(client, admin):
     client.login(admin.email)
-    response = client.submit("/admin/plugins/example/disable", headers={"HX-Request": "true"})
+    response = client.submit(
+        "/admin/plugins/example/disable", {"confirm": "yes"}, headers={"HX-Request": "true"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="plugins-panel"' in html
@@ -93,7 +95,7 @@ def test_htmx_toggle_returns_the_panel_and_the_new_navigation(client, admin):
 def test_toggles_are_audited_and_fire_the_plugins_events(client, admin):
     intranet_example.EVENTS.clear()
     client.login(admin.email)
-    client.submit("/admin/plugins/example/disable")
+    client.submit("/admin/plugins/example/disable", {"confirm": "yes"})
     client.submit("/admin/plugins/example/enable")
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.action.like("plugin.%")).order_by(AuditEvent.id)
@@ -105,8 +107,8 @@ def test_toggles_are_audited_and_fire_the_plugins_events(client, admin):
 
 def test_unknown_or_internal_plugins_cannot_be_toggled(client, admin):
     client.login(admin.email)
-    assert client.submit("/admin/plugins/nope/disable").status_code == 404
-    assert client.submit("/admin/plugins/core/disable").status_code == 404
+    assert client.submit("/admin/plugins/nope/disable", {"confirm": "yes"}).status_code == 404
+    assert client.submit("/admin/plugins/core/disable", {"confirm": "yes"}).status_code == 404
     assert client.submit("/admin/plugins/example/explode").status_code == 404
 
 
@@ -118,7 +120,7 @@ def test_every_worker_follows_a_toggle_on_its_next_request(app, config, client, 
         other.login(admin.email)
         assert other.get("/example/").status_code == 200
     client.login(admin.email)
-    client.submit("/admin/plugins/example/disable")
+    client.submit("/admin/plugins/example/disable", {"confirm": "yes"})
     with other_worker.app_context():
         assert other.get("/example/").status_code == 404
     state = db.session.get(PluginState, "example")

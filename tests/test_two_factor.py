@@ -132,7 +132,7 @@ def test_required_roles_must_enrol_before_anything_else(app, client, admin):
     response = client.get("/admin/plugins")
     assert response.status_code == 302
     assert response.headers["Location"] == "/account/security"
-    assert client.submit("/admin/plugins/example/disable").status_code == 403
+    assert client.submit("/admin/plugins/example/disable", {"confirm": "yes"}).status_code == 403
     page = client.get("/account/security").get_data(as_text=True)
     assert "Your role requires two-factor authentication" in page
 

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from intranet import countries
 from intranet.accounts import security
 from intranet.extensions import db
-from intranet.models import ROLES, Country, User
+from intranet.models import ROLES, User
 from intranet.platform import mail
 from intranet.platform.audit import record
 from intranet.platform.plugins import notify_event
 
 ACTIVATION_PURPOSE = "activation"
 ACTIVATION_MAX_AGE = timedelta(days=7)
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
 class UserError(ValueError):
@@ -51,16 +50,12 @@ def check_new_user(
         problems["name"] = "the name must not be empty"
     if role not in ROLES:
         problems["role"] = f"unknown role {role!r} (choose one of {', '.join(ROLES)})"
-    country_code = (country_code or "").strip().upper()
-    if country_code and not COUNTRY_CODE.match(country_code):
-        problems["country_code"] = f"invalid country code {country_code!r} (two letters, e.g. SE)"
-    elif country_code and db.session.get(Country, country_code) is None:
-        problems["country_code"] = (
-            f"unknown country code {country_code!r}: add the country under Countries first"
-        )
-    if country_code and role == "guest" and "country_code" not in problems:
+    typed = (country_code or "").strip()
+    values["country_code"] = countries.country_code(typed)
+    if typed and values["country_code"] is None:
+        problems["country_code"] = countries.COUNTRY_ERROR.format(value=typed)
+    elif typed and role == "guest":
         problems["country_code"] = "guests belong to no delegation: leave the country empty"
-    values["country_code"] = country_code or None
     if "email" not in problems and db.session.scalar(
         select(User.id).where(User.email == values["email"])
     ):

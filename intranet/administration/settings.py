@@ -25,19 +25,9 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import (
-    BooleanField,
-    Field,
-    IntegerField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    ValidationError,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from intranet.access import roles
+from intranet.administration.setting_fields import field_for
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import SettingValue, utcnow
@@ -48,7 +38,7 @@ from intranet.web import render_form, wants_fragment
 if TYPE_CHECKING:
     from intranet.values import Setting
 
-TYPES = ("str", "text", "int", "bool", "list")
+TYPES = ("str", "text", "int", "bool", "list", "order")
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
@@ -107,49 +97,6 @@ def setting(plugin: str, key: str) -> Any:
 # --- forms -----------------------------------------------------------------------------------
 
 
-def _split(value: Any) -> Any:
-    if value is None:  # the field was not sent at all
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
-    return value
-
-
-def _field(item: Setting) -> Field:
-    """The form field for one declared setting; its own validator runs after the type checks."""
-    extra: list[Any] = []
-    if item.validate is not None:
-        check = item.validate
-
-        def run_check(_form: Form, field: Field) -> None:
-            problem = check(field.data)
-            if problem:
-                raise ValidationError(problem)
-
-        extra.append(run_check)
-    options = {"label": item.label, "description": item.help}
-    if item.type == "int":
-        return IntegerField(
-            **options,
-            validators=[InputRequired(), NumberRange(item.minimum, item.maximum), *extra],
-        )
-    if item.type == "bool":
-        return BooleanField(**options, validators=extra)
-    if item.type == "list" and item.choices:
-        return SelectMultipleField(
-            **options,
-            choices=list(item.choices),
-            widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
-            validators=extra,
-        )
-    if item.type == "list":
-        return StringField(**options, filters=[_split], validators=[Length(max=2000), *extra])
-    if item.type == "text":
-        return TextAreaField(**options, validators=[Optional(), Length(max=20_000), *extra])
-    return StringField(**options, validators=[Optional(), Length(max=500), *extra])
-
-
 def settings_form(plugin: str, items: list[Setting], *, submitted: bool = False) -> Form:
     """A form with one field per declared setting: the request's values, or the current ones."""
 
@@ -157,16 +104,17 @@ def settings_form(plugin: str, items: list[Setting], *, submitted: bool = False)
         pass
 
     for item in items:
-        setattr(PluginSettingsForm, item.key, _field(item))
+        setattr(PluginSettingsForm, item.key, field_for(item))
     if submitted:
         return PluginSettingsForm(prefix=plugin)
-    current = {}
-    for item in items:
-        value = setting(plugin, item.key)
-        if item.type == "list" and not item.choices:
-            value = ", ".join(value or [])
-        current[item.key] = value
+    current = {item.key: setting(plugin, item.key) for item in items}
     return PluginSettingsForm(prefix=plugin, data=current)
+
+
+def rearranged(form: Form) -> bool:
+    """Whether the admin only moved, removed or added an entry of an ordered list: the form
+    comes back rearranged, and nothing is saved until they press Save."""
+    return any(getattr(field, "moved", False) for field in form)
 
 
 def save_settings(plugin: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -194,7 +142,9 @@ def save_settings(plugin: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def submitted_values(items: list[Setting], form: Form) -> dict[str, Any]:
     return {
-        item.key: list(form[item.key].data or []) if item.type == "list" else form[item.key].data
+        item.key: list(form[item.key].data or [])
+        if item.type in ("list", "order")
+        else form[item.key].data
         for item in items
     }
 
@@ -235,7 +185,9 @@ def update(plugin: str) -> Response | str | tuple[str, int]:
         abort(404)
     form = settings_form(plugin, items, submitted=True)
     message = ""
-    if form.validate_on_submit():
+    if rearranged(form):
+        message = "Not saved yet: press Save to keep the new order."
+    elif form.validate_on_submit():
         changed = save_settings(plugin, submitted_values(items, form))
         if changed:
             record("settings.changed", target=f"plugin:{plugin}", changes=changed)
@@ -247,8 +199,9 @@ def update(plugin: str) -> Response | str | tuple[str, int]:
         form = settings_form(plugin, items)
     sections = _sections(submitted=(plugin, form))
     section = next(section for section in sections if section["plugin"] == plugin)
+    section["message"], section["pending"] = message, rearranged(form)
     if wants_fragment():
-        return render_form("settings/_section.html", form, section=section, message=message)
+        return render_form("settings/_section.html", form, section=section)
     return render_form("settings/index.html", form, sections=sections)
 
 

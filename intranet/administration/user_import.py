@@ -38,7 +38,7 @@ class ImportForm(Form):
         "Or paste the CSV here",
         description="Columns: email,name,role,country (a header line first). Roles: "
         + ", ".join(ROLES)
-        + ".",
+        + ". Country: a name such as Latvia or a code such as LV; empty for none.",
     )
 
 
@@ -85,7 +85,9 @@ def parse_import(text: str, actor: User) -> tuple[list[ImportRow], str | None]:
         values, problems = check_new_user(
             email=row.email, name=row.name, role=row.role, country_code=row.country
         )
-        row.errors.extend(message[0].upper() + message[1:] + "." for message in problems.values())
+        row.errors.extend(
+            message[0].upper() + message[1:].rstrip(".") + "." for message in problems.values()
+        )
         if row.role == "admin" and actor.role != "admin":
             row.errors.append("Only administrators may create administrators.")
         email = values["email"] or ""
@@ -95,7 +97,7 @@ def parse_import(text: str, actor: User) -> tuple[list[ImportRow], str | None]:
             else:
                 seen[email] = row.line
             row.email = email
-        row.country = values["country_code"] or ""
+        row.country = values["country_code"] or row.country
         rows.append(row)
     if not rows:
         return [], "The file holds no rows to import."

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from intranet.access import STAFF, roles
 from intranet.accounts.users import (
@@ -32,6 +32,7 @@ from intranet.accounts.users import (
     set_delegation,
 )
 from intranet.administration.user_import import confirm_import, import_users
+from intranet.countries import CountryField
 from intranet.directory.forms import DelegationForm
 from intranet.extensions import db
 from intranet.forms import Form
@@ -57,11 +58,7 @@ class CreateUserForm(Form):
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", default="member")
-    country_code = StringField(
-        "Country code",
-        validators=[Optional(), Length(max=2)],
-        description="Two letters, e.g. SE; leave empty for none.",
-    )
+    country_code = CountryField("Delegation", description="Leave empty for guests and staff.")
 
 
 class RoleForm(Form):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from intranet.countries import CountryField
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import (
@@ -36,18 +37,6 @@ def strip(value: str | None) -> str | None:
 
 def upper(value: str | None) -> str | None:
     return value.strip().upper() if isinstance(value, str) else value
-
-
-def country_choices() -> list[tuple[str, str]]:
-    countries = db.session.execute(sa.select(Country.code, Country.name).order_by(Country.name))
-    return [("", "—"), *((code, name) for code, name in countries)]
-
-
-def validate_country(field: Field) -> None:
-    if field.data and db.session.get(Country, field.data) is None:
-        raise ValidationError(
-            f"“{field.data}” is not a country of the task force. Choose one from the list."
-        )
 
 
 class ProfileForm(Form):
@@ -123,14 +112,7 @@ class ProfileForm(Form):
 class DelegationForm(Form):
     """The delegation (country) a member belongs to: staff set it, members ask for a change."""
 
-    country_code = SelectField("Delegation", validate_choice=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.country_code.choices = country_choices()
-
-    def validate_country_code(self, field: Field) -> None:
-        validate_country(field)
+    country_code = CountryField("Delegation")
 
 
 class CountryForm(Form):
@@ -162,19 +144,13 @@ class CountryForm(Form):
 class OrganisationForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[strip])
     kind = SelectField("Kind", choices=list(ORGANISATION_KINDS.items()))
-    country_code = SelectField(
-        "Country", validate_choice=False, description="Leave empty for international bodies."
-    )
+    country_code = CountryField("Country", description="Leave empty for international bodies.")
 
     def __init__(
         self, *args: object, existing: Organisation | None = None, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
         self.existing = existing
-        self.country_code.choices = country_choices()
-
-    def validate_country_code(self, field: Field) -> None:
-        validate_country(field)
 
     def validate_name(self, field: Field) -> None:
         code = self.country_code.data or None

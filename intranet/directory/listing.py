@@ -81,13 +81,6 @@ def country_names() -> dict[str, str]:
     return g.country_names
 
 
-def country_name(code: str | None) -> str:
-    """A country's name for its code ("Latvia" for LV); the code itself when unknown."""
-    if not code:
-        return ""
-    return country_names().get(code, code)
-
-
 def text_condition(terms: list[str]) -> ColumnElement[bool]:
     """Every term matches the member's own text, organisation name or country name."""
     organisations = db.session.execute(sa.select(Organisation.id, Organisation.name)).all()

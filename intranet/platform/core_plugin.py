@@ -15,7 +15,35 @@ from intranet.platform.outbox import forget_finished
 from intranet.platform.submissions import expire_submissions
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
-from intranet.values import NavItem, PersonalDataKind, ScheduledJob, SearchResult, Widget
+from intranet.values import (
+    NavItem,
+    PersonalDataKind,
+    ScheduledJob,
+    SearchResult,
+    Setting,
+    Widget,
+)
+
+
+def logo_problem(value: str | None) -> str | None:
+    """The logo must come from this site: the content security policy admits no other images."""
+    if value and (not value.startswith("/") or value.startswith("//")):
+        return "Give the address of an image on this site, starting with /, or leave it empty."
+    return None
+
+
+@hookimpl
+def intranet_settings_schema() -> list[Setting]:
+    return [
+        Setting(
+            "site_logo",
+            "Site logo",
+            help="Address of an image on this site shown before the site name in the header "
+            "(e.g. /static/logo.svg). Empty: the intranet's own mark.",
+            default="",
+            validate=logo_problem,
+        )
+    ]
 
 
 @hookimpl

@@ -20,12 +20,13 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import generate_csrf as csrf_token
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
-from intranet.directory.listing import country_name
+from intranet.administration.settings import setting
+from intranet.confirm import confirmation
 from intranet.extensions import db
 from intranet.platform import plugins, submissions
 from intranet.platform.audit import record
@@ -47,6 +48,13 @@ def dashboard() -> str:
 def healthz() -> Response:
     """A tiny answer without the database: load balancers' probe and the benchmark's baseline."""
     return Response("ok\n", mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: the SVG icon."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.get("/dashboard/welcome")
@@ -77,6 +85,16 @@ def toggle_plugin(name: str, action: str) -> str | Response:
     if info is None or info.internal:
         abort(404)
     enable = action == "enable"
+    if not enable:
+        asked = confirmation(
+            f"Disable the plugin “{name}” for everyone?",
+            action=f"Disable {name}",
+            back=url_for("views.admin_plugins"),
+            detail="Its pages, menu entries, widgets and search results disappear at once for "
+            "every user. Its data stays and comes back when you enable it again.",
+        )
+        if asked:
+            return asked
     if plugins.set_enabled(name, enable, actor=current_user):
         record(f"plugin.{action}d", target=f"plugin:{name}")
         db.session.commit()
@@ -84,7 +102,8 @@ def toggle_plugin(name: str, action: str) -> str | Response:
     if wants_fragment():
         g.pop("intranet_nav", None)
         return render_template(
-            "admin/_plugins_panel.html", **plugins_context(message=message, oob=True)
+            "admin/_plugins_panel.html",
+            **plugins_context(message=message, oob=True, changed=name),
         )
     flash(message, "success")
     return redirect(url_for("views.admin_plugins"), code=303)
@@ -196,6 +215,14 @@ def handle_database_unavailable(
     return html, 503, headers
 
 
+def site_logo() -> str:
+    """The admin's logo address (core setting `site_logo`), or "" for the intranet's own mark;
+    "" as well when the database cannot answer (the error pages use the same header)."""
+    with suppress(DBAPIError, KeyError):
+        return setting("core", "site_logo") or ""
+    return ""
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_http_error)
@@ -208,7 +235,7 @@ def init_app(app: Flask) -> None:
         admin_nav_items=admin_nav_items,
         banners=banners,
         csrf_token=csrf_token,
+        site_logo=site_logo,
     )
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plural"] = plural
-    app.jinja_env.filters["country_name"] = country_name

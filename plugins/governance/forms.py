@@ -22,19 +22,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from intranet.plugin_api import Form
-
-from .settings import MEMBER_STATES, rotation_problem
+from intranet.plugin_api import CountryField, Form
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
-
-
-def _codes(value: Any) -> Any:
-    if isinstance(value, str):
-        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-    return [] if value is None else value  # a field left out of the request is an empty list
 
 
 class PeriodForm(Form):
@@ -49,7 +41,11 @@ class PeriodForm(Form):
 
 
 class ChairPeriodForm(PeriodForm):
-    country_code = SelectField("Chairing country", choices=list(MEMBER_STATES))
+    country_code = CountryField(
+        "Chairing country",
+        [DataRequired(message="Choose the chairing country.")],
+        kinds=["member"],
+    )
     chairpersons = SelectMultipleField("Chairpersons", coerce=int, validate_choice=True)
     override = BooleanField("This period does not start on 1 July")
     override_reason = TextAreaField(
@@ -72,36 +68,6 @@ class GenerateForm(Form):
     count = IntegerField(
         "Number of years", default=5, validators=[InputRequired(), NumberRange(1, 30)]
     )
-
-
-class CodesField(StringField):
-    """A list of codes typed as one line, separated by commas; shown the same way."""
-
-    def _value(self) -> str:
-        if isinstance(self.data, list):
-            return ", ".join(self.data)
-        return super()._value()
-
-
-class SettingsForm(Form):
-    rotation_order = CodesField(
-        "Chairmanship rotation order",
-        filters=[_codes],
-        description="Country codes separated by commas, e.g. SE, LV, DK.",
-    )
-    chair_actions = CodesField(
-        "Rights of the chair",
-        filters=[_codes],
-        description="Actions the chair may perform like the secretariat, separated by commas.",
-    )
-    mandate_warning_days = IntegerField(
-        "Mandate end warning (days)", validators=[InputRequired(), NumberRange(1, 1000)]
-    )
-
-    def validate_rotation_order(self, field: StringField) -> None:
-        problem = rotation_problem(field.data)
-        if problem:
-            raise ValidationError(problem)
 
 
 class MandateForm(PeriodForm):

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from intranet.plugin_api import Setting, save_settings, setting
+from intranet.plugin_api import Setting, country_choices, save_settings, setting
 
-MEMBER_STATES = ("DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE")
+
+def member_states() -> list[tuple[str, str]]:
+    """(code, name) of the member states the core records, by name."""
+    return country_choices(kinds=["member"], blank=None)
 
 
 def rotation_problem(codes: list[str]) -> str | None:
     """Why a rotation order is not acceptable, or None."""
-    unknown = [code for code in codes if code not in MEMBER_STATES]
+    known = dict(member_states())
+    unknown = [code for code in codes if code not in known]
     if unknown:
         return f"Not a CBSS member state: {', '.join(unknown)}."
     if len(set(codes)) != len(codes):
@@ -23,14 +27,19 @@ def rotation_problem(codes: list[str]) -> str | None:
     return None
 
 
+CHAIR_ACTIONS = (
+    ("meetings.manage", "Plan, change and cancel meetings"),
+    ("meetings.minutes", "Write and approve the minutes of meetings"),
+)
+
 SCHEMA = [
     Setting(
         "rotation_order",
         "Chairmanship rotation order",
-        type="list",
+        type="order",
         default=["SE", "LV", "DK", "LT", "NO", "DE", "IS", "FI", "EE", "PL"],
-        help="Country codes of the member states in the agreed order of the chairmanship, "
-        "separated by commas, e.g. SE, LV, DK.",
+        help="The member states in the agreed order of the chairmanship.",
+        choices=member_states,
         validate=rotation_problem,
     ),
     Setting(
@@ -38,13 +47,14 @@ SCHEMA = [
         "Rights of the chair",
         type="list",
         default=["meetings.manage", "meetings.minutes"],
-        help="Actions the current chairperson may perform like the secretariat, separated by "
-        "commas.",
+        help="What the current chairperson may do like the secretariat.",
+        choices=CHAIR_ACTIONS,
     ),
     Setting(
         "mandate_warning_days",
-        "Mandate end warning (days)",
+        "Mandate end warning",
         type="int",
+        unit="days",
         default=120,
         minimum=1,
         maximum=1000,

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet.plugin_api import Form
+from intranet.plugin_api import CountryField, Form
 
 from .calendar import LAST_START, MAX_OCCURRENCES, rule_problem, rule_starts
 from .models import (
@@ -84,11 +84,6 @@ def human_problem(rule: str, start: datetime) -> str:
     return f"A series ends by {LAST_START.year} at the latest: choose fewer meetings."
 
 
-def country_code(form: Any, field: Any) -> None:
-    if field.data and not (field.data.isalpha() and 2 <= len(field.data) <= 3):
-        raise ValidationError("Use a two-letter country code such as LV.")
-
-
 class MeetingForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=choices(KINDS))
@@ -112,7 +107,7 @@ class MeetingForm(Form):
     online_url = URLField(
         "Online link", validators=[Optional(), URL(message="Enter a full https:// address.")]
     )
-    host_country = StringField("Host country", validators=[Optional(), Length(max=3), country_code])
+    host_country = CountryField("Host country")
     status = SelectField("Status", choices=choices(STATUSES))
     series = SelectField(
         "Series", choices=[("", "None")], validate_choice=False, default="", validators=[listed_id]
@@ -279,9 +274,7 @@ class AgendaItemForm(Form):
 
 class InviteForm(Form):
     everyone = BooleanField("All members")
-    delegation = StringField(
-        "A whole delegation (country code)", validators=[Optional(), Length(max=3), country_code]
-    )
+    delegation = CountryField("A whole delegation")
     groups = MultiCheckboxField("Whole sub-groups", coerce=str)
     members = MultiCheckboxField("Members", coerce=int, validate_choice=False)
     guests = MultiCheckboxField("Granted guests", coerce=int, validate_choice=False)
@@ -307,9 +300,7 @@ class ActionItemForm(Form):
     owner_user = SelectField(
         "Owner", coerce=str, validate_choice=False, default="", validators=[listed_id]
     )
-    owner_country = StringField(
-        "Or a delegation (country code)", validators=[Optional(), Length(max=3), country_code]
-    )
+    owner_country = CountryField("Or a delegation")
     due_on = DateField("Due", validators=[Optional()])
 
     def validate_owner_country(self, field: Any) -> None:

@@ -32,9 +32,15 @@ def test_admin_disables_and_enables_a_plugin_without_a_reload(page, live_server)
     expect(nav_link).to_be_visible()
     page.evaluate("window.stillTheSamePage = true")
 
+    top = row.bounding_box()["y"]
     row.get_by_role("button", name="Disable example").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Disable example for everyone?")
+    dialog.get_by_role("button", name="Disable example").click()
     expect(row).to_contain_text("Disabled")
-    expect(page.get_by_role("status")).to_contain_text("Plugin “example” disabled.")
+    expect(page.locator("#plugins-status")).to_contain_text("Plugin “example” disabled.")
+    assert abs(row.bounding_box()["y"] - top) < 1  # the message does not push the rows down
+    expect(row.get_by_role("button", name="Enable example")).to_be_focused()
     expect(nav_link).to_have_count(0)
     assert every_worker_answers(page, live_server, "/example/") == {404}
     assert page.evaluate("window.stillTheSamePage") is True

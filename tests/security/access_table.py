@@ -53,6 +53,7 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "views.dashboard": case(EVERY_USER),
     "views.welcome_widget": case(EVERY_USER),
     "views.healthz": case(PUBLIC),  # the load balancer's and the benchmark's bare route
+    "views.favicon": case(PUBLIC),  # browsers ask for /favicon.ico on every site
     "auth.login": case(PUBLIC),
     "auth.logout": case(EVERY_USER),
     "auth.forgot_password": case(PUBLIC),

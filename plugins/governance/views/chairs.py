@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request
+from flask import flash, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from intranet.plugin_api import MEMBERS, STAFF, User, db, record_audit, render_form, roles
+from intranet.plugin_api import (
+    MEMBERS,
+    STAFF,
+    User,
+    confirmation,
+    country_name,
+    db,
+    rearranged,
+    record_audit,
+    render_form,
+    roles,
+    settings_form,
+    submitted_values,
+)
 
 from .. import chairmanship, settings
-from ..forms import ChairPeriodForm, GenerateForm, SettingsForm
+from ..forms import ChairPeriodForm, GenerateForm
 from ..models import ChairPeriod
 from . import bp
 from .common import see_other
@@ -97,8 +110,16 @@ def chair_edit(period_id: int) -> Any:
 
 @bp.post("/chairmanship/<int:period_id>/delete")
 @roles(*STAFF)
-def chair_delete(period_id: int) -> BaseResponse:
+def chair_delete(period_id: int) -> BaseResponse | str:
     period = db.get_or_404(ChairPeriod, period_id)
+    asked = confirmation(
+        f"Delete the chairmanship of {country_name(period.country_code)} "
+        f"{period.start:%Y}-{period.end:%y}?",
+        action="Delete the period",
+        back=url_for("governance.chairmanship_list"),
+    )
+    if asked:
+        return asked
     db.session.delete(period)
     record_audit("governance.chair_period.deleted", target=f"chair_period:{period_id}")
     db.session.commit()
@@ -126,7 +147,7 @@ def chair_generate() -> Any:
         form,
         title="Generate the next chairmanship years",
         intro="Adds the following years after the last recorded one, in the agreed rotation "
-        "order: " + ", ".join(settings.get("rotation_order")) + ".",
+        "order: " + ", ".join(map(country_name, settings.get("rotation_order"))) + ".",
         submit="Generate",
     )
 
@@ -134,17 +155,20 @@ def chair_generate() -> Any:
 @bp.route("/settings", methods=["GET", "POST"])
 @roles(*STAFF)
 def settings_edit() -> Any:
-    form = SettingsForm(data=None if request.method == "POST" else settings.all_settings())
-    if form.validate_on_submit():
-        settings.save(
-            {
-                "rotation_order": form.rotation_order.data,
-                "chair_actions": form.chair_actions.data,
-                "mandate_warning_days": form.mandate_warning_days.data,
-            }
-        )
+    """The same typed fields as the admin's settings page, for the secretariat."""
+    form = settings_form("governance", settings.SCHEMA, submitted=request.method == "POST")
+    moved = rearranged(form)
+    if not moved and form.validate_on_submit():
+        settings.save(submitted_values(settings.SCHEMA, form))
         record_audit("governance.settings.changed")
         db.session.commit()
         flash("Settings saved.", "success")
         return see_other("governance.chairmanship_list")
-    return render_form("governance/form.html", form, title="Governance settings", submit="Save")
+    return render_form(
+        "governance/form.html",
+        form,
+        title="Governance settings",
+        intro="Not saved yet: press Save to keep the new order." if moved else "",
+        submit="Save",
+        settings_fields=True,
+    )

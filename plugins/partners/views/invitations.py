@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from intranet.plugin_api import (
     MEMBERS,
     User,
+    confirmation,
     db,
     render_form,
     roles,
@@ -122,11 +123,18 @@ def resend(invitation_id: int) -> WerkzeugResponse:
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @roles(*MEMBERS)
-def revoke(invitation_id: int) -> WerkzeugResponse:
+def revoke(invitation_id: int) -> WerkzeugResponse | str:
     require_inviter()
     invitation = managed_invitation(invitation_id)
     if invitation.state != "pending":
         flash(f"This invitation is {invitation.state}; only pending ones can be revoked.", "info")
+    elif asked := confirmation(
+        f"Revoke the invitation to {invitation.email}?",
+        action="Revoke the invitation",
+        back=url_for("partners.index"),
+        detail="Its link stops working at once. You can invite the same person again later.",
+    ):
+        return asked
     else:
         service.revoke(invitation, current_user)
         db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from intranet.plugin_api import EVERYONE, db, render_form, roles, utcnow
+from intranet.plugin_api import EVERYONE, confirmation, db, render_form, roles, utcnow
 
 from .. import notices, rules
 from ..forms import PostForm, ThreadForm
@@ -134,11 +134,19 @@ def edit_post(post_id: int) -> Any:
 
 @bp.post("/posts/<int:post_id>/delete")
 @roles(*EVERYONE)
-def delete_post(post_id: int) -> Response:
+def delete_post(post_id: int) -> Response | str:
     post = load_post(post_id)
     target = url_for("subgroups.thread", thread_id=post.thread_id)
     if not rules.may_delete_post(current_user, post):
         return refuse("Only the author, a convenor or the secretariat can delete this.", target)
+    asked = confirmation(
+        f"Delete this post by {post.author.name if post.author else 'a former member'}?",
+        action="Delete the post",
+        back=target,
+        detail="Its text is removed for everyone; the thread shows that a post was deleted.",
+    )
+    if asked:
+        return asked
     post.body = ""
     post.deleted_at = utcnow()
     post.deleted_by_id = current_user.id

@@ -8,7 +8,16 @@ from flask import abort, flash, redirect
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from intranet.plugin_api import EVERYONE, MEMBERS, User, db, render_form, roles, utcnow
+from intranet.plugin_api import (
+    EVERYONE,
+    MEMBERS,
+    User,
+    confirmation,
+    db,
+    render_form,
+    roles,
+    utcnow,
+)
 
 from .. import notices, rules
 from ..forms import ExtendForm, InviteForm
@@ -58,11 +67,19 @@ def join(group_id: int) -> Response:
 
 @bp.post("/<int:group_id>/leave")
 @roles(*EVERYONE)
-def leave(group_id: int) -> Response:
+def leave(group_id: int) -> Response | str:
     group = load_group(group_id)
     mine = next((m for m in group.memberships if m.user_id == current_user.id), None)
     if mine is None:
         return refuse("You are not in this sub-group.", group_url(group))
+    asked = confirmation(
+        f"Leave the sub-group “{group.name}”?",
+        action="Leave the sub-group",
+        back=group_url(group),
+        detail="You no longer see its discussion unless you join again.",
+    )
+    if asked:
+        return asked
     was = mine.state
     group.memberships.remove(mine)
     summary = {

@@ -48,7 +48,7 @@ def test_only_the_secretariat_manages_chairmanship_and_mandate(client, member):
 def test_disabling_the_plugin_hides_it_and_enabling_brings_it_back(client, admin, objectives):
     client.login(admin.email)
     assert 'href="/governance/"' in client.get("/").get_data(as_text=True)
-    response = client.submit("/admin/plugins/governance/disable")
+    response = client.submit("/admin/plugins/governance/disable", {"confirm": "yes"})
     assert response.status_code == 303
     dashboard = client.get("/").get_data(as_text=True)
     assert 'href="/governance/"' not in dashboard

@@ -68,7 +68,7 @@ def test_the_report_gathers_enabled_plugins_and_omits_disabled_ones(
     assert "Chairmanship" in page and "Poland" in page
     assert "A year of close cooperation." in page
     sign_in(admin)
-    client.submit("/admin/plugins/example/disable")
+    client.submit("/admin/plugins/example/disable", {"confirm": "yes"})
     sign_in(secretariat)
     page = client.get(f"/governance/reports/{report.id}").get_data(as_text=True)
     assert "Example notes" not in page and "Chairmanship" in page

@@ -109,7 +109,7 @@ def test_disabling_the_plugin_hides_it_and_enabling_brings_it_back(
     client.login(admin.email)
     assert "Lessons</a>" in client.get("/").get_data(as_text=True)
 
-    client.submit("/admin/plugins/lessons/disable")
+    client.submit("/admin/plugins/lessons/disable", {"confirm": "yes"})
     dashboard = client.get("/").get_data(as_text=True)
     assert "Lessons</a>" not in dashboard
     assert "Recently published lessons" not in dashboard

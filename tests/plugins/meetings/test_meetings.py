@@ -289,7 +289,7 @@ def test_disabling_the_plugin_hides_it_and_enabling_brings_it_back(client, admin
     meeting = make_meeting(title="Kept while disabled")
     client.login(admin.email)
     assert "Meetings</a>" in client.get("/").get_data(as_text=True)
-    client.submit("/admin/plugins/meetings/disable")
+    client.submit("/admin/plugins/meetings/disable", {"confirm": "yes"})
     dashboard = client.get("/").get_data(as_text=True)
     assert "Meetings</a>" not in dashboard and "Next meetings" not in dashboard
     for url in (

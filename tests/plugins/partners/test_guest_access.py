@@ -101,7 +101,7 @@ def test_disabling_the_plugin_takes_access_away_and_gives_nothing_new(
     ids = all_ids(notes, guest, [secretariat.id, member.id, admin.id])
     before = reached_pages(app, guest_client, ids)
     client.login(admin.email)
-    assert client.submit("/admin/plugins/partners/disable").status_code == 303
+    assert client.submit("/admin/plugins/partners/disable", {"confirm": "yes"}).status_code == 303
 
     after = reached_pages(app, guest_client, ids)
     assert f"/example/notes/{notes[0].id}" not in after

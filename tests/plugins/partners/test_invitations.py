@@ -181,7 +181,12 @@ def test_a_revoked_invitation_says_so_and_the_sponsor_can_be_asked_again(
     link = invite([notes[0].id])
     invitation = db.session.scalar(select(Invitation))
     client.login("sofia@example.org")
-    assert client.submit(f"/partners/invitations/{invitation.id}/revoke").status_code == 303
+    assert (
+        client.submit(
+            f"/partners/invitations/{invitation.id}/revoke", {"confirm": "yes"}
+        ).status_code
+        == 303
+    )
     assert "Revoked" in client.get("/partners/").get_data(as_text=True)
 
     browser = new_client()

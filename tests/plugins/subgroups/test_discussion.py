@@ -85,11 +85,11 @@ def test_others_cannot_edit_or_delete_but_the_convenor_deletes(
     post = make_thread(group, member, body="Mine").posts[0]
     sign_in(client, other)
     client.submit(f"/subgroups/posts/{post.id}/edit", {"body": "Hijack"})
-    client.submit(f"/subgroups/posts/{post.id}/delete")
+    client.submit(f"/subgroups/posts/{post.id}/delete", {"confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(Post, post.id).deleted_at is None
     sign_in(client, convenor)
-    client.submit(f"/subgroups/posts/{post.id}/delete")
+    client.submit(f"/subgroups/posts/{post.id}/delete", {"confirm": "yes"})
     db.session.expire_all()
     deleted = db.session.get(Post, post.id)
     assert deleted.deleted_at is not None and deleted.author_id == member.id

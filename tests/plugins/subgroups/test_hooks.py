@@ -89,7 +89,7 @@ def test_disabling_hides_everything_and_enabling_brings_it_back(client, admin, m
     sign_in(client, admin)
     dashboard = client.get("/").get_data(as_text=True)
     assert "Sub-groups</a>" in dashboard and "My sub-groups" in dashboard
-    assert client.submit("/admin/plugins/subgroups/disable").status_code == 303
+    assert client.submit("/admin/plugins/subgroups/disable", {"confirm": "yes"}).status_code == 303
     dashboard = client.get("/").get_data(as_text=True)
     assert "Sub-groups</a>" not in dashboard and "My sub-groups" not in dashboard
     assert client.get("/subgroups/").status_code == 404

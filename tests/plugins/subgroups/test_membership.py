@@ -22,7 +22,7 @@ def test_open_group_lets_a_member_join_and_leave(client, member, make_group):
     sign_in(client, member)
     assert client.submit(f"/subgroups/{group.id}/join").status_code == 303
     assert states(group) == {member.id: ("member", "active")}
-    assert client.submit(f"/subgroups/{group.id}/leave").status_code == 303
+    assert client.submit(f"/subgroups/{group.id}/leave", {"confirm": "yes"}).status_code == 303
     assert states(group) == {}
 
 

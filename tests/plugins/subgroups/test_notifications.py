@@ -62,7 +62,7 @@ def test_reply_tells_participants_and_members_except_the_author(
     db.session.commit()
     sign_in(client, p["other"])
     client.submit(f"/subgroups/threads/{thread.id}/reply", {"body": "Me too"})
-    client.submit(f"/subgroups/{group.id}/leave")
+    client.submit(f"/subgroups/{group.id}/leave", {"confirm": "yes"})
     before = len(outbox())
     sign_in(client, p["member"])
     client.submit(f"/subgroups/threads/{thread.id}/reply", {"body": "Agreed"})

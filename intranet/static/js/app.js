@@ -1,0 +1,86 @@
+// The intranet's own script: everything works without it; it only makes two things kinder.
+//
+// 1. A button or form with data-confirm="Question?" asks in a dialog before it submits, then
+//    sends confirm=yes (without JavaScript the server asks on a page of its own instead).
+// 2. After htmx replaces part of the page, the keyboard focus lands on what changed (an
+//    [autofocus] element in the new content, else its first heading) instead of the page body.
+(function () {
+  "use strict";
+
+  function confirmDialog(question, actionLabel, onConfirm) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    var title = document.createElement("h2");
+    title.id = "confirm-dialog-title";
+    title.textContent = question;
+    var buttons = document.createElement("div");
+    buttons.className = "confirm-actions";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "danger";
+    yes.textContent = actionLabel || "Yes";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.textContent = "Cancel";
+    buttons.append(yes, no);
+    dialog.append(title, buttons);
+    document.body.append(dialog);
+    var opener = document.activeElement;
+    function close() {
+      dialog.close();
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+    }
+    no.addEventListener("click", close);
+    dialog.addEventListener("cancel", function (event) {
+      event.preventDefault();
+      close();
+    });
+    yes.addEventListener("click", function () {
+      dialog.close();
+      dialog.remove();
+      onConfirm();
+    });
+    dialog.showModal();
+    no.focus();
+  }
+
+  // In the capture phase, so that htmx never sees an unconfirmed submit.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      var submitter = event.submitter;
+      var source = submitter && submitter.dataset.confirm ? submitter : form;
+      var question = source.dataset.confirm;
+      if (!question || form.querySelector('input[name="confirm"][value="yes"]')) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      confirmDialog(question, source.dataset.confirmAction, function () {
+        var confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirm";
+        confirmed.value = "yes";
+        form.append(confirmed);
+        form.requestSubmit(submitter && submitter.isConnected ? submitter : undefined);
+      });
+    },
+    true
+  );
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    var focused = document.activeElement;
+    if (!root || !root.isConnected) return;
+    if (focused && focused !== document.body && focused.isConnected) return;
+    var place =
+      root.querySelector("[autofocus]") ||
+      root.querySelector("h1, h2, h3, [role=status]:not(:empty)") ||
+      root;
+    if (!place.matches("a, button, input, select, textarea, [tabindex]")) {
+      place.setAttribute("tabindex", "-1");
+    }
+    place.focus();
+  });
+})();
