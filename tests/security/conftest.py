@@ -42,7 +42,14 @@ from intranet_example import ExampleNote
 from intranet_governance.models import ChairPeriod, Proposal, Report, Revision
 from intranet_lessons.models import AttachmentShare, Initiative, Lesson
 from intranet_meetings.calendar import series_occurrences
-from intranet_meetings.models import ActionItem, AgendaItem, FeedToken, Meeting, Minutes
+from intranet_meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    FeedToken,
+    Meeting,
+    Minutes,
+)
 from intranet_meetings.services import token_digest
 from intranet_partners import service as partners
 from intranet_partners.models import Grant, Guest
@@ -181,6 +188,9 @@ def build_world(app: Flask) -> dict[str, Any]:
     action_item = db.session.scalars(
         select(ActionItem).where(ActionItem.meeting_id == meeting.id)
     ).first()
+    decision = db.session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+    ).first()
     lesson, other_lesson = db.session.scalars(
         select(Lesson)
         .where(Lesson.status == "published", Lesson.sharing == "taskforce")
@@ -316,6 +326,7 @@ def build_world(app: Flask) -> dict[str, Any]:
             "meeting_id": meeting.id,
             "agenda_item": agenda_item.id,
             "action_item": action_item.id,
+            "decision": decision.id,
             "agenda_document": agenda_document,
             "lesson_id": lesson.id,
             "lesson_document": lesson_document,

@@ -32,6 +32,14 @@ TABLE: dict[str, Case | list[Case]] = {
     "meetings.attendance": case(STAFF_ONLY),
     "meetings.minutes": case(STAFF_ONLY),
     "meetings.add_decision": case(STAFF_ONLY),
+    "meetings.register": case(EVERY_USER),  # a guest's register lists only granted meetings
+    "meetings.preview_dates": case(STAFF_ONLY),
+    "meetings.edit_decision": case(STAFF_ONLY, decision_id="decision"),
+    "meetings.confirm_delete_decision": case(STAFF_ONLY, decision_id="decision"),
+    "meetings.delete_decision": case(STAFF_ONLY, decision_id="decision"),
+    "meetings.edit_action_item": case(STAFF_ONLY, item_id="action_item"),
+    "meetings.confirm_delete_action_item": case(STAFF_ONLY, item_id="action_item"),
+    "meetings.delete_action_item": case(STAFF_ONLY, item_id="action_item"),
     "meetings.add_action_item": case(STAFF_ONLY),
     "meetings.action_status": case(STAFF_AND_GRANTED_GUEST, item_id="action_item"),  # its owner
     "meetings.add_agenda_item": case(STAFF_ONLY),
