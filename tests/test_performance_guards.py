@@ -168,7 +168,17 @@ KNOWN_OVER: dict[str, str] = {
     "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
     "growth: secretariat: /meetings/<id>/invite": "one can() per person offered",
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
-    "size: secretariat: /meetings/<id>/edit": "every IANA zone and series in one select",
+    "size: secretariat: /meetings/<id>/edit": "grows with the series and meetings it offers",
+    "size: secretariat: /meetings/<id>/invite": "every member as a checkbox (a search is due)",
+    "size: secretariat: /meetings/<id>/actions/new": "every member in the owner select",
+    "size: secretariat: /meetings/actions/<id>/edit": "every member in the owner select",
+    "size: member: /lessons/public": "the public lessons are not paginated",
+    "size: guest: /lessons/public": "the public lessons are not paginated",
+    "size: secretariat: /lessons/public": "the public lessons are not paginated",
+    "size: secretariat: /lessons/widgets/review": "every lesson awaiting review in the card",
+    "size: secretariat: /lessons/widgets/review (htmx)": "every lesson awaiting review",
+    "size: guest: /lessons/?year=": "facet values listed in full (every year and tag)",
+    "size: secretariat: /lessons/?year=": "facet values listed in full (every year and tag)",
     "size: secretariat: /partners/bulk": "every grantable lesson and meeting in one select",
     "size: secretariat: /partners/guests/<id>": "every grantable lesson and meeting in one select",
     "size: secretariat: /partners/invite": "every grantable lesson and meeting in one select",
@@ -232,13 +242,14 @@ def test_the_data_really_differs_between_the_two_sizes(costs: dict[float, Any]) 
 
 
 def test_no_page_grows_with_the_data_past_a_page_of_html(costs: dict[float, Any]) -> None:
-    """Lists are paginated and pickers bounded: with ten times the data no page passes 200 KB
-    or grows threefold (at the benchmark's N=1, fifty times more, it would pass 200 KB)."""
+    """Lists are paginated and pickers bounded: no page passes 200 KB, and none gains more than
+    10 KB from ten times the data (at the benchmark's N=1, fifty times more again, such a page
+    would weigh megabytes)."""
     found = {
         f"size: {name}": (costs[SMALL].get(name, cost).bytes, cost.bytes)
         for name, cost in costs[LARGE].items()
         if cost.bytes > 200_000
-        or (name in costs[SMALL] and cost.bytes > 3 * costs[SMALL][name].bytes + 20_000)
+        or (name in costs[SMALL] and cost.bytes - costs[SMALL][name].bytes > 10_000)
     }
     assert offenders(found, "size") == {}
 
