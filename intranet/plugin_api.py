@@ -43,6 +43,7 @@ from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
 from intranet.values import (
     Banner,
     GrantableResource,
+    MailReplyResult,
     NavItem,
     Period,
     PersonalDataKind,
@@ -71,6 +72,7 @@ __all__ = [
     "GrantableResource",
     "MailAttachment",
     "MailError",
+    "MailReplyResult",
     "NavItem",
     "Notification",
     "NotifyResult",

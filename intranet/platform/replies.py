@@ -21,6 +21,7 @@ from flask import current_app
 
 from intranet.extensions import db
 from intranet.models import User
+from intranet.values import MailReplyResult
 
 REPLY_VALIDITY = timedelta(days=60)
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -125,3 +126,12 @@ def reply_headers(user_id: int, target: str) -> dict[str, str]:
         return {}
     thread = thread_message_id(target)
     return {"Reply-To": address, "In-Reply-To": thread, "References": thread}
+
+
+def post_reply(target: str, user: User, text: str) -> MailReplyResult:
+    """Hand a verified reply to the enabled plugin that owns `target`'s kind."""
+    from intranet.platform.plugins import results
+
+    for _, answer in results("intranet_mail_reply", target=target, user=user, text=text):
+        return answer
+    return MailReplyResult(refusal="What you answered can no longer be answered by mail.")
