@@ -18,6 +18,7 @@ from intranet.models import ROLES, JobRun, utcnow
 from intranet.platform import backup, plugins, schema
 from intranet.platform.audit import record
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
+from intranet.platform.inbound import mail_receiver_command
 from intranet.platform.mail import MailError
 from intranet.platform.notifications import send_digests_command
 from intranet.platform.scale import create_scale_data, has_scale_data, scale_email
@@ -246,6 +247,7 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
 
 
 intranet_cli.add_command(send_digests_command)
+intranet_cli.add_command(mail_receiver_command)
 
 
 def init_app(app: Flask) -> None:
