@@ -224,6 +224,15 @@ def test_check_reports_deployment_problems(app, cli):
     assert "WARNING" in result.output
 
 
+def test_check_warns_when_the_mail_receiver_has_no_reply_domain(app, cli):
+    app.config.update(MAIL_RECEIVER=True, REPLY_DOMAIN="")
+    assert "INTRANET_REPLY_DOMAIN is not set" in cli("check").output
+    app.config["REPLY_DOMAIN"] = "reply.example.org"
+    assert "INTRANET_REPLY_DOMAIN" not in cli("check").output
+    app.config.update(MAIL_RECEIVER=False, REPLY_DOMAIN="")
+    assert "INTRANET_REPLY_DOMAIN" not in cli("check").output
+
+
 def test_create_user_reports_a_mail_failure(app, cli):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_STARTTLS=False)
     result = cli(

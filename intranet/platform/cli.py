@@ -243,6 +243,11 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
         warnings.append("SQLite serves one host; use PostgreSQL for several hosts or many workers")
     if not config["SMTP_HOST"]:
         warnings.append(f"no SMTP host: mail is written to {config['MAIL_OUTBOX']}")
+    if config.get("MAIL_RECEIVER") and not config.get("REPLY_DOMAIN"):
+        warnings.append(
+            "INTRANET_MAIL_RECEIVER is on but INTRANET_REPLY_DOMAIN is not set: "
+            "notification mails carry no reply address and mail-receiver will not start"
+        )
     return problems, warnings
 
 
