@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from intranet.models import User
+    from intranet.platform.mail import MailAttachment
     from intranet.values import (
         Banner,
         GrantableResource,
@@ -274,9 +275,12 @@ def intranet_plugin_disabled(name: str) -> None:
 
 
 @hookspec(firstresult=True)
-def intranet_mail_reply(target: str, user: User, text: str) -> MailReplyResult | None:
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
     """A reply by mail from `user` to `target` ("subgroups.thread:12"), quotes and signature
-    already cut: post `text` with the same checks and notifications as the browser.
+    already cut: post `text` with the same checks and notifications as the browser, and store
+    `attachments` (the mail's files) through the attachment service with its checks.
 
     Return None when `target` is not the plugin's kind; otherwise a `MailReplyResult`. The
     first plugin to answer wins. `user`'s address and the reply token are already verified.

@@ -83,6 +83,17 @@ def body_text(message: EmailMessage) -> str:
     return text.replace("\r\n", "\n")
 
 
+def files(message: EmailMessage) -> list[mail.MailAttachment]:
+    """The mail's attached files (not inline parts without a name)."""
+    found = []
+    for part in message.iter_attachments():
+        name = part.get_filename()
+        if name:
+            data = part.get_payload(decode=True) or b""
+            found.append(mail.MailAttachment(name, part.get_content_type(), data))
+    return found
+
+
 def new_text(text: str) -> str:
     """The text the sender wrote: the quoted original and the signature cut off."""
     for pattern in EXTRA_CUTS:
@@ -144,7 +155,7 @@ def receive(raw: bytes, recipient: str) -> str:
         reason = "Replies are accepted only from the address the notification was sent to."
     else:
         text = new_text(body_text(message))
-        result = replies.post_reply(verified.target, verified.user, text)
+        result = replies.post_reply(verified.target, verified.user, text, files(message))
         if not result.refusal:
             audit.record(
                 "mail.reply_posted", verified.target, actor=verified.user, url=result.url, **details

@@ -21,6 +21,7 @@ from flask import current_app
 
 from intranet.extensions import db
 from intranet.models import User
+from intranet.platform.mail import MailAttachment
 from intranet.values import MailReplyResult
 
 REPLY_VALIDITY = timedelta(days=60)
@@ -128,10 +129,15 @@ def reply_headers(user_id: int, target: str) -> dict[str, str]:
     return {"Reply-To": address, "In-Reply-To": thread, "References": thread}
 
 
-def post_reply(target: str, user: User, text: str) -> MailReplyResult:
+def post_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment] | None = None
+) -> MailReplyResult:
     """Hand a verified reply to the enabled plugin that owns `target`'s kind."""
     from intranet.platform.plugins import results
 
-    for _, answer in results("intranet_mail_reply", target=target, user=user, text=text):
+    files = list(attachments or [])
+    for _, answer in results(
+        "intranet_mail_reply", target=target, user=user, text=text, attachments=files
+    ):
         return answer
     return MailReplyResult(refusal="What you answered can no longer be answered by mail.")

@@ -10,6 +10,7 @@ from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
     GrantableResource,
+    MailAttachment,
     MailReplyResult,
     NavItem,
     PersonalDataKind,
@@ -150,5 +151,7 @@ def intranet_scale_data(scale: float, people: ScalePeople) -> None:
 
 
 @hookimpl
-def intranet_mail_reply(target: str, user: User, text: str) -> MailReplyResult | None:
-    return mail_replies.post_by_mail(target, user, text)
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    return mail_replies.post_by_mail(target, user, text, attachments)

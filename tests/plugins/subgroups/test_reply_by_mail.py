@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from intranet.models import AuditEvent
 from intranet.platform import inbound, replies
+from intranet.platform.attachments import Attachment
 from intranet.plugin_api import db
 from intranet_subgroups.models import Post
 from tests.plugins.subgroups.conftest import sign_in
@@ -29,6 +30,9 @@ On Thu, 3 Dec 2026 at 14:02, Task Force Intranet <intranet@localhost> wrote:
 > Maria replied in "Hello".
 > Open the intranet to read it.
 """
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def free_port() -> int:
@@ -66,7 +70,14 @@ def notify_carl(app, client, thread, outbox) -> EmailMessage:
     return notification
 
 
-def send(port: int, to: str, sender: str, text: str, **headers: str) -> None:
+def send(
+    port: int,
+    to: str,
+    sender: str,
+    text: str,
+    files: tuple[tuple[str, str, bytes], ...] = (),
+    **headers: str,
+) -> None:
     message = EmailMessage()
     message["From"] = f"Carl Convenor <{sender}>"
     message["To"] = to
@@ -75,6 +86,9 @@ def send(port: int, to: str, sender: str, text: str, **headers: str) -> None:
     for name, value in headers.items():
         message[name.replace("_", "-")] = value
     message.set_content(text)
+    for name, kind, data in files:
+        maintype, _, subtype = kind.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         smtp.send_message(message)
 
@@ -93,21 +107,22 @@ def test_reply_to_a_notification_becomes_a_post(app, client, conversation, recei
     notification = notify_carl(app, client, thread, outbox)
     reply_to = notification["Reply-To"]
     assert reply_to.startswith("reply+") and reply_to.endswith("@reply.example.org")
-    send(receiver, reply_to, "carl@example.org", QUOTED_REPLY)  # address case differs
-    assert bodies(thread) == [
-        "First post",
-        "Shall we add Estonia?",
-        "Yes, let us add the Estonian cases.",
-    ]
+    pdf = ("Estonia 2026.pdf", "application/pdf", PDF)
+    send(receiver, reply_to, "carl@example.org", QUOTED_REPLY, (pdf,))  # address case differs
+    (document,) = db.session.scalars(select(Attachment)).all()
+    assert document.filename == "Estonia 2026.pdf" and document.uploaded_by_id == carl.id
+    new = f"Yes, let us add the Estonian cases.\n\n- [Estonia 2026.pdf]({document.url})"
+    assert bodies(thread) == ["First post", "Shall we add Estonia?", new]
     post = db.session.scalars(select(Post).where(Post.thread_id == thread.id)).all()[-1]
     assert post.author_id == carl.id
     assert bounces(outbox) == []
-    assert [m["To"] for m in outbox()][
-        -1
-    ] == "maria@example.org"  # Maria is told, as in the browser
+    # Maria is told, as for a post in the browser
+    assert [m["To"] for m in outbox()][-1] == "maria@example.org"
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.reply_posted"))
     page = client.get(f"/subgroups/threads/{thread.id}").get_data(as_text=True)
     assert "Estonian cases" in page and "Ministry of the Interior" not in page
+    assert f'href="{document.url}"' in page
+    assert client.get(document.url).data == PDF
 
 
 def forged(address: str) -> str:
@@ -144,6 +159,20 @@ def test_bad_replies_bounce_once_and_post_nothing(
     assert answer["In-Reply-To"] == "<reply-1@mail.example.org>"
     refused = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.reply_refused"))
     assert refused.details["sender"] == sender
+
+
+def test_forbidden_attachment_bounces_and_stores_nothing(
+    app, client, conversation, receiver, outbox
+):
+    _, thread = conversation
+    address = notify_carl(app, client, thread, outbox)["Reply-To"]
+    before = bodies(thread)
+    files = (("agenda.pdf", "application/pdf", PDF), ("run.exe", "application/octet-stream", b"MZ"))
+    send(receiver, address, "carl@example.org", "See the files.", files)
+    assert bodies(thread) == before
+    assert db.session.scalars(select(Attachment)).all() == []
+    (answer,) = bounces(outbox)
+    assert "run.exe" in answer.get_content()
 
 
 @pytest.mark.parametrize(
