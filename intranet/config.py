@@ -72,6 +72,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_SENDER": env.get("INTRANET_MAIL_SENDER", "thread").strip().lower(),
         "MAIL_SENDER_POLL": float(env.get("INTRANET_MAIL_SENDER_POLL", "5")),
         "MAIL_FROM": env.get("INTRANET_MAIL_FROM", "intranet@localhost"),
+        "REPLY_DOMAIN": env.get("INTRANET_REPLY_DOMAIN", "").strip().lower(),
+        "MAIL_RECEIVER": parse_bool(env.get("INTRANET_MAIL_RECEIVER"), default=False),
         "MAIL_OUTBOX": env.get("INTRANET_MAIL_OUTBOX") or str(instance_path / "outbox"),
         "SITE_NAME": env.get("INTRANET_SITE_NAME", "Task Force Intranet"),
         "TRUSTED_PROXIES": int(env.get("INTRANET_TRUSTED_PROXIES", "0")),

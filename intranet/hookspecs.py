@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from intranet.models import User
+    from intranet.platform.mail import MailAttachment
     from intranet.values import (
         Banner,
         GrantableResource,
+        MailReplyResult,
         NavItem,
         PersonalDataKind,
         ProfileSection,
@@ -270,3 +272,16 @@ def intranet_plugin_enabled(name: str) -> None:
 def intranet_plugin_disabled(name: str) -> None:
     """Event: the plugin `name` was disabled (called on the remaining enabled plugins and on
     `name` itself)."""
+
+
+@hookspec(firstresult=True)
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    """A reply by mail from `user` to `target` ("subgroups.thread:12"), quotes and signature
+    already cut: post `text` with the same checks and notifications as the browser, and store
+    `attachments` (the mail's files) through the attachment service with its checks.
+
+    Return None when `target` is not the plugin's kind; otherwise a `MailReplyResult`. The
+    first plugin to answer wins. `user`'s address and the reply token are already verified.
+    """

@@ -57,6 +57,7 @@ from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
 from intranet.values import (
     Banner,
     GrantableResource,
+    MailReplyResult,
     NavItem,
     Period,
     PersonalDataKind,
@@ -87,6 +88,7 @@ __all__ = [
     "GrantableResource",
     "MailAttachment",
     "MailError",
+    "MailReplyResult",
     "NavItem",
     "Notification",
     "NotifyResult",

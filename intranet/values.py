@@ -173,3 +173,12 @@ class ScalePeople:
     members: list[int] = field(default_factory=list)
     guests: list[int] = field(default_factory=list)
     staff: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MailReplyResult:
+    """What became of a reply by mail: `url` of the new post, or `refusal`, a sentence for the
+    bounce telling the sender why nothing was posted and what to do instead."""
+
+    url: str = ""
+    refusal: str = ""

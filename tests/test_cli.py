@@ -238,6 +238,15 @@ def test_check_fails_on_postgresql_with_a_key_generated_by_one_host(config, monk
     assert ("INTRANET_SECRET_KEY is not set" in result.output) == on_postgres
 
 
+def test_check_warns_when_the_mail_receiver_has_no_reply_domain(app, cli):
+    app.config.update(MAIL_RECEIVER=True, REPLY_DOMAIN="")
+    assert "INTRANET_REPLY_DOMAIN is not set" in cli("check").output
+    app.config["REPLY_DOMAIN"] = "reply.example.org"
+    assert "INTRANET_REPLY_DOMAIN" not in cli("check").output
+    app.config.update(MAIL_RECEIVER=False, REPLY_DOMAIN="")
+    assert "INTRANET_REPLY_DOMAIN" not in cli("check").output
+
+
 def test_create_user_queues_the_mail_while_the_mail_server_is_down(app, cli):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9, SMTP_STARTTLS=False)
     result = cli(

@@ -19,6 +19,7 @@ from intranet.models import ROLES, JobRun, utcnow
 from intranet.platform import backup, plugins, schema, storage
 from intranet.platform.audit import record
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
+from intranet.platform.inbound import mail_receiver_command
 from intranet.platform.mail_sender import deliver_round, describe, mail_worker_command
 from intranet.platform.notifications import send_digests_command
 from intranet.platform.scale import create_scale_data, has_scale_data, scale_email
@@ -269,6 +270,11 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
     store_problems, store_warnings = storage.deployment_problems(db.engine.url.get_backend_name())
     problems += store_problems
     warnings += store_warnings
+    if config.get("MAIL_RECEIVER") and not config.get("REPLY_DOMAIN"):
+        warnings.append(
+            "INTRANET_MAIL_RECEIVER is on but INTRANET_REPLY_DOMAIN is not set: "
+            "notification mails carry no reply address and mail-receiver will not start"
+        )
     return problems, warnings
 
 
@@ -283,6 +289,7 @@ def _key_is_generated_here(app: Flask) -> bool:
 
 intranet_cli.add_command(send_digests_command)
 intranet_cli.add_command(mail_worker_command)
+intranet_cli.add_command(mail_receiver_command)
 
 
 def init_app(app: Flask) -> None:

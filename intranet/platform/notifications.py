@@ -37,7 +37,7 @@ from intranet.access import EVERYONE, roles
 from intranet.accounts.security import is_safe_next
 from intranet.extensions import db
 from intranet.models import User, UTCDateTime, utcnow
-from intranet.platform import mail
+from intranet.platform import mail, replies
 from intranet.web import plural, wants_fragment
 
 NOTIFY_CHOICES = ("immediate", "digest", "none")
@@ -83,7 +83,13 @@ def absolute_url(path: str) -> str:
     return current_app.config["BASE_URL"] + path if path.startswith("/") else path
 
 
-def _send(user: User, subject: str, template: str, **context: object) -> bool:
+def _send(
+    user: User,
+    subject: str,
+    template: str,
+    headers: dict[str, str] | None = None,
+    **context: object,
+) -> bool:
     """Queue a mail to `user` in the current transaction; False (logged) when it cannot be built.
 
     Whatever fails here (a template, a header) must never turn the caller's action into an
@@ -101,6 +107,7 @@ def _send(user: User, subject: str, template: str, **context: object) -> bool:
             subject,
             render_template(f"mail/{template}.txt", **context),
             render_template(f"mail/{template}.html", **context),
+            headers=headers,
         )
     except Exception:
         log.exception("notification mail to user %s (%r) could not be built", user.id, subject)
@@ -109,13 +116,21 @@ def _send(user: User, subject: str, template: str, **context: object) -> bool:
 
 
 def notify(
-    users: Iterable[User], kind: str, title: str, text: str = "", url: str = ""
+    users: Iterable[User],
+    kind: str,
+    title: str,
+    text: str = "",
+    url: str = "",
+    *,
+    reply_target: str = "",
 ) -> NotifyResult:
     """Notify every active user in `users` about something; commits the notifications.
 
     The notifications and the mails to users who want them at once are committed together (the
     mails go out from the outbox after the commit). `kind` names what happened, e.g.
     "meetings.invited"; `url` is a local path ("/meetings/3") to the object, or "".
+    `reply_target` ("subgroups.thread:12") makes each mail answerable by mail: a personal
+    Reply-To and thread headers (see intranet.platform.replies).
     """
     if url and not is_safe_next(url):
         raise ValueError(f"notification url must be a local path, not {url!r}")
@@ -145,7 +160,9 @@ def notify(
         user = recipients[user_id]
         if user.notification_preference != "immediate":
             continue
-        if _send(user, f"{site}: {title}", "notification", title=title, text=text, url=url):
+        headers = replies.reply_headers(user.id, reply_target) if reply_target else None
+        subject = f"{site}: {title}"
+        if _send(user, subject, "notification", headers, title=title, text=text, url=url):
             result.mailed.append(user.email)
             mailed_ids.append(notification_id)
         else:

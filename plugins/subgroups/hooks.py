@@ -10,6 +10,8 @@ from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
     GrantableResource,
+    MailAttachment,
+    MailReplyResult,
     NavItem,
     PersonalDataKind,
     ProfileSection,
@@ -25,7 +27,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import notices, privacy, reports, rules, search, services, settings
+from . import mail_replies, notices, privacy, reports, rules, search, services, settings
 from .demo import create_demo_groups
 from .scale import create_scale_groups
 from .views import bp
@@ -146,3 +148,10 @@ def intranet_demo_data(users: dict[str, User]) -> None:
 @hookimpl
 def intranet_scale_data(scale: float, people: ScalePeople) -> None:
     create_scale_groups(scale, people)
+
+
+@hookimpl
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    return mail_replies.post_by_mail(target, user, text, attachments)

@@ -46,10 +46,23 @@ def secretariat() -> list[User]:
     )
 
 
-def send(users: Iterable[User], actor: User | None, kind: str, title: str, text: str, url: str):
+def send(
+    users: Iterable[User],
+    actor: User | None,
+    kind: str,
+    title: str,
+    text: str,
+    url: str,
+    reply_target: str = "",
+):
     actor_id = actor.id if actor is not None else None
     recipients = {user.id: user for user in users if user.id != actor_id}
-    return notify(recipients.values(), kind, title, text, url)
+    return notify(recipients.values(), kind, title, text, url, reply_target=reply_target)
+
+
+def reply_target(thread: Thread) -> str:
+    """What a reply by mail to a notification about `thread` answers."""
+    return f"subgroups.thread:{thread.id}"
 
 
 def new_thread(thread: Thread, actor: User) -> None:
@@ -61,6 +74,7 @@ def new_thread(thread: Thread, actor: User) -> None:
         f"New discussion in {group.name}: {thread.title}",
         f"{actor.name} started the discussion “{thread.title}”.",
         thread_path(thread),
+        reply_target(thread),
     )
 
 
@@ -79,6 +93,7 @@ def reply(post: Post, actor: User) -> None:
         f"New reply in “{thread.title}” ({thread.group.name})",
         f"{actor.name} replied.",
         f"{thread_path(thread)}#post-{post.id}",
+        reply_target(thread),
     )
 
 

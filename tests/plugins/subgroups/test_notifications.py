@@ -77,6 +77,36 @@ def test_reply_tells_participants_and_members_except_the_author(
     assert sorted(m["To"] for m in outbox()[before:]) == ["conv@example.org", "other@example.org"]
 
 
+def test_post_mails_are_answerable_by_mail(app, client, people, make_group, make_thread, outbox):
+    from intranet.platform import replies as reply_addresses
+
+    p = people
+    group = make_group(convenor=p["convenor"], members=(p["member"], p["other"]))
+    thread = make_thread(group, p["convenor"])
+    app.config["REPLY_DOMAIN"] = "reply.example.org"
+    sign_in(client, p["member"])
+    client.submit(f"/subgroups/threads/{thread.id}/reply", {"body": "Agreed"})
+    mails = {m["To"]: m for m in outbox()}
+    assert set(mails) == {"conv@example.org", "other@example.org"}
+    for person in (p["convenor"], p["other"]):
+        message = mails[person.email]
+        token = reply_addresses.token_from_address(message["Reply-To"])
+        assert reply_addresses.verify_token(token) == (person, f"subgroups.thread:{thread.id}")
+        thread_id = f"<subgroups-thread-{thread.id}@reply.example.org>"
+        assert message["In-Reply-To"] == message["References"] == thread_id
+    assert mails["conv@example.org"]["Reply-To"] != mails["other@example.org"]["Reply-To"]
+
+
+def test_no_reply_to_without_a_reply_domain(app, client, people, make_group, make_thread, outbox):
+    group = make_group(convenor=people["convenor"], members=(people["member"],))
+    thread = make_thread(group, people["convenor"])
+    app.config["REPLY_DOMAIN"] = ""
+    sign_in(client, people["member"])
+    client.submit(f"/subgroups/threads/{thread.id}/reply", {"body": "Agreed"})
+    (message,) = outbox()
+    assert message["Reply-To"] is None and message["In-Reply-To"] is None
+
+
 def test_join_request_and_answer(client, people, make_group, outbox):
     p = people
     group = make_group(policy="request", convenor=p["convenor"], members=(p["other"],))
