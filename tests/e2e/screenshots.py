@@ -89,7 +89,7 @@ def test_capture_meeting_screenshots(new_page, width):
     page.get_by_label("Title").fill("Plenary in Riga")
     page.get_by_label("Starts").fill("2027-03-02T10:00")
     page.get_by_label("Ends").fill("2027-03-02T16:00")
-    page.get_by_label("Host country").fill("LV")
+    page.get_by_label("Host country").select_option(label="Latvia")
     page.get_by_label("Host country").dispatch_event("change")
     page.get_by_label("Venue").fill("CBSS Secretariat")
     page.get_by_label("Repeats", exact=True).select_option(label="Monthly")
