@@ -40,7 +40,18 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(app):
 def test_flask_db_check_finds_no_difference(app):
     """`flask db check`, as an operator runs it after an upgrade (SQLite: the column-level
     foreign key core_0002 adds is read with its name and ON DELETE rule)."""
-    result = app.test_cli_runner().invoke(args=["db", "check"])
+    # Tables of an installed plugin this app did not load (CI installs examples/polls; an
+    # earlier app in the session imported its models) are not this database's business.
+    foreign = tables_of_other_plugins()
+    schema.prepare(app)
+    arguments = app.extensions["migrate"].configure_args
+    arguments["include_object"] = lambda _object, name, kind, *_: (
+        not (kind == "table" and name in foreign)
+    )
+    try:
+        result = app.test_cli_runner().invoke(args=["db", "check"])
+    finally:
+        del arguments["include_object"]
     assert result.exit_code == 0, result.output
 
 

@@ -69,9 +69,15 @@
     true
   );
 
+  // Only for what a person did (a click, a submit): content htmx loads by itself (dashboard
+  // cards on "load", "revealed", polling) never takes the focus from where the reader is.
+  var BY_ITSELF = ["load", "revealed", "intersect"];
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.target;
     var focused = document.activeElement;
+    var config = event.detail && event.detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    if (!trigger || BY_ITSELF.indexOf(trigger.type) !== -1) return;
     if (!root || !root.isConnected) return;
     if (focused && focused !== document.body && focused.isConnected) return;
     var place =
