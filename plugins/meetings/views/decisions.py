@@ -91,6 +91,18 @@ def decision_or_404(decision_id: int) -> Decision:
     return decision
 
 
+def delete_and_return(
+    row: Decision | ActionItem, action: str, target: str, message: str, anchor: str
+) -> Any:
+    """Delete a decision or an action item (audited) and go back to its meeting's section."""
+    meeting = row.meeting
+    record_audit(action, target=target)
+    db.session.delete(row)
+    db.session.commit()
+    flash(message, "success")
+    return back_to(meeting, anchor)
+
+
 def back_to(meeting: Meeting, anchor: str) -> Any:
     return redirect(url_for("meetings.show", meeting_id=meeting.id) + anchor, code=303)
 
@@ -153,13 +165,10 @@ def confirm_delete_decision(decision_id: int) -> str:
 @roles(*STAFF)
 def delete_decision(decision_id: int) -> Any:
     decision = decision_or_404(decision_id)
-    meeting = decision.meeting
-    reference = decision.reference
-    record_audit("meetings.decision_deleted", target=f"decision:{decision.id}")
-    db.session.delete(decision)
-    db.session.commit()
-    flash(f"Decision {reference} deleted.", "success")
-    return back_to(meeting, "#decisions")
+    return delete_and_return(
+        decision, "meetings.decision_deleted", f"decision:{decision.id}",
+        f"Decision {decision.reference} deleted.", "#decisions",
+    )  # fmt: skip
 
 
 def action_item_or_404(item_id: int) -> ActionItem:
@@ -249,10 +258,7 @@ def confirm_delete_action_item(item_id: int) -> str:
 @roles(*STAFF)
 def delete_action_item(item_id: int) -> Any:
     item = action_item_or_404(item_id)
-    meeting = item.meeting
-    title = item.title
-    record_audit("meetings.action_deleted", target=f"action:{item.id}")
-    db.session.delete(item)
-    db.session.commit()
-    flash(f"Action item “{title}” deleted.", "success")
-    return back_to(meeting, "#actions")
+    return delete_and_return(
+        item, "meetings.action_deleted", f"action:{item.id}",
+        f"Action item “{item.title}” deleted.", "#actions",
+    )  # fmt: skip

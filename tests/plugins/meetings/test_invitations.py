@@ -13,6 +13,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.platform.notifications import Notification
 from intranet_meetings.models import Participant
+from tests.plugins.meetings.test_notices import edit_data
 
 
 @pytest.fixture
@@ -38,19 +39,6 @@ def invitations(outbox, to="anna@example.org"):
 def event_of(calendar):
     [event] = [c for c in calendar.walk("VEVENT") if "RECURRENCE-ID" not in c]
     return event
-
-
-def edit_data(meeting, **change):
-    data = {
-        "title": meeting.title,
-        "kind": meeting.kind,
-        "start": "2030-03-19T10:00",
-        "end": "2030-03-19T12:00",
-        "timezone": meeting.timezone,
-        "venue": meeting.venue,
-        "status": meeting.status,
-    }
-    return {**data, **change}
 
 
 def test_an_invitation_mail_adds_the_meeting_and_a_change_updates_it(
