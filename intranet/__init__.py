@@ -36,6 +36,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from intranet import access, config, countries
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
+from intranet.administration import landing as admin_landing
 from intranet.administration import mail_queue, settings
 from intranet.administration import users as user_administration
 from intranet.directory import members, profile, reference
@@ -102,6 +103,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         countries,
         user_administration,
         audit_log,
+        admin_landing,
         delegations,
         notifications,
         storage,

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from intranet.models import User
     from intranet.platform.mail import MailAttachment
     from intranet.values import (
+        AuditKind,
+        AuditTarget,
         Banner,
         GrantableResource,
         MailReplyResult,
@@ -70,7 +72,30 @@ def intranet_nav_items(user: User) -> list[NavItem]:
 
 @hookspec
 def intranet_admin_nav_items(user: User) -> list[NavItem]:
-    """Return links for the administration menu (`user` is an admin or secretariat member)."""
+    """Return links for the admin page (`user` is an admin or secretariat member).
+
+    Give each NavItem a `group` ("people", "content" or "system") and a one-line
+    `description`; the admin page /admin/ lists them by group.
+    """
+
+
+@hookspec
+def intranet_audit_kinds() -> list[AuditKind]:
+    """Return how the audit log tells each kind of event this plugin records.
+
+    Called when the audit log is shown. Every kind passed to `record_audit` needs one; a kind
+    nobody describes is shown as a humanised label.
+    """
+
+
+@hookspec
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    """Return names and links for the audit targets among `refs` that this plugin owns.
+
+    `refs` are the `target` strings of a page of audit events (e.g. "user:3",
+    "chair_period:5"), all at once: resolve them in a query per kind, never one per ref. Leave
+    out refs you do not own, and those whose object no longer exists.
+    """
 
 
 @hookspec

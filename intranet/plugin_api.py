@@ -55,6 +55,8 @@ from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scal
 from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
 from intranet.values import (
+    AuditKind,
+    AuditTarget,
     Banner,
     GrantableResource,
     MailReplyResult,
@@ -74,6 +76,8 @@ from intranet.values import (
 from intranet.web import plural, render_form, wants_fragment
 
 __all__ = [
+    "AuditKind",
+    "AuditTarget",
     "COUNTRY_ERROR",
     "EVERYONE",
     "FORMER_MEMBER",

@@ -14,12 +14,41 @@ from typing import Any
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the main navigation or the admin menu."""
+    """A link in the main navigation or the admin menu.
+
+    Admin links also name their `group` on the admin page ("people", "content" or "system")
+    and a one-line `description` of what the page is for.
+    """
 
     label: str
     url: str
     order: int = 100
     endpoint_prefix: str = ""
+    group: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AuditKind:
+    """How the audit log tells one kind of event, e.g. "governance.chair_period.changed".
+
+    `label` names the kind in the log's filter ("Chair period changed"); `sentence` tells one
+    event, with the placeholders {actor} (who did it), {target} (the object, named and linked
+    through `intranet_audit_targets`) and any key of the event's details, e.g.
+    "{actor} changed the chair period {target}".
+    """
+
+    kind: str
+    label: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """The name and page of an object an audit event refers to (`url` "" when it has none)."""
+
+    name: str
+    url: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, render_template, request
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
 from intranet.access import STAFF, roles
+from intranet.administration.audit_sentences import kind_choices, sentences
 from intranet.extensions import db
 from intranet.forms import EARLIEST_DATE, LATEST_DATE
 from intranet.models import AuditEvent, User
@@ -23,7 +24,17 @@ from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.web import wants_fragment
 
 PAGE_SIZE = 50
-CSV_HEADER = ["time_utc", "time_local", "actor", "actor_email", "action", "target", "ip", "details"]
+CSV_HEADER = [
+    "time_utc",
+    "time_local",
+    "actor",
+    "actor_email",
+    "event",
+    "action",
+    "target",
+    "ip",
+    "details",
+]
 
 bp = Blueprint("audit", __name__)
 
@@ -46,15 +57,15 @@ def _date(name: str, errors: dict[str, str]) -> date | None:
 def filtered_events() -> tuple[Select[Any], dict[str, str], dict[str, str]]:
     """The events matching the request's filters, newest first; with the filters and errors."""
     errors: dict[str, str] = {}
-    filters = {key: request.args.get(key, "").strip() for key in ("actor", "action", "from", "to")}
+    filters = {key: request.args.get(key, "").strip() for key in ("person", "kind", "from", "to")}
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if filters["actor"]:
-        pattern = f"%{filters['actor']}%"
-        query = query.join(User, User.id == AuditEvent.actor_id).where(
-            or_(User.name.ilike(pattern), User.email.ilike(pattern))
-        )
-    if filters["action"]:
-        query = query.where(AuditEvent.action == filters["action"])
+    if filters["person"]:
+        if filters["person"].isdigit():
+            query = query.where(AuditEvent.actor_id == int(filters["person"]))
+        else:
+            errors["person"] = "Choose a person from the list."
+    if filters["kind"]:
+        query = query.where(AuditEvent.action == filters["kind"])
     start, end = _date("from", errors), _date("to", errors)
     if start and end and end < start:
         errors["to"] = "The end of the period is before its start."
@@ -74,8 +85,10 @@ def actors_of(events: list[AuditEvent]) -> dict[int, User]:
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def describe(details: dict[str, Any] | None) -> str:
-    return "; ".join(f"{key}: {value}" for key, value in (details or {}).items())
+def people_in_log() -> list[User]:
+    """Everyone who did something recorded in the log, by name, for the person filter."""
+    acted = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()
+    return list(db.session.scalars(select(User).where(User.id.in_(acted)).order_by(User.name)))
 
 
 @bp.get("/admin/audit")
@@ -84,19 +97,17 @@ def index() -> str | tuple[str, int]:
     query, filters, errors = filtered_events()
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False, count=True)
-    actors = actors_of(pagination.items)
-    actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).all()
-    template = "audit/_results.html" if wants_fragment() else "audit/index.html"
+    fragment = wants_fragment()
+    recorded = [] if fragment else db.session.scalars(select(AuditEvent.action).distinct()).all()
+    template = "audit/_results.html" if fragment else "audit/index.html"
     html = render_template(
         template,
         pagination=pagination,
+        sentences=sentences(pagination.items, actors_of(pagination.items)),
         filters=filters,
         errors=errors,
-        actions=actions,
-        actors=actors,
-        describe=describe,
+        kinds=[] if fragment else kind_choices(list(recorded)),
+        people=[] if fragment else people_in_log(),
         query_args={key: value for key, value in filters.items() if value},
     )
     return (html, 422) if errors else html
@@ -114,7 +125,8 @@ def export() -> Response | tuple[str, int]:
     writer.writerow(CSV_HEADER)
     for batch in db.session.scalars(query.execution_options(yield_per=500)).partitions():
         actors = actors_of(batch)
-        for event in batch:
+        for told in sentences(batch, actors):
+            event = told.event
             actor = actors.get(event.actor_id)
             writer.writerow(
                 spreadsheet_cell(value)
@@ -123,6 +135,7 @@ def export() -> Response | tuple[str, int]:
                     viewer_time(event.at, "%Y-%m-%d %H:%M:%S %Z"),
                     actor.name if actor else "",
                     actor.email if actor else "",
+                    "".join(part.text for part in told.parts),
                     event.action,
                     event.target,
                     event.ip,

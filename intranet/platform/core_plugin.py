@@ -7,6 +7,7 @@ from typing import Any
 from flask import url_for
 
 from intranet.accounts.sessions import forget_expired_revocations
+from intranet.administration.audit_kinds import CORE_AUDIT_KINDS, core_audit_targets
 from intranet.directory.listing import DirectoryFilter, country_names
 from intranet.extensions import db
 from intranet.hookspecs import hookimpl
@@ -16,6 +17,8 @@ from intranet.platform.submissions import expire_submissions
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
 from intranet.values import (
+    AuditKind,
+    AuditTarget,
     NavItem,
     PersonalDataKind,
     ScheduledJob,
@@ -80,19 +83,77 @@ def intranet_nav_items(user: User) -> list[NavItem]:
 @hookimpl
 def intranet_admin_nav_items(user: User) -> list[NavItem]:
     items = [
-        NavItem("Users", url_for("admin_users.index"), order=10),
-        NavItem("Audit log", url_for("audit.index"), order=80),
-        NavItem("Erasure", url_for("erasure.requests"), order=81),
+        NavItem(
+            "Users",
+            url_for("admin_users.index"),
+            order=10,
+            group="people",
+            description="Create, import, find and deactivate accounts; change roles.",
+        ),
+        NavItem(
+            "Countries",
+            url_for("reference.countries"),
+            order=60,
+            group="people",
+            description="The countries the task force records, with their names.",
+        ),
+        NavItem(
+            "Organisations",
+            url_for("reference.organisations"),
+            order=61,
+            group="people",
+            description="Ministries, authorities and partner bodies that people belong to.",
+        ),
+        NavItem(
+            "Audit log",
+            url_for("audit.index"),
+            order=80,
+            group="system",
+            description="Who did what and when: sign-ins, changes to accounts, content and settings.",
+        ),
+        NavItem(
+            "Erasure",
+            url_for("erasure.requests"),
+            order=81,
+            group="people",
+            description="Requests to erase an account, to decide on.",
+        ),
     ]
     if user.role == "admin":
-        items.append(NavItem("Plugins", url_for("views.admin_plugins"), order=90))
-        items.append(NavItem("Settings", url_for("settings.index"), order=91))
-        items.append(NavItem("Mail", url_for("mail_queue.index"), order=92))
-    items += [
-        NavItem("Countries", url_for("reference.countries"), order=60),
-        NavItem("Organisations", url_for("reference.organisations"), order=61),
-    ]
+        items += [
+            NavItem(
+                "Plugins",
+                url_for("views.admin_plugins"),
+                order=90,
+                group="system",
+                description="Switch the intranet's features on and off for everyone.",
+            ),
+            NavItem(
+                "Settings",
+                url_for("settings.index"),
+                order=91,
+                group="system",
+                description="The settings of the intranet and of each feature.",
+            ),
+            NavItem(
+                "Mail",
+                url_for("mail_queue.index"),
+                order=92,
+                group="system",
+                description="Outgoing mail that failed or waits, to send again.",
+            ),
+        ]
     return items
+
+
+@hookimpl
+def intranet_audit_kinds() -> list[AuditKind]:
+    return CORE_AUDIT_KINDS
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    return core_audit_targets(refs)
 
 
 @hookimpl

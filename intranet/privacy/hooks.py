@@ -22,7 +22,15 @@ from intranet.values import NavItem, PersonalDataKind, ScheduledJob
 
 @hookimpl
 def intranet_admin_nav_items(user: User) -> list[NavItem]:
-    return [NavItem("Privacy", url_for("privacy.admin"), order=85)]
+    return [
+        NavItem(
+            "Privacy",
+            url_for("privacy.admin"),
+            order=85,
+            group="system",
+            description="The privacy notice, the record of processing and data copies.",
+        )
+    ]
 
 
 @hookimpl

@@ -44,7 +44,15 @@ def intranet_nav_items(user: User) -> list[NavItem]:
 
 @hookimpl
 def intranet_admin_nav_items(user: User) -> list[NavItem]:
-    return [NavItem("Lesson editors", url_for("lessons.editors"), order=60)]
+    return [
+        NavItem(
+            "Lesson editors",
+            url_for("lessons.editors"),
+            order=60,
+            group="content",
+            description="Who reviews and publishes lessons learned.",
+        )
+    ]
 
 
 @hookimpl

@@ -110,6 +110,7 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "delegations.request_change": case(MEMBERS_ONLY),
     "delegations.set_by_staff": case(STAFF_ONLY),
     "delegations.decide": case(STAFF_ONLY, request_id=1, decision="decline"),
+    "admin_home.index": case(STAFF_ONLY),
     "audit.index": case(STAFF_ONLY),
     "audit.export": case(STAFF_ONLY),
     "reference.countries": case(STAFF_ONLY),
