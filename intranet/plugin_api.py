@@ -38,6 +38,7 @@ from intranet.platform.attachments import (
     save_upload,
 )
 from intranet.platform.audit import record as record_audit
+from intranet.platform.audit import ref_ids as audit_ref_ids
 from intranet.platform.fulltext import fts5_match
 from intranet.platform.mail import MailAttachment, MailError, external_url, send_mail
 from intranet.platform.markdown import render_markdown
@@ -111,6 +112,7 @@ __all__ = [
     "Widget",
     "anonymise_text",
     "attachment_response",
+    "audit_ref_ids",
     "attachments_for",
     "bulk_insert",
     "can",

@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import Country, Organisation, User
+from intranet.platform.attachments import Attachment
+from intranet.platform.audit import ref_ids
 from intranet.platform.outbox import OutgoingMail
 from intranet.values import AuditKind, AuditTarget
 
@@ -104,13 +106,13 @@ CORE_AUDIT_KINDS = [
 
 
 def core_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
-    """People, plugins, countries, organisations, mails and notice versions among `refs`."""
+    """People, files, plugins, countries, organisations, mails and notice versions in `refs`."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for ref in refs:
         kind, _, key = ref.partition(":")
         by_kind[kind].append(key)
     found: dict[str, AuditTarget] = {}
-    numbers = {kind: [int(key) for key in keys if key.isdigit()] for kind, keys in by_kind.items()}
+    numbers = {kind: ref_ids(refs, kind) for kind in by_kind}
     if numbers.get("user"):
         for user in db.session.scalars(select(User).where(User.id.in_(numbers["user"]))):
             url = url_for("directory.member_profile", member_id=user.id)
@@ -134,6 +136,13 @@ def core_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
             select(OutgoingMail).where(OutgoingMail.id.in_(numbers["mail"]))
         ):
             found[f"mail:{mail.id}"] = AuditTarget(mail.recipient, url_for("mail_queue.index"))
+    if numbers.get("attachment"):
+        for attachment in db.session.scalars(
+            select(Attachment).where(Attachment.id.in_(numbers["attachment"]))
+        ):
+            found[f"attachment:{attachment.id}"] = AuditTarget(
+                f"“{attachment.filename}”", attachment.url
+            )
     for name in by_kind.get("plugin", []):
         found[f"plugin:{name}"] = AuditTarget(name.replace("_", " ").capitalize())
     for version in numbers.get("privacy_notice", []):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import has_request_context, request
@@ -31,3 +32,13 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def ref_ids(refs: Iterable[str], kind: str) -> list[int]:
+    """The ids of the audit targets "<kind>:<id>" among `refs`, for one query per kind."""
+    prefix = f"{kind}:"
+    return [
+        int(ref[len(prefix) :])
+        for ref in refs
+        if ref.startswith(prefix) and ref[len(prefix) :].isdigit()
+    ]

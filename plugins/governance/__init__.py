@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .hooks import (
     intranet_banners,
+    intranet_audit_kinds,
+    intranet_audit_targets,
     intranet_blueprints,
     intranet_dashboard_widgets,
     intranet_demo_data,
@@ -24,6 +26,8 @@ from .hooks import (
 
 __all__ = [
     "intranet_banners",
+    "intranet_audit_kinds",
+    "intranet_audit_targets",
     "intranet_blueprints",
     "intranet_dashboard_widgets",
     "intranet_demo_data",

@@ -9,6 +9,8 @@ from typing import Any
 from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
+    AuditKind,
+    AuditTarget,
     Banner,
     NavItem,
     PersonalDataKind,
@@ -23,9 +25,19 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import notices, privacy, reports, rules, search, settings
+from . import audit, notices, privacy, reports, rules, search, settings
 from .scale import create_scale_governance
 from .views import bp
+
+
+@hookimpl
+def intranet_audit_kinds() -> list[AuditKind]:
+    return audit.AUDIT_KINDS
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    return audit.audit_targets(refs)
 
 
 @hookimpl

@@ -1,6 +1,8 @@
 """Meetings: plenaries and workshops with agendas, participants, minutes and action items."""
 
 from .hooks import (
+    intranet_audit_kinds,
+    intranet_audit_targets,
     intranet_blueprints,
     intranet_dashboard_widgets,
     intranet_demo_data,
@@ -26,6 +28,8 @@ from .hooks import (
 )
 
 __all__ = [
+    "intranet_audit_kinds",
+    "intranet_audit_targets",
     "intranet_blueprints",
     "intranet_dashboard_widgets",
     "intranet_demo_data",

@@ -10,6 +10,8 @@ from typing import Any
 from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
+    AuditKind,
+    AuditTarget,
     GrantableResource,
     NavItem,
     PersonalDataKind,
@@ -25,10 +27,20 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import audiences, contributions, demo, notices, personal_data, rules
+from . import audiences, audit, contributions, demo, notices, personal_data, rules
 from .scale import create_scale_meetings
 from .services import mark_held
 from .views import bp, feed_bp
+
+
+@hookimpl
+def intranet_audit_kinds() -> list[AuditKind]:
+    return audit.AUDIT_KINDS
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    return audit.audit_targets(refs)
 
 
 @hookimpl

@@ -23,7 +23,7 @@ from intranet.plugin_api import (
     submitted_values,
 )
 
-from .. import chairmanship, settings
+from .. import audit, chairmanship, settings
 from ..forms import ChairPeriodForm, GenerateForm
 from ..models import ChairPeriod
 from . import bp
@@ -82,7 +82,8 @@ def chair_new() -> Any:
         form.start.data, form.end.data = chairmanship.chair_year(year)
     period = ChairPeriod()
     if save_chair_period(form, period):
-        record_audit("governance.chair_period.created", target=f"{period.country_code}")
+        db.session.flush()
+        record_audit("governance.chair_period.created", target=f"chair_period:{period.id}")
         db.session.commit()
         flash("Chairmanship period saved.", "success")
         return see_other("governance.chairmanship_list")
@@ -120,8 +121,9 @@ def chair_delete(period_id: int) -> BaseResponse | str:
     )
     if asked:
         return asked
+    name = audit.period_name(period)
     db.session.delete(period)
-    record_audit("governance.chair_period.deleted", target=f"chair_period:{period_id}")
+    record_audit("governance.chair_period.deleted", target=f"chair_period:{period_id}", name=name)
     db.session.commit()
     flash("Chairmanship period deleted.", "success")
     return see_other("governance.chairmanship_list")
@@ -138,7 +140,7 @@ def chair_generate() -> Any:
         elif not periods:
             form.count.errors = ["No chairmanship year fits after the last recorded one."]
         else:
-            record_audit("governance.chair_period.generated", details={"count": len(periods)})
+            record_audit("governance.chair_period.generated", count=len(periods))
             db.session.commit()
             flash(f"{len(periods)} chairmanship years added from the rotation.", "success")
             return see_other("governance.chairmanship_list")

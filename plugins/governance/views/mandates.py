@@ -39,7 +39,7 @@ def store_mandate(form: Any, mandate: MandatePeriod, start: Any, end: Any) -> bo
     mandate.decision_date = form.decision_date.data
     mandate.decision_text = form.decision_text.data
     db.session.add(mandate)
-    record_audit("governance.mandate.recorded", details={"end": end.isoformat()})
+    record_audit("governance.mandate.recorded", end=end.isoformat())
     db.session.commit()
     return True
 

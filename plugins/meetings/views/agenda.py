@@ -138,7 +138,7 @@ def delete_agenda_document(meeting_id: int, item_id: int, attachment_id: int) ->
     if attachment is None:
         abort(404)
     name = attachment.filename
-    record_audit("meetings.document_removed", target=f"attachment:{attachment.id}")
+    record_audit("meetings.document_removed", target=f"attachment:{attachment.id}", name=name)
     delete_attachment(attachment)
     flash(f"“{name}” removed.", "success")
     return back_to_agenda(meeting)

@@ -92,11 +92,12 @@ def decision_or_404(decision_id: int) -> Decision:
 
 
 def delete_and_return(
-    row: Decision | ActionItem, action: str, target: str, message: str, anchor: str
+    row: Decision | ActionItem, action: str, target: str, name: str, message: str, anchor: str
 ) -> Any:
-    """Delete a decision or an action item (audited) and go back to its meeting's section."""
+    """Delete a decision or an action item (audited under its `name`, which the log shows once
+    the row is gone) and go back to its meeting's section."""
     meeting = row.meeting
-    record_audit(action, target=target)
+    record_audit(action, target=target, name=name)
     db.session.delete(row)
     db.session.commit()
     flash(message, "success")
@@ -166,7 +167,7 @@ def confirm_delete_decision(decision_id: int) -> str:
 def delete_decision(decision_id: int) -> Any:
     decision = decision_or_404(decision_id)
     return delete_and_return(
-        decision, "meetings.decision_deleted", f"decision:{decision.id}",
+        decision, "meetings.decision_deleted", f"decision:{decision.id}", decision.reference,
         f"Decision {decision.reference} deleted.", "#decisions",
     )  # fmt: skip
 
@@ -259,6 +260,6 @@ def confirm_delete_action_item(item_id: int) -> str:
 def delete_action_item(item_id: int) -> Any:
     item = action_item_or_404(item_id)
     return delete_and_return(
-        item, "meetings.action_deleted", f"action:{item.id}",
+        item, "meetings.action_deleted", f"action:{item.id}", f"“{item.title}”",
         f"Action item “{item.title}” deleted.", "#actions",
     )  # fmt: skip

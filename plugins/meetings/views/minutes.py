@@ -10,7 +10,15 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import EVERYONE, STAFF, db, roles, utcnow, wants_fragment
+from intranet.plugin_api import (
+    EVERYONE,
+    STAFF,
+    db,
+    record_audit,
+    roles,
+    utcnow,
+    wants_fragment,
+)
 
 from .. import forms, notices
 from ..models import ActionItem, Meeting, Minutes
@@ -32,6 +40,8 @@ def minutes(meeting_id: int) -> Any:
             document.approved_at = utcnow()
         form.populate_obj(document)
         meeting.minutes = document
+        action = "meetings.minutes_approved" if approved else "meetings.minutes_saved"
+        record_audit(action, target=f"meeting:{meeting.id}")
         db.session.commit()
         if approved:
             notices.minutes_approved(meeting, current_user)
@@ -53,6 +63,9 @@ def action_status(item_id: int) -> Response:
     if form.validate_on_submit():
         item.status = form.status.data
         item.closed_at = None if item.status == "open" else utcnow()
+        record_audit(
+            "meetings.action_status_changed", target=f"action:{item.id}", status=item.status
+        )
         db.session.commit()
         flash("Action item updated.", "success")
     else:
