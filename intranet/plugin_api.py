@@ -77,8 +77,6 @@ from intranet.values import (
 from intranet.web import plural, render_form, wants_fragment
 
 __all__ = [
-    "AuditKind",
-    "AuditTarget",
     "COUNTRY_ERROR",
     "EVERYONE",
     "FORMER_MEMBER",
@@ -87,6 +85,8 @@ __all__ = [
     "STAFF",
     "Attachment",
     "AttachmentError",
+    "AuditKind",
+    "AuditTarget",
     "Banner",
     "CountryField",
     "Form",
@@ -112,8 +112,8 @@ __all__ = [
     "Widget",
     "anonymise_text",
     "attachment_response",
-    "audit_ref_ids",
     "attachments_for",
+    "audit_ref_ids",
     "bulk_insert",
     "can",
     "can_many",

@@ -48,7 +48,11 @@ CORE_AUDIT_KINDS = [
         "Account deactivated",
         "{actor} deactivated the account of {target}: “{reason}”",
     ),
-    K("user.delegation_changed", "Delegation changed", "{actor} changed the delegation of {target}"),
+    K(
+        "user.delegation_changed",
+        "Delegation changed",
+        "{actor} changed the delegation of {target}",
+    ),
     K("user.delegation_requested", "Delegation asked for", "{actor} asked to join a delegation"),
     K(
         "user.delegation_request_confirmed",

@@ -134,7 +134,9 @@ def tell(
     """One event as a sentence, its placeholders filled in."""
     details = event.details or {}
     if kind is None:
-        template = "{actor}: " + humanised(event.action).lower() + (" ({target})" * bool(event.target))
+        template = (
+            "{actor}: " + humanised(event.action).lower() + (" ({target})" * bool(event.target))
+        )
     else:
         template = kind.sentence
     parts: list[Part] = []

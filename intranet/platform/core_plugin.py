@@ -109,7 +109,7 @@ def intranet_admin_nav_items(user: User) -> list[NavItem]:
             url_for("audit.index"),
             order=80,
             group="system",
-            description="Who did what and when: sign-ins, changes to accounts, content and settings.",
+            description="Who did what and when: sign-ins, changes to accounts and content.",
         ),
         NavItem(
             "Erasure",

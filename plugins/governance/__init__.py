@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .hooks import (
-    intranet_banners,
     intranet_audit_kinds,
     intranet_audit_targets,
+    intranet_banners,
     intranet_blueprints,
     intranet_dashboard_widgets,
     intranet_demo_data,
@@ -25,9 +25,9 @@ from .hooks import (
 )
 
 __all__ = [
-    "intranet_banners",
     "intranet_audit_kinds",
     "intranet_audit_targets",
+    "intranet_banners",
     "intranet_blueprints",
     "intranet_dashboard_widgets",
     "intranet_demo_data",

@@ -52,7 +52,7 @@ AUDIT_KINDS = [
 
 def period_name(period: ChairPeriod) -> str:
     return (
-        f"{period.start.strftime('%-d %B %Y')} – {period.end.strftime('%-d %B %Y')} "
+        f"{period.start.strftime('%-d %B %Y')} to {period.end.strftime('%-d %B %Y')} "
         f"({country_name(period.country_code)})"
     )
 

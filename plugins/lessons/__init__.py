@@ -2,6 +2,8 @@
 
 from .hooks import (
     intranet_admin_nav_items,
+    intranet_audit_kinds,
+    intranet_audit_targets,
     intranet_blueprints,
     intranet_dashboard_widgets,
     intranet_demo_data,
@@ -23,6 +25,8 @@ from .hooks import (
 
 __all__ = [
     "intranet_admin_nav_items",
+    "intranet_audit_kinds",
+    "intranet_audit_targets",
     "intranet_blueprints",
     "intranet_dashboard_widgets",
     "intranet_demo_data",

@@ -9,6 +9,8 @@ from typing import Any
 from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
+    AuditKind,
+    AuditTarget,
     GrantableResource,
     NavItem,
     PersonalDataKind,
@@ -23,8 +25,18 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import privacy, reports, rules, sections
+from . import audit, privacy, reports, rules, sections
 from .views import bp
+
+
+@hookimpl
+def intranet_audit_kinds() -> list[AuditKind]:
+    return audit.AUDIT_KINDS
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    return audit.audit_targets(refs)
 
 
 @hookimpl

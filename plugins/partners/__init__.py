@@ -1,6 +1,8 @@
 """Partners: invite representatives of other organisations as guests scoped to what they share."""
 
 from .hooks import (
+    intranet_audit_kinds,
+    intranet_audit_targets,
     intranet_blueprints,
     intranet_cli_commands,
     intranet_dashboard_widgets,
@@ -22,6 +24,8 @@ from .hooks import (
 )
 
 __all__ = [
+    "intranet_audit_kinds",
+    "intranet_audit_targets",
     "intranet_blueprints",
     "intranet_cli_commands",
     "intranet_dashboard_widgets",

@@ -10,6 +10,8 @@ import click
 from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
+    AuditKind,
+    AuditTarget,
     NavItem,
     PersonalDataKind,
     ProfileSection,
@@ -23,10 +25,20 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import demo, expiry, notices, privacy, reports, rules
+from . import audit, demo, expiry, notices, privacy, reports, rules
 from .scale import create_scale_partners
 from .settings import SETTINGS
 from .views import bp, invite_bp
+
+
+@hookimpl
+def intranet_audit_kinds() -> list[AuditKind]:
+    return audit.AUDIT_KINDS
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    return audit.audit_targets(refs)
 
 
 @hookimpl

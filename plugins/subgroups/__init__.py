@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .hooks import (
+    intranet_audit_targets,
     intranet_blueprints,
     intranet_dashboard_widgets,
     intranet_demo_data,
@@ -29,6 +30,7 @@ from .hooks import (
 )
 
 __all__ = [
+    "intranet_audit_targets",
     "intranet_blueprints",
     "intranet_dashboard_widgets",
     "intranet_demo_data",

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
+    AuditTarget,
     GrantableResource,
     MailAttachment,
     MailReplyResult,
@@ -27,10 +28,15 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import mail_replies, notices, privacy, reports, rules, search, services, settings
+from . import audit, mail_replies, notices, privacy, reports, rules, search, services, settings
 from .demo import create_demo_groups
 from .scale import create_scale_groups
 from .views import bp
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    return audit.audit_targets(refs)
 
 
 @hookimpl
