@@ -13,16 +13,39 @@ from flask import Blueprint, url_for
 from sqlalchemy import delete, select
 
 from intranet.plugin_api import (
+    AuditKind,
+    AuditTarget,
     NavItem,
     PersonalDataKind,
     SearchResult,
     User,
+    audit_ref_ids,
     db,
     hookimpl,
 )
 from intranet_polls import rules
 from intranet_polls.models import Poll, Vote
 from intranet_polls.views import bp
+
+
+@hookimpl
+def intranet_audit_kinds() -> list[AuditKind]:
+    return [
+        AuditKind("polls.created", "Poll created", "{actor} created the poll {target}"),
+        AuditKind("polls.closed", "Poll closed", "{actor} closed the poll {target}"),
+    ]
+
+
+@hookimpl
+def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
+    ids = audit_ref_ids(refs, "poll")
+    polls = db.session.scalars(select(Poll).where(Poll.id.in_(ids))) if ids else []
+    return {
+        f"poll:{poll.id}": AuditTarget(
+            f"“{poll.question}”", url_for("polls.show", poll_id=poll.id)
+        )
+        for poll in polls
+    }
 
 
 @hookimpl

@@ -40,8 +40,10 @@ def minutes(meeting_id: int) -> Any:
             document.approved_at = utcnow()
         form.populate_obj(document)
         meeting.minutes = document
-        action = "meetings.minutes_approved" if approved else "meetings.minutes_saved"
-        record_audit(action, target=f"meeting:{meeting.id}")
+        record_audit(
+            "meetings.minutes_approved" if approved else "meetings.minutes_saved",
+            target=f"meeting:{meeting.id}",
+        )
         db.session.commit()
         if approved:
             notices.minutes_approved(meeting, current_user)
