@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import select
 
+from intranet.extensions import db
 from intranet.models import AuditEvent, User
 from intranet.platform.localtime import viewer_time
 from intranet.platform.plugins import disabled_plugins, results
@@ -84,7 +86,20 @@ def resolve(refs: set[str]) -> dict[str, AuditTarget]:
     for plugin, answer in results("intranet_audit_targets", include=disabled, refs=sorted(refs)):
         for ref, target in answer.items():
             resolved[ref] = AuditTarget(target.name) if plugin in disabled else target
-    return resolved
+    return resolved | names_of_deleted(refs - set(resolved))
+
+
+def names_of_deleted(refs: set[str]) -> dict[str, AuditTarget]:
+    """Objects that no longer exist, by the `name` their deletion recorded (one query)."""
+    if not refs:
+        return {}
+    found = {}
+    for target, details in db.session.execute(
+        select(AuditEvent.target, AuditEvent.details).where(AuditEvent.target.in_(refs))
+    ):
+        if (details or {}).get("name"):
+            found[target] = AuditTarget(str(details["name"]))
+    return found
 
 
 def actor_part(actor: User | None, event: AuditEvent) -> Part:
