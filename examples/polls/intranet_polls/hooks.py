@@ -41,9 +41,7 @@ def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
     ids = audit_ref_ids(refs, "poll")
     polls = db.session.scalars(select(Poll).where(Poll.id.in_(ids))) if ids else []
     return {
-        f"poll:{poll.id}": AuditTarget(
-            f"“{poll.question}”", url_for("polls.show", poll_id=poll.id)
-        )
+        f"poll:{poll.id}": AuditTarget(f"“{poll.question}”", url_for("polls.show", poll_id=poll.id))
         for poll in polls
     }
 
