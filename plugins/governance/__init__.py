@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .hooks import (
+    intranet_admin_nav_items,
     intranet_audit_kinds,
     intranet_audit_targets,
     intranet_banners,
@@ -25,6 +26,7 @@ from .hooks import (
 )
 
 __all__ = [
+    "intranet_admin_nav_items",
     "intranet_audit_kinds",
     "intranet_audit_targets",
     "intranet_banners",

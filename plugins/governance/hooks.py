@@ -56,6 +56,19 @@ def intranet_settings_schema() -> list[Setting]:
 
 
 @hookimpl
+def intranet_admin_nav_items(user: User) -> list[NavItem]:
+    return [
+        NavItem(
+            "Chairmanship",
+            url_for("governance.chairmanship_list"),
+            order=50,
+            group="content",
+            description="Who chairs the task force each year, and the rotation of the chair.",
+        )
+    ]
+
+
+@hookimpl
 def intranet_nav_items(user: User) -> list[NavItem]:
     if user.is_guest:
         return []
