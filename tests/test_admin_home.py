@@ -23,9 +23,7 @@ def test_every_admin_page_of_the_core_and_the_plugins_has_a_group_and_a_descript
     assert [item.label for item in items if not item.description] == []
 
 
-def test_the_admin_page_lists_every_admin_link_under_people_content_and_system(
-    app, client, admin
-):
+def test_the_admin_page_lists_every_admin_link_under_people_content_and_system(app, client, admin):
     client.login(admin.email)
     page = client.get("/admin/").text
     sections = page.split('<section class="admin-group"')[1:]
