@@ -85,6 +85,7 @@ ADMIN = [
     FirstLink("/subgroups/", r"/subgroups/\d+$"),
     FirstLink("/meetings/", r"/meetings/\d+$"),
     FirstLink("/directory", r"/members/\d+$"),
+    "/admin/",
     "/admin/plugins",
     "/admin/users",
     FirstLink("/admin/users", r"/admin/users/\d+$"),

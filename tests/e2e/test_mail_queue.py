@@ -56,7 +56,8 @@ def test_an_admin_sends_a_failed_mail_again(page, live_server, live_database):
     address = f"failed-{uuid.uuid4().hex[:6]}@example.org"
     mail_id = add_failed_mail(live_database, address)
     sign_in(page, ADMIN_EMAIL, PASSWORD)
-    header_nav(page).get_by_role("link", name="Mail", exact=True).click()
+    header_nav(page).get_by_role("link", name="Admin", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Mail", exact=True).click()
     row = page.locator(f"#mail-{mail_id}")
     expect(row).to_contain_text("Connection refused")
     page.evaluate("window.stillTheSamePage = true")

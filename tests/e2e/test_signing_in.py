@@ -18,7 +18,7 @@ def signs_in_and_out(page):
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.get_by_role("banner")).to_contain_text("Alex Administrator")
-    expect(header_nav(page).get_by_role("link", name="Plugins")).to_be_visible()
+    expect(header_nav(page).get_by_role("link", name="Admin", exact=True)).to_be_visible()
     sign_out(page)
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login\?next=/$"))
