@@ -68,9 +68,9 @@ def test_unknown_kinds_and_vanished_objects_read_as_words_not_codes(client, admi
     add_event("profile.updated", datetime(2026, 3, 3, 9, tzinfo=UTC), admin, "user:99999")
     client.login(admin.email)
     rows = rows_of(client.get("/admin/audit").get_data(as_text=True))
-    assert "Ada Admin (admin) updated the profile of a user that no longer exists" in rows[1]
+    assert "Ada Admin (admin) updated the profile of a user no longer available" in rows[1]
     assert "Ada Admin (admin) deleted the decision Decision 2026/3" in rows[2]
-    assert "Ada Admin (admin): polls: vote cast (a poll that no longer exists)" in rows[3]
+    assert "Ada Admin (admin): polls: vote cast (a poll no longer available)" in rows[3]
 
 
 def test_jobs_and_anonymous_visitors_are_named_as_such(client, admin):

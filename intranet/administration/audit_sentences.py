@@ -112,13 +112,14 @@ def actor_part(actor: User | None, event: AuditEvent) -> Part:
 
 
 def unresolved(ref: str, details: dict[str, Any]) -> Part:
-    """A target that no longer exists: its name as recorded, else what kind of thing it was."""
+    """A target nobody names (deleted, or its plugin is gone): its name as recorded, else what
+    kind of thing it was."""
     if details.get("name"):
         return Part(str(details["name"]))
     kind, colon, _ = ref.partition(":")
     if not colon:
         return Part(ref)
-    return Part(f"a {kind.rpartition('.')[2].replace('_', ' ')} that no longer exists")
+    return Part(f"a {kind.rpartition('.')[2].replace('_', ' ')} no longer available")
 
 
 def value_parts(value: Any, targets: dict[str, AuditTarget], details: dict[str, Any]) -> list[Part]:

@@ -328,6 +328,8 @@ def add_grants(
         record_audit(
             "partners.grants.added",
             target=f"user:{guest.id}",
+            # The one who granted, also when the guest's acceptance of an invitation applies it.
+            actor=db.session.get(User, granted_by_id) if granted_by_id else None,
             resources=[resource_key(grant.ref) for grant in added],
         )
     forget_access()
