@@ -72,10 +72,11 @@ def test_navigation_shows_directory_to_members_and_reference_data_to_staff(
     client.login(member.email)
     page = client.get("/").get_data(as_text=True)
     assert ">Directory</a>" in page and ">Delegations</a>" in page and ">Search</a>" in page
-    assert ">Countries</a>" not in page
+    assert ">Admin</a>" not in page and client.get("/admin/").status_code == 403
     client.submit("/logout")
     client.login(make_user("secretariat").email)
-    page = client.get("/").get_data(as_text=True)
+    assert ">Admin</a>" in client.get("/").get_data(as_text=True)
+    page = client.get("/admin/").get_data(as_text=True)
     assert ">Countries</a>" in page and ">Organisations</a>" in page
 
 
