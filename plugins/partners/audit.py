@@ -31,7 +31,7 @@ AUDIT_KINDS = [
     K(
         "partners.invitation.refused",
         "Invitation refused",
-        "An invitation for {target} was refused: the form needed correcting",
+        "{actor} was stopped on an invitation form that needed correcting",
     ),
     K(
         "partners.invitation.bad_link",
