@@ -72,9 +72,17 @@ from intranet.values import (
     Widget,
 )
 from intranet.web import plural, render_form, wants_fragment
+from intranet.zones import (
+    COUNTRY_ZONES,
+    ZoneField,
+    is_zone,
+    zone_choices,
+    zone_label,
+)
 
 __all__ = [
     "COUNTRY_ERROR",
+    "COUNTRY_ZONES",
     "EVERYONE",
     "FORMER_MEMBER",
     "MEMBERS",
@@ -105,6 +113,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Widget",
+    "ZoneField",
     "anonymise_text",
     "attachment_response",
     "attachments_for",
@@ -126,6 +135,7 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "is_enabled",
+    "is_zone",
     "next_id",
     "notify",
     "notify_event",
@@ -149,4 +159,6 @@ __all__ = [
     "submitted_values",
     "utcnow",
     "wants_fragment",
+    "zone_choices",
+    "zone_label",
 ]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
@@ -21,14 +19,10 @@ from intranet.models import (
     Country,
     Organisation,
 )
+from intranet.zones import ZoneField
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2,8}$")
-
-
-@cache
-def time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 def strip(value: str | None) -> str | None:
@@ -68,12 +62,7 @@ class ProfileForm(Form):
         validators=[Optional(), Length(max=5000)],
         description="Markdown: *emphasis*, lists, links. HTML is not kept.",
     )
-    timezone = StringField(
-        "Time zone",
-        validators=[DataRequired(), Length(max=64)],
-        filters=[strip],
-        description="An IANA time zone name, e.g. Europe/Riga. Dates are shown to you in it.",
-    )
+    timezone = ZoneField("Time zone", [DataRequired()], description="Dates are shown to you in it.")
     notification_preference = RadioField(
         "Mail me about news", choices=list(NOTIFICATION_PREFERENCES.items())
     )
@@ -100,13 +89,6 @@ class ProfileForm(Form):
     def validate_organisation_id(self, field: Field) -> None:
         if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError("Choose an organisation from the list.")
-
-    def validate_timezone(self, field: Field) -> None:
-        if field.data not in time_zones():
-            raise ValidationError(
-                f"“{field.data}” is not a time zone name we know. Use a name such as "
-                "Europe/Stockholm or Europe/Vilnius."
-            )
 
 
 class DelegationForm(Form):
