@@ -118,9 +118,7 @@ class User(UserMixin, db.Model):
     )
     # Set for accounts made by create-user, the admin form or an import: their first sign-in
     # offers a short setup (intranet.directory.welcome), once.
-    welcome_pending: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    welcome_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The profile photo in the store (intranet.directory.photos), a square JPEG.
     photo_key: Mapped[str | None] = mapped_column(String(200))
 

@@ -136,3 +136,7 @@ class ZoneField(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data and not is_zone(self.data):
             raise ValidationError(ZONE_ERROR)
+
+
+def init_app(app: Any) -> None:
+    app.add_template_filter(zone_label, "zone_label")
