@@ -100,7 +100,7 @@ def test_profile_shows_the_members_local_time(client, member, make_user):
     other = make_user(timezone="Asia/Tokyo")
     client.login(member.email)
     page = client.get(f"/members/{other.id}").get_data(as_text=True)
-    assert "(Asia/Tokyo)" in page and "+09:00" in page
+    assert "</time>, Tokyo (UTC+9)" in page and "+09:00" in page
 
 
 def test_vcard_is_version_4_with_escaped_values(client, member, make_user):
