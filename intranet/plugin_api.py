@@ -9,6 +9,7 @@ from __future__ import annotations
 from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
 from intranet.accounts.security import hash_password, password_problem
 from intranet.accounts.sessions import start_session
+from intranet.accounts.users import organisation_for
 from intranet.administration.settings import (
     rearranged,
     save_settings,
@@ -139,6 +140,7 @@ __all__ = [
     "next_id",
     "notify",
     "notify_event",
+    "organisation_for",
     "password_problem",
     "plural",
     "public",

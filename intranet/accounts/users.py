@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from intranet import countries
 from intranet.accounts import security
 from intranet.extensions import db
-from intranet.models import ROLES, Organisation, User
+from intranet.models import ORGANISATION_KINDS, ROLES, Organisation, User
 from intranet.platform import mail
 from intranet.platform.audit import record
 from intranet.platform.plugins import notify_event
@@ -99,6 +99,19 @@ def find_organisation(text: str | None, country_code: str | None = None) -> int 
     ).all()
     same_country = [id_ for id_, code in rows if code == country_code]
     return (same_country or [id_ for id_, _code in rows] or [None])[0]
+
+
+def organisation_for(name: str, kind: str = "other", country_code: str | None = None) -> int:
+    """The id of the recorded organisation called `name`, recorded first when it is new (the
+    caller commits): a partner's organisation then shows on everything its guests write."""
+    found = find_organisation(name, country_code)
+    if found is not None:
+        return found
+    kind = kind if kind in ORGANISATION_KINDS else "other"
+    organisation = Organisation(name=name.strip(), kind=kind, country_code=country_code)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation.id
 
 
 def add_user(
