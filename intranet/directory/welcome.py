@@ -27,7 +27,8 @@ WELCOME_FIELDS = ("phone", "phone_visibility", "timezone", "notification_prefere
 
 def _onward() -> Response:
     wanted = request.values.get("next", "")
-    return redirect(wanted if is_safe_next(wanted) else url_for("views.dashboard"), code=303)
+    target = wanted if is_safe_next(wanted) else url_for("views.dashboard")
+    return redirect(target, code=303 if request.method == "POST" else 302)
 
 
 @bp.route("/welcome", methods=["GET", "POST"])
