@@ -33,13 +33,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, countries
+from intranet import access, config, countries, zones
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
 from intranet.administration import landing as admin_landing
 from intranet.administration import mail_queue, settings
 from intranet.administration import users as user_administration
-from intranet.directory import members, profile, reference
+from intranet.directory import members, photos, profile, reference, welcome
 from intranet.extensions import csrf, db, htmx, login_manager
 from intranet.platform import (
     attachments,
@@ -101,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     for feature in (
         countries,
+        zones,
         user_administration,
         audit_log,
         admin_landing,
@@ -113,6 +114,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         members,
         erasure_views,
         profile,
+        welcome,
+        photos,
         notice,
         reference,
         search,

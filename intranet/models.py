@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,6 +116,11 @@ class User(UserMixin, db.Model):
     notification_preference: Mapped[str] = mapped_column(
         String(10), default="immediate", server_default="immediate"
     )
+    # Set for accounts made by create-user, the admin form or an import: their first sign-in
+    # offers a short setup (intranet.directory.welcome), once.
+    welcome_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The profile photo in the store (intranet.directory.photos), a square JPEG.
+    photo_key: Mapped[str | None] = mapped_column(String(200))
 
     organisation: Mapped[Organisation | None] = relationship()
     totp_secret: Mapped[str | None] = mapped_column(String(64))

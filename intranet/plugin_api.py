@@ -9,6 +9,7 @@ from __future__ import annotations
 from intranet.access import EVERYONE, MEMBERS, STAFF, declared_access, public, roles
 from intranet.accounts.security import hash_password, password_problem
 from intranet.accounts.sessions import start_session
+from intranet.accounts.users import organisation_for
 from intranet.administration.settings import (
     rearranged,
     save_settings,
@@ -75,9 +76,17 @@ from intranet.values import (
     Widget,
 )
 from intranet.web import plural, render_form, wants_fragment
+from intranet.zones import (
+    COUNTRY_ZONES,
+    ZoneField,
+    is_zone,
+    zone_choices,
+    zone_label,
+)
 
 __all__ = [
     "COUNTRY_ERROR",
+    "COUNTRY_ZONES",
     "EVERYONE",
     "FORMER_MEMBER",
     "MEMBERS",
@@ -110,6 +119,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "Widget",
+    "ZoneField",
     "anonymise_text",
     "attachment_response",
     "attachments_for",
@@ -132,9 +142,11 @@ __all__ = [
     "hash_password",
     "hookimpl",
     "is_enabled",
+    "is_zone",
     "next_id",
     "notify",
     "notify_event",
+    "organisation_for",
     "password_problem",
     "plural",
     "public",
@@ -155,4 +167,6 @@ __all__ = [
     "submitted_values",
     "utcnow",
     "wants_fragment",
+    "zone_choices",
+    "zone_label",
 ]

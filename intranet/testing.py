@@ -342,3 +342,19 @@ def outbox(app: Flask, deliver_mail: Callable[[], Any]) -> Callable[[], list[Ema
         return [parser.parsebytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
 
     return read
+
+
+def sample_photo(width: int = 640, height: int = 480, image_format: str = "JPEG") -> bytes:
+    """A photo as a camera would send it: not square, with EXIF (a camera make, a GPS tag)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), "#3a7bd5")
+    image.paste(Image.new("RGB", (width // 4, height // 4), "#ffcc00"), (width // 2, height // 2))
+    exif = Image.Exif()
+    exif[0x010F] = "Testcam"  # Make
+    exif[0x8825] = {1: "N", 2: (56.0, 57.0, 0.0)}  # GPSInfo
+    out = io.BytesIO()
+    image.save(out, image_format, exif=exif.tobytes())
+    return out.getvalue()

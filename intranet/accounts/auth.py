@@ -21,7 +21,12 @@ from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, public, roles
 from intranet.accounts import security, twofactor
-from intranet.accounts.sessions import enforce_session_timeouts, revoke, start_session
+from intranet.accounts.sessions import (
+    enforce_session_timeouts,
+    landing_url,
+    revoke,
+    start_session,
+)
 from intranet.accounts.users import ACTIVATION_PURPOSE
 from intranet.extensions import db, login_manager
 from intranet.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
@@ -76,9 +81,7 @@ def login() -> str | Response | tuple[str, int]:
             record("login", target=f"user:{user.id}", actor=user)
             db.session.commit()
             start_session(user, remember=form.remember.data)
-            return redirect(
-                next_url if security.is_safe_next(next_url) else url_for("views.dashboard")
-            )
+            return redirect(landing_url(user, next_url))
         security.record_failed_login(email, ip)
         record("login.failed", target=email)
         db.session.commit()

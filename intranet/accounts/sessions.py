@@ -17,6 +17,7 @@ from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import delete, exists, select
 from werkzeug.wrappers import Response
 
+from intranet.accounts.security import is_safe_next
 from intranet.extensions import db, login_manager
 from intranet.models import RevokedSession, User, utcnow
 
@@ -107,3 +108,12 @@ def enforce_session_timeouts() -> Response | None:
     if (now - seen_at).total_seconds() > 60:
         session["seen_at"] = now.isoformat()
     return None
+
+
+def landing_url(user: User, next_url: str | None) -> str:
+    """Where a sign-in leads: the first sign-in setup while it is pending (it keeps `next`),
+    else the page the user came for when it is local, else the dashboard."""
+    wanted = next_url if is_safe_next(next_url) else None
+    if user.welcome_pending:
+        return url_for("welcome.setup", next=wanted)
+    return wanted or url_for("views.dashboard")

@@ -38,7 +38,7 @@ from wtforms.validators import DataRequired, Length
 
 from intranet.access import EVERYONE, public, roles
 from intranet.accounts import security
-from intranet.accounts.sessions import start_session
+from intranet.accounts.sessions import landing_url, start_session
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import RecoveryCode, User, utcnow
@@ -225,9 +225,7 @@ def verify() -> str | Response | tuple[str, int]:
             if method == "recovery":
                 flash("You signed in with a recovery code; it cannot be used again.", "warning")
             next_url = pending["next"]
-            return redirect(
-                next_url if security.is_safe_next(next_url) else url_for("views.dashboard")
-            )
+            return redirect(landing_url(user, next_url))
         db.session.rollback()
         security.record_failed_login(key, ip)
         record("login.failed", target=f"user:{user.id}", actor=user, reason="second factor")

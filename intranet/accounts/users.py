@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet import countries
 from intranet.accounts import security
 from intranet.extensions import db
-from intranet.models import ROLES, User
+from intranet.models import ORGANISATION_KINDS, ROLES, Organisation, User
 from intranet.platform import mail
 from intranet.platform.audit import record
 from intranet.platform.plugins import notify_event
+from intranet.zones import ZONE_ERROR, country_zone, is_zone
 
+ORGANISATION_ERROR = "“{value}” is not a recorded organisation; the secretariat adds it first"
 ACTIVATION_PURPOSE = "activation"
 ACTIVATION_MAX_AGE = timedelta(days=7)
 
@@ -36,10 +39,20 @@ def normalise_email(email: str) -> str:
 
 
 def check_new_user(
-    *, email: str, name: str, role: str, country_code: str | None = None
-) -> tuple[dict[str, str | None], dict[str, str]]:
-    """Normalise a new account's fields; returns (values, problems by field name)."""
-    values: dict[str, str | None] = {"name": name.strip(), "role": role, "country_code": None}
+    *,
+    email: str,
+    name: str,
+    role: str,
+    country_code: str | None = None,
+    organisation: str | None = None,
+    timezone: str | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Normalise a new account's fields; returns (values, problems by field name).
+
+    `organisation` is a recorded organisation's id or name; `timezone` an IANA zone name,
+    by default the zone of the country (`intranet.zones.COUNTRY_ZONES`) when it has one.
+    """
+    values: dict[str, Any] = {"name": name.strip(), "role": role, "country_code": None}
     problems: dict[str, str] = {}
     try:
         values["email"] = normalise_email(email)
@@ -56,11 +69,49 @@ def check_new_user(
         problems["country_code"] = countries.COUNTRY_ERROR.format(value=typed)
     elif typed and role == "guest":
         problems["country_code"] = "guests belong to no delegation: leave the country empty"
+    values["organisation_id"] = find_organisation(organisation, values["country_code"])
+    if (organisation or "").strip() and values["organisation_id"] is None:
+        problems["organisation_id"] = ORGANISATION_ERROR.format(value=organisation.strip())
+    zone = (timezone or "").strip() or country_zone(values["country_code"])
+    if zone and not is_zone(zone):
+        problems["timezone"] = f"“{zone}” is not a time zone: {ZONE_ERROR.lower()}"
+    elif zone:
+        values["timezone"] = zone
     if "email" not in problems and db.session.scalar(
         select(User.id).where(User.email == values["email"])
     ):
         problems["email"] = f"an account with the email {values['email']} exists already"
     return values, problems
+
+
+def find_organisation(text: str | None, country_code: str | None = None) -> int | None:
+    """The id of the recorded organisation `text` names (an id, or a name in any case; of
+    several with that name, the one of `country_code`), or None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return db.session.scalar(select(Organisation.id).where(Organisation.id == int(text)))
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.country_code).where(
+            func.lower(Organisation.name) == text.casefold()
+        )
+    ).all()
+    same_country = [id_ for id_, code in rows if code == country_code]
+    return (same_country or [id_ for id_, _code in rows] or [None])[0]
+
+
+def organisation_for(name: str, kind: str = "other", country_code: str | None = None) -> int:
+    """The id of the recorded organisation called `name`, recorded first when it is new (the
+    caller commits): a partner's organisation then shows on everything its guests write."""
+    found = find_organisation(name, country_code)
+    if found is not None:
+        return found
+    kind = kind if kind in ORGANISATION_KINDS else "other"
+    organisation = Organisation(name=name.strip(), kind=kind, country_code=country_code)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation.id
 
 
 def add_user(
@@ -69,14 +120,24 @@ def add_user(
     name: str,
     role: str,
     country_code: str | None = None,
+    organisation: str | None = None,
+    timezone: str | None = None,
     password: str | None = None,
     actor: User | None = None,
 ) -> tuple[User, str | None]:
     """Add an account to the session (the caller commits); returns (user, activation token).
 
     Without a password the account gets a single-use activation token; raises UserError.
+    Everyone but an administrator is offered the first sign-in setup (`welcome_pending`).
     """
-    values, problems = check_new_user(email=email, name=name, role=role, country_code=country_code)
+    values, problems = check_new_user(
+        email=email,
+        name=name,
+        role=role,
+        country_code=country_code,
+        organisation=organisation,
+        timezone=timezone,
+    )
     if problems:
         field, message = next(iter(problems.items()))
         raise UserError(message, field)
@@ -85,7 +146,7 @@ def add_user(
         problem = security.password_problem(password, email=email, name=values["name"])
         if problem:
             raise UserError(f"password not accepted: {problem}", "password")
-    user = User(**values)
+    user = User(**values, welcome_pending=role != "admin")
     if password is not None:
         user.password_hash = security.hash_password(password)
     db.session.add(user)
@@ -101,6 +162,8 @@ def create_user(
     name: str,
     role: str,
     country_code: str | None = None,
+    organisation: str | None = None,
+    timezone: str | None = None,
     password: str | None = None,
     actor: User | None = None,
 ) -> tuple[User, bool]:
@@ -114,6 +177,8 @@ def create_user(
         name=name,
         role=role,
         country_code=country_code,
+        organisation=organisation,
+        timezone=timezone,
         password=password,
         actor=actor,
     )

@@ -26,7 +26,7 @@ from intranet.platform.audit import record
 from intranet.platform.plugins import notify_event
 from intranet.web import plural, render_form
 
-IMPORT_COLUMNS = ("email", "name", "role", "country")
+IMPORT_COLUMNS = ("email", "name", "role", "country", "organisation", "zone")
 IMPORT_MAX_ROWS = 1000
 IMPORT_MAX_AGE = 60 * 60
 IMPORT_SALT = "intranet.admin-users.import"
@@ -36,9 +36,12 @@ class ImportForm(Form):
     file = FileField("CSV file")
     text = TextAreaField(
         "Or paste the CSV here",
-        description="Columns: email,name,role,country (a header line first). Roles: "
+        description="Columns: email,name,role,country, optionally organisation,zone (a header "
+        "line first). Roles: "
         + ", ".join(ROLES)
-        + ". Country: a name such as Latvia or a code such as LV; empty for none.",
+        + ". Country: a name such as Latvia or a code such as LV; empty for none. "
+        "Organisation: as recorded under Organisations. Zone: such as Europe/Riga; empty for "
+        "the country's zone.",
     )
 
 
@@ -53,10 +56,12 @@ class ImportRow:
     name: str
     role: str
     country: str
+    organisation: str = ""
+    zone: str = ""
     errors: list[str] = field(default_factory=list)
 
     def as_values(self) -> list[str]:
-        return [self.email, self.name, self.role, self.country]
+        return [self.email, self.name, self.role, self.country, self.organisation, self.zone]
 
 
 def parse_import(text: str, actor: User) -> tuple[list[ImportRow], str | None]:
@@ -83,7 +88,12 @@ def parse_import(text: str, actor: User) -> tuple[list[ImportRow], str | None]:
         if None in record_:
             row.errors.append("This row has more cells than the header.")
         values, problems = check_new_user(
-            email=row.email, name=row.name, role=row.role, country_code=row.country
+            email=row.email,
+            name=row.name,
+            role=row.role,
+            country_code=row.country,
+            organisation=row.organisation,
+            timezone=row.zone,
         )
         row.errors.extend(
             message[0].upper() + message[1:].rstrip(".") + "." for message in problems.values()
@@ -98,6 +108,7 @@ def parse_import(text: str, actor: User) -> tuple[list[ImportRow], str | None]:
                 seen[email] = row.line
             row.email = email
         row.country = values["country_code"] or row.country
+        row.zone = values.get("timezone") or row.zone
         rows.append(row)
     if not rows:
         return [], "The file holds no rows to import."
@@ -148,7 +159,7 @@ def confirm_import() -> str | tuple[str, int] | Response:
         abort(400, "The import preview has expired or was altered. Preview the file again.")
     if not form.validate_on_submit():
         abort(400)
-    text = "email,name,role,country\n" + "".join(_csv_line(row) for row in values)
+    text = ",".join(IMPORT_COLUMNS) + "\n" + "".join(_csv_line(row) for row in values)
     rows, problem = parse_import(text, current_user)
     if problem or any(row.errors for row in rows):
         # Something changed since the preview (e.g. an account was created meanwhile).
@@ -163,6 +174,8 @@ def confirm_import() -> str | tuple[str, int] | Response:
             name=row.name,
             role=row.role,
             country_code=row.country or None,
+            organisation=row.organisation or None,
+            timezone=row.zone or None,
             actor=current_user,
         )
         created.append((user, token))

@@ -33,13 +33,14 @@ from intranet.accounts.users import (
 )
 from intranet.administration.user_import import confirm_import, import_users
 from intranet.countries import CountryField
-from intranet.directory.forms import DelegationForm
+from intranet.directory.forms import DelegationForm, organisation_choices
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import ROLE_LABELS, ROLES, User, utcnow
 from intranet.platform.audit import record
 from intranet.platform.plugins import notify_event
 from intranet.web import render_form, wants_fragment
+from intranet.zones import ZoneField
 
 PAGE_SIZE = 25
 
@@ -59,6 +60,20 @@ class CreateUserForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", default="member")
     country_code = CountryField("Delegation", description="Leave empty for guests and staff.")
+    organisation_id = SelectField(
+        "Organisation",
+        validate_choice=False,  # create_user refuses an unknown one next to the field
+        description="Ask for it to be added under Organisations if it is missing.",
+    )
+    timezone = ZoneField(
+        "Time zone",
+        empty="The delegation's zone",
+        description="Dates are shown in it; they can change it at their first sign-in.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [("", "—"), *organisation_choices()]
 
 
 class RoleForm(Form):
@@ -151,6 +166,8 @@ def create() -> str | tuple[str, int] | Response:
                 name=form.name.data,
                 role=form.role.data,
                 country_code=form.country_code.data or None,
+                organisation=form.organisation_id.data or None,
+                timezone=form.timezone.data or None,
                 actor=current_user,
             )
         except UserError as error:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
@@ -21,14 +19,10 @@ from intranet.models import (
     Country,
     Organisation,
 )
+from intranet.zones import ZoneField
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2,8}$")
-
-
-@cache
-def time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 def strip(value: str | None) -> str | None:
@@ -39,9 +33,9 @@ def upper(value: str | None) -> str | None:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-class ProfileForm(Form):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[strip])
-    position = StringField("Position", validators=[Optional(), Length(max=200)], filters=[strip])
+class WelcomeForm(Form):
+    """What a new account is asked at its first sign-in; the profile asks it too."""
+
     organisation_id = SelectField("Organisation", validate_choice=False)
     phone = StringField(
         "Phone",
@@ -50,6 +44,27 @@ class ProfileForm(Form):
         description="International format, e.g. +46 8 123 456 78.",
     )
     phone_visibility = RadioField("Who sees your phone number", choices=list(VISIBILITY.items()))
+    timezone = ZoneField("Time zone", [DataRequired()], description="Dates are shown to you in it.")
+    notification_preference = RadioField(
+        "Mail me about news", choices=list(NOTIFICATION_PREFERENCES.items())
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [("", "—"), *organisation_choices()]
+
+    def validate_phone(self, field: Field) -> None:
+        if field.data and not PHONE.match(field.data):
+            raise ValidationError("Use digits, spaces and + ( ) - only, e.g. +46 8 123 456 78.")
+
+    def validate_organisation_id(self, field: Field) -> None:
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Choose an organisation from the list.")
+
+
+class ProfileForm(WelcomeForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[strip])
+    position = StringField("Position", validators=[Optional(), Length(max=200)], filters=[strip])
     email_visibility = RadioField("Who sees your email address", choices=list(VISIBILITY.items()))
     expertise = StringField(
         "Expertise",
@@ -68,45 +83,16 @@ class ProfileForm(Form):
         validators=[Optional(), Length(max=5000)],
         description="Markdown: *emphasis*, lists, links. HTML is not kept.",
     )
-    timezone = StringField(
-        "Time zone",
-        validators=[DataRequired(), Length(max=64)],
-        filters=[strip],
-        description="An IANA time zone name, e.g. Europe/Riga. Dates are shown to you in it.",
-    )
-    notification_preference = RadioField(
-        "Mail me about news", choices=list(NOTIFICATION_PREFERENCES.items())
-    )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        organisations = db.session.execute(
-            sa.select(Organisation.id, Organisation.name, Organisation.country_code).order_by(
-                Organisation.name
-            )
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(id, "name (country code)") of every recorded organisation, by name."""
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name, Organisation.country_code).order_by(
+            Organisation.name
         )
-        self.organisation_id.choices = [
-            ("", "—"),
-            *(
-                (str(id_), f"{name} ({code})" if code else name)
-                for id_, name, code in organisations
-            ),
-        ]
-
-    def validate_phone(self, field: Field) -> None:
-        if field.data and not PHONE.match(field.data):
-            raise ValidationError("Use digits, spaces and + ( ) - only, e.g. +46 8 123 456 78.")
-
-    def validate_organisation_id(self, field: Field) -> None:
-        if field.data and field.data not in {value for value, _label in field.choices}:
-            raise ValidationError("Choose an organisation from the list.")
-
-    def validate_timezone(self, field: Field) -> None:
-        if field.data not in time_zones():
-            raise ValidationError(
-                f"“{field.data}” is not a time zone name we know. Use a name such as "
-                "Europe/Stockholm or Europe/Vilnius."
-            )
+    )
+    return [(str(id_), f"{name} ({code})" if code else name) for id_, name, code in organisations]
 
 
 class DelegationForm(Form):

@@ -206,7 +206,6 @@ def member_profile(member_id: int) -> str:
         "directory/member.html",
         member=member,
         country=country,
-        initials=initials(member.name),
         tags=expertise_tags(member),
         contact=visible_contact(member, current_user),
         local_time=local_time(member),

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, roles
-from intranet.directory.forms import ProfileForm
+from intranet.directory.forms import ProfileForm, WelcomeForm
 from intranet.extensions import db
 from intranet.models import User
 from intranet.platform.audit import record
@@ -38,18 +38,7 @@ def edit() -> str | tuple[str, int] | Response:
     if request.method == "GET":
         form.organisation_id.data = str(user.organisation_id or "")
     if form.validate_on_submit():
-        changed = []
-        for name in PROFILE_FIELDS:
-            value = getattr(form, name).data or None
-            if getattr(user, name) != value:
-                setattr(user, name, value)
-                changed.append(name)
-        organisation_id = int(form.organisation_id.data) if form.organisation_id.data else None
-        if user.organisation_id != organisation_id:
-            user.organisation_id = organisation_id
-            changed.append("organisation_id")
-        if changed:
-            record("profile.updated", target=f"user:{user.id}", fields=changed)
+        save_fields(user, form, PROFILE_FIELDS)
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("directory.member_profile", member_id=user.id), code=303)
@@ -59,6 +48,24 @@ def edit() -> str | tuple[str, int] | Response:
         audiences=field_audiences(user),
         guest_note=GUEST_NOTE,
     )
+
+
+def save_fields(user: User, form: WelcomeForm, fields: tuple[str, ...]) -> list[str]:
+    """Copy `fields` and the organisation from `form` to `user` and audit what changed (the
+    caller commits); returns the names of the changed fields."""
+    changed = []
+    for name in fields:
+        value = getattr(form, name).data or None
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    organisation_id = int(form.organisation_id.data) if form.organisation_id.data else None
+    if user.organisation_id != organisation_id:
+        user.organisation_id = organisation_id
+        changed.append("organisation_id")
+    if changed:
+        record("profile.updated", target=f"user:{user.id}", fields=changed)
+    return changed
 
 
 def init_app(app: Flask) -> None:

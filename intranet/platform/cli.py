@@ -98,16 +98,34 @@ def demo_command(scale: float | None) -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="Role of the account.")
 @click.option("--country", "country", default=None, help="Country code, e.g. SE.")
+@click.option("--organisation", default=None, help="A recorded organisation's name (or number).")
+@click.option(
+    "--zone",
+    default=None,
+    help="Time zone, an IANA name such as Europe/Riga; by default the country's zone.",
+)
 @click.option(
     "--password", default=None, help="Initial password; without it an activation mail is sent."
 )
 def create_user_command(
-    email: str, name: str, role: str, country: str | None, password: str | None
+    email: str,
+    name: str,
+    role: str,
+    country: str | None,
+    organisation: str | None,
+    zone: str | None,
+    password: str | None,
 ) -> None:
     """Create an account."""
     try:
         user, mailed = create_user(
-            email=email, name=name, role=role, country_code=country, password=password
+            email=email,
+            name=name,
+            role=role,
+            country_code=country,
+            organisation=organisation,
+            timezone=zone,
+            password=password,
         )
     except UserError as error:
         raise click.UsageError(str(error)) from None

@@ -80,6 +80,7 @@ def core_personal_data(user: User) -> dict[str, Any]:
             "expertise": user.expertise,
             "languages": user.languages,
             "bio": user.bio,
+            "photo": "photo.jpg in this archive" if user.photo_key else None,
         },
         "notifications": [
             {

@@ -37,11 +37,13 @@ from intranet.platform import plugins
 from intranet.platform.attachments import Attachment
 from intranet.platform.audit import record
 from intranet.platform.notifications import Notification
+from intranet.platform.storage import store
 
 FORMER_MEMBER = "Former member"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 PROFILE_FIELDS = ("position", "organisation_id", "country_code", "phone", "expertise", "languages")
 PROFILE_FIELDS += ("bio", "password_hash", "totp_secret", "totp_last_step", "totp_enabled_at")
+PROFILE_FIELDS += ("photo_key",)
 
 
 class ErasureRequest(db.Model):
@@ -146,6 +148,8 @@ def _erase_in_core(user: User) -> None:
     old_email, old_name = user.email.lower(), user.name
     anonymise_text(Notification.title, user)
     anonymise_text(Notification.text, user)
+    if user.photo_key:
+        store().delete(user.photo_key)
     for column in PROFILE_FIELDS:
         setattr(user, column, None)
     user.name = FORMER_MEMBER

@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 PENDING, RUNNING, READY, FAILED, EXPIRED = "pending", "running", "ready", "failed", "expired"
 IN_PROGRESS = (PENDING, RUNNING)
 DATA_FILE = "personal-data.json"
+PHOTO_FILE = "photo.jpg"
 MISSING_FILE = "missing-files.txt"
 FOLDER = "exports/"
 CLAIM_FOR = timedelta(minutes=30)
@@ -198,6 +199,9 @@ def build_archive(export: PrivacyExport) -> None:
             )
             _progress(export, 40, f"Adding your files (0 of {len(uploads)})")
             missing = _add_files(archive, export, uploads)
+            if user.photo_key and store().exists(user.photo_key):
+                with store().open(user.photo_key) as photo:
+                    archive.writestr(PHOTO_FILE, photo.read())
         partial.seek(0)
         size = store().put(storage_key(stored), partial)
     finished = now()

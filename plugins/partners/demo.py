@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from intranet.plugin_api import GrantableResource, User, collect, db, utcnow
+from intranet.plugin_api import GrantableResource, User, collect, db, organisation_for, utcnow
 
 from .models import Grant, Guest
 from .service import Invitee, create_invitation
@@ -30,6 +30,7 @@ def demo_data(users: dict[str, User]) -> None:
             name=name,
             role="guest",
             password_hash=sponsor.password_hash,
+            organisation_id=organisation_for(organisation, kind),
         )
         db.session.add(user)
         db.session.flush()

@@ -19,6 +19,7 @@ from intranet.plugin_api import (
     db,
     external_url,
     notify_event,
+    organisation_for,
     record_audit,
     send_mail,
     utcnow,
@@ -269,6 +270,7 @@ def accept(
     else:
         user = account
         user.country_code = None
+    user.organisation_id = organisation_for(invitation.organisation, invitation.organisation_kind)
     guest = db.session.get(Guest, user.id)
     if guest is None:
         guest = Guest(

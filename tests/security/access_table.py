@@ -67,6 +67,9 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "twofactor.disable": case(EVERY_USER),
     "twofactor.recovery_codes": case(EVERY_USER),
     "profile.edit": case(EVERY_USER),
+    "welcome.setup": case(EVERY_USER),
+    "photos.upload": case(EVERY_USER),
+    "photos.remove": case(EVERY_USER),
     "search.index": case(EVERY_USER),
     "notifications.index": case(EVERY_USER),
     "notifications.mark_read": case(ONLY_GRANTED_GUEST),  # the notification is the guest's
@@ -90,6 +93,7 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "directory.export_csv": case(STAFF_ONLY),
     "directory.member_profile": case(GRANTED),  # a member of the granted sub-group only
     "directory.member_vcard": case(GRANTED),
+    "photos.photo": case(GRANTED),  # a 404 for a member without a photo, like a hidden one
     # --- core: attachments follow their object ---
     "attachments.download": [
         case(GRANTED, attachment_id="group_document"),

@@ -27,6 +27,7 @@ from werkzeug.datastructures import FileStorage
 from intranet import create_app
 from intranet.accounts.auth import RESET_PURPOSE
 from intranet.accounts.security import issue_token
+from intranet.directory.photos import set_photo
 from intranet.extensions import db
 from intranet.models import Organisation, User
 from intranet.platform.attachments import save_upload
@@ -38,6 +39,7 @@ from intranet.privacy import export as privacy_export
 from intranet.privacy.erasure import ErasureRequest
 from intranet.privacy.export import PrivacyExport
 from intranet.privacy.notice import PrivacyAcknowledgement, PrivacyNotice
+from intranet.testing import sample_photo
 from intranet_example import ExampleNote
 from intranet_governance.models import ChairPeriod, Proposal, Report, Revision
 from intranet_lessons.models import AttachmentShare, Initiative, Lesson
@@ -300,6 +302,7 @@ def build_world(app: Flask) -> dict[str, Any]:
     db.session.commit()
     reset_token = issue_token(convenor, RESET_PURPOSE, timedelta(hours=1))
     db.session.commit()
+    set_photo(group_member, io.BytesIO(sample_photo()))
     erasure_request = ErasureRequest(user_id=group_member.id, reason="Matrix test")
     db.session.add(erasure_request)
     failed_mail = queue_mail(guest.email, "Matrix test", "Text")

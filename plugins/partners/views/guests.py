@@ -43,6 +43,10 @@ def reachable_people(guest: User) -> list[User]:
     return [person for person in people if person.id in allowed]
 
 
+# Asked once (the first sign-in setup) or not a page at all (a member's photo).
+NOT_PAGES = frozenset({"welcome.setup", "photos.photo"})
+
+
 def reachable_pages(guest: User, people: list[User]) -> list[tuple[str, str]]:
     """Pages whose declared access admits guests, in enabled plugins: those without parameters,
     and the pages about a member (the profile, its vCard) for the guest and `people`."""
@@ -58,7 +62,7 @@ def reachable_pages(guest: User, people: list[User]) -> list[tuple[str, str]]:
         access = declared_access(rule.endpoint)
         if access is None or access.anonymous or "guest" not in access.roles:
             continue
-        if rule.endpoint.rpartition(".")[0] in disabled:
+        if rule.endpoint.rpartition(".")[0] in disabled or rule.endpoint in NOT_PAGES:
             continue
         for member_id in member_ids if parameters else [None]:
             values = {**(rule.defaults or {}), **({"member_id": member_id} if parameters else {})}

@@ -72,6 +72,10 @@ def leave(group_id: int) -> Response | str:
     mine = next((m for m in group.memberships if m.user_id == current_user.id), None)
     if mine is None:
         return refuse("You are not in this sub-group.", group_url(group))
+    if current_user.is_guest:
+        return refuse(
+            "You take part as a guest: ask the secretariat to end your access.", group_url(group)
+        )
     asked = confirmation(
         f"Leave the sub-group “{group.name}”?",
         action="Leave the sub-group",
