@@ -52,6 +52,7 @@ from intranet.platform import (
     search,
     storage,
     submissions,
+    tables,
     views,
 )
 from intranet.privacy import erasure_views, notice
@@ -118,6 +119,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         feature.init_app(app)
     submissions.init_app(app)
+    tables.init_app(app)
     cli.init_app(app)
     return app
 

@@ -103,3 +103,12 @@ def test_the_phone_menu_opens_and_lists_every_section(new_page, role, javascript
     target = last.get_attribute("href")
     last.click()
     expect(phone).to_have_url(re.compile(re.escape(target) + "$"))
+
+
+def test_a_stacked_table_shows_each_column_label_before_the_value_on_a_phone(new_page):
+    page = signed_in(new_page, MEMBER_EMAIL, PASSWORD, viewport=WIDTHS["phone"])
+    page.goto("/directory?country=SE")
+    cell = page.locator("main table tbody tr").first.locator("td").nth(2)
+    expect(cell).to_contain_text("Sweden")
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Country"'
