@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, countries
+from intranet import access, config, countries, undo
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
 from intranet.administration import mail_queue, settings
@@ -120,6 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         feature.init_app(app)
     submissions.init_app(app)
     tables.init_app(app)
+    undo.init_app(app)
     cli.init_app(app)
     return app
 

@@ -54,6 +54,7 @@ from intranet.platform.plugins import (
 from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
 from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
+from intranet.undo import UNDO_MINUTES, TooLateToUndo, Undone, offer_undo, undoable
 from intranet.values import (
     Banner,
     GrantableResource,
@@ -80,6 +81,7 @@ __all__ = [
     "MEMBERS",
     "SCALE_VOCABULARY",
     "STAFF",
+    "UNDO_MINUTES",
     "Attachment",
     "AttachmentError",
     "Banner",
@@ -102,7 +104,9 @@ __all__ = [
     "SearchResult",
     "Setting",
     "SimilarItem",
+    "TooLateToUndo",
     "UTCDateTime",
+    "Undone",
     "User",
     "Widget",
     "anonymise_text",
@@ -129,6 +133,7 @@ __all__ = [
     "next_id",
     "notify",
     "notify_event",
+    "offer_undo",
     "password_problem",
     "plural",
     "public",
@@ -147,6 +152,7 @@ __all__ = [
     "spreadsheet_cell",
     "start_session",
     "submitted_values",
+    "undoable",
     "utcnow",
     "wants_fragment",
 ]
