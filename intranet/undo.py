@@ -4,7 +4,8 @@ A view that does something a person may regret calls `offer_undo(kind, payload, 
 the same transaction; the next page shows `message` with an "Undo" button. Pressing it (a POST
 with CSRF, so it works without JavaScript) hands `payload` back to the restorer registered for
 `kind` with `@undoable(kind)`, which puts things back and answers with an `Undone`. An offer
-serves only the person it was made to, once, for `UNDO_MINUTES`; the restorer raises
+serves only the person it was made to, once, for `UNDO_MINUTES` (then `expire_undo_offers`, a
+job of `intranet run-jobs`, deletes it); the restorer raises
 `TooLateToUndo` when the world has moved on (the post was edited, the sub-group closed).
 Offers of a disabled plugin (kinds are prefixed with the plugin name) cannot be used.
 """
@@ -82,14 +83,20 @@ def offer_undo(kind: str, payload: dict[str, Any], message: str) -> None:
     """Offer the current user to undo what this request does (the caller commits)."""
     if kind not in _restorers:
         raise LookupError(f"no restorer registered for {kind!r}")
-    db.session.execute(
-        delete(UndoOffer).where(UndoOffer.created_at < utcnow() - timedelta(minutes=UNDO_MINUTES))
-    )
     token = secrets.token_urlsafe(24)
     db.session.add(
         UndoOffer(token=token, user_id=current_user.id, kind=kind, message=message, payload=payload)
     )
     session[SESSION_KEY] = token
+
+
+def expire_undo_offers() -> None:
+    """The scheduled clean-up: an offer keeps what it would restore (a post's text) only while
+    it can be used."""
+    db.session.execute(
+        delete(UndoOffer).where(UndoOffer.created_at < utcnow() - timedelta(minutes=UNDO_MINUTES))
+    )
+    db.session.commit()
 
 
 def pending_offer() -> UndoOffer | None:

@@ -63,9 +63,24 @@ def test_only_the_same_person_within_ten_minutes_can_undo(
     offer.created_at -= timedelta(minutes=11)
     db.session.commit()
     page = client.post("/undo", data={"token": token, "csrf_token": client.csrf_token()})
-    assert client.get(page.location).status_code == 200
+    assert "can no longer be undone" in client.get(page.location).get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Post, post.id).deleted_at is not None
+
+
+def test_run_jobs_forgets_expired_offers_and_the_text_they_kept(app, member):
+    from intranet.undo import expire_undo_offers
+
+    fresh = UndoOffer(token="fresh", user_id=member.id, kind="subgroups.post_deleted")
+    old = UndoOffer(token="old", user_id=member.id, kind="subgroups.post_deleted")
+    for offer in (fresh, old):
+        offer.message, offer.payload = "The post was deleted.", {"body": "Private words"}
+        db.session.add(offer)
+    db.session.flush()
+    old.created_at -= timedelta(minutes=11)
+    db.session.commit()
+    expire_undo_offers()
+    assert db.session.scalars(select(UndoOffer.token)).all() == ["fresh"]
 
 
 def test_undo_needs_the_csrf_token(client, member, make_group, make_thread):
