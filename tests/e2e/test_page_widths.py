@@ -35,6 +35,20 @@ DETAILS = {
     "/lessons/": r"^/lessons/\d+$",
     "/governance/": r"^/governance/documents/[\w-]+$",
 }
+# Wide lists beyond the navigation: registers, tables of periods, the administration's lists.
+MORE_PAGES = {
+    "member": ["/meetings/actions", "/lessons/coverage", "/lessons/initiatives"],
+    "secretariat": [
+        "/meetings/decisions",
+        "/governance/chairmanship",
+        "/governance/mandate",
+        "/governance/reports",
+        "/partners/",
+        "/partners/organisations",
+    ],
+    "admin": ["/admin/users", "/admin/audit", "/admin/plugins", "/admin/privacy"],
+    "guest": [],
+}
 WIDER_THAN_SCREEN = (
     "() => document.scrollingElement.scrollWidth > window.innerWidth"
     " ? document.scrollingElement.scrollWidth : 0"
@@ -72,7 +86,7 @@ def overflowing(page, paths: list[str]) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_no_main_page_is_wider_than_the_screen(new_page, role, width):
     page = signed_in(new_page, ROLES[role], PASSWORD, viewport=WIDTHS[width])
-    paths = ["/", *section_paths(page), "/profile"]
+    paths = ["/", *section_paths(page), "/profile", *MORE_PAGES[role]]
     for index, pattern in DETAILS.items():
         if index in paths:
             page.goto(index)
