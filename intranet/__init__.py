@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, countries, zones
+from intranet import access, config, countries, undo, zones
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
 from intranet.administration import landing as admin_landing
@@ -53,6 +53,7 @@ from intranet.platform import (
     search,
     storage,
     submissions,
+    tables,
     views,
 )
 from intranet.privacy import erasure_views, notice
@@ -123,6 +124,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         feature.init_app(app)
     submissions.init_app(app)
+    tables.init_app(app)
+    undo.init_app(app)
     cli.init_app(app)
     return app
 

@@ -56,6 +56,7 @@ from intranet.platform.plugins import (
 from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
 from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
+from intranet.undo import UNDO_MINUTES, TooLateToUndo, Undone, offer_undo, undoable
 from intranet.values import (
     AuditKind,
     AuditTarget,
@@ -92,6 +93,7 @@ __all__ = [
     "MEMBERS",
     "SCALE_VOCABULARY",
     "STAFF",
+    "UNDO_MINUTES",
     "Attachment",
     "AttachmentError",
     "AuditKind",
@@ -116,7 +118,9 @@ __all__ = [
     "SearchResult",
     "Setting",
     "SimilarItem",
+    "TooLateToUndo",
     "UTCDateTime",
+    "Undone",
     "User",
     "Widget",
     "ZoneField",
@@ -146,6 +150,7 @@ __all__ = [
     "next_id",
     "notify",
     "notify_event",
+    "offer_undo",
     "organisation_for",
     "password_problem",
     "plural",
@@ -165,6 +170,7 @@ __all__ = [
     "spreadsheet_cell",
     "start_session",
     "submitted_values",
+    "undoable",
     "utcnow",
     "wants_fragment",
     "zone_choices",

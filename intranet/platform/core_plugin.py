@@ -16,6 +16,7 @@ from intranet.platform.outbox import forget_finished
 from intranet.platform.submissions import expire_submissions
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
+from intranet.undo import expire_undo_offers
 from intranet.values import (
     AuditKind,
     AuditTarget,
@@ -56,6 +57,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("core.forget-old-mail", 24 * 60, forget_finished),
         ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
         ScheduledJob("core.submissions", 60, expire_submissions),
+        ScheduledJob("core.undo-offers", 10, expire_undo_offers),
     ]
 
 

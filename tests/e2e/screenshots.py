@@ -111,3 +111,14 @@ def test_capture_meeting_screenshots(new_page, width):
     page.wait_for_load_state("networkidle")
     page.screenshot(path=written[1], full_page=True)
     assert all(path.stat().st_size > 0 for path in written)
+
+
+def test_capture_the_phone_menu_open(new_page):
+    """The navigation on a phone: the "Menu" disclosure open, every section one below the other."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = new_page(viewport=WIDTHS["phone"])
+    sign_in(page, MEMBER_EMAIL, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_text("Menu", exact=True).click()
+    target = OUTPUT / "menu-phone.png"
+    page.screenshot(path=target)
+    assert target.stat().st_size > 0

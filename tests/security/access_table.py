@@ -74,6 +74,7 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "notifications.index": case(EVERY_USER),
     "notifications.mark_read": case(ONLY_GRANTED_GUEST),  # the notification is the guest's
     "notifications.mark_all_read": case(EVERY_USER),
+    "undo.undo": case(EVERY_USER),  # an unknown or foreign offer is only "too late"
     "static": case(PUBLIC, filename="css/app.css"),
     # --- core: privacy notice, "Download my data" (the export is the granted guest's own) ---
     "privacy.notice": case(PUBLIC),

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from intranet.plugin_api import EVERYONE, confirmation, db, render_form, roles, utcnow
+from intranet.plugin_api import (
+    EVERYONE,
+    TooLateToUndo,
+    Undone,
+    confirmation,
+    db,
+    offer_undo,
+    render_form,
+    roles,
+    undoable,
+    utcnow,
+)
 
 from .. import notices, rules
 from ..forms import PostForm, ThreadForm
@@ -147,9 +158,23 @@ def delete_post(post_id: int) -> Response | str:
     )
     if asked:
         return asked
+    offer_undo(POST_DELETED, {"post_id": post.id, "body": post.body}, "The post was deleted.")
     post.body = ""
     post.deleted_at = utcnow()
     post.deleted_by_id = current_user.id
     db.session.commit()
-    flash("The post was deleted.", "success")
     return redirect(target, code=303)
+
+
+POST_DELETED = "subgroups.post_deleted"
+
+
+@undoable(POST_DELETED)
+def restore_post(payload: dict[str, Any]) -> Undone:
+    post = db.session.get(Post, payload["post_id"])
+    if post is None or post.deleted_at is None or not post.thread.group.is_writable:
+        raise TooLateToUndo("This post can no longer be restored.")
+    post.body = payload["body"]
+    post.deleted_at = post.deleted_by_id = None
+    target = url_for("subgroups.thread", thread_id=post.thread_id)
+    return Undone("The post is back.", f"{target}#post-{post.id}")

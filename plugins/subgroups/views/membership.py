@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect
@@ -11,11 +12,15 @@ from werkzeug.wrappers import Response
 from intranet.plugin_api import (
     EVERYONE,
     MEMBERS,
+    TooLateToUndo,
+    Undone,
     User,
     confirmation,
     db,
+    offer_undo,
     render_form,
     roles,
+    undoable,
     utcnow,
 )
 
@@ -92,9 +97,29 @@ def leave(group_id: int) -> Response | str:
         "invited": f"{current_user.name} declined the invitation",
     }[was]
     log_activity(group, current_user, "left", summary)
+    kept = {"group_id": group.id, "role": mine.role, "state": was}
+    kept["joined_at"] = mine.joined_at.isoformat() if mine.joined_at else None
+    offer_undo(LEFT, kept, "Done: you are no longer in this sub-group's list.")
     db.session.commit()
-    flash("Done: you are no longer in this sub-group's list.", "success")
     return redirect(group_url(group), code=303)
+
+
+LEFT = "subgroups.left"
+
+
+@undoable(LEFT)
+def rejoin(kept: dict[str, Any]) -> Undone:
+    group = load_group(kept["group_id"])
+    if not group.is_writable or any(m.user_id == current_user.id for m in group.memberships):
+        raise TooLateToUndo("You can no longer go back into this sub-group this way.")
+    joined_at = datetime.fromisoformat(kept["joined_at"]) if kept["joined_at"] else None
+    group.memberships.append(
+        Membership(
+            user_id=current_user.id, role=kept["role"], state=kept["state"], joined_at=joined_at
+        )
+    )
+    log_activity(group, current_user, "joined", f"{current_user.name} came back")
+    return Undone("You are back in the sub-group.", group_url(group))
 
 
 @bp.post("/<int:group_id>/requests/<int:membership_id>/<any(approve, decline):decision>")
