@@ -1,0 +1,88 @@
+"""A meeting's page reads in the order people need it: the record of a meeting that took
+place, the answer form of one to come, with nothing answered for the member."""
+
+from __future__ import annotations
+
+from intranet.extensions import db
+from intranet_meetings.models import Decision, Minutes, Participant
+
+from .dates import at, working_day
+
+
+def past_plenary(make_meeting):
+    day = working_day(-30)
+    meeting = make_meeting(
+        title="Last plenary",
+        start=at(day, 10),
+        end=at(day, 16),
+        status="held",
+        agenda=("Opening",),
+    )
+    db.session.add_all(
+        [
+            Decision(meeting_id=meeting.id, text="The task force adopts its work plan."),
+            Minutes(meeting_id=meeting.id, body="The plenary **met** in Riga.", status="draft"),
+        ]
+    )
+    db.session.commit()
+    return meeting
+
+
+def test_a_held_meeting_opens_on_its_decisions_and_minutes(client, member, make_meeting):
+    meeting = past_plenary(make_meeting)
+    client.login(member.email)
+
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+    decisions, minutes, agenda = (
+        page.index(f'id="{part}"') for part in ("decisions", "minutes", "agenda")
+    )
+    assert decisions < minutes < agenda
+    assert "<strong>met</strong>" in page
+    assert 'class="response-form"' not in page
+
+
+def test_an_upcoming_meeting_opens_on_the_answer_form_with_nothing_chosen(
+    client, member, make_meeting
+):
+    day = working_day(20)
+    meeting = make_meeting(
+        start=at(day, 10),
+        end=at(day, 16),
+        agenda=("Opening",),
+    )
+    client.login(member.email)
+
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+    assert page.index('id="answer"') < page.index('id="agenda"') < page.index('id="minutes"')
+    form = page[page.index('class="response-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'type="radio"' in form
+    assert "checked" not in form and "selected" not in form
+
+
+def test_an_answer_is_not_saved_until_the_member_chooses_one(client, member, make_meeting):
+    meeting = make_meeting()
+    client.login(member.email)
+
+    response = client.submit(f"/meetings/{meeting.id}/response", {})
+    chose_only_attending = client.submit(
+        f"/meetings/{meeting.id}/response", {"response": "attending"}
+    )
+
+    assert response.status_code == 422
+    assert "Choose whether you attend." in response.get_data(as_text=True)
+    assert chose_only_attending.status_code == 422
+    assert "Choose in person or online." in chose_only_attending.get_data(as_text=True)
+    assert db.session.query(Participant).count() == 0
+
+
+def test_declining_needs_no_way_of_taking_part(client, member, make_meeting):
+    meeting = make_meeting()
+    client.login(member.email)
+
+    response = client.submit(f"/meetings/{meeting.id}/response", {"response": "not-attending"})
+
+    assert response.status_code == 303
+    assert db.session.query(Participant).one().response == "not-attending"
