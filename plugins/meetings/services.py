@@ -113,14 +113,12 @@ def occurrence_changes(before: Occurrence, after: Occurrence) -> list[tuple[str,
 
 
 def same_body(meeting: Meeting) -> Any:
-    """Meetings of the same series, else of the same owner, else of the same kind."""
-    if meeting.series_id is not None:
-        return Meeting.series_id == meeting.series_id
+    """Meetings of the body that holds this one, whatever their series: the same sub-group
+    (or other owner), or, for the task force's own meetings, those of the same kind (its
+    plenaries follow its plenaries, not its workshops)."""
     if meeting.owner_kind:
         return (Meeting.owner_kind == meeting.owner_kind) & (Meeting.owner_id == meeting.owner_id)
-    return (
-        (Meeting.kind == meeting.kind) & Meeting.series_id.is_(None) & Meeting.owner_kind.is_(None)
-    )
+    return (Meeting.kind == meeting.kind) & Meeting.owner_kind.is_(None)
 
 
 def matters_arising(meeting: Meeting) -> Any:
