@@ -1,5 +1,6 @@
 """Meetings: plenaries and workshops with agendas, participants, minutes and action items."""
 
+from . import numbering  # noqa: F401  (numbers every new decision before it is written)
 from .hooks import (
     intranet_blueprints,
     intranet_dashboard_widgets,
