@@ -113,7 +113,9 @@ class Meeting(db.Model):
         back_populates="meeting", cascade="all, delete-orphan"
     )
     minutes: Mapped[Minutes | None] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        foreign_keys="Minutes.meeting_id",
     )
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="meeting", order_by="Decision.id", cascade="all, delete-orphan"
@@ -142,6 +144,12 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def has_begun(self) -> bool:
+        """Whether the meeting (its first occurrence) has started: from then on its previous
+        minutes can be approved and its attendance recorded."""
+        return self.start_at <= utcnow()
 
     @property
     def body(self) -> str:
@@ -252,8 +260,17 @@ class Minutes(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The next meeting of the same body, which approved them under its standing item.
+    approved_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="SET NULL"), index=True
+    )
 
-    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes", foreign_keys=[meeting_id])
+    approved_by: Mapped[User | None] = relationship()
+    approved_in: Mapped[Meeting | None] = relationship(foreign_keys=[approved_in_id])
 
 
 class Decision(db.Model):

@@ -17,7 +17,7 @@ from intranet.plugin_api import Attachment, User, db, record_audit, utcnow
 
 from . import notices
 from .calendar import Occurrence, series_occurrences
-from .models import ActionItem, AgendaItem, Meeting, Participant
+from .models import ActionItem, AgendaItem, Meeting, Minutes, Participant
 from .rules import AGENDA_ITEM, visible, visible_ids
 from .zones import zone_label
 
@@ -160,6 +160,18 @@ def carried_forward(meeting: Meeting, viewer: Any) -> tuple[Meeting | None, list
         arising = arising.where(Meeting.id.in_(seen))
     found = list(db.session.scalars(arising.limit(ARISING_SHOWN + 1)))
     return previous, found[:ARISING_SHOWN], len(found) > ARISING_SHOWN
+
+
+def approve_minutes(minutes: Minutes, actor: User, at_meeting: Meeting | None = None) -> None:
+    """Record the approval of `minutes` by `actor`, at `at_meeting` (the next meeting of the
+    body, under its standing item) or, without one, by the secretariat's own decision; the
+    caller commits and tells the invitees."""
+    minutes.status = "approved"
+    minutes.approved_at = utcnow()
+    minutes.approved_by_id = actor.id
+    minutes.approved_in = at_meeting
+    details = {"at_meeting": at_meeting.id} if at_meeting is not None else {}
+    record_audit("meetings.minutes_approved", target=f"meeting:{minutes.meeting_id}", **details)
 
 
 def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime]]:
