@@ -184,6 +184,34 @@ def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime
     return rows
 
 
+def minutes_left(meeting: Meeting, without: AgendaItem | None = None) -> int:
+    """The minutes of the meeting not yet taken by its agenda (`without` one item, being
+    edited)."""
+    length = int((meeting.end_at - meeting.start_at).total_seconds() // 60)
+    taken = sum(item.duration_minutes for item in meeting.agenda_items if item is not without)
+    return max(length - taken, 0)
+
+
+def copy_agenda(source: Meeting, target: Meeting) -> list[AgendaItem]:
+    """Append copies of the source's agenda items (not their documents) to the target's
+    agenda, in order, as long as they end by the target's end; returns the items left out."""
+    left_out = []
+    for item in source.agenda_items:
+        if item.duration_minutes > minutes_left(target):
+            left_out.append(item)
+            continue
+        target.agenda_items.append(
+            AgendaItem(
+                position=len(target.agenda_items) + 1,
+                title=item.title,
+                presenter=item.presenter,
+                duration_minutes=item.duration_minutes,
+                description=item.description,
+            )
+        )
+    return left_out
+
+
 def agenda_documents_for(ids: list[int]) -> dict[int, list[Attachment]]:
     """The documents of the agenda items `ids`, in one query."""
     documents: dict[int, list[Attachment]] = {}
