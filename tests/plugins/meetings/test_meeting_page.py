@@ -86,3 +86,52 @@ def test_declining_needs_no_way_of_taking_part(client, member, make_meeting):
 
     assert response.status_code == 303
     assert db.session.query(Participant).one().response == "not-attending"
+
+
+def invited(meeting, *people):
+    db.session.add_all(Participant(meeting_id=meeting.id, user_id=p.id) for p in people)
+    db.session.commit()
+    return {p.user_id: p for p in db.session.query(Participant)}
+
+
+def test_attendance_of_a_held_meeting_is_recorded_with_nothing_preselected(
+    client, secretariat, member, make_user, make_meeting
+):
+    meeting = past_plenary(make_meeting)
+    other = make_user(email="other@example.org")
+    participants = invited(meeting, member, other, secretariat)
+    client.login(secretariat.email)
+
+    page = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
+    response = client.submit(
+        f"/meetings/{meeting.id}/attendance",
+        {
+            f"attendance-{participants[member.id].id}": "attended",
+            f"attendance-{participants[other.id].id}": "absent",
+        },
+    )
+
+    assert page.count('type="radio"') == 6 and " checked" not in page
+    assert "Attended" in page and "Absent" in page
+    assert response.status_code == 303
+    db.session.expire_all()
+    recorded = {p.user_id: p.attended for p in db.session.query(Participant)}
+    assert recorded == {member.id: True, other.id: False, secretariat.id: None}
+
+
+def test_attendance_is_not_recorded_before_the_meeting_begins(
+    client, secretariat, member, make_meeting
+):
+    meeting = make_meeting()  # in 2030
+    participant = invited(meeting, member)[member.id]
+    client.login(secretariat.email)
+
+    page = client.get(f"/meetings/{meeting.id}/participants").get_data(as_text=True)
+    client.submit(
+        f"/meetings/{meeting.id}/attendance", {f"attendance-{participant.id}": "attended"}
+    )
+
+    assert "Attendance can be recorded once the meeting has begun." in page
+    assert 'type="radio"' not in page and "Record attendance" not in page
+    db.session.expire_all()
+    assert db.session.get(Participant, participant.id).attended is None
