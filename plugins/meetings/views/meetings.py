@@ -29,7 +29,7 @@ from .. import forms
 from ..calendar import occurrences, rule_starts
 from ..models import Meeting, Series
 from ..recurrence import describe, read_rule, weekend_starts
-from ..rules import visible, visible_filter
+from ..rules import shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from .blueprint import bp
@@ -45,8 +45,9 @@ def index() -> str:
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
     query = select(Meeting).options(selectinload(Meeting.overrides))
-    if past:
+    if past:  # with their minutes, whose beginning the list shows
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
+        query = query.options(selectinload(Meeting.minutes))
     else:
         query = query.where(Meeting.last_end_at >= now).order_by(Meeting.start_at)
     pagination = db.paginate(
@@ -58,6 +59,9 @@ def index() -> str:
     return render_template(
         template,
         meetings=meetings,
+        readable_minutes={
+            m.id for m in meetings if past and shows_minutes(current_user, m.minutes)
+        },
         past=past,
         page=page,
         has_next=page * PAGE_SIZE < total,

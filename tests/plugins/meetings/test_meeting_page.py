@@ -135,3 +135,33 @@ def test_attendance_is_not_recorded_before_the_meeting_begins(
     assert 'type="radio"' not in page and "Record attendance" not in page
     db.session.expire_all()
     assert db.session.get(Participant, participant.id).attended is None
+
+
+MARKDOWN_MINUTES = "# Minutes\n\nThe plenary **met** in Riga.\n\n- National reports\n- Work plan"
+
+
+def test_minutes_excerpts_show_their_text_not_their_markdown(client, member, make_meeting):
+    meeting = past_plenary(make_meeting)
+    meeting.minutes.body = MARKDOWN_MINUTES
+    db.session.commit()
+    client.login(member.email)
+
+    listed = client.get("/meetings/?when=past").get_data(as_text=True)
+    found = client.get("/search?q=plenary").get_data(as_text=True)
+
+    assert "Minutes (draft): Minutes The plenary met in Riga. National reports Work plan" in listed
+    snippet = found[found.index("/meetings/" + str(meeting.id) + "#minutes") :]
+    snippet = snippet[: snippet.index("</li>")]
+    assert "<mark>plenary</mark> met in Riga" in snippet
+    for page in (listed, snippet):
+        assert "**" not in page and "# Minutes" not in page and "- National" not in page
+
+
+def test_a_guest_reads_no_draft_minutes_in_the_list(client, make_user, make_meeting, grant_meeting):
+    meeting = past_plenary(make_meeting)
+    grant_meeting(meeting)
+    client.login(make_user("guest").email)
+
+    listed = client.get("/meetings/?when=past").get_data(as_text=True)
+
+    assert "Last plenary" in listed and "Minutes (draft)" not in listed
