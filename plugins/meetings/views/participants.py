@@ -121,6 +121,9 @@ def invite(meeting_id: int) -> Any:
         code = (form.delegation.data or "").upper()
         if code and code not in meeting.invited_delegations:
             meeting.invited_delegations = [*meeting.invited_delegations, code]
+        groups = {int(group_id) for group_id in form.groups.data or [] if group_id.isdecimal()}
+        if groups - set(meeting.invited_groups):  # who joins them later is invited too
+            meeting.invited_groups = sorted(groups | set(meeting.invited_groups))
         db.session.commit()
         if new_ids and not meeting.is_cancelled:
             invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()

@@ -22,6 +22,7 @@ from intranet.plugin_api import (
 from .. import notices, rules
 from ..forms import ExtendForm, InviteForm
 from ..models import Extension, Membership, log_activity, today
+from ..services import announce_members
 from . import bp
 from .common import convenor_choices, group_url, load_group, refuse
 
@@ -61,6 +62,8 @@ def join(group_id: int) -> Response:
     db.session.commit()
     if group.join_policy == "request" and mine is None:
         notices.join_requested(group, current_user)
+    else:
+        announce_members(group, added=[current_user._get_current_object()])
     flash(message, "success")
     return redirect(target, code=303)
 
@@ -89,6 +92,8 @@ def leave(group_id: int) -> Response | str:
     }[was]
     log_activity(group, current_user, "left", summary)
     db.session.commit()
+    if was == "active":
+        announce_members(group, removed=[current_user._get_current_object()])
     flash("Done: you are no longer in this sub-group's list.", "success")
     return redirect(group_url(group), code=303)
 
@@ -115,6 +120,8 @@ def answer_request(group_id: int, membership_id: int, decision: str) -> Response
         group.memberships.remove(request_)
         log_activity(group, current_user, "declined", f"{current_user.name} declined {name}")
     db.session.commit()
+    if decision == "approve":
+        announce_members(group, added=[requester])
     notices.request_answered(group, requester, decision == "approve", current_user)
     flash(f"Request of {name} {'approved' if decision == 'approve' else 'declined'}.", "success")
     return redirect(group_url(group), code=303)

@@ -1,8 +1,9 @@
-"""meetings plugin: minutes approved by the next meeting of their body
+"""meetings plugin: minutes approved by the next meeting of their body; sub-groups invited
 
 The next meeting of the same body (the task force's plenary, or the same sub-group) approves
 the minutes of the previous one under its standing item: who approved them, and at which
-meeting, are kept beside the time they were approved.
+meeting, are kept beside the time they were approved. A meeting remembers the sub-groups it
+invited whole, so that their later members are invited too.
 
 On SQLite the columns are added with ALTER TABLE and column-level foreign keys, as core_0002
 does: a batch copy of meetings_minutes would lose the triggers that keep its full-text index
@@ -43,10 +44,15 @@ def upgrade() -> None:
                 op.f(constraint), TABLE, target, [name], ["id"], ondelete="SET NULL"
             )
     op.create_index(op.f("ix_meetings_minutes_approved_in_id"), TABLE, ["approved_in_id"])
+    op.add_column(
+        "meetings_meeting",
+        sa.Column("invited_groups", sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
+    )
 
 
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    op.drop_column("meetings_meeting", "invited_groups")
     op.drop_index(op.f("ix_meetings_minutes_approved_in_id"), table_name=TABLE)
     for name, constraint, _target in REFERENCES:
         if not sqlite:
