@@ -64,8 +64,8 @@ def invite_member(page, label: str) -> None:
 def answer(page, meeting_url: str, response: str, mode: str) -> None:
     page.goto(meeting_url)
     section = page.locator("#answer")
-    section.get_by_label("Your answer").select_option(label=response)
-    section.get_by_label("How you take part").select_option(label=mode)
+    section.get_by_role("radio", name=response, exact=True).check()
+    section.get_by_role("radio", name=mode, exact=True).check()
     section.get_by_role("button", name="Save my answer").click()
     expect(page.get_by_role("status")).to_contain_text(f"Your answer is saved: {response.lower()}.")
     expect(section).to_contain_text(f"You answered: {response}, {mode.lower()}.")
