@@ -72,7 +72,10 @@ def answer(page, meeting_url: str, response: str, mode: str) -> None:
 
 
 def drag(page, source, target) -> None:
-    """Drag `source` onto `target` with the mouse, as a person would."""
+    """Drag `source` onto `target` with the mouse, as a person would (both scrolled into
+    view first: the mouse only reaches what the window shows)."""
+    target.scroll_into_view_if_needed()
+    source.scroll_into_view_if_needed()
     start, end = source.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
     page.mouse.down()
