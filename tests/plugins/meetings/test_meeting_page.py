@@ -165,3 +165,39 @@ def test_a_guest_reads_no_draft_minutes_in_the_list(client, make_user, make_meet
     listed = client.get("/meetings/?when=past").get_data(as_text=True)
 
     assert "Last plenary" in listed and "Minutes (draft)" not in listed
+
+
+def test_the_dashboard_shows_the_beginning_of_the_latest_minutes_as_text(
+    client, member, make_meeting
+):
+    meeting = past_plenary(make_meeting)
+    meeting.minutes.body = MARKDOWN_MINUTES
+    db.session.commit()
+    client.login(member.email)
+
+    card = client.get("/meetings/next", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    assert "Latest minutes, " in card and "(draft): Minutes The plenary met in Riga." in card
+    assert "**" not in card and "# Minutes" not in card
+
+
+def test_a_guest_sees_only_approved_minutes_of_granted_meetings_on_the_dashboard(
+    client, make_user, make_meeting, grant_meeting
+):
+    granted = past_plenary(make_meeting)
+    hidden = past_plenary(make_meeting)
+    hidden.minutes.status = "approved"
+    db.session.commit()
+    grant_meeting(granted)
+    client.login(make_user("guest").email)
+
+    card = client.get("/meetings/next", headers={"HX-Request": "true"}).get_data(as_text=True)
+    granted.minutes.status = "approved"
+    db.session.commit()
+    after_approval = client.get("/meetings/next", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+
+    assert "Latest minutes" not in card
+    assert f'/meetings/{granted.id}#minutes"' in after_approval
+    assert f'/meetings/{hidden.id}#minutes"' not in after_approval
