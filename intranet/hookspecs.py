@@ -203,6 +203,15 @@ def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> No
 
 
 @hookspec
+def intranet_resource_members_changed(
+    resource: ResourceRef, added: list[User], removed: list[User]
+) -> None:
+    """Event: people joined (`added`) or left (`removed`) `resource`, e.g. a sub-group, after
+    the change is committed. Called by the plugin that owns the kind, so that others keep what
+    they gave its members (the meetings plugin: invitations to the sub-group's meetings)."""
+
+
+@hookspec
 def intranet_settings_schema() -> list[Setting]:
     """Return the plugin's settings, with types and defaults, for the admin settings page."""
 

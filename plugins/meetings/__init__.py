@@ -1,5 +1,6 @@
 """Meetings: plenaries and workshops with agendas, participants, minutes and action items."""
 
+from . import numbering  # noqa: F401  (numbers every new decision before it is written)
 from .hooks import (
     intranet_audit_kinds,
     intranet_audit_targets,
@@ -18,6 +19,7 @@ from .hooks import (
     intranet_personal_data_kinds,
     intranet_profile_sections,
     intranet_report_sections,
+    intranet_resource_members_changed,
     intranet_resource_sections,
     intranet_scale_data,
     intranet_scheduled_jobs,
@@ -45,6 +47,7 @@ __all__ = [
     "intranet_personal_data_kinds",
     "intranet_profile_sections",
     "intranet_report_sections",
+    "intranet_resource_members_changed",
     "intranet_resource_sections",
     "intranet_scale_data",
     "intranet_scheduled_jobs",

@@ -1,7 +1,7 @@
 """Audiences that stay audiences: a member who joins after "all members" (or their whole
-delegation) were invited is invited to the upcoming meetings too, one who leaves is taken off
-them, and a guest granted a meeting (or its series) is one of its participants for as long as
-the grant lasts."""
+delegation, or a whole sub-group) were invited is invited to the upcoming meetings too, one
+who leaves is taken off them, and a guest granted a meeting (or its series) is one of its
+participants for as long as the grant lasts."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from typing import Any
 from flask import current_app, has_request_context
 from sqlalchemy import Select, delete, or_, select
 
-from intranet.plugin_api import ResourceRef, User, db, utcnow
+from intranet.plugin_api import ResourceRef, User, collect, db, utcnow
 
 from . import notices
 from .models import Meeting, Participant
 from .rules import MEETING, SERIES, visible_ids
+
+GROUP = "subgroups.group"  # the kind of a sub-group, owned by the subgroups plugin
 
 
 @contextmanager
@@ -99,3 +101,39 @@ def guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
     )
     db.session.commit()
     add_participant(guest, granted_meetings)
+
+
+def still_invited(user: User, meeting: Meeting, group_id: int) -> bool:
+    """Whether `user`, who left the sub-group `group_id`, is still in another audience the
+    meeting invited: all members, their delegation, another sub-group."""
+    if user.is_active and not user.is_guest:
+        country = (user.country_code or "").upper()
+        if meeting.all_members_invited or (country and country in meeting.invited_delegations):
+            return True
+    others = [ResourceRef(GROUP, other) for other in meeting.invited_groups if other != group_id]
+    return any(user in collect("intranet_resource_members", resource=group) for group in others)
+
+
+def group_members_changed(group_id: int, added: list[User], removed: list[User]) -> None:
+    """Who joins a sub-group is invited to its upcoming meetings the whole sub-group was
+    invited to (a guest only to those they may see); who leaves is taken off them unless
+    another audience of the meeting still names them."""
+    meetings = [
+        meeting
+        for meeting in db.session.scalars(upcoming())
+        if group_id in (meeting.invited_groups or [])
+    ]
+    if not meetings:
+        return
+    for user in removed:
+        gone = [m.id for m in meetings if not still_invited(user, m, group_id)]
+        db.session.execute(
+            delete(Participant).where(
+                Participant.user_id == user.id, Participant.meeting_id.in_(gone)
+            )
+        )
+    db.session.commit()
+    for user in added:
+        if user.is_active:
+            seen = visible_ids(user, [meeting.id for meeting in meetings])
+            add_participant(user, [meeting for meeting in meetings if meeting.id in seen])

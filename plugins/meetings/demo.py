@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from intranet.plugin_api import User, db, utcnow
@@ -99,12 +100,14 @@ def create(users: dict[str, User]) -> None:
                 )
             )
         if past:
-            approved = meeting.start_at < utcnow() - timedelta(days=45)
+            # The next plenary approves these minutes under its standing item, once it met.
+            approved = meeting.start_at + timedelta(days=38) < utcnow()
             meeting.minutes = Minutes(
                 body=f"## Summary\n\nThe task force met in {host[1]}; delegations reported on "
-                "national action plans against trafficking in human beings.",
+                "**national action plans** against trafficking in human beings.",
                 status="approved" if approved else "draft",
-                approved_at=utcnow() if approved else None,
+                approved_at=meeting.start_at + timedelta(days=38, hours=1) if approved else None,
+                approved_by=secretariat if approved else None,
             )
             meeting.decisions.append(Decision(text="The agenda was adopted as proposed."))
             owner = members[number % len(members)]
@@ -126,6 +129,9 @@ def create(users: dict[str, User]) -> None:
                 )
             )
         meetings.append(meeting)
+    for previous, following in pairwise(meetings):
+        if previous.minutes is not None and previous.minutes.status == "approved":
+            previous.minutes.approved_in = following
     hosts = {host[0]: host for host in HOSTS}
     for number, (title, country) in enumerate(WORKSHOPS):
         day = (

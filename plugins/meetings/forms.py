@@ -281,8 +281,22 @@ class InviteForm(Form):
 
 
 class ResponseForm(Form):
-    response = SelectField("Your answer", choices=choices(RESPONSES))
-    mode = SelectField("How you take part", choices=choices(MODES))
+    """Nothing is chosen until the member chooses: a preselected "attending" would be saved
+    by whoever only meant to look."""
+
+    response = RadioField(
+        "Your answer",
+        choices=choices(RESPONSES),
+        validators=[DataRequired("Choose whether you attend.")],
+    )
+    mode = RadioField("How you take part", choices=choices(MODES), validators=[Optional()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.response.data in ("attending", "tentative") and not self.mode.data:
+            self.mode.errors = [*self.mode.errors, "Choose in person or online."]
+            return False
+        return valid
 
 
 class MinutesForm(Form):

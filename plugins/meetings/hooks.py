@@ -177,3 +177,11 @@ def intranet_user_deactivated(user: User) -> None:
 @hookimpl
 def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
     audiences.guest_grants_changed(guest, granted)
+
+
+@hookimpl
+def intranet_resource_members_changed(
+    resource: ResourceRef, added: list[User], removed: list[User]
+) -> None:
+    if resource.kind == audiences.GROUP:
+        audiences.group_members_changed(resource.id, added, removed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -16,13 +15,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     false,
-    func,
-    select,
     text,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
 
@@ -103,6 +99,10 @@ class Meeting(db.Model):
     invited_delegations: Mapped[list[str]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
     )
+    # Sub-groups invited whole (their ids): who joins one later is invited, who leaves is not.
+    invited_groups: Mapped[list[int]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -117,7 +117,9 @@ class Meeting(db.Model):
         back_populates="meeting", cascade="all, delete-orphan"
     )
     minutes: Mapped[Minutes | None] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        foreign_keys="Minutes.meeting_id",
     )
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="meeting", order_by="Decision.id", cascade="all, delete-orphan"
@@ -146,6 +148,12 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def has_begun(self) -> bool:
+        """Whether the meeting (its first occurrence) has started: from then on its previous
+        minutes can be approved and its attendance recorded."""
+        return self.start_at <= utcnow()
 
     @property
     def body(self) -> str:
@@ -256,8 +264,17 @@ class Minutes(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The next meeting of the same body, which approved them under its standing item.
+    approved_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings_meeting.id", ondelete="SET NULL"), index=True
+    )
 
-    meeting: Mapped[Meeting] = relationship(back_populates="minutes")
+    meeting: Mapped[Meeting] = relationship(back_populates="minutes", foreign_keys=[meeting_id])
+    approved_by: Mapped[User | None] = relationship()
+    approved_in: Mapped[Meeting | None] = relationship(foreign_keys=[approved_in_id])
 
 
 class Decision(db.Model):
@@ -340,49 +357,3 @@ class FeedToken(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class DecisionCounter(db.Model):
-    """The last number given to a decision of a body in a year, kept apart from the decisions
-    so that deleting the last one never frees its reference for another decision."""
-
-    __tablename__ = "meetings_decision_counter"
-    __table_args__ = (PrimaryKeyConstraint("body", "year"),)
-
-    body: Mapped[str] = mapped_column(String(20))
-    year: Mapped[int] = mapped_column(Integer)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
-def number_decisions(session: Session, _context: Any, _instances: Any) -> None:
-    """Give every new decision its reference before it is written: the next number of its
-    body (the task force or a sub-group) in the year of its meeting. Whoever records a
-    decision (a page, the demo data, a test) never types one."""
-    new = [obj for obj in session.new if isinstance(obj, Decision) and not obj.number]
-    if not new:
-        return
-    counters: dict[tuple[str, int], DecisionCounter] = {}
-    with session.no_autoflush:
-        for decision in new:
-            meeting = decision.meeting or session.get(Meeting, decision.meeting_id)
-            decision.body = meeting.body
-            decision.year = meeting.local_start.year
-            key = (decision.body, decision.year)
-            counter = counters.get(key) or session.get(DecisionCounter, key)
-            if counter is None:
-                highest = session.scalar(
-                    select(func.coalesce(func.max(Decision.number), 0)).where(
-                        Decision.body == decision.body, Decision.year == decision.year
-                    )
-                )
-                counter = DecisionCounter(
-                    body=decision.body, year=decision.year, last_number=highest
-                )
-                session.add(counter)
-            counters[key] = counter
-            counter.last_number += 1
-            decision.number = counter.last_number
-            decision.reference = f"{decision.body}/{decision.year}/{decision.number}"
-
-
-event.listen(Session, "before_flush", number_decisions)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from intranet.plugin_api import SearchResult, db, fts5_match
 
+from .excerpts import plain_text
 from .models import AgendaItem, Decision, Meeting, Minutes
 from .rules import readable_minutes, visible_ids
 
@@ -36,6 +37,7 @@ class Source:
     kind: str
     title: str  # formatted with the meeting's title and the item's (agenda item, decision)
     anchor: str  # formatted with the row's id
+    markdown: bool = False  # written in Markdown: its snippets are shown as plain text
 
     @property
     def table(self) -> str:
@@ -50,8 +52,9 @@ SOURCES = (
         "Agenda item",
         "{item} ({meeting})",
         "#agenda-item-{id}",
+        markdown=True,
     ),
-    Source(Minutes, ("body",), "Minutes", "Minutes of {meeting}", "#minutes"),
+    Source(Minutes, ("body",), "Minutes", "Minutes of {meeting}", "#minutes", markdown=True),
     Source(
         Decision, ("reference", "text"), "Decision", "Decision {item} ({meeting})", "#decision-{id}"
     ),
@@ -135,6 +138,7 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
         source = SOURCES[position]
         title = source.title.format(meeting=meeting.title, item=item)
         url = url_for("meetings.show", meeting_id=meeting.id) + source.anchor.format(id=row_id)
+        snippet = plain_text(snippet) if source.markdown else snippet
         results.append(
             SearchResult(source.kind, title, url, snippet, float(score), meeting.start_at)
         )

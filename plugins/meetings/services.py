@@ -17,7 +17,7 @@ from intranet.plugin_api import Attachment, User, db, record_audit, utcnow
 
 from . import notices
 from .calendar import Occurrence, series_occurrences
-from .models import ActionItem, AgendaItem, Meeting, Participant
+from .models import ActionItem, AgendaItem, Meeting, Minutes, Participant
 from .rules import AGENDA_ITEM, visible, visible_ids
 from .zones import zone_label
 
@@ -113,14 +113,12 @@ def occurrence_changes(before: Occurrence, after: Occurrence) -> list[tuple[str,
 
 
 def same_body(meeting: Meeting) -> Any:
-    """Meetings of the same series, else of the same owner, else of the same kind."""
-    if meeting.series_id is not None:
-        return Meeting.series_id == meeting.series_id
+    """Meetings of the body that holds this one, whatever their series: the same sub-group
+    (or other owner), or, for the task force's own meetings, those of the same kind (its
+    plenaries follow its plenaries, not its workshops)."""
     if meeting.owner_kind:
         return (Meeting.owner_kind == meeting.owner_kind) & (Meeting.owner_id == meeting.owner_id)
-    return (
-        (Meeting.kind == meeting.kind) & Meeting.series_id.is_(None) & Meeting.owner_kind.is_(None)
-    )
+    return (Meeting.kind == meeting.kind) & Meeting.owner_kind.is_(None)
 
 
 def matters_arising(meeting: Meeting) -> Any:
@@ -164,6 +162,18 @@ def carried_forward(meeting: Meeting, viewer: Any) -> tuple[Meeting | None, list
     return previous, found[:ARISING_SHOWN], len(found) > ARISING_SHOWN
 
 
+def approve_minutes(minutes: Minutes, actor: User, at_meeting: Meeting | None = None) -> None:
+    """Record the approval of `minutes` by `actor`, at `at_meeting` (the next meeting of the
+    body, under its standing item) or, without one, by the secretariat's own decision; the
+    caller commits and tells the invitees."""
+    minutes.status = "approved"
+    minutes.approved_at = utcnow()
+    minutes.approved_by_id = actor.id
+    minutes.approved_in = at_meeting
+    details = {"at_meeting": at_meeting.id} if at_meeting is not None else {}
+    record_audit("meetings.minutes_approved", target=f"meeting:{minutes.meeting_id}", **details)
+
+
 def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime]]:
     moment = meeting.start_at
     rows = []
@@ -172,6 +182,34 @@ def running_times(meeting: Meeting) -> list[tuple[AgendaItem, datetime, datetime
         rows.append((item, moment, end))
         moment = end
     return rows
+
+
+def minutes_left(meeting: Meeting, without: AgendaItem | None = None) -> int:
+    """The minutes of the meeting not yet taken by its agenda (`without` one item, being
+    edited)."""
+    length = int((meeting.end_at - meeting.start_at).total_seconds() // 60)
+    taken = sum(item.duration_minutes for item in meeting.agenda_items if item is not without)
+    return max(length - taken, 0)
+
+
+def copy_agenda(source: Meeting, target: Meeting) -> list[AgendaItem]:
+    """Append copies of the source's agenda items (not their documents) to the target's
+    agenda, in order, as long as they end by the target's end; returns the items left out."""
+    left_out = []
+    for item in source.agenda_items:
+        if item.duration_minutes > minutes_left(target):
+            left_out.append(item)
+            continue
+        target.agenda_items.append(
+            AgendaItem(
+                position=len(target.agenda_items) + 1,
+                title=item.title,
+                presenter=item.presenter,
+                duration_minutes=item.duration_minutes,
+                description=item.description,
+            )
+        )
+    return left_out
 
 
 def agenda_documents_for(ids: list[int]) -> dict[int, list[Attachment]]:

@@ -6,7 +6,7 @@ from flask import url_for
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import GrantableResource, ResourceRef, User, db, utcnow
+from intranet.plugin_api import GrantableResource, ResourceRef, User, db, notify_event, utcnow
 
 from . import notices, rules
 from .models import Membership, SubGroup, log_activity, today
@@ -57,6 +57,19 @@ def resource_members(resource: ResourceRef) -> list[User] | None:
             )
             .order_by(User.name)
         )
+    )
+
+
+def announce_members(
+    group: SubGroup, added: list[User] | None = None, removed: list[User] | None = None
+) -> None:
+    """Tell the other plugins who joined or left the sub-group (after the commit), so that
+    what they gave its members follows (invitations to its meetings)."""
+    notify_event(
+        "intranet_resource_members_changed",
+        resource=ResourceRef(rules.KIND, group.id),
+        added=added or [],
+        removed=removed or [],
     )
 
 

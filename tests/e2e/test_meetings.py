@@ -64,15 +64,18 @@ def invite_member(page, label: str) -> None:
 def answer(page, meeting_url: str, response: str, mode: str) -> None:
     page.goto(meeting_url)
     section = page.locator("#answer")
-    section.get_by_label("Your answer").select_option(label=response)
-    section.get_by_label("How you take part").select_option(label=mode)
+    section.get_by_role("radio", name=response, exact=True).check()
+    section.get_by_role("radio", name=mode, exact=True).check()
     section.get_by_role("button", name="Save my answer").click()
     expect(page.get_by_role("status")).to_contain_text(f"Your answer is saved: {response.lower()}.")
     expect(section).to_contain_text(f"You answered: {response}, {mode.lower()}.")
 
 
 def drag(page, source, target) -> None:
-    """Drag `source` onto `target` with the mouse, as a person would."""
+    """Drag `source` onto `target` with the mouse, as a person would (both scrolled into
+    view first: the mouse only reaches what the window shows)."""
+    target.scroll_into_view_if_needed()
+    source.scroll_into_view_if_needed()
     start, end = source.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 10)
     page.mouse.down()

@@ -25,7 +25,14 @@ from intranet.plugin_api import (
 from .. import forms, notices
 from ..models import AgendaItem, Meeting
 from ..rules import AGENDA_ITEM
-from ..services import agenda_documents, attachments_of, carried_forward, running_times
+from ..services import (
+    agenda_documents,
+    attachments_of,
+    carried_forward,
+    copy_agenda,
+    minutes_left,
+    running_times,
+)
 from .blueprint import bp
 from .common import FULL_MEETING, meeting_or_404, meeting_page, simple_form
 
@@ -54,7 +61,7 @@ def back_to_agenda(meeting: Meeting) -> Response:
 def add_agenda_item(meeting_id: int) -> Any:
     meeting = meeting_or_404(meeting_id, selectinload(Meeting.agenda_items))
     form = forms.AgendaItemForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and fits(form, meeting):
         item = AgendaItem(position=len(meeting.agenda_items) + 1)
         form.populate_obj(item)
         meeting.agenda_items.append(item)
@@ -62,6 +69,20 @@ def add_agenda_item(meeting_id: int) -> Any:
         return back_to_agenda(meeting)
     action = url_for("meetings.add_agenda_item", meeting_id=meeting.id)
     return simple_form(form, "Add an agenda item", meeting, action)
+
+
+def fits(form: forms.AgendaItemForm, meeting: Meeting, item: AgendaItem | None = None) -> bool:
+    """Whether the agenda, with this item at the length typed, still ends by the meeting's
+    end; if not, the duration field says how many minutes are left."""
+    left = minutes_left(meeting, without=item)
+    if form.duration_minutes.data <= left:
+        return True
+    ends = meeting.local_end.strftime("%H:%M")
+    form.duration_minutes.errors = [
+        f"The agenda would run past the meeting's end at {ends}: "
+        + (f"at most {left} minutes are left." if left else "no time is left.")
+    ]
+    return False
 
 
 def agenda_item_or_404(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaItem]:
@@ -77,7 +98,7 @@ def agenda_item_or_404(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaIt
 def edit_agenda_item(meeting_id: int, item_id: int) -> Any:
     meeting, item = agenda_item_or_404(meeting_id, item_id)
     form = forms.AgendaItemForm(obj=item)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and fits(form, meeting, item):
         form.populate_obj(item)
         db.session.commit()
         return back_to_agenda(meeting)
@@ -182,6 +203,26 @@ def reorder_agenda(meeting_id: int) -> Any:
     db.session.refresh(meeting, ["agenda_items"])
     if wants_fragment():
         return agenda_fragment(meeting)
+    return back_to_agenda(meeting)
+
+
+@bp.post("/<int:meeting_id>/agenda/copy")
+@roles(*STAFF)
+def copy_previous_agenda(meeting_id: int) -> Response:
+    """Copy the agenda of the previous meeting of the same body onto this (empty) agenda, with
+    the items' durations, for the secretariat to edit; what would run past the end is left."""
+    meeting = meeting_or_404(meeting_id, selectinload(Meeting.agenda_items))
+    previous, _arising, _more = carried_forward(meeting, current_user)
+    if meeting.agenda_items or previous is None or not previous.agenda_items:
+        flash("Only an empty agenda can take the previous meeting's agenda.", "error")
+        return back_to_agenda(meeting)
+    left_out = copy_agenda(previous, meeting)
+    record_audit("meetings.agenda_copied", target=f"meeting:{meeting.id}", source=previous.id)
+    db.session.commit()
+    flash(f"The agenda of “{previous.title}” is copied; edit it as needed.", "success")
+    if left_out:
+        titles = ", ".join(f"“{item.title}”" for item in left_out)
+        flash(f"Not copied, as they would run past the meeting's end: {titles}.", "warning")
     return back_to_agenda(meeting)
 
 

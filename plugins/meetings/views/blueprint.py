@@ -10,6 +10,7 @@ from flask import Blueprint
 from intranet.plugin_api import utcnow
 
 from ..calendar import Occurrence, series_occurrences
+from ..excerpts import excerpt
 from ..models import Meeting
 from ..recurrence import describe
 from ..services import when
@@ -52,3 +53,9 @@ def repeats(meeting: Meeting) -> str:
 def zone(name: str | None) -> str:
     """A time zone as people read it: "Riga (UTC+2)"."""
     return zone_label(name)
+
+
+@bp.app_template_filter("meetings_excerpt")
+def markdown_excerpt(text: str | None, limit: int = 160) -> str:
+    """The beginning of Markdown (minutes) as plain text, no raw markers."""
+    return excerpt(text, limit)

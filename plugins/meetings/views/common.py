@@ -45,9 +45,9 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
     previous, arising, more_arising = carried_forward(meeting, current_user)
     mine = next((p for p in meeting.participants if p.user_id == current_user.id), None)
     response_form = context.pop("response_form", None) or forms.ResponseForm(
-        response=mine.response if mine and mine.response else "attending",
-        mode=mine.mode if mine and mine.mode else "in-person",
+        response=mine.response if mine else None, mode=mine.mode if mine else None
     )
+    occurrence = context.pop("occurrence", None)
     html = render_template(
         "meetings/meeting.html",
         meeting=meeting,
@@ -63,10 +63,21 @@ def meeting_page(meeting: Meeting, *, status: int | None = None, **context: Any)
         modes=MODES,
         today=today_for(current_user),
         upcoming=series_occurrences(meeting, after=utcnow())[:5] if meeting.rrule else [],
-        occurrence=context.pop("occurrence", None),
+        occurrence=occurrence,
+        held=is_held(meeting, occurrence),
         **context,
     )
     return (html, status) if status else html
+
+
+def is_held(meeting: Meeting, occurrence: Any = None) -> bool:
+    """Whether the meeting (or this occurrence of it) is over: its record, not the answer
+    form, comes first on its page."""
+    if meeting.is_cancelled or (occurrence is not None and occurrence.cancelled):
+        return False
+    if occurrence is not None:
+        return occurrence.end_at <= utcnow()
+    return meeting.status == "held" or meeting.last_end_at <= utcnow()
 
 
 def simple_form(form: Any, title: str, meeting: Meeting, action: str) -> Any:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from intranet.plugin_api import (
     EVERYONE,
@@ -27,9 +27,9 @@ from intranet.plugin_api import (
 
 from .. import forms
 from ..calendar import occurrences, rule_starts
-from ..models import Meeting, Series
+from ..models import Meeting, Minutes, Series
 from ..recurrence import describe, read_rule, weekend_starts
-from ..rules import visible, visible_filter
+from ..rules import minutes_filter, shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from .blueprint import bp
@@ -45,8 +45,9 @@ def index() -> str:
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
     query = select(Meeting).options(selectinload(Meeting.overrides))
-    if past:
+    if past:  # with their minutes, whose beginning the list shows
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
+        query = query.options(selectinload(Meeting.minutes))
     else:
         query = query.where(Meeting.last_end_at >= now).order_by(Meeting.start_at)
     pagination = db.paginate(
@@ -58,6 +59,9 @@ def index() -> str:
     return render_template(
         template,
         meetings=meetings,
+        readable_minutes={
+            m.id for m in meetings if past and shows_minutes(current_user, m.minutes)
+        },
         past=past,
         page=page,
         has_next=page * PAGE_SIZE < total,
@@ -265,6 +269,21 @@ def next_meetings() -> str:
     )
     candidates = db.session.scalars(visible_filter(current_user, upcoming).limit(10)).all()
     meetings = visible(current_user, list(candidates))[:5]
+    context = {"meetings": meetings, "latest": latest_minutes()}
     if wants_fragment():
-        return render_template("meetings/_next.html", meetings=meetings)
-    return render_template("meetings/next.html", meetings=meetings)
+        return render_template("meetings/_next.html", **context)
+    return render_template("meetings/next.html", **context)
+
+
+def latest_minutes() -> Minutes | None:
+    """The newest minutes the viewer may read, for the beginning the dashboard shows."""
+    found = (
+        select(Minutes)
+        .join(Minutes.meeting)
+        .where(Minutes.body != "", minutes_filter(current_user))
+        .options(contains_eager(Minutes.meeting))
+        .order_by(Meeting.start_at.desc())
+    )
+    candidates = db.session.scalars(found.limit(20)).all()
+    seen = {meeting.id for meeting in visible(current_user, [m.meeting for m in candidates])}
+    return next((minutes for minutes in candidates if minutes.meeting_id in seen), None)

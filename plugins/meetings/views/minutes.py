@@ -23,7 +23,15 @@ from intranet.plugin_api import (
 from .. import forms, notices
 from ..models import ActionItem, Meeting, Minutes
 from ..rules import may_view
-from ..services import ACTION_STATUSES, action_counts, my_action_items, owns, today_for
+from ..services import (
+    ACTION_STATUSES,
+    action_counts,
+    approve_minutes,
+    carried_forward,
+    my_action_items,
+    owns,
+    today_for,
+)
 from .blueprint import bp
 from .common import meeting_or_404, simple_form
 
@@ -36,9 +44,12 @@ def minutes(meeting_id: int) -> Any:
     form = forms.MinutesForm(obj=document)
     if form.validate_on_submit():
         approved = document.status != "approved" and form.status.data == "approved"
+        document.body = form.body.data or ""
         if approved:
-            document.approved_at = utcnow()
-        form.populate_obj(document)
+            approve_minutes(document, current_user)
+        elif form.status.data == "draft":
+            document.status = "draft"
+            document.approved_at = document.approved_by_id = document.approved_in = None
         meeting.minutes = document
         record_audit(
             "meetings.minutes_approved" if approved else "meetings.minutes_saved",
@@ -51,6 +62,26 @@ def minutes(meeting_id: int) -> Any:
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#minutes", code=303)
     action = url_for("meetings.minutes", meeting_id=meeting.id)
     return simple_form(form, "Minutes", meeting, action)
+
+
+@bp.post("/<int:meeting_id>/previous-minutes/approve")
+@roles(*STAFF)
+def approve_previous_minutes(meeting_id: int) -> Response:
+    """The standing item "Approval of the minutes of the previous meeting": this meeting
+    approves the draft minutes of the previous meeting of its body, once it has begun."""
+    meeting = meeting_or_404(meeting_id)
+    previous, _arising, _more = carried_forward(meeting, current_user)
+    document = previous.minutes if previous is not None else None
+    if document is None or document.status == "approved":
+        flash("There are no draft minutes of the previous meeting to approve.", "error")
+    elif not meeting.has_begun:
+        flash("The minutes can be approved once this meeting has begun.", "error")
+    else:
+        approve_minutes(document, current_user, at_meeting=meeting)
+        db.session.commit()
+        notices.minutes_approved(previous, current_user)
+        flash(f"The minutes of “{previous.title}” are approved.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#agenda", code=303)
 
 
 @bp.post("/actions/<int:item_id>/status")

@@ -20,6 +20,7 @@ from intranet.plugin_api import (
     collect,
     country_name,
     db,
+    record_audit,
     render_form,
     roles,
     spreadsheet_cell,
@@ -120,6 +121,9 @@ def invite(meeting_id: int) -> Any:
         code = (form.delegation.data or "").upper()
         if code and code not in meeting.invited_delegations:
             meeting.invited_delegations = [*meeting.invited_delegations, code]
+        groups = {int(group_id) for group_id in form.groups.data or [] if group_id.isdecimal()}
+        if groups - set(meeting.invited_groups):  # who joins them later is invited too
+            meeting.invited_groups = sorted(groups | set(meeting.invited_groups))
         db.session.commit()
         if new_ids and not meeting.is_cancelled:
             invitees = db.session.scalars(select(User).where(User.id.in_(new_ids))).all()
@@ -213,10 +217,18 @@ def participants_csv(meeting_id: int) -> Response:
 @bp.post("/<int:meeting_id>/attendance")
 @roles(*STAFF)
 def attendance(meeting_id: int) -> Response:
+    """Record who attended and who was absent, once the meeting has begun; a participant with
+    neither chosen keeps what was recorded before (nothing, at first)."""
     meeting = meeting_or_404(meeting_id, *PARTICIPANT_OPTIONS)
-    present = {int(value) for value in request.form.getlist("attended") if value.isdecimal()}
+    if not meeting.has_begun or meeting.is_cancelled:
+        flash("Attendance can be recorded once the meeting has begun.", "error")
+        return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
+    answers = {"attended": True, "absent": False}
     for participant in meeting.participants:
-        participant.attended = participant.id in present
+        answer = request.form.get(f"attendance-{participant.id}", "")
+        if answer in answers:
+            participant.attended = answers[answer]
+    record_audit("meetings.attendance_recorded", target=f"meeting:{meeting.id}")
     db.session.commit()
     flash("Attendance recorded.", "success")
     return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)

@@ -27,6 +27,7 @@ from intranet.plugin_api import (
 from .. import notices, rules
 from ..forms import ExtendForm, InviteForm
 from ..models import Extension, Membership, log_activity, today
+from ..services import announce_members
 from . import bp
 from .common import convenor_choices, group_url, load_group, refuse
 
@@ -66,6 +67,8 @@ def join(group_id: int) -> Response:
     db.session.commit()
     if group.join_policy == "request" and mine is None:
         notices.join_requested(group, current_user)
+    else:
+        announce_members(group, added=[current_user._get_current_object()])
     flash(message, "success")
     return redirect(target, code=303)
 
@@ -101,6 +104,8 @@ def leave(group_id: int) -> Response | str:
     kept["joined_at"] = mine.joined_at.isoformat() if mine.joined_at else None
     offer_undo(LEFT, kept, "Done: you are no longer in this sub-group's list.")
     db.session.commit()
+    if was == "active":
+        announce_members(group, removed=[current_user._get_current_object()])
     return redirect(group_url(group), code=303)
 
 
@@ -119,6 +124,9 @@ def rejoin(kept: dict[str, Any]) -> Undone:
         )
     )
     log_activity(group, current_user, "joined", f"{current_user.name} came back")
+    if kept["state"] == "active":  # invited again to the meetings the sub-group is invited to
+        db.session.flush()
+        announce_members(group, added=[current_user._get_current_object()])
     return Undone("You are back in the sub-group.", group_url(group))
 
 
@@ -144,6 +152,8 @@ def answer_request(group_id: int, membership_id: int, decision: str) -> Response
         group.memberships.remove(request_)
         log_activity(group, current_user, "declined", f"{current_user.name} declined {name}")
     db.session.commit()
+    if decision == "approve":
+        announce_members(group, added=[requester])
     notices.request_answered(group, requester, decision == "approve", current_user)
     flash(f"Request of {name} {'approved' if decision == 'approve' else 'declined'}.", "success")
     return redirect(group_url(group), code=303)

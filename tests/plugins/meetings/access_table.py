@@ -31,6 +31,8 @@ TABLE: dict[str, Case | list[Case]] = {
     "meetings.participants_csv": case(STAFF_ONLY),
     "meetings.attendance": case(STAFF_ONLY),
     "meetings.minutes": case(STAFF_ONLY),
+    "meetings.approve_previous_minutes": case(STAFF_ONLY),
+    "meetings.copy_previous_agenda": case(STAFF_ONLY),
     "meetings.add_decision": case(STAFF_ONLY),
     "meetings.register": case(EVERY_USER),  # a guest's register lists only granted meetings
     "meetings.preview_dates": case(STAFF_ONLY),

@@ -3,11 +3,12 @@ guests in one form, with the number of people counted before anyone is invited."
 
 from __future__ import annotations
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.plugin_api import ResourceRef, notify_event
+from intranet.plugin_api import GrantableResource, ResourceRef, hookimpl, notify_event
 from intranet_meetings.models import FeedToken, Participant, Series
 from intranet_meetings.services import token_digest
 
@@ -115,3 +116,64 @@ def test_a_member_who_joins_an_invited_delegation_is_invited(
     for user in (latvian, swede):
         notify_event("intranet_user_created", user=user)
     assert latvian.id in invited() and swede.id not in invited()
+
+
+GROUP = ResourceRef("subgroups.group", 7)
+
+
+@pytest.fixture
+def sub_group(app):
+    """A sub-group as the subgroups plugin offers it: its members are the list yielded."""
+    people = []
+
+    class Groups:
+        @hookimpl
+        def intranet_grantable_resources(self, user):
+            return [GrantableResource(GROUP, "Sub-group: Guardianship")]
+
+        @hookimpl
+        def intranet_resource_members(self, resource):
+            return list(people) if resource == GROUP else None
+
+    manager = app.extensions["intranet_plugins"].pm
+    manager.register(Groups(), name="groups-test")
+    yield people
+    manager.unregister(name="groups-test")
+
+
+def test_who_joins_or_leaves_an_invited_sub_group_follows_its_upcoming_meetings(
+    client, secretariat, make_user, make_meeting, sub_group, outbox
+):
+    first = make_user("member", name="Group Member One")
+    sub_group.append(first)
+    invited_whole = make_meeting(title="Guardianship workshop")
+    not_invited = make_meeting(title="Other workshop")
+    client.login(secretariat.email)
+    client.submit(f"/meetings/{invited_whole.id}/invite", {"groups": "7"})
+    assert invited() == {first.id}
+
+    newcomer = make_user("member", name="Newcomer", email="newcomer@example.org")
+    sub_group[:] = [newcomer]
+    notify_event(
+        "intranet_resource_members_changed", resource=GROUP, added=[newcomer], removed=[first]
+    )
+
+    participants = set(db.session.execute(select(Participant.meeting_id, Participant.user_id)))
+    assert participants == {(invited_whole.id, newcomer.id)}
+    assert not_invited.id not in {meeting_id for meeting_id, _ in participants}
+    assert any(message["To"] == "newcomer@example.org" for message in outbox())
+
+
+def test_who_leaves_the_sub_group_stays_invited_as_one_of_all_members(
+    client, secretariat, make_user, make_meeting, sub_group
+):
+    first = make_user("member", name="Group Member One")
+    sub_group.append(first)
+    meeting = make_meeting()
+    client.login(secretariat.email)
+    client.submit(f"/meetings/{meeting.id}/invite", {"groups": "7", "everyone": "y"})
+
+    sub_group.clear()
+    notify_event("intranet_resource_members_changed", resource=GROUP, added=[], removed=[first])
+
+    assert first.id in invited()

@@ -222,6 +222,10 @@ def test_demo_data_gives_a_year_of_rotating_plenaries(app, request_context):
     states = set(db.session.scalars(select(ActionItem.status)))
     assert {"open", "done"} <= states
     assert set(db.session.scalars(select(Minutes.status))) == {"draft", "approved"}
+    for minutes in db.session.scalars(select(Minutes).where(Minutes.status == "approved")):
+        # approved by the next plenary, under its standing item
+        assert minutes.approved_in.start_at > minutes.meeting.start_at
+        assert minutes.approved_in.kind == "plenary" and minutes.approved_by is not None
     changed = db.session.scalars(select(OccurrenceOverride)).all()
     assert sorted(override.cancelled for override in changed) == [False, True]
 

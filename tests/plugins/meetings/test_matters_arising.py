@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from intranet.extensions import db
-from intranet_meetings.models import ActionItem
+from intranet_meetings.models import ActionItem, Series
 from intranet_meetings.services import ARISING_SHOWN
 
 MORE = "and more open action items from earlier meetings"
@@ -115,3 +115,43 @@ def test_the_agenda_htmx_answers_after_a_reorder_keeps_the_standing_items(
     html = response.get_data(as_text=True)
     assert "<html" not in html
     assert "Standing items" in html and "Plenary I<" in html and "Task 00" in html
+
+
+def test_matters_arising_and_the_previous_minutes_follow_the_body_across_series(
+    client, member, make_meeting
+):
+    """Last mandate's plenaries were one series, this mandate's are another: the first
+    plenary of the new series still takes up what the last one of the old series left open.
+    A sub-group's meeting in between is another body's."""
+    old = make_meeting(
+        title="Plenary 2029",
+        start=datetime(2029, 11, 6, 10),
+        end=datetime(2029, 11, 6, 16),
+        series=Series(title="Mandate 2027-2029"),
+    )
+    sub_group = make_meeting(
+        title="Sub-group on labour exploitation",
+        kind="sub-group",
+        start=datetime(2029, 12, 4, 10),
+        owner_kind="subgroups.group",
+        owner_id=7,
+    )
+    new = make_meeting(
+        title="Plenary 2030",
+        start=datetime(2030, 3, 5, 10),
+        series=Series(title="Mandate 2030-2032"),
+    )
+    db.session.add_all(
+        [
+            ActionItem(meeting_id=old.id, title="Circulate the national reports"),
+            ActionItem(meeting_id=sub_group.id, title="Draft the sub-group's guide"),
+        ]
+    )
+    db.session.commit()
+    client.login(member.email)
+
+    listed, page = matters_arising(client, new)
+
+    assert listed == ["Circulate the national reports"]
+    assert "Approval of the minutes of the previous meeting" in page
+    assert f'/meetings/{old.id}#minutes">Plenary 2029<' in page

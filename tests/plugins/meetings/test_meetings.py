@@ -219,17 +219,6 @@ def test_invite_a_delegation_and_export_participants_by_country(
     assert "Jānis Bērziņš" in {row[1] for row in rows}
 
 
-def test_secretariat_records_attendance(client, secretariat, member, make_meeting):
-    meeting = make_meeting()
-    db.session.add(Participant(meeting_id=meeting.id, user_id=member.id, response="attending"))
-    db.session.commit()
-    participant = db.session.scalar(select(Participant))
-    client.login(secretariat.email)
-    client.submit(f"/meetings/{meeting.id}/attendance", {"attended": [str(participant.id)]})
-    db.session.refresh(participant)
-    assert participant.attended is True
-
-
 def test_next_meeting_carries_minutes_approval_and_matters_arising(client, member, make_meeting):
     first = make_meeting(
         title="Plenary I", start=datetime(2030, 1, 10, 10), end=datetime(2030, 1, 10, 16)
