@@ -10,6 +10,8 @@ from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
     GrantableResource,
+    MailAttachment,
+    MailReplyResult,
     NavItem,
     PersonalDataKind,
     ProfileSection,
@@ -23,7 +25,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import privacy, reports, rules, sections
+from . import mail_replies, privacy, reports, rules, sections
 from .views import bp
 
 
@@ -138,3 +140,10 @@ def intranet_permission_many(
     user: User, action: str, kind: str, ids: list[int]
 ) -> dict[int, bool] | None:
     return rules.permission_many(user, action, kind, ids)
+
+
+@hookimpl
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    return mail_replies.post_by_mail(target, user, text, attachments)
