@@ -11,6 +11,8 @@ from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
     GrantableResource,
+    MailAttachment,
+    MailReplyResult,
     NavItem,
     PersonalDataKind,
     ProfileSection,
@@ -25,7 +27,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import audiences, contributions, demo, notices, personal_data, rules
+from . import audiences, contributions, demo, mail_replies, notices, personal_data, rules
 from .scale import create_scale_meetings
 from .services import mark_held
 from .views import bp, feed_bp
@@ -165,3 +167,10 @@ def intranet_user_deactivated(user: User) -> None:
 @hookimpl
 def intranet_guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
     audiences.guest_grants_changed(guest, granted)
+
+
+@hookimpl
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    return mail_replies.post_by_mail(target, user, text, attachments)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -25,6 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from .notes import ActionNote
 
 KINDS = {
     "plenary": "Plenary",
@@ -319,6 +322,9 @@ class ActionItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="action_items")
     owner_user: Mapped[User | None] = relationship()
+    notes: Mapped[list[ActionNote]] = relationship(
+        order_by="ActionNote.id", lazy="selectin", passive_deletes=True
+    )
 
     @property
     def owner_label(self) -> str:
