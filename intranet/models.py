@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,6 +116,8 @@ class User(UserMixin, db.Model):
     notification_preference: Mapped[str] = mapped_column(
         String(10), default="immediate", server_default="immediate"
     )
+    # Mailing-list mode: every new discussion post in full, as its own mail, answerable by mail.
+    mail_every_post: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation | None] = relationship()
     totp_secret: Mapped[str | None] = mapped_column(String(64))
