@@ -7,7 +7,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intranet.countries import CountryField
@@ -76,6 +76,10 @@ class ProfileForm(Form):
     )
     notification_preference = RadioField(
         "Mail me about news", choices=list(NOTIFICATION_PREFERENCES.items())
+    )
+    mail_every_post = BooleanField(
+        "Send me every new post in my sub-groups' discussions as its own mail",
+        description="Whatever you chose above; you can answer each of them by mail.",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

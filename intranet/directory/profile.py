@@ -44,6 +44,9 @@ def edit() -> str | tuple[str, int] | Response:
             if getattr(user, name) != value:
                 setattr(user, name, value)
                 changed.append(name)
+        if user.mail_every_post != form.mail_every_post.data:
+            user.mail_every_post = form.mail_every_post.data
+            changed.append("mail_every_post")
         organisation_id = int(form.organisation_id.data) if form.organisation_id.data else None
         if user.organisation_id != organisation_id:
             user.organisation_id = organisation_id
