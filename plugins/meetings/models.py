@@ -322,8 +322,9 @@ class ActionItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="action_items")
     owner_user: Mapped[User | None] = relationship()
+    # Loaded with the item where shown (a join, no query of its own).
     notes: Mapped[list[ActionNote]] = relationship(
-        order_by="ActionNote.id", lazy="selectin", passive_deletes=True
+        order_by="ActionNote.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property

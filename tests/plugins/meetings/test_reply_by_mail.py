@@ -92,3 +92,14 @@ def test_overdue_mails_can_be_answered_too(app, make_user, make_meeting, outbox)
     (mail,) = mails_to(outbox(), anna.email)
     assert deliver(reply_mail(mail["Reply-To"], anna.email, "Next week.")) == "posted"
     assert notes_of(item) == [(anna.id, "Next week.")]
+
+
+def test_notes_show_on_my_actions_and_go_with_their_item(client, assigned, make_user):
+    anna, item, mail = assigned
+    deliver(reply_mail(mail["Reply-To"], anna.email, "Draft is with the ministry."))
+    client.submit("/logout")
+    client.login(anna.email)
+    assert "Draft is with the ministry." in client.get("/meetings/actions").get_data(as_text=True)
+    db.session.delete(db.session.get(ActionItem, item.id))
+    db.session.commit()
+    assert db.session.scalars(select(ActionNote)).all() == []
