@@ -1,12 +1,13 @@
 """A small loopback IMAP4rev1 server for the mail-poll tests: just enough for imaplib.
 
 LOGIN, SELECT, SEARCH UNSEEN, FETCH (BODY.PEEK[] or RFC822), STORE +FLAGS, COPY, EXPUNGE,
-NOOP and LOGOUT on single message numbers. Folders are lists of `Message` shared by every
-connection, so two pollers (two hosts) see the same mailbox.
+NOOP and LOGOUT, on single message numbers or (with UID) single UIDs. Folders are lists of
+`Message` shared by every connection, so two pollers (two hosts) see the same mailbox.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import socketserver
 import threading
@@ -15,10 +16,14 @@ from dataclasses import dataclass, field
 USER, PASSWORD = "replies@example.org", 'pa"ss word'
 
 
+_uids = itertools.count(1)
+
+
 @dataclass
 class Message:
     raw: bytes
     flags: set[str] = field(default_factory=set)
+    uid: int = field(default_factory=lambda: next(_uids))
 
 
 def words(line: str) -> list[str]:
@@ -68,6 +73,9 @@ class Handler(socketserver.StreamRequestHandler):
 
     def command(self, command: str, args: list[str]) -> bool:
         folders = self.server.folders
+        by_uid = command == "UID"
+        if by_uid:
+            command, args = args[0].upper(), args[1:]
         if command == "SELECT":
             self.folder = folders.setdefault(
                 args[0].upper() if args[0].upper() == "INBOX" else args[0], []
@@ -78,12 +86,20 @@ class Handler(socketserver.StreamRequestHandler):
         if self.folder is None:
             return False
         if command == "SEARCH" and [a.upper() for a in args] == ["UNSEEN"]:
-            unseen = [str(n) for n, m in enumerate(self.folder, 1) if "\\Seen" not in m.flags]
+            unseen = [
+                str(m.uid if by_uid else n)
+                for n, m in enumerate(self.folder, 1)
+                if "\\Seen" not in m.flags
+            ]
             self.send(" ".join(["* SEARCH", *unseen]))
             return True
-        message = self.folder[int(args[0]) - 1] if args and args[0].isdigit() else None
-        if message is None:
-            return command == "EXPUNGE" and self.expunge()
+        if command == "EXPUNGE":
+            return self.expunge()
+        number = self.number(args[0], by_uid) if args and args[0].isdigit() else None
+        if number is None:  # a UID that is gone is no error, as in RFC 3501
+            return by_uid and command in ("FETCH", "STORE", "COPY")
+        message = self.folder[number - 1]
+        uid = f"UID {message.uid} " if by_uid else ""
         if command == "FETCH" and args[1].upper() in (
             "(BODY.PEEK[])",
             "BODY.PEEK[]",
@@ -93,18 +109,27 @@ class Handler(socketserver.StreamRequestHandler):
             item = "RFC822" if "RFC822" in args[1].upper() else "BODY[]"
             if item == "RFC822":
                 message.flags.add("\\Seen")
-            self.send(f"* {args[0]} FETCH ({item} {{{len(message.raw)}}}".encode())
+            self.send(f"* {number} FETCH ({uid}{item} {{{len(message.raw)}}}".encode())
             self.wfile.write(message.raw)
             self.send(")")
             return True
         if command == "STORE" and args[1].upper() == "+FLAGS":
             message.flags.update(args[2].strip("()").split())
-            self.send(f"* {args[0]} FETCH (FLAGS ({' '.join(sorted(message.flags))}))")
+            flags = " ".join(sorted(message.flags))
+            self.send(f"* {number} FETCH ({uid}FLAGS ({flags}))")
             return True
         if command == "COPY":
             folders.setdefault(args[1], []).append(Message(message.raw, set(message.flags)))
             return True
         return False
+
+    def number(self, given: str, by_uid: bool) -> int | None:
+        """The message number of a number or UID in the selected folder (None: no such)."""
+        assert self.folder is not None
+        if by_uid:
+            found = [n for n, m in enumerate(self.folder, 1) if m.uid == int(given)]
+            return found[0] if found else None
+        return int(given) if 0 < int(given) <= len(self.folder) else None
 
     def expunge(self) -> bool:
         assert self.folder is not None

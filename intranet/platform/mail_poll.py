@@ -117,21 +117,24 @@ def poll() -> Counter[str]:
         if status != "OK":
             raise click.ClickException(f"The mailbox has no folder {config['IMAP_FOLDER']}.")
         done = config["IMAP_DONE_FOLDER"]
-        _, found = connection.search(None, "UNSEEN")
-        for number in (found[0] or b"").split():
-            # BODY.PEEK[] leaves the message unseen until it was handled.
-            _, data = connection.fetch(number, "(BODY.PEEK[])")
+        # UIDs, not message numbers: another host moving mail away renumbers the messages.
+        _, found = connection.uid("SEARCH", "UNSEEN")
+        for uid in (found[0] or b"").split():
             try:
+                # BODY.PEEK[] leaves the message unseen until it was handled.
+                _, data = connection.uid("FETCH", uid, "(BODY.PEEK[])")
+                if not data or not isinstance(data[0], tuple):
+                    continue  # gone: another host moved it away meanwhile
                 outcome = handle(data[0][1])
             except Exception:
-                log.exception("mail %s in %s could not be handled", number, config["IMAP_FOLDER"])
+                log.exception("mail %s in %s could not be handled", uid, config["IMAP_FOLDER"])
                 outcomes["failed"] += 1
                 continue
             outcomes[outcome] += 1
-            connection.store(number, "+FLAGS", "\\Seen")
+            connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
             if done:
-                connection.copy(number, quoted(done))
-                connection.store(number, "+FLAGS", "\\Deleted")
+                connection.uid("COPY", uid, quoted(done))
+                connection.uid("STORE", uid, "+FLAGS", "(\\Deleted)")
         if done:
             connection.expunge()
     finally:

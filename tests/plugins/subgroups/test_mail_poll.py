@@ -117,3 +117,25 @@ def test_a_wrong_password_says_so(app, mailbox, poll):
     result = poll()
     assert result.exit_code == 1 and "The mailbox could not be read" in result.output
     assert db.session.scalar(select(func.count()).select_from(mail_poll.InboundClaim)) == 0
+
+
+def test_mail_another_host_moves_away_meanwhile_does_not_confuse_the_poll(
+    app, mailbox, thread, poll, monkeypatch
+):
+    """Host A moves the first mail to the done folder while host B handles it: B's message
+    numbers shift, its UIDs do not."""
+    app.config["IMAP_DONE_FOLDER"] = "Done"
+    mailbox.deliver(carls_reply(thread, "First answer.", "<a@mail.example.org>"))
+    mailbox.deliver(carls_reply(thread, "Second answer.", "<b@mail.example.org>"))
+    handle = mail_poll.handle
+
+    def meanwhile(raw):
+        if len(mailbox.folders["INBOX"]) == 2:
+            with mailbox.lock:
+                mailbox.folders.setdefault("Done", []).append(mailbox.folders["INBOX"].pop(0))
+        return handle(raw)
+
+    monkeypatch.setattr(mail_poll, "handle", meanwhile)
+    assert poll().output.strip() == "2 posted"
+    assert bodies(thread) == ["First post", "First answer.", "Second answer."]
+    assert mailbox.folders["INBOX"] == [] and len(mailbox.folders["Done"]) == 2
