@@ -10,12 +10,11 @@ from intranet.plugin_api import MailAttachment, MailReplyResult, User, db
 
 from . import notices
 from .models import ActionItem
-from .notes import ActionNote
+from .notes import MAX_LENGTH, add_note
 from .rules import may_view
 from .services import owns
 
 KIND = "meetings.action_item"
-MAX_LENGTH = 5000
 
 
 def post_by_mail(
@@ -43,8 +42,5 @@ def post_by_mail(
             refusal="Notes on an action item cannot carry files; add them to the meeting's "
             "documents instead."
         )
-    note = ActionNote(action_item_id=item.id, author_id=user.id, body=body)
-    db.session.add(note)
-    db.session.commit()
-    notices.action_noted(item, note, user)
+    notices.action_noted(item, add_note(item.id, user, body), user)
     return MailReplyResult(url=notices.actions_path(item))

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
 
+MAX_LENGTH = 5000
+
 
 class ActionNote(db.Model):
     __tablename__ = "meetings_action_note"
@@ -26,3 +28,11 @@ class ActionNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
+
+
+def add_note(item_id: int, author: User, body: str) -> ActionNote:
+    """Keep a note on the item (committed); the caller tells the others (notices)."""
+    note = ActionNote(action_item_id=item_id, author_id=author.id, body=body.strip())
+    db.session.add(note)
+    db.session.commit()
+    return note

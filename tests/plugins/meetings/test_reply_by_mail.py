@@ -103,3 +103,26 @@ def test_notes_show_on_my_actions_and_go_with_their_item(client, assigned, make_
     db.session.delete(db.session.get(ActionItem, item.id))
     db.session.commit()
     assert db.session.scalars(select(ActionNote)).all() == []
+
+
+def test_owners_add_a_note_in_the_browser_too(client, assigned, make_user, secretariat, outbox):
+    anna, item, _ = assigned
+    client.submit("/logout")
+    client.login(anna.email)
+    page = client.get(f"/meetings/{item.meeting_id}").get_data(as_text=True)
+    assert "Add a progress note" in page
+    client.submit(
+        f"/meetings/actions/{item.id}/notes",
+        {"body": "Waiting for the figures.", "next": f"/meetings/{item.meeting_id}"},
+    )
+    assert notes_of(item) == [(anna.id, "Waiting for the figures.")]
+    assert mails_to(outbox(), secretariat.email)[-1]["Reply-To"].startswith("reply+")
+
+    other = make_user("member", email="other@example.org")
+    client.submit("/logout")
+    client.login(other.email)
+    assert "Add a progress note" not in client.get(f"/meetings/{item.meeting_id}").get_data(
+        as_text=True
+    )
+    response = client.submit(f"/meetings/actions/{item.id}/notes", {"body": "Me too."})
+    assert response.status_code == 403 and len(notes_of(item)) == 1
