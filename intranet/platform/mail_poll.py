@@ -157,7 +157,11 @@ def mail_poll_command(every: float) -> None:
         try:
             outcomes = poll()
         except (OSError, imaplib.IMAP4.error) as error:
-            raise click.ClickException(f"The mailbox could not be read: {error}") from None
+            if not every:
+                raise click.ClickException(f"The mailbox could not be read: {error}") from None
+            # Polling on: a mail server that is down for a while is tried again, not fatal.
+            log.warning("the mailbox could not be read: %s", error)
+            outcomes = Counter()
         summary = ", ".join(f"{count} {what}" for what, count in sorted(outcomes.items()))
         click.echo(summary or "no new mail")
         if not every:
