@@ -47,6 +47,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     secure = base_url.startswith("https://")
+    imap_ssl = parse_bool(env.get("INTRANET_IMAP_SSL"), default=True)
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A connection the database server dropped (restart, failover) is replaced, not used.
@@ -74,6 +75,15 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_FROM": env.get("INTRANET_MAIL_FROM", "intranet@localhost"),
         "REPLY_DOMAIN": env.get("INTRANET_REPLY_DOMAIN", "").strip().lower(),
         "MAIL_RECEIVER": parse_bool(env.get("INTRANET_MAIL_RECEIVER"), default=False),
+        "INBOUND_MAX_BYTES": int(env.get("INTRANET_INBOUND_MAX_BYTES", 25 * 1024 * 1024)),
+        "IMAP_HOST": env.get("INTRANET_IMAP_HOST", ""),
+        "IMAP_SSL": imap_ssl,
+        "IMAP_PORT": int(env.get("INTRANET_IMAP_PORT", "993" if imap_ssl else "143")),
+        "IMAP_STARTTLS": parse_bool(env.get("INTRANET_IMAP_STARTTLS"), default=not imap_ssl),
+        "IMAP_USER": env.get("INTRANET_IMAP_USER", ""),
+        "IMAP_PASSWORD": env.get("INTRANET_IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": env.get("INTRANET_IMAP_FOLDER", "INBOX"),
+        "IMAP_DONE_FOLDER": env.get("INTRANET_IMAP_DONE_FOLDER", ""),
         "MAIL_OUTBOX": env.get("INTRANET_MAIL_OUTBOX") or str(instance_path / "outbox"),
         "SITE_NAME": env.get("INTRANET_SITE_NAME", "Task Force Intranet"),
         "TRUSTED_PROXIES": int(env.get("INTRANET_TRUSTED_PROXIES", "0")),

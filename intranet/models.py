@@ -121,6 +121,8 @@ class User(UserMixin, db.Model):
     welcome_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The profile photo in the store (intranet.directory.photos), a square JPEG.
     photo_key: Mapped[str | None] = mapped_column(String(200))
+    # Mailing-list mode: every new discussion post in full, as its own mail, answerable by mail.
+    mail_every_post: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation | None] = relationship()
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -238,13 +238,24 @@ def test_check_fails_on_postgresql_with_a_key_generated_by_one_host(config, monk
     assert ("INTRANET_SECRET_KEY is not set" in result.output) == on_postgres
 
 
-def test_check_warns_when_the_mail_receiver_has_no_reply_domain(app, cli):
+def test_check_fails_when_inbound_mail_has_no_reply_domain(app, cli):
     app.config.update(MAIL_RECEIVER=True, REPLY_DOMAIN="")
-    assert "INTRANET_REPLY_DOMAIN is not set" in cli("check").output
+    result = cli("check")
+    assert result.exit_code == 1 and "INTRANET_REPLY_DOMAIN is not" in result.output
     app.config["REPLY_DOMAIN"] = "reply.example.org"
     assert "INTRANET_REPLY_DOMAIN" not in cli("check").output
     app.config.update(MAIL_RECEIVER=False, REPLY_DOMAIN="")
     assert "INTRANET_REPLY_DOMAIN" not in cli("check").output
+
+
+def test_check_fails_when_imap_polling_lacks_the_reply_domain_or_a_login(app, cli):
+    app.config.update(IMAP_HOST="imap.example.org", IMAP_USER="", REPLY_DOMAIN="")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "INTRANET_IMAP_HOST set but INTRANET_REPLY_DOMAIN is not" in result.output
+    assert "INTRANET_IMAP_USER or _PASSWORD is not" in result.output
+    app.config.update(IMAP_USER="replies", IMAP_PASSWORD="secret", REPLY_DOMAIN="r.example.org")
+    assert "INTRANET_IMAP" not in cli("check").output
 
 
 def test_create_user_queues_the_mail_while_the_mail_server_is_down(app, cli):

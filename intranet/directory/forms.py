@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intranet.countries import CountryField
@@ -82,6 +82,10 @@ class ProfileForm(WelcomeForm):
         "About you",
         validators=[Optional(), Length(max=5000)],
         description="Markdown: *emphasis*, lists, links. HTML is not kept.",
+    )
+    mail_every_post = BooleanField(
+        "Send me every new post in my sub-groups' discussions as its own mail",
+        description="Whatever you chose above; you can answer each of them by mail.",
     )
 
 

@@ -39,6 +39,9 @@ def edit() -> str | tuple[str, int] | Response:
         form.organisation_id.data = str(user.organisation_id or "")
     if form.validate_on_submit():
         save_fields(user, form, PROFILE_FIELDS)
+        if user.mail_every_post != form.mail_every_post.data:
+            user.mail_every_post = form.mail_every_post.data
+            record("profile.updated", target=f"user:{user.id}", fields=["mail_every_post"])
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("directory.member_profile", member_id=user.id), code=303)

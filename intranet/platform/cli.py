@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -20,6 +21,7 @@ from intranet.platform import backup, plugins, schema, storage
 from intranet.platform.audit import record
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_logins
 from intranet.platform.inbound import mail_receiver_command
+from intranet.platform.mail_poll import mail_poll_command
 from intranet.platform.mail_sender import deliver_round, describe, mail_worker_command
 from intranet.platform.notifications import send_digests_command
 from intranet.platform.scale import create_scale_data, has_scale_data, scale_email
@@ -288,12 +290,30 @@ def deployment_problems(app: Flask) -> tuple[list[str], list[str]]:
     store_problems, store_warnings = storage.deployment_problems(db.engine.url.get_backend_name())
     problems += store_problems
     warnings += store_warnings
-    if config.get("MAIL_RECEIVER") and not config.get("REPLY_DOMAIN"):
-        warnings.append(
-            "INTRANET_MAIL_RECEIVER is on but INTRANET_REPLY_DOMAIN is not set: "
-            "notification mails carry no reply address and mail-receiver will not start"
-        )
+    problems += inbound_problems(config)
     return problems, warnings
+
+
+def inbound_problems(config: Any) -> list[str]:
+    """Inbound mail (mail-receiver, or IMAP polling) needs the reply domain and a mailbox
+    login; without them no reply could ever be posted."""
+    problems = []
+    inbound = [
+        name
+        for name, on in (
+            ("INTRANET_MAIL_RECEIVER", config.get("MAIL_RECEIVER")),
+            ("INTRANET_IMAP_HOST", config.get("IMAP_HOST")),
+        )
+        if on
+    ]
+    if inbound and not config.get("REPLY_DOMAIN"):
+        problems.append(
+            f"{' and '.join(inbound)} set but INTRANET_REPLY_DOMAIN is not: notification mails "
+            "carry no reply address and mail-receiver and mail-poll will not start"
+        )
+    if config.get("IMAP_HOST") and not (config.get("IMAP_USER") and config.get("IMAP_PASSWORD")):
+        problems.append("INTRANET_IMAP_HOST is set but INTRANET_IMAP_USER or _PASSWORD is not")
+    return problems
 
 
 def _key_is_generated_here(app: Flask) -> bool:
@@ -308,6 +328,7 @@ def _key_is_generated_here(app: Flask) -> bool:
 intranet_cli.add_command(send_digests_command)
 intranet_cli.add_command(mail_worker_command)
 intranet_cli.add_command(mail_receiver_command)
+intranet_cli.add_command(mail_poll_command)
 
 
 def init_app(app: Flask) -> None:

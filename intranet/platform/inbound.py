@@ -105,6 +105,10 @@ def new_text(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+def size(limit: int) -> str:
+    return f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit / 2**10:.0f} KB"
+
+
 def recently_bounced(address: str) -> int:
     since = utcnow() - timedelta(hours=1)
     return db.session.scalar(
@@ -148,7 +152,14 @@ def receive(raw: bytes, recipient: str) -> str:
         db.session.commit()
         return "ignored"
     verified = replies.verify_token(token or "")
-    if isinstance(verified, replies.Refusal):
+    limit = current_app.config["INBOUND_MAX_BYTES"]
+    if len(raw) > limit:
+        outcome = "oversize"
+        reason = (
+            f"Your mail is larger than {size(limit)}. Send large files from the intranet's "
+            "pages instead."
+        )
+    elif isinstance(verified, replies.Refusal):
         outcome, reason = verified.value, REFUSALS[verified]
     elif verified.user.email.strip().lower() != sender:
         outcome = "foreign-sender"
@@ -201,9 +212,12 @@ def controller(app: Flask, host: str, port: int, *, lmtp: bool = False):
     from aiosmtpd.lmtp import LMTP
 
     handler = ReplyHandler(app)
+    # Mail up to twice INTRANET_INBOUND_MAX_BYTES is taken and answered with a polite bounce;
+    # larger mail is refused in the SMTP dialogue (552), and the sender's server says so.
+    limit = {"data_size_limit": 2 * app.config["INBOUND_MAX_BYTES"]}
     if lmtp:
-        return Controller(handler, hostname=host, port=port, server_class=LMTP)
-    return Controller(handler, hostname=host, port=port)
+        return Controller(handler, hostname=host, port=port, server_class=LMTP, **limit)
+    return Controller(handler, hostname=host, port=port, **limit)
 
 
 @click.command("mail-receiver")

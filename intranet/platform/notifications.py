@@ -10,7 +10,7 @@ the action that notified.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -123,6 +123,8 @@ def notify(
     url: str = "",
     *,
     reply_target: str = "",
+    post: str = "",
+    mailing_list: Collection[int] = (),
 ) -> NotifyResult:
     """Notify every active user in `users` about something; commits the notifications.
 
@@ -131,6 +133,11 @@ def notify(
     "meetings.invited"; `url` is a local path ("/meetings/3") to the object, or "".
     `reply_target` ("subgroups.thread:12") makes each mail answerable by mail: a personal
     Reply-To and thread headers (see intranet.platform.replies).
+
+    `post` is the full text of the discussion post announced. Users in mailing-list mode get
+    it in full, as its own mail, whatever their preference for other notifications: those
+    who chose it in their profile (`User.mail_every_post`), and those in `mailing_list` (ids
+    of the members of a sub-group that sends every post) unless they chose no mail at all.
     """
     if url and not is_safe_next(url):
         raise ValueError(f"notification url must be a local path, not {url!r}")
@@ -158,11 +165,19 @@ def notify(
     site = current_app.config["SITE_NAME"]
     for notification_id, user_id in rows:
         user = recipients[user_id]
-        if user.notification_preference != "immediate":
+        listed = bool(post) and (
+            user.mail_every_post
+            or (user_id in mailing_list and user.notification_preference != "none")
+        )
+        if not listed and user.notification_preference != "immediate":
             continue
         headers = replies.reply_headers(user.id, reply_target) if reply_target else None
         subject = f"{site}: {title}"
-        if _send(user, subject, "notification", headers, title=title, text=text, url=url):
+        template, body = ("post", post) if listed else ("notification", text)
+        answerable = bool(headers)
+        if _send(
+            user, subject, template, headers, title=title, text=body, url=url, answerable=answerable
+        ):
             result.mailed.append(user.email)
             mailed_ids.append(notification_id)
         else:

@@ -60,6 +60,7 @@ def core_personal_data(user: User) -> dict[str, Any]:
             "deactivated_at": iso(user.deactivated_at),
             "timezone": user.timezone,
             "notification_preference": user.notification_preference,
+            "every_post_by_mail": user.mail_every_post,
             "two_factor_enabled_at": iso(user.totp_enabled_at),
             "unused_recovery_codes": len(
                 db.session.scalars(

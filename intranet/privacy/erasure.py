@@ -156,6 +156,7 @@ def _erase_in_core(user: User) -> None:
     user.email = f"erased-{user.id}@{ERASED_EMAIL_DOMAIN}"
     user.phone_visibility = user.email_visibility = "hidden"
     user.notification_preference = "none"
+    user.mail_every_post = False
     user.is_active_account = False
     user.deactivated_at = user.deactivated_at or utcnow()
     user.erased_at = utcnow()

@@ -12,6 +12,8 @@ from intranet.plugin_api import (
     AuditKind,
     AuditTarget,
     GrantableResource,
+    MailAttachment,
+    MailReplyResult,
     NavItem,
     PersonalDataKind,
     ProfileSection,
@@ -25,7 +27,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import audit, privacy, reports, rules, sections
+from . import audit, mail_replies, privacy, reports, rules, sections
 from .views import bp
 
 
@@ -158,3 +160,10 @@ def intranet_permission_many(
     user: User, action: str, kind: str, ids: list[int]
 ) -> dict[int, bool] | None:
     return rules.permission_many(user, action, kind, ids)
+
+
+@hookimpl
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    return mail_replies.post_by_mail(target, user, text, attachments)

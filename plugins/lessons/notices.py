@@ -1,19 +1,25 @@
 """Who hears about what happens to a lesson; each function is called after the commit.
 
 The actor is never told about their own action; notify() applies each user's preference.
+Comments may come by mail (mail_replies), outside any request: paths are built by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from intranet.plugin_api import User, db, notify
 
 from .models import Editor, Lesson, LessonComment
+
+REPLY_KIND = "lessons.lesson"
+
+
+def lesson_path(lesson: Lesson) -> str:
+    return f"/lessons/{lesson.id}"
 
 
 def reviewers() -> list[User]:
@@ -26,11 +32,21 @@ def reviewers() -> list[User]:
 
 
 def _tell(
-    users: Iterable[User | None], kind: str, title: str, lesson: Lesson, text: str = ""
+    users: Iterable[User | None],
+    kind: str,
+    title: str,
+    lesson: Lesson,
+    text: str = "",
+    *,
+    actor: User | None = None,
+    reply: bool = False,
 ) -> None:
-    others = [user for user in users if user is not None and user.id != current_user.id]
+    """`reply` makes the mails answerable by mail with a comment on the lesson."""
+    actor_id = (actor or current_user).id
+    others = [user for user in users if user is not None and user.id != actor_id]
     if others:
-        notify(others, f"lessons.{kind}", title, text, url_for("lessons.show", lesson_id=lesson.id))
+        target = f"{REPLY_KIND}:{lesson.id}" if reply else ""
+        notify(others, f"lessons.{kind}", title, text, lesson_path(lesson), reply_target=target)
 
 
 def submitted(lesson: Lesson) -> None:
@@ -73,7 +89,7 @@ def commented(lesson: Lesson, comment: LessonComment) -> None:
             ),
         ]
         title = f"New comment on {lesson.title}"
-    _tell(users, "commented", title, lesson, comment.body)
+    _tell(users, "commented", title, lesson, comment.body, actor=comment.author, reply=True)
 
 
 def endorsed(lesson: Lesson, by: User) -> None:

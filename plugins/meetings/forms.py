@@ -35,6 +35,7 @@ from .models import (
     RESPONSES,
     STATUSES,
 )
+from .notes import MAX_LENGTH as MAX_NOTE
 from .recurrence import FREQUENCIES, WEEKDAYS, Recurrence, build_rule
 from .zones import COUNTRY_ZONES, is_zone
 
@@ -324,6 +325,10 @@ class ActionItemForm(Form):
 
 class ActionStatusForm(Form):
     status = SelectField("Status", choices=choices(ACTION_STATES))
+
+
+class ActionNoteForm(Form):
+    body = TextAreaField("Progress note", validators=[DataRequired(), Length(max=MAX_NOTE)])
 
 
 class DocumentForm(Form):

@@ -13,6 +13,8 @@ from intranet.plugin_api import (
     AuditKind,
     AuditTarget,
     GrantableResource,
+    MailAttachment,
+    MailReplyResult,
     NavItem,
     PersonalDataKind,
     ProfileSection,
@@ -27,7 +29,16 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import audiences, audit, contributions, demo, notices, personal_data, rules
+from . import (
+    audiences,
+    audit,
+    contributions,
+    demo,
+    mail_replies,
+    notices,
+    personal_data,
+    rules,
+)
 from .scale import create_scale_meetings
 from .services import mark_held
 from .views import bp, feed_bp
@@ -185,3 +196,10 @@ def intranet_resource_members_changed(
 ) -> None:
     if resource.kind == audiences.GROUP:
         audiences.group_members_changed(resource.id, added, removed)
+
+
+@hookimpl
+def intranet_mail_reply(
+    target: str, user: User, text: str, attachments: list[MailAttachment]
+) -> MailReplyResult | None:
+    return mail_replies.post_by_mail(target, user, text, attachments)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -21,6 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from .notes import ActionNote
 
 KINDS = {
     "plenary": "Plenary",
@@ -336,6 +340,10 @@ class ActionItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="action_items")
     owner_user: Mapped[User | None] = relationship()
+    # Loaded with the item where shown (a join, no query of its own).
+    notes: Mapped[list[ActionNote]] = relationship(
+        order_by="ActionNote.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def owner_label(self) -> str:

@@ -22,17 +22,34 @@ from intranet.plugin_api import NotifyResult, User, db, notify, setting, utcnow
 from .calendar import Occurrence, series_occurrences
 from .invitations import calendar_notice
 from .models import ActionItem, Meeting, Participant, Reminder
+from .notes import ActionNote
 from .zones import zone_label
 
 DEFAULT_REMINDER_HOURS = 24
 
 
 def _send(
-    users: Iterable[User], actor: Any, kind: str, title: str, text: str, url: str
+    users: Iterable[User],
+    actor: Any,
+    kind: str,
+    title: str,
+    text: str,
+    url: str,
+    reply_target: str = "",
 ) -> NotifyResult:
     actor_id = getattr(actor, "id", None)
     recipients = [user for user in users if user.id != actor_id]
-    return notify(recipients, kind, title, text, url)
+    return notify(recipients, kind, title, text, url, reply_target=reply_target)
+
+
+def action_reply_target(item: ActionItem) -> str:
+    """What a reply by mail to a mail about `item` answers: a progress note on it."""
+    return f"meetings.action_item:{item.id}"
+
+
+def actions_path(item: ActionItem) -> str:
+    """Built by hand, not with url_for: notes may come by mail, outside any request."""
+    return f"/meetings/{item.meeting_id}#actions"
 
 
 def meeting_path(meeting: Meeting, anchor: str = "") -> str:
@@ -203,6 +220,26 @@ def action_assigned(item: ActionItem, actor: Any) -> NotifyResult:
         f"Action item for you: {item.title}",
         f"From the meeting “{item.meeting.title}”.{due}",
         url_for("meetings.my_actions"),
+        action_reply_target(item),
+    )
+
+
+def action_noted(item: ActionItem, note: ActionNote, actor: User) -> NotifyResult:
+    """A progress note reaches the item's owners and the secretariat."""
+    return _send(
+        [*action_owners([item])[item.id], *secretariat()],
+        actor,
+        "meetings.action_noted",
+        f"Progress on the action item: {item.title}",
+        f"{actor.name} wrote: {note.body}",
+        actions_path(item),
+        action_reply_target(item),
+    )
+
+
+def secretariat() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.role == "secretariat", User.is_active_account))
     )
 
 
@@ -310,16 +347,15 @@ def send_overdue() -> int:
         item.overdue_notified_at = utcnow()
     db.session.commit()
     owners = action_owners(list(items))
-    secretariat = list(
-        db.session.scalars(select(User).where(User.role == "secretariat", User.is_active_account))
-    )
+    staff = secretariat()
     for item in items:
         notify(
-            {user.id: user for user in [*owners[item.id], *secretariat]}.values(),
+            {user.id: user for user in [*owners[item.id], *staff]}.values(),
             "meetings.action_overdue",
             f"Overdue action item: {item.title}",
             f"Due {item.due_on.isoformat() if item.due_on else ''}; owner: {item.owner_label}. "
             f"From the meeting “{item.meeting.title}”.",
             meeting_path(item.meeting, "#actions"),
+            reply_target=action_reply_target(item),
         )
     return len(items)

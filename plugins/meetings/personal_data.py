@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from intranet.plugin_api import PersonalDataKind, User, anonymise_text, db
 
 from .models import ActionItem, AgendaItem, Decision, FeedToken, Meeting, Minutes, Participant
+from .notes import ActionNote
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -35,6 +36,9 @@ def personal_data(user: User) -> dict[str, Any]:
         .order_by(Meeting.id)
     ).all()
     feed = db.session.get(FeedToken, user.id)
+    notes = db.session.scalars(
+        select(ActionNote).where(ActionNote.author_id == user.id).order_by(ActionNote.id)
+    ).all()
     return {
         "participations": [
             {
@@ -59,6 +63,7 @@ def personal_data(user: User) -> dict[str, Any]:
             }
             for a in actions
         ],
+        "action_notes": [{"text": n.body, "written_at": stamp(n.created_at)} for n in notes],
         "meetings_created": [
             {"title": title, "start": stamp(start), "created_at": stamp(at)}
             for title, start, at in created
@@ -78,7 +83,8 @@ def personal_data_kinds() -> list[PersonalDataKind]:
         ),
         PersonalDataKind(
             "Action items",
-            "Tasks from meetings assigned to a person, their due date and status.",
+            "Tasks from meetings assigned to a person, their due date and status, and the "
+            "progress notes a person wrote on them.",
             "As long as the meeting; the owner is removed when the account is erased.",
         ),
         PersonalDataKind(
@@ -95,7 +101,7 @@ def erase_personal_data(user: User) -> None:
     and decisions name the person, "Former member" stands instead."""
     db.session.execute(delete(Participant).where(Participant.user_id == user.id))
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == user.id))
-    for column in (AgendaItem.presenter, Minutes.body, Decision.text):
+    for column in (AgendaItem.presenter, Minutes.body, Decision.text, ActionNote.body):
         anonymise_text(column, user)
 
 

@@ -278,9 +278,11 @@ def my_action_items(user: Any, status: str | None = None, page: int = 1) -> Pagi
     if status in ACTION_STATUSES:
         query = query.where(ActionItem.status == status)
     pagination = db.paginate(
-        query.options(joinedload(ActionItem.meeting), joinedload(ActionItem.owner_user)).order_by(
-            ActionItem.status != "open", ActionItem.due_on, ActionItem.id
-        ),
+        query.options(
+            joinedload(ActionItem.meeting),
+            joinedload(ActionItem.owner_user),
+            joinedload(ActionItem.notes),
+        ).order_by(ActionItem.status != "open", ActionItem.due_on, ActionItem.id),
         page=max(page, 1),
         per_page=ACTIONS_PER_PAGE,
         error_out=False,

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from intranet.plugin_api import Form
@@ -64,6 +71,10 @@ class ThreadForm(Form):
     body = TextAreaField(
         "Message", validators=[DataRequired(), Length(max=20000)], description="Markdown."
     )
+
+
+class MailingListForm(Form):
+    every_post = BooleanField("Send every new post to the members as its own mail")
 
 
 class PostForm(Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.plugin_api import User, UTCDateTime, db, utcnow
@@ -51,6 +51,8 @@ class SubGroup(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The end date the archive warning was sent for (the job warns once per end date).
     warned_end_date: Mapped[date | None] = mapped_column(Date)
+    # Mailing-list mode, set by the convenors: every new post goes to the members in full.
+    mail_every_post: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -54,10 +55,17 @@ def send(
     text: str,
     url: str,
     reply_target: str = "",
+    post: Post | None = None,
 ):
+    """With `post`, mailing-list members get it in full (see `notify`)."""
     actor_id = actor.id if actor is not None else None
     recipients = {user.id: user for user in users if user.id != actor_id}
-    return notify(recipients.values(), kind, title, text, url, reply_target=reply_target)
+    listed: dict[str, Any] = {}
+    if post is not None:
+        group = post.thread.group
+        listed["post"] = f"{actor.name if actor else 'Someone'} wrote:\n\n{post.body}"
+        listed["mailing_list"] = set(recipients) if group.mail_every_post else set()
+    return notify(recipients.values(), kind, title, text, url, reply_target=reply_target, **listed)
 
 
 def reply_target(thread: Thread) -> str:
@@ -75,6 +83,7 @@ def new_thread(thread: Thread, actor: User) -> None:
         f"{actor.name} started the discussion “{thread.title}”.",
         thread_path(thread),
         reply_target(thread),
+        thread.posts[0],
     )
 
 
@@ -94,6 +103,7 @@ def reply(post: Post, actor: User) -> None:
         f"{actor.name} replied.",
         f"{thread_path(thread)}#post-{post.id}",
         reply_target(thread),
+        post,
     )
 
 

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -61,6 +61,8 @@ ACCESS_LINE = re.compile(r"access pid=<?(\d+)>? status=(\d+) path=(\S+)")
 ADMIN_EMAIL = demo_email("admin")
 MEMBER_EMAIL = demo_email("member_se")
 PASSWORD = DEMO_PASSWORD
+# Notification mails carry reply addresses, so a journey can answer one by mail.
+REPLY_DOMAIN = "reply.e2e.example"
 
 
 def _require_e2e() -> bool:
@@ -84,6 +86,7 @@ class LiveServer:
     url: str
     log: Path
     outbox: Path
+    env: dict[str, str] = field(default_factory=dict)  # the server's, for other commands
 
     def log_size(self) -> int:
         return self.log.stat().st_size
@@ -185,11 +188,12 @@ def live_server(
             "INTRANET_BASE_URL": url,
             # The demo journeys sign in with a password only; two-factor has its own tests.
             "INTRANET_2FA_REQUIRED_ROLES": "",
+            "INTRANET_REPLY_DOMAIN": REPLY_DOMAIN,
         }
     )
     _flask(env, "init")
     _flask(env, "demo")
-    server = LiveServer(url=url, log=folder / "server.log", outbox=folder / "outbox")
+    server = LiveServer(url=url, log=folder / "server.log", outbox=folder / "outbox", env=env)
     with server.log.open("wb") as log:
         process = subprocess.Popen(
             [

@@ -23,7 +23,9 @@ FULL_MEETING = (
     joinedload(Meeting.agenda_items),  # a handful of rows, joined to save a round trip
     selectinload(Meeting.participants).joinedload(Participant.user),
     selectinload(Meeting.decisions),
-    selectinload(Meeting.action_items).joinedload(ActionItem.owner_user),
+    selectinload(Meeting.action_items).options(
+        joinedload(ActionItem.owner_user), joinedload(ActionItem.notes)
+    ),
     joinedload(Meeting.minutes),
     joinedload(Meeting.series),
     selectinload(Meeting.overrides),

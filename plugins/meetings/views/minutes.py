@@ -22,6 +22,7 @@ from intranet.plugin_api import (
 
 from .. import forms, notices
 from ..models import ActionItem, Meeting, Minutes
+from ..notes import add_note
 from ..rules import may_view
 from ..services import (
     ACTION_STATUSES,
@@ -107,6 +108,25 @@ def action_status(item_id: int) -> Response:
     if not is_local_path(target):
         target = url_for("meetings.my_actions")
     return redirect(target, code=303)
+
+
+@bp.post("/actions/<int:item_id>/notes")
+@roles(*EVERYONE)
+def add_action_note(item_id: int) -> Response:
+    """A progress note from an owner or the secretariat (as a reply by mail adds one)."""
+    item = db.get_or_404(ActionItem, item_id)
+    if not may_view(current_user, item.meeting):
+        abort(404)
+    if not (current_user.is_staff or owns(current_user, item)):
+        abort(403)
+    form = forms.ActionNoteForm()
+    if form.validate_on_submit():
+        notices.action_noted(item, add_note(item.id, current_user, form.body.data), current_user)
+        flash("Your note is added to the action item.", "success")
+    else:
+        flash("Write a note of at most 5000 characters.", "error")
+    target = request.form.get("next", "")
+    return redirect(target if is_local_path(target) else url_for("meetings.my_actions"), code=303)
 
 
 def is_local_path(target: str) -> bool:

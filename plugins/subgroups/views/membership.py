@@ -25,7 +25,7 @@ from intranet.plugin_api import (
 )
 
 from .. import notices, rules
-from ..forms import ExtendForm, InviteForm
+from ..forms import ExtendForm, InviteForm, MailingListForm
 from ..models import Extension, Membership, log_activity, today
 from ..services import announce_members
 from . import bp
@@ -228,3 +228,20 @@ def extend(group_id: int) -> Any:
         submit="Extend",
         fields=["new_end", "reason"],
     )
+
+
+@bp.post("/<int:group_id>/mailing-list")
+@roles(*MEMBERS)
+def mailing_list(group_id: int) -> Response:
+    """The convenors choose whether every new post is mailed in full to the members."""
+    group = load_group(group_id)
+    if not rules.may_manage(current_user, group):
+        abort(403)
+    form = MailingListForm()
+    if form.validate_on_submit() and group.mail_every_post != form.every_post.data:
+        group.mail_every_post = form.every_post.data
+        state = "now sends" if group.mail_every_post else "no longer sends"
+        log_activity(group, current_user, "mailing_list", f"The group {state} every post by mail")
+        db.session.commit()
+        flash(f"The sub-group {state} every new post to its members by mail.", "success")
+    return redirect(group_url(group), code=303)

@@ -44,6 +44,7 @@ TABLE: dict[str, Case | list[Case]] = {
     "meetings.delete_action_item": case(STAFF_ONLY, item_id="action_item"),
     "meetings.add_action_item": case(STAFF_ONLY),
     "meetings.action_status": case(STAFF_AND_GRANTED_GUEST, item_id="action_item"),  # its owner
+    "meetings.add_action_note": case(STAFF_AND_GRANTED_GUEST, item_id="action_item"),  # owner
     "meetings.add_agenda_item": case(STAFF_ONLY),
     "meetings.edit_agenda_item": case(STAFF_ONLY, item_id="agenda_item"),
     "meetings.delete_agenda_item": case(STAFF_ONLY, item_id="agenda_item"),

@@ -25,6 +25,7 @@ TABLE: dict[str, Case | list[Case]] = {
     "subgroups.leave": case(GRANTED),
     "subgroups.invite": case(STAFF_ONLY),  # and the convenors
     "subgroups.extend": case(STAFF_ONLY),  # and the convenors
+    "subgroups.mailing_list": case(STAFF_ONLY),  # and the convenors
     "subgroups.answer_request": case(STAFF_ONLY, decision="approve"),  # and the convenors
     "subgroups.upload_document": case(STAFF_AND_GRANTED_GUEST),  # and the group's members
     "subgroups.delete_document": case(STAFF_ONLY, attachment_id="group_document"),

@@ -175,6 +175,19 @@ def test_forbidden_attachment_bounces_and_stores_nothing(
     assert "run.exe" in answer.get_content()
 
 
+def test_oversize_mail_bounces_and_posts_nothing(app, client, conversation, receiver, outbox):
+    _, thread = conversation
+    address = notify_carl(app, client, thread, outbox)["Reply-To"]
+    before = bodies(thread)
+    app.config["INBOUND_MAX_BYTES"] = 4096
+    files = (("scan.pdf", "application/pdf", PDF * 100),)
+    send(receiver, address, "carl@example.org", "The scan.", files)
+    assert bodies(thread) == before
+    assert db.session.scalars(select(Attachment)).all() == []
+    (answer,) = bounces(outbox)
+    assert "larger than 4 KB" in answer.get_content()
+
+
 @pytest.mark.parametrize(
     "headers", [{"Auto_Submitted": "auto-replied"}, {"Precedence": "bulk"}, {"List_Id": "<x.y>"}]
 )

@@ -1,15 +1,15 @@
 """undo: a deleted post or a left sub-group can be put back for a few minutes
 
-Revision ID: core_0013_undo
-Revises: core_0012_submissions
+Revision ID: core_0014_undo
+Revises: core_0013_people
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0013_undo"
-down_revision = "core_0012_submissions"
+revision = "core_0014_undo"
+down_revision = "core_0013_people"
 branch_labels = None
 depends_on = None
 
