@@ -172,8 +172,10 @@ KNOWN_OVER: dict[str, str] = {
     "size: secretariat: /meetings/<id>/invite": "every member as a checkbox (a search is due)",
     "size: secretariat: /meetings/<id>/actions/new": "every member in the owner select",
     "size: secretariat: /meetings/actions/<id>/edit": "every member in the owner select",
-    "size: guest: /lessons/?year=": "facet values listed in full (every year and tag)",
-    "size: secretariat: /lessons/?year=": "facet values listed in full (every year and tag)",
+    "size: guest: /lessons/?year=": "bounded: one year fills its page of 20 lessons only "
+    "at the larger size (facets list ten values each)",
+    "size: secretariat: /lessons/?year=": "bounded: one year fills its page of 20 lessons "
+    "only at the larger size (facets list ten values each)",
     "size: secretariat: /partners/bulk": "every grantable lesson and meeting in one select",
     "size: secretariat: /partners/guests/<id>": "every grantable lesson and meeting in one select",
     "size: secretariat: /partners/invite": "every grantable lesson and meeting in one select",

@@ -46,6 +46,8 @@ from .models import Initiative, Lesson, LessonTerm
 from .rules import published_for, visible_to
 
 PAGE_SIZE = 20
+FACET_TOP = 10  # values a facet lists at first, the most frequent
+FACET_MORE = 50  # values it lists after "More", the rest being found by searching
 MAX_QUERY_WORDS = 12
 FACETS = ("country", "level", "area", "form", "year", "tag")
 TERM_FACETS = ("country", "form", "tag")
@@ -138,15 +140,18 @@ class Selection:
     query: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
     page: int = 1
+    more: str = ""  # the facet whose values are listed beyond the first few
 
     @classmethod
     def from_args(cls, args: Any) -> Selection:
         filters = {f: sorted(set(args.getlist(f))) for f in FACETS if args.getlist(f)}
         page = args.get("page", "1")
+        more = args.get("more", "")
         return cls(
             query=args.get("q", "").strip()[:200],
             filters=filters,
             page=max(1, int(page)) if is_small_number(page) else 1,
+            more=more if more in FACETS else "",
         )
 
     @property
@@ -155,7 +160,7 @@ class Selection:
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """URL arguments of this selection with `changes` applied (for links)."""
-        args: dict[str, Any] = {"q": self.query or None, **self.filters}
+        args: dict[str, Any] = {"q": self.query or None, **self.filters, "more": self.more}
         args.update(changes)
         return {key: value for key, value in args.items() if value}
 
@@ -167,6 +172,16 @@ class Selection:
 
     def is_selected(self, facet: str, value: str) -> bool:
         return value in self.filters.get(facet, [])
+
+    def shown(
+        self, facet: str, values: list[tuple[str, int]]
+    ) -> tuple[list[tuple[str, int]], bool]:
+        """The values of `facet` to list (the most frequent few, and every chosen one), and
+        whether there are more: a facet with thousands of tags lists a handful, not all."""
+        limit = FACET_MORE if self.more == facet else FACET_TOP
+        chosen = self.filters.get(facet, [])
+        listed = [item for n, item in enumerate(values) if n < limit or item[0] in chosen]
+        return listed, len(values) > limit
 
     def conditions(self, user: Any, *, extra: Iterable[Any] = ()) -> list[Any]:
         conditions = [visible_to(user), *extra]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from intranet_lessons.search import FACET_TOP
 from intranet_lessons.views.browse import REVIEW_PAGE_SIZE
 from intranet_lessons.views.public import PUBLIC_PAGE_SIZE
 
@@ -31,3 +32,20 @@ def test_the_review_card_shows_the_longest_waiting_and_pages_to_the_rest(
     assert 'href="/lessons/widgets/review?page=2"' in text
     rest = client.get("/lessons/widgets/review?page=2").get_data(as_text=True)
     assert rest.count("Awaiting review number") == 2
+
+
+def test_a_facet_lists_its_most_frequent_values_and_more_on_demand(client, member, make_lesson):
+    for number in range(FACET_TOP + 2):
+        make_lesson(member, f"Tagged {number}", tags=[f"topic{number:02d}", "common"])
+    client.login(member.email)
+
+    page = client.get("/lessons/").get_data(as_text=True)
+    tags = page.split("<h2>Tag</h2>")[1].split("</section>")[0]
+    assert tags.count("tag=") == FACET_TOP
+    assert 'href="/lessons/?more=tag"' in tags
+    chosen = client.get("/lessons/?tag=common&tag=topic11").get_data(as_text=True)
+    chosen_tags = chosen.split("<h2>Tag</h2>")[1].split("</section>")[0]
+    assert "✓ topic11" in chosen_tags  # chosen, though not among the most frequent
+    assert "topic10<" not in chosen_tags
+    more = client.get("/lessons/?more=tag").get_data(as_text=True)
+    assert more.split("<h2>Tag</h2>")[1].split("</section>")[0].count("tag=") == FACET_TOP + 3
