@@ -28,6 +28,7 @@ from intranet.extensions import db
 from intranet.forms import Form
 from intranet.hookspecs import hookimpl
 from intranet.models import User, UTCDateTime, utcnow
+from intranet.picker import find_people, people_named, picker_query
 from intranet.platform.attachments import (
     Attachment,
     AttachmentError,
@@ -122,6 +123,7 @@ __all__ = [
     "disabled_plugins",
     "discard_attachment",
     "external_url",
+    "find_people",
     "fts5_match",
     "hash_password",
     "hookimpl",
@@ -130,6 +132,8 @@ __all__ = [
     "notify",
     "notify_event",
     "password_problem",
+    "people_named",
+    "picker_query",
     "plural",
     "public",
     "rearranged",

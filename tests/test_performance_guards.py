@@ -170,8 +170,6 @@ KNOWN_OVER: dict[str, str] = {
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
     "size: secretariat: /meetings/<id>/edit": "grows with the series and meetings it offers",
     "size: secretariat: /meetings/<id>/invite": "every member as a checkbox (a search is due)",
-    "size: secretariat: /meetings/<id>/actions/new": "every member in the owner select",
-    "size: secretariat: /meetings/actions/<id>/edit": "every member in the owner select",
     "size: guest: /lessons/?year=": "bounded: one year fills its page of 20 lessons only "
     "at the larger size (facets list ten values each)",
     "size: secretariat: /lessons/?year=": "bounded: one year fills its page of 20 lessons "
