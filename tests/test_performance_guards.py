@@ -159,17 +159,13 @@ KNOWN_OVER: dict[str, str] = {
     "hook: member: /lessons/<id>": "lessons answers can() per document and per action",
     "hook: member: /lessons/<id>/documents": "lessons answers can() per document",
     "hook: secretariat: /lessons/<id>": "lessons answers can() per document and per action",
-    "hook: secretariat: /meetings/<id>/invite": "one can() per person offered (the invitation "
-    "form is being rebuilt around audiences)",
     "growth: guest: /meetings/": "the guest measured at each size holds other kinds of grants",
     "growth: guest: /meetings/next": "the guest measured at each size holds other grants",
     "growth: guest: /meetings/next (htmx)": "the guest measured at each size holds other grants",
     "growth: guest: /members/<id>": "the guest measured at each size holds other grants",
     "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
-    "growth: secretariat: /meetings/<id>/invite": "one can() per person offered",
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
     "size: secretariat: /meetings/<id>/edit": "grows with the series and meetings it offers",
-    "size: secretariat: /meetings/<id>/invite": "every member as a checkbox (a search is due)",
     "size: guest: /lessons/?year=": "bounded: one year fills its page of 20 lessons only "
     "at the larger size (facets list ten values each)",
     "size: secretariat: /lessons/?year=": "bounded: one year fills its page of 20 lessons "
