@@ -56,7 +56,7 @@ class ExtendForm(Form):
 
 
 class InviteForm(Form):
-    user_id = SelectField("Member to invite", coerce=int, validators=[DataRequired()])
+    user_id = StringField("Member to invite", validators=[DataRequired("Choose a member.")])
 
 
 class ThreadForm(Form):
