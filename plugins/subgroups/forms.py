@@ -30,6 +30,7 @@ class ProposeForm(Form):
         "Convenors",
         coerce=int,
         choices=[],
+        validate_choice=False,  # chosen with the people picker, checked by the view
         description="Only the secretariat chooses convenors; without a choice, you convene.",
     )
 
