@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, countries, undo, zones
+from intranet import access, config, countries, picker, undo, zones
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
 from intranet.administration import landing as admin_landing
@@ -120,6 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notice,
         reference,
         search,
+        picker,
         settings,
     ):
         feature.init_app(app)

@@ -29,6 +29,7 @@ from intranet.extensions import db
 from intranet.forms import Form
 from intranet.hookspecs import hookimpl
 from intranet.models import User, UTCDateTime, utcnow
+from intranet.picker import find_people, people_named, picker_query
 from intranet.platform.attachments import (
     Attachment,
     AttachmentError,
@@ -142,6 +143,7 @@ __all__ = [
     "disabled_plugins",
     "discard_attachment",
     "external_url",
+    "find_people",
     "fts5_match",
     "hash_password",
     "hookimpl",
@@ -153,6 +155,8 @@ __all__ = [
     "offer_undo",
     "organisation_for",
     "password_problem",
+    "people_named",
+    "picker_query",
     "plural",
     "public",
     "rearranged",

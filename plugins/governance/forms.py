@@ -46,7 +46,12 @@ class ChairPeriodForm(PeriodForm):
         [DataRequired(message="Choose the chairing country.")],
         kinds=["member"],
     )
-    chairpersons = SelectMultipleField("Chairpersons", coerce=int, validate_choice=True)
+    chairpersons = SelectMultipleField(
+        "Chairpersons",
+        coerce=int,
+        choices=[],
+        validate_choice=False,  # the people picker's
+    )
     override = BooleanField("This period does not start on 1 July")
     override_reason = TextAreaField(
         "Reason for the exception",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import g, has_request_context, request
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
@@ -154,6 +154,9 @@ def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[
     query for all, from the same rule the plugin's pages use."""
     if kind not in RULES or not action.startswith("lessons."):
         return None
+    if kind == LESSON and len(ids) == 1 and action in LESSON_ACTIONS and is_page_request():
+        answers = lesson_answers(user, ids[0])
+        return {ids[0]: answers[action]} if action in answers else {}
     model, rule = RULES[kind]
     votes = rule(user, action)
     if votes is None:
@@ -170,5 +173,41 @@ def permission(user: User, action: str, resource: ResourceRef | None) -> bool | 
         return None
     if resource.kind == LESSON and action == "lessons.view_attachment":
         return documents.may_download(user, resource)
+    if resource.kind == LESSON and action in LESSON_ACTIONS and is_page_request():
+        return lesson_answers(user, resource.id).get(action)
     answers = permission_many(user, action, resource.kind, [resource.id])
     return None if answers is None else answers.get(resource.id)
+
+
+LESSON_ACTIONS = (
+    "lessons.view",
+    "lessons.edit",
+    "lessons.history",
+    "lessons.review",
+    "lessons.approve",
+    "lessons.widen_documents",
+)
+
+
+def is_page_request() -> bool:
+    return has_request_context() and request.method == "GET"
+
+
+def lesson_answers(user: User, lesson_id: int) -> dict[str, bool]:
+    """The votes of `user` on every action on one lesson, read in one statement and kept for
+    the request: a page asks for several actions, and for each of its documents. Only pages
+    (GET) use it, so that a request changing the lesson never reads a vote from before."""
+    cache = g.setdefault("lessons_answers", {})
+    key = (user.id, lesson_id)
+    if key not in cache:
+        columns = []
+        for n, action in enumerate(LESSON_ACTIONS):
+            allow, veto = lesson_votes(user, action) or (false(), false())
+            columns += [allow.label(f"allow_{n}"), veto.label(f"veto_{n}")]
+        row = db.session.execute(select(*columns).where(Lesson.id == lesson_id)).first()
+        cache[key] = {
+            action: bool(row[2 * n])
+            for n, action in enumerate(LESSON_ACTIONS)
+            if row is not None and (row[2 * n] or row[2 * n + 1])
+        }
+    return cache[key]

@@ -1,4 +1,4 @@
-"""Finding lessons: visibility, full-text search, facets, highlighted snippets, similar work.
+"""Finding lessons: visibility, full-text search, facets, highlighted snippets.
 
 Full-text search uses the database's engine: FTS5 (porter stemming, bm25 rank weighting the
 title above the summary above the body) on SQLite and a weighted tsvector with `ts_rank` on
@@ -6,11 +6,7 @@ PostgreSQL. What the user typed is never passed through as query syntax: it is c
 and each word is quoted (FTS5) or joined into plain words (websearch_to_tsquery), so quotes,
 NEAR, *, parentheses or stop words only ever mean words.
 
-Similar work ("avoid duplication") is TF-IDF cosine similarity over titles and summaries,
-computed in Python on the candidate set (the lessons and initiatives the user may see). That
-set is small (hundreds of records), the score is naturally between 0 and 1 and comparable
-between lessons and initiatives, and it behaves the same on SQLite and PostgreSQL, which the
-engines' ranks (bm25, ts_rank) do not.
+Similar work ("avoid duplication") is in similar.py.
 """
 
 from __future__ import annotations
@@ -27,6 +23,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    Subquery,
     cast,
     column,
     func,
@@ -39,13 +36,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import selectinload
 
-from intranet.plugin_api import User, db
+from intranet.plugin_api import db
 
 from .coverage import cached
-from .models import Initiative, Lesson, LessonTerm
-from .rules import published_for, visible_to
+from .models import Lesson, LessonTerm
+from .rules import visible_to
 
 PAGE_SIZE = 20
+CANDIDATES = 1_000  # matches a search ranks and counts at most
+FACET_TOP = 10  # values a facet lists at first, the most frequent
+FACET_MORE = 50  # values it lists after "More", the rest being found by searching
 MAX_QUERY_WORDS = 12
 FACETS = ("country", "level", "area", "form", "year", "tag")
 TERM_FACETS = ("country", "form", "tag")
@@ -75,23 +75,34 @@ def query_words(text: str, limit: int | None = MAX_QUERY_WORDS) -> list[str]:
 class TextMatch:
     """The lessons containing the words, as the database's full-text engine finds them.
 
-    `condition` only tells which lessons match (for counts and facets); `ranked()` orders a
-    query best first. On SQLite the rank comes from joining the FTS5 table, so bm25 is
-    computed once per hit in the scan that finds it: a rank subquery correlated to each
-    lesson ran the MATCH again for every hit.
+    `condition` only tells which lessons match; `score` rates a match, lower is better. A
+    search ranks and counts its `candidates()`, never every match: a very common word
+    matches most lessons (and weighs near zero in the rank anyway), so ranking or counting
+    all of them would cost in proportion to the data, not to the page.
     """
 
     condition: ColumnElement[bool]
-    best_first: ColumnElement[Any]
+    score: ColumnElement[Any]
     fts_match: ColumnElement[bool] | None = None
 
-    def ranked(self, statement: Select[Any]) -> Select[Any]:
-        """`statement` narrowed to the matching lessons, best first, then newest first."""
+    def candidates(self, conditions: Iterable[Any]) -> Subquery:
+        """(id, score) of the newest CANDIDATES + 1 matching lessons meeting `conditions`:
+        one more than the bound tells that there are more. On SQLite the FTS5 table drives
+        (newest rowid first, bm25 computed for the candidates only)."""
         if self.fts_match is None:
-            statement = statement.where(self.condition)
+            found = select(Lesson.id.label("id"), self.score.label("score"))
+            found, newest = found.where(self.condition), Lesson.id.desc()
         else:
-            statement = statement.join(FTS, FTS.c.rowid == Lesson.id).where(self.fts_match)
-        return statement.order_by(self.best_first, *NEWEST_FIRST)
+            found = select(FTS.c.rowid.label("id"), self.score.label("score"))
+            found = found.join(Lesson, Lesson.id == FTS.c.rowid).where(self.fts_match)
+            newest = FTS.c.rowid.desc()
+        return found.where(*conditions).order_by(newest).limit(CANDIDATES + 1).subquery()
+
+    @staticmethod
+    def ranked(statement: Select[Any], candidates: Subquery) -> Select[Any]:
+        """`statement` narrowed to the `candidates`, best first, then newest first."""
+        statement = statement.join(candidates, candidates.c.id == Lesson.id)
+        return statement.order_by(candidates.c.score, *NEWEST_FIRST)
 
 
 def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
@@ -101,14 +112,14 @@ def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
     if db.engine.dialect.name == "postgresql":
         tsquery = func.websearch_to_tsquery("english", " ".join(words))
         condition = or_(func.numnode(tsquery) == 0, DOCUMENT_VECTOR.op("@@")(tsquery))
-        return TextMatch(condition, func.ts_rank(DOCUMENT_VECTOR, tsquery).desc())
+        return TextMatch(condition, -func.ts_rank(DOCUMENT_VECTOR, tsquery))
     quoted = [f'"{word}"' for word in words]
     if prefix:
         quoted[-1] += "*"
     match = FTS_TABLE.op("MATCH")(" ".join(quoted))
     return TextMatch(
         condition=Lesson.id.in_(select(FTS.c.rowid).where(match)),
-        best_first=func.bm25(FTS_TABLE, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0).asc(),
+        score=func.bm25(FTS_TABLE, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0),
         fts_match=match,
     )
 
@@ -138,15 +149,18 @@ class Selection:
     query: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
     page: int = 1
+    more: str = ""  # the facet whose values are listed beyond the first few
 
     @classmethod
     def from_args(cls, args: Any) -> Selection:
         filters = {f: sorted(set(args.getlist(f))) for f in FACETS if args.getlist(f)}
         page = args.get("page", "1")
+        more = args.get("more", "")
         return cls(
             query=args.get("q", "").strip()[:200],
             filters=filters,
             page=max(1, int(page)) if is_small_number(page) else 1,
+            more=more if more in FACETS else "",
         )
 
     @property
@@ -155,7 +169,7 @@ class Selection:
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """URL arguments of this selection with `changes` applied (for links)."""
-        args: dict[str, Any] = {"q": self.query or None, **self.filters}
+        args: dict[str, Any] = {"q": self.query or None, **self.filters, "more": self.more}
         args.update(changes)
         return {key: value for key, value in args.items() if value}
 
@@ -167,6 +181,16 @@ class Selection:
 
     def is_selected(self, facet: str, value: str) -> bool:
         return value in self.filters.get(facet, [])
+
+    def shown(
+        self, facet: str, values: list[tuple[str, int]]
+    ) -> tuple[list[tuple[str, int]], bool]:
+        """The values of `facet` to list (the most frequent few, and every chosen one), and
+        whether there are more: a facet with thousands of tags lists a handful, not all."""
+        limit = FACET_MORE if self.more == facet else FACET_TOP
+        chosen = self.filters.get(facet, [])
+        listed = [item for n, item in enumerate(values) if n < limit or item[0] in chosen]
+        return listed, len(values) > limit
 
     def conditions(self, user: Any, *, extra: Iterable[Any] = ()) -> list[Any]:
         conditions = [visible_to(user), *extra]
@@ -181,6 +205,7 @@ class SearchPage:
     facets: dict[str, list[tuple[str, int]]]
     page: int
     pages: int
+    capped: bool = False  # more than CANDIDATES lessons match: `total` is a lower bound
 
 
 def search(user: Any, selection: Selection, *, published_only: bool = False) -> SearchPage:
@@ -192,15 +217,20 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     extra = [Lesson.status == "published"] if published_only else []
     conditions = selection.conditions(user, extra=extra)
     text = text_match(selection.words, prefix=True)
-    matching = [*conditions, text.condition] if text is not None else conditions
-    if text is None and not selection.filters and user.is_authenticated and not user.is_guest:
-        total, facets = landing_counts(conditions, published_only)
+    if text is not None:
+        candidates = text.candidates(conditions)
+        total, facets = facet_counts([Lesson.id.in_(select(candidates.c.id))])
+        query = text.ranked(select(Lesson), candidates)
     else:
-        total, facets = facet_counts(matching)
+        if not selection.filters and user.is_authenticated and not user.is_guest:
+            total, facets = landing_counts(conditions, published_only)
+        else:
+            total, facets = facet_counts(conditions)
+        query = select(Lesson).where(*conditions).order_by(*NEWEST_FIRST)
+    capped = total > CANDIDATES
+    total = min(total, CANDIDATES)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(selection.page, pages)
-    query = select(Lesson).where(*conditions)
-    query = text.ranked(query) if text is not None else query.order_by(*NEWEST_FIRST)
     lessons = db.session.scalars(
         query.limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -212,6 +242,7 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
         facets=facets,
         page=page,
         pages=pages,
+        capped=capped,
     )
 
 
@@ -306,61 +337,3 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[:width].rsplit(" ", 1)[0] + "…"
-
-
-# --- similar work -------------------------------------------------------------------------
-
-
-def similarity_terms(text: str) -> list[str]:
-    """Words without stop words, cut to seven letters as a crude stem ("exploited")."""
-    return [w[:7] for w in query_words(text, None) if w not in STOP_WORDS and len(w) > 2]
-
-
-def rank_similar(
-    text: str, documents: list[tuple[Any, str]], limit: int
-) -> list[tuple[Any, float]]:
-    """TF-IDF cosine between `text` and each (key, document); best first, above zero only."""
-    query_terms = Counter(similarity_terms(text))
-    if not query_terms:
-        return []
-    doc_terms = [(key, Counter(similarity_terms(doc))) for key, doc in documents]
-    n = len(doc_terms) + 1
-    df: Counter[str] = Counter()
-    for _, terms in doc_terms:
-        df.update(terms.keys())
-    df.update(query_terms.keys())
-
-    def vector(terms: Counter[str]) -> dict[str, float]:
-        return {t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in terms.items()}
-
-    def norm(v: dict[str, float]) -> float:
-        return math.sqrt(sum(x * x for x in v.values())) or 1.0
-
-    q = vector(query_terms)
-    q_norm = norm(q)
-    scored = []
-    for key, terms in doc_terms:
-        d = vector(terms)
-        dot = sum(weight * d.get(term, 0.0) for term, weight in q.items())
-        if dot > 0:
-            scored.append((key, min(1.0, dot / (q_norm * norm(d)))))
-    scored.sort(key=lambda item: -item[1])
-    return scored[:limit]
-
-
-def similar_lessons_and_initiatives(
-    text: str, user: User, limit: int
-) -> list[tuple[str, Any, float]]:
-    """("lesson" | "initiative", (id, title, summary), score) for what resembles `text`."""
-    lessons = db.session.execute(
-        select(Lesson.id, Lesson.title, Lesson.summary).where(published_for(user))
-    ).all()
-    initiatives = []
-    if not user.is_guest:
-        initiatives = db.session.execute(
-            select(Initiative.id, Initiative.name, Initiative.description)
-        ).all()
-    documents: list[tuple[Any, str]] = [
-        (("lesson", row), f"{row[1]} {row[1]} {row[2]}") for row in lessons
-    ] + [(("initiative", row), f"{row[1]} {row[1]} {row[2]}") for row in initiatives]
-    return [(kind, row, score) for (kind, row), score in rank_similar(text, documents, limit)]

@@ -16,7 +16,7 @@ from intranet.plugin_api import (
     db,
 )
 
-from . import rules
+from . import rules, similar
 from . import search as finder
 from .models import (
     Initiative,
@@ -31,10 +31,9 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
     text = finder.text_match(words)
     if text is None:
         return []
-    found = select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at).where(
-        rules.published_for(user)
-    )
-    lessons = db.session.execute(text.ranked(found).limit(limit)).all()
+    found = select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at)
+    candidates = text.candidates([rules.published_for(user)])
+    lessons = db.session.execute(text.ranked(found, candidates).limit(limit)).all()
     return [
         SearchResult(
             "Lesson",
@@ -50,7 +49,7 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
 
 def similar_items(text: str, user: User, limit: int) -> list[SimilarItem]:
     items = []
-    for kind, (item_id, title, summary), score in finder.similar_lessons_and_initiatives(
+    for kind, (item_id, title, summary), score in similar.similar_lessons_and_initiatives(
         text, user, limit
     ):
         if kind == "lesson":

@@ -312,9 +312,7 @@ class DecisionForm(Form):
 
 class ActionItemForm(Form):
     title = StringField("Action", validators=[DataRequired(), Length(max=300)])
-    owner_user = SelectField(
-        "Owner", coerce=str, validate_choice=False, default="", validators=[listed_id]
-    )
+    owner_user = StringField("Owner", default="", validators=[listed_id])
     owner_country = CountryField("Or a delegation")
     due_on = DateField("Due", validators=[Optional()])
 

@@ -37,6 +37,7 @@ class ProposeForm(Form):
         "Convenors",
         coerce=int,
         choices=[],
+        validate_choice=False,  # chosen with the people picker, checked by the view
         description="Only the secretariat chooses convenors; without a choice, you convene.",
     )
 
@@ -63,7 +64,7 @@ class ExtendForm(Form):
 
 
 class InviteForm(Form):
-    user_id = SelectField("Member to invite", coerce=int, validators=[DataRequired()])
+    user_id = StringField("Member to invite", validators=[DataRequired("Choose a member.")])
 
 
 class ThreadForm(Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -15,6 +16,9 @@ from intranet.plugin_api import (
     confirmation,
     country_name,
     db,
+    find_people,
+    people_named,
+    picker_query,
     rearranged,
     record_audit,
     render_form,
@@ -42,18 +46,33 @@ def chairmanship_list() -> str:
     )
 
 
-def chairperson_choices() -> list[tuple[int, str]]:
-    people = db.session.execute(
-        select(User.id, User.name, User.country_code)
-        .where(User.role != "guest", User.is_active_account.is_(True))
-        .order_by(User.name)
+def chairperson_ids(ids: list[int]) -> list[int]:
+    """The ids among `ids` that may chair: active accounts, never guests."""
+    return list(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_(ids), User.role != "guest", User.is_active_account.is_(True)
+            )
+        )
     )
-    return [(uid, f"{name} ({country})" if country else name) for uid, name, country in people]
+
+
+def chairperson_picker(form: ChairPeriodForm) -> dict[str, Any]:
+    """The chairpersons' picker: those chosen and, after "Find", the people found."""
+    query = picker_query("chairpersons")
+    return {
+        "chairpersons": {
+            "chosen": people_named(chairperson_ids(form.chairpersons.data or [])),
+            "found": None if query is None else find_people(query, current_user),
+            "query": query or "",
+            "multiple": True,
+        }
+    }
 
 
 def save_chair_period(form: ChairPeriodForm, period: ChairPeriod) -> bool:
     """Validate against the stored periods and copy the form into `period`; False on errors."""
-    if not form.validate_on_submit():
+    if picker_query("chairpersons") is not None or not form.validate_on_submit():
         return False
     clash = chairmanship.overlapping(ChairPeriod, form.start.data, form.end.data, period.id)
     if clash is not None:
@@ -66,7 +85,9 @@ def save_chair_period(form: ChairPeriodForm, period: ChairPeriod) -> bool:
     period.country_code = form.country_code.data
     period.override_reason = form.override_reason.data if form.override.data else None
     period.chairpersons = list(
-        db.session.scalars(select(User).where(User.id.in_(form.chairpersons.data or [])))
+        db.session.scalars(
+            select(User).where(User.id.in_(chairperson_ids(form.chairpersons.data or [])))
+        )
     )
     db.session.add(period)
     return True
@@ -76,7 +97,6 @@ def save_chair_period(form: ChairPeriodForm, period: ChairPeriod) -> bool:
 @roles(*STAFF)
 def chair_new() -> Any:
     form = ChairPeriodForm()
-    form.chairpersons.choices = chairperson_choices()
     if request.method == "GET":
         year = chairmanship.year_of(chairmanship.local_today())
         form.start.data, form.end.data = chairmanship.chair_year(year)
@@ -87,7 +107,12 @@ def chair_new() -> Any:
         db.session.commit()
         flash("Chairmanship period saved.", "success")
         return see_other("governance.chairmanship_list")
-    return render_form("governance/form.html", form, title="New chairmanship period")
+    return render_form(
+        "governance/form.html",
+        form,
+        title="New chairmanship period",
+        pickers=chairperson_picker(form),
+    )
 
 
 @bp.route("/chairmanship/<int:period_id>/edit", methods=["GET", "POST"])
@@ -95,7 +120,6 @@ def chair_new() -> Any:
 def chair_edit(period_id: int) -> Any:
     period = db.get_or_404(ChairPeriod, period_id)
     form = ChairPeriodForm(obj=period)
-    form.chairpersons.choices = chairperson_choices()
     if request.method == "GET":
         form.chairpersons.data = [person.id for person in period.chairpersons]
         form.override.data = bool(period.override_reason)
@@ -105,7 +129,11 @@ def chair_edit(period_id: int) -> Any:
         flash("Chairmanship period saved.", "success")
         return see_other("governance.chairmanship_list")
     return render_form(
-        "governance/form.html", form, title="Edit chairmanship period", period=period
+        "governance/form.html",
+        form,
+        title="Edit chairmanship period",
+        period=period,
+        pickers=chairperson_picker(form),
     )
 
 

@@ -179,14 +179,20 @@ def recent_widget() -> Response:
     )
 
 
+REVIEW_PAGE_SIZE = 10
+
+
 @bp.get("/widgets/review")
 @roles(*MEMBERS)
 def review_widget() -> Response:
     if not rules.is_reviewer(current_user):
         abort(403)
-    lessons = db.session.scalars(
-        select(Lesson).where(rules.awaiting_review()).order_by(Lesson.submitted_at, Lesson.id)
-    ).all()
+    lessons = db.paginate(
+        select(Lesson).where(rules.awaiting_review()).order_by(Lesson.submitted_at, Lesson.id),
+        page=request.args.get("page", 1, type=int),
+        per_page=REVIEW_PAGE_SIZE,
+        error_out=False,
+    )
     return page_or_fragment(
         "lessons/_widget_review.html",
         "dashboard/widget_page.html",

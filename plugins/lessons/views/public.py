@@ -6,8 +6,9 @@ from flask import (
     Response,
     abort,
     render_template,
+    request,
 )
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from intranet.plugin_api import (
     attachment_response,
@@ -22,22 +23,31 @@ from ..models import (
 )
 from . import bp
 
+PUBLIC_PAGE_SIZE = 20
+
+
+def public_query() -> Select[tuple[Lesson]]:
+    return (
+        select(Lesson)
+        .where(Lesson.status == "published", Lesson.sharing == "public")
+        .order_by(Lesson.published_at.desc(), Lesson.id.desc())
+    )
+
 
 def public_lessons(limit: int) -> list[Lesson]:
-    return list(
-        db.session.scalars(
-            select(Lesson)
-            .where(Lesson.status == "published", Lesson.sharing == "public")
-            .order_by(Lesson.published_at.desc(), Lesson.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(db.session.scalars(public_query().limit(limit)))
 
 
 @bp.get("/public")
 @public
 def public_index() -> str:
-    return render_template("lessons/public.html", lessons=public_lessons(100))
+    lessons = db.paginate(
+        public_query(),
+        page=request.args.get("page", 1, type=int),
+        per_page=PUBLIC_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("lessons/public.html", lessons=lessons)
 
 
 def public_lesson(lesson_id: int) -> Lesson:

@@ -85,26 +85,4 @@
     if (dragged) { dragged.classList.remove("dragging"); }
     dragged = null;
   });
-
-  // Find a person in a long list of checkboxes (the invitation form): typing hides the names
-  // that do not match; ticked ones stay ticked. Without JavaScript the whole list shows.
-  function setUpFilters() {
-    document.querySelectorAll("input.list-filter[data-filter]").forEach(function (input) {
-      var list = document.getElementById(input.getAttribute("data-filter"));
-      if (!list) { return; }
-      input.hidden = false;
-      input.addEventListener("input", function () {
-        var wanted = input.value.trim().toLowerCase();
-        list.querySelectorAll("li").forEach(function (item) {
-          item.hidden = wanted !== "" && item.textContent.toLowerCase().indexOf(wanted) === -1;
-        });
-      });
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpFilters);
-  } else {
-    setUpFilters();
-  }
 })();

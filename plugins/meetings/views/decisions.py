@@ -13,8 +13,10 @@ from sqlalchemy.orm import contains_eager
 from intranet.plugin_api import (
     EVERYONE,
     STAFF,
-    User,
     db,
+    find_people,
+    people_named,
+    picker_query,
     record_audit,
     render_form,
     roles,
@@ -179,20 +181,28 @@ def action_item_or_404(item_id: int) -> ActionItem:
     return item
 
 
-def people() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(User.id, User.name).where(User.is_active_account).order_by(User.name)
-    ).all()
-    return [(id_, name) for id_, name in rows]
+def owner_picker(form: forms.ActionItemForm) -> dict[str, Any]:
+    """The owner picker's context: the chosen person and, after "Find", the people found."""
+    query = picker_query("owner_user")
+    found = None if query is None else find_people(query, current_user)
+    return {
+        "owner_user": {
+            "chosen": people_named([form.owner_user.data or ""]),
+            "found": found,
+            "query": query or "",
+            "none_label": "A delegation (below)",
+        }
+    }
 
 
 def apply_action_form(form: forms.ActionItemForm, item: ActionItem) -> bool:
-    """Validate the action item form against the listed people and apply it to `item`."""
-    listed = people()
-    form.owner_user.choices = [("", "A delegation (below)"), *[(str(i), n) for i, n in listed]]
+    """Validate the action item form (not when its owner picker only searched) and apply it
+    to `item`; the owner must be an active account."""
+    if picker_query("owner_user") is not None:
+        return False
     valid = form.validate_on_submit()
-    owner = form.owner_user.data
-    if valid and owner and int(owner) not in {id_ for id_, _ in listed}:
+    owner = form.owner_user.data or ""
+    if valid and owner and not people_named([owner]):
         form.owner_user.errors = ["Choose one of the listed people."]
         valid = False
     if valid:
@@ -218,7 +228,12 @@ def add_action_item(meeting_id: int) -> Any:
         notices.action_assigned(item, current_user)
         return back_to(meeting, "#actions")
     return render_form(
-        "meetings/form.html", form, meeting=meeting, title="Add an action item", action=request.path
+        "meetings/form.html",
+        form,
+        meeting=meeting,
+        title="Add an action item",
+        action=request.path,
+        pickers=owner_picker(form),
     )
 
 
@@ -226,7 +241,9 @@ def add_action_item(meeting_id: int) -> Any:
 @roles(*STAFF)
 def edit_action_item(item_id: int) -> Any:
     item = action_item_or_404(item_id)
-    form = forms.ActionItemForm(obj=item, owner_user=str(item.owner_user_id or ""))
+    form = forms.ActionItemForm(obj=item)
+    if request.method == "GET":  # obj would give the owner's account, not its id
+        form.owner_user.data = str(item.owner_user_id or "")
     if apply_action_form(form, item):
         record_audit("meetings.action_updated", target=f"action:{item.id}")
         db.session.commit()
@@ -238,6 +255,7 @@ def edit_action_item(item_id: int) -> Any:
         meeting=item.meeting,
         title="Edit the action item",
         action=request.path,
+        pickers=owner_picker(form),
     )
 
 

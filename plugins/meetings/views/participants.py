@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import (
@@ -20,6 +20,9 @@ from intranet.plugin_api import (
     collect,
     country_name,
     db,
+    find_people,
+    people_named,
+    picker_query,
     record_audit,
     render_form,
     roles,
@@ -34,12 +37,22 @@ from ..rules import may_view, visible_to
 from .blueprint import bp
 from .common import FULL_MEETING, meeting_or_404, meeting_page
 
+MAX_INDIVIDUALS = 500  # people one form may pick one by one
 
-def invitable_guests(meeting: Meeting) -> list[User]:
-    guests = db.session.scalars(
-        select(User).where(User.role == "guest", User.is_active_account).order_by(User.name)
-    )
-    return visible_to(meeting, list(guests))
+
+def members_query() -> Any:
+    """Ids of the active members (every account but partners' guests)."""
+    return select(User.id).where(User.role != "guest", User.is_active_account)
+
+
+def individuals(meeting: Meeting, ids: list[int]) -> set[int]:
+    """The people picked one by one who may be invited: active members, and guests only
+    when their grants let them see the meeting."""
+    people = db.session.scalars(
+        select(User).where(User.id.in_(ids[:MAX_INDIVIDUALS]), User.is_active_account)
+    ).all()
+    guests = visible_to(meeting, [user for user in people if user.is_guest])
+    return {user.id for user in people if not user.is_guest} | {user.id for user in guests}
 
 
 def invitable_groups() -> list[Any]:
@@ -60,41 +73,40 @@ def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
     return {user.id for user in people if not user.is_guest or may_view(user, meeting)}
 
 
-def invite_form(meeting: Meeting) -> tuple[forms.InviteForm, list[User], list[User], bool]:
-    """The invitation form with its choices: members, granted guests, sub-groups."""
+def invite_form(meeting: Meeting) -> tuple[forms.InviteForm, bool]:
+    """The invitation form with its choices: all members (counted), sub-groups; individuals
+    are found with the people picker, never listed in full."""
     form = forms.InviteForm()
-    members = db.session.scalars(
-        select(User)
-        .where(User.role != "guest", User.is_active_account)
-        .order_by(User.country_code, User.name)
-    ).all()
-    guests = invitable_guests(meeting)
-    form.members.choices = [
-        (u.id, f"{u.name} ({country_name(u.country_code) or 'no country'})") for u in members
-    ]
-    form.guests.choices = [(u.id, u.name) for u in guests]
-    form.everyone.label.text = f"All members ({len(members)})"
+    count = db.session.scalar(select(func.count()).select_from(members_query().subquery()))
+    form.everyone.label.text = f"All members ({count})"
     groups = invitable_groups()
     form.groups.choices = [(str(r.ref.id), r.label) for r in groups]
-    return form, list(members), guests, bool(groups)
+    return form, bool(groups)
 
 
-def audience(
-    form: forms.InviteForm, meeting: Meeting, members: list[User], guests: list[User]
-) -> set[int]:
+def audience(form: forms.InviteForm, meeting: Meeting) -> set[int]:
     """The ids of everyone the form's audiences name: all members, a delegation, sub-groups,
-    individuals and granted guests."""
-    chosen = set(form.members.data or []) & {u.id for u in members}
-    chosen |= set(form.guests.data or []) & {u.id for u in guests}
+    and individuals (members, or guests granted the meeting)."""
+    chosen = individuals(meeting, [*(form.members.data or []), *(form.guests.data or [])])
     if form.everyone.data:
-        chosen |= {u.id for u in members}
+        chosen |= set(db.session.scalars(members_query()))
     for group_id in form.groups.data or []:
         if group_id.isdecimal():
             chosen |= group_members(meeting, ResourceRef("subgroups.group", int(group_id)))
     if form.delegation.data:
         code = form.delegation.data.upper()
-        chosen |= {u.id for u in members if (u.country_code or "").upper() == code}
+        chosen |= set(db.session.scalars(members_query().where(User.country_code == code)))
     return chosen
+
+
+def invite_picker(form: forms.InviteForm) -> dict[str, Any]:
+    """The individuals' picker: those already chosen, and after "Find" the people found."""
+    query = picker_query("members")
+    return {
+        "chosen": people_named([*(form.members.data or []), *(form.guests.data or [])]),
+        "found": None if query is None else find_people(query, current_user),
+        "query": query or "",
+    }
 
 
 def invite_count(chosen: set[int], meeting: Meeting) -> dict[str, int]:
@@ -108,12 +120,10 @@ def invite(meeting_id: int) -> Any:
     """Invite audiences; "Count" (or htmx, as the choices change) says how many people the
     choices name before anyone is invited."""
     meeting = meeting_or_404(meeting_id, selectinload(Meeting.participants))
-    form, members, guests, has_groups = invite_form(meeting)
-    counting = "count" in request.form
+    form, has_groups = invite_form(meeting)
+    counting = "count" in request.form or picker_query("members") is not None
     if form.validate_on_submit() and not counting:
-        new_ids = sorted(
-            audience(form, meeting, members, guests) - {p.user_id for p in meeting.participants}
-        )
+        new_ids = sorted(audience(form, meeting) - {p.user_id for p in meeting.participants})
         for user_id in new_ids:
             meeting.participants.append(Participant(user_id=user_id))
         if form.everyone.data:  # members who join later are invited too
@@ -132,11 +142,16 @@ def invite(meeting_id: int) -> Any:
         return redirect(url_for("meetings.participants", meeting_id=meeting.id), code=303)
     count = None
     if request.method == "POST" and not form.errors:
-        count = invite_count(audience(form, meeting, members, guests), meeting)
+        count = invite_count(audience(form, meeting), meeting)
     if counting and wants_fragment():
         return render_template("meetings/_invite_count.html", count=count)
     return render_form(
-        "meetings/invite.html", form, meeting=meeting, count=count, has_groups=has_groups
+        "meetings/invite.html",
+        form,
+        meeting=meeting,
+        count=count,
+        has_groups=has_groups,
+        individuals=invite_picker(form),
     )
 
 

@@ -41,13 +41,16 @@ def group_url(group: SubGroup) -> str:
     return url_for("subgroups.show", group_id=group.id)
 
 
-def convenor_choices() -> list[tuple[int, str]]:
-    users = db.session.execute(
-        select(User.id, User.name)
-        .where(User.is_active_account.is_(True), User.role != "guest")
-        .order_by(User.name)
-    ).all()
-    return [(user_id, name) for user_id, name in users]
+def convenor_ids(ids: list[int]) -> list[int]:
+    """The ids among `ids` that may convene: active accounts, never guests, in their order."""
+    allowed = set(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_(ids), User.is_active_account.is_(True), User.role != "guest"
+            )
+        )
+    )
+    return [user_id for user_id in dict.fromkeys(ids) if user_id in allowed]
 
 
 def posting_refusal(group: SubGroup) -> str:

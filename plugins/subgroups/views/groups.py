@@ -19,6 +19,9 @@ from intranet.plugin_api import (
     attachments_for,
     collect,
     db,
+    find_people,
+    people_named,
+    picker_query,
     render_form,
     roles,
     similar_work,
@@ -30,7 +33,7 @@ from .. import notices, rules
 from ..forms import DocumentForm, ProposeForm, ThreadForm
 from ..models import Activity, Extension, Membership, Post, SubGroup, Thread, log_activity, today
 from . import bp
-from .common import OWNER, convenor_choices, group_url, load_group, refuse
+from .common import OWNER, convenor_ids, group_url, load_group, refuse
 
 TABS = {"active": "Active", "proposed": "Proposed", "archived": "Archived"}
 PER_PAGE = 20
@@ -80,11 +83,15 @@ def similar_items(name: str, mandate: str) -> list[Any]:
 @roles(*MEMBERS)
 def propose() -> Any:
     form = ProposeForm() if request.method == "POST" else ProposeForm(formdata=request.args or None)
-    if current_user.is_staff:
-        form.convenors.choices = convenor_choices()
-    else:
+    if not current_user.is_staff:
         del form.convenors
-    if form.validate_on_submit():
+    query = picker_query("convenors") if current_user.is_staff else None
+    convenor_picker = {}
+    if current_user.is_staff:
+        chosen = convenor_ids(form.convenors.data or [])
+        found = None if query is None else find_people(query, current_user)
+        convenor_picker = {"chosen": people_named(chosen), "found": found, "query": query or ""}
+    if query is None and form.validate_on_submit():
         staff = current_user.is_staff
         group = SubGroup(
             name=form.name.data.strip(),
@@ -99,8 +106,10 @@ def propose() -> Any:
         if staff:
             group.approved_by_id = current_user.id
             group.approved_at = utcnow()
-        convenors = (form.convenors.data if staff else None) or [current_user.id]
-        for user_id in dict.fromkeys(convenors):
+        convenors = (convenor_ids(form.convenors.data or []) if staff else None) or [
+            current_user.id
+        ]
+        for user_id in convenors:
             group.memberships.append(
                 Membership(user_id=user_id, role="convenor", state="active", joined_at=utcnow())
             )
@@ -119,7 +128,13 @@ def propose() -> Any:
         return redirect(group_url(group), code=303)
     similar = similar_items(form.name.data or "", form.mandate.data or "")
     checked = bool(request.args.get("name") or request.args.get("mandate"))
-    return render_form("subgroups/propose.html", form, similar=similar, checked=checked)
+    return render_form(
+        "subgroups/propose.html",
+        form,
+        similar=similar,
+        checked=checked,
+        convenor_picker=convenor_picker,
+    )
 
 
 # The draft's fields that may travel in a URL: everything but the CSRF token.

@@ -17,7 +17,10 @@ from intranet.plugin_api import (
     User,
     confirmation,
     db,
+    find_people,
     offer_undo,
+    people_named,
+    picker_query,
     render_form,
     roles,
     undoable,
@@ -26,10 +29,10 @@ from intranet.plugin_api import (
 
 from .. import notices, rules
 from ..forms import ExtendForm, InviteForm, MailingListForm
-from ..models import Extension, Membership, log_activity, today
+from ..models import Extension, Membership, SubGroup, log_activity, today
 from ..services import announce_members
 from . import bp
-from .common import convenor_choices, group_url, load_group, refuse
+from .common import group_url, load_group, refuse
 
 
 @bp.post("/<int:group_id>/join")
@@ -167,11 +170,14 @@ def invite(group_id: int) -> Any:
         abort(403)
     if not group.is_writable:
         return refuse("This sub-group is archived: nobody can be invited.", group_url(group))
-    present = {m.user_id for m in group.memberships}
     form = InviteForm()
-    form.user_id.choices = [c for c in convenor_choices() if c[0] not in present]
-    if form.validate_on_submit():
-        invited = db.session.get(User, form.user_id.data)
+    query = picker_query("user_id")
+    invited = None
+    if query is None and form.validate_on_submit():
+        invited = invitable(group, form.user_id.data)
+        if invited is None:
+            form.user_id.errors = ["Choose a member who is not in the sub-group yet."]
+    if invited is not None:
         group.memberships.append(Membership(user_id=invited.id, role="member", state="invited"))
         log_activity(group, current_user, "invited", f"{current_user.name} invited {invited.name}")
         db.session.commit()
@@ -185,7 +191,24 @@ def invite(group_id: int) -> Any:
         title="Invite a member",
         submit="Invite",
         fields=["user_id"],
+        pickers={
+            "user_id": {
+                "chosen": people_named([form.user_id.data or ""]),
+                "found": None if query is None else find_people(query, current_user),
+                "query": query or "",
+            }
+        },
     )
+
+
+def invitable(group: SubGroup, user_id: str) -> User | None:
+    """The member `user_id` names, if active, no guest and not in `group` yet."""
+    chosen = people_named([user_id])
+    invited = db.session.get(User, chosen[0][0]) if chosen else None
+    present = {m.user_id for m in group.memberships}
+    if invited is None or invited.is_guest or invited.id in present:
+        return None
+    return invited
 
 
 @bp.route("/<int:group_id>/extend", methods=["GET", "POST"])

@@ -130,3 +130,19 @@ def test_the_chair_widget_names_the_secretariat_in_one_query(app, client, member
     assert "Sofia Sec</a>, CBSS Secretariat" in page and "mailto:sofia@example.org" in page
     assert "Hanna Hidden" in page and "hidden@example.org" not in page
     assert "Gone Sec" not in page
+
+
+def test_chairpersons_are_found_by_name_and_guests_never_chair(client, secretariat, make_user):
+    wanted = make_user("member", name="Kristaps Ozols")
+    guest = make_user("guest", name="Kristaps Guest")
+    client.login(secretariat.email)
+    url = "/governance/chairmanship/new"
+    assert "Kristaps" not in client.get(url).get_data(as_text=True)
+    data = {"country_code": "LV", "start": "2030-07-01", "end": "2031-06-30"}
+    searched = {**data, "chairpersons_q": "ozols", "chairpersons_search": "1"}
+    found = client.submit(url, searched).get_data(as_text=True)
+    assert f'type="checkbox" name="chairpersons" value="{wanted.id}"' in found
+    assert count_periods() == 0
+    client.submit(url, {**data, "chairpersons": [str(wanted.id), str(guest.id)]})
+    period = db.session.scalar(select(ChairPeriod))
+    assert [person.id for person in period.chairpersons] == [wanted.id]

@@ -158,3 +158,25 @@ def test_deactivated_users_leave_member_lists_but_keep_their_posts(
     assert states(group) == {}
     post = db.session.scalar(select(Post))
     assert post.author_id == member.id and post.body == "Still here"
+
+
+def test_the_member_to_invite_is_found_by_name_and_guests_or_members_are_refused(
+    client, make_user, make_group
+):
+    convenor = make_user("member")
+    group = make_group(policy="invitation", convenor=convenor)
+    wanted = make_user("member", name="Liis Tamm")
+    guest = make_user("guest", name="Liis Guest")
+    sign_in(client, convenor)
+    url = f"/subgroups/{group.id}/invite"
+
+    assert "Liis Tamm" not in client.get(url).get_data(as_text=True)
+    found = client.submit(url, {"user_id_q": "tamm", "user_id_search": "1"}).get_data(as_text=True)
+    assert f'type="radio" name="user_id" value="{wanted.id}"' in found
+    assert wanted.id not in states(group)
+    for refused in (guest.id, convenor.id):
+        response = client.submit(url, {"user_id": refused})
+        assert response.status_code == 422
+        assert "Choose a member who is not in the sub-group yet." in response.text
+    assert client.submit(url, {"user_id": wanted.id}).status_code == 303
+    assert states(group)[wanted.id] == ("member", "invited")

@@ -133,3 +133,28 @@ def test_end_before_start_is_refused_and_nothing_is_stored(client, member):
     assert "The end date cannot be before the start date." in html
     assert 'value="Backwards"' in html
     assert db.session.scalar(select(func.count(SubGroup.id))) == 0
+
+
+def test_convenors_are_found_by_name_and_guests_never_convene(
+    client, secretariat, member, make_user
+):
+    wanted = make_user("member", name="Mikael Lindqvist")
+    guest = make_user("guest", name="Mikael Guest")
+    sign_in(client, secretariat)
+    assert "Mikael" not in client.get("/subgroups/propose").get_data(as_text=True)
+    draft = {
+        "name": "Child trafficking",
+        "kind": "topic",
+        "mandate": "Protection of children.",
+        "start_date": "2030-01-01",
+        "end_date": "2030-12-31",
+        "join_policy": "open",
+    }
+    searched = {**draft, "convenors_q": "lindq", "convenors_search": "1"}
+    found = client.submit("/subgroups/propose", searched).get_data(as_text=True)
+    assert f'type="checkbox" name="convenors" value="{wanted.id}"' in found
+    assert db.session.scalar(select(SubGroup)) is None
+    chosen = {**draft, "convenors": [str(wanted.id), str(guest.id)]}
+    assert client.submit("/subgroups/propose", chosen).status_code == 303
+    group = db.session.scalar(select(SubGroup))
+    assert [m.user_id for m in group.memberships] == [wanted.id]

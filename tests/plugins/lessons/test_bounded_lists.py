@@ -1,0 +1,82 @@
+"""Lists of lessons stay one page long however many lessons there are."""
+
+from __future__ import annotations
+
+from intranet_lessons import search as finder
+from intranet_lessons.search import FACET_TOP
+from intranet_lessons.views.browse import REVIEW_PAGE_SIZE
+from intranet_lessons.views.public import PUBLIC_PAGE_SIZE
+from tests.conftest import contributions
+
+
+def test_the_public_lessons_come_a_page_at_a_time(client, member, make_lesson):
+    for number in range(PUBLIC_PAGE_SIZE + 3):
+        make_lesson(member, f"Public lesson number {number:02d}", sharing="public")
+
+    first = client.get("/lessons/public").get_data(as_text=True)
+    assert first.count('class="lesson-item"') == PUBLIC_PAGE_SIZE
+    assert 'href="/lessons/public?page=2"' in first
+    second = client.get("/lessons/public?page=2").get_data(as_text=True)
+    assert second.count('class="lesson-item"') == 3
+
+
+def test_the_review_card_shows_the_longest_waiting_and_pages_to_the_rest(
+    client, secretariat, member, make_lesson
+):
+    for number in range(REVIEW_PAGE_SIZE + 2):
+        make_lesson(member, f"Awaiting review number {number:02d}", status="submitted")
+    client.login(secretariat.email)
+
+    card = client.get("/lessons/widgets/review", headers={"HX-Request": "true"})
+    text = card.get_data(as_text=True)
+    assert text.count("Awaiting review number") == REVIEW_PAGE_SIZE
+    assert f"{REVIEW_PAGE_SIZE + 2} lessons await your review" in text
+    assert 'href="/lessons/widgets/review?page=2"' in text
+    rest = client.get("/lessons/widgets/review?page=2").get_data(as_text=True)
+    assert rest.count("Awaiting review number") == 2
+
+
+def test_a_facet_lists_its_most_frequent_values_and_more_on_demand(client, member, make_lesson):
+    for number in range(FACET_TOP + 2):
+        make_lesson(member, f"Tagged {number}", tags=[f"topic{number:02d}", "common"])
+    client.login(member.email)
+
+    page = client.get("/lessons/").get_data(as_text=True)
+    tags = page.split("<h2>Tag</h2>")[1].split("</section>")[0]
+    assert tags.count("tag=") == FACET_TOP
+    assert 'href="/lessons/?more=tag"' in tags
+    chosen = client.get("/lessons/?tag=common&tag=topic11").get_data(as_text=True)
+    chosen_tags = chosen.split("<h2>Tag</h2>")[1].split("</section>")[0]
+    assert "✓ topic11" in chosen_tags  # chosen, though not among the most frequent
+    assert "topic10<" not in chosen_tags
+    more = client.get("/lessons/?more=tag").get_data(as_text=True)
+    assert more.split("<h2>Tag</h2>")[1].split("</section>")[0].count("tag=") == FACET_TOP + 3
+
+
+def test_a_very_common_word_ranks_the_newest_matches_and_says_there_are_more(
+    app, client, member, make_lesson, monkeypatch
+):
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    make_lesson(member, "Shelter first", summary="The oldest lesson about a shelter")
+    for number in range(4):
+        make_lesson(member, f"Newer lesson {number}", summary="Victims found a shelter")
+    client.login(member.email)
+
+    page = client.get("/lessons/?q=shelter").get_data(as_text=True)
+    assert "More than 3 lessons" in page
+    assert "Shelter first" not in page  # the best title, but not among the newest matches
+    assert page.count('class="lesson-item"') == 4  # the bound and the one that tells of more
+    with app.test_request_context():
+        found = contributions("lessons", "intranet_search", query="shelter", user=member, limit=10)
+    assert [result.title for result in found] == [f"Newer lesson {n}" for n in (3, 2, 1, 0)]
+
+
+def test_a_search_under_the_bound_ranks_and_counts_every_match(client, member, make_lesson):
+    make_lesson(member, "Shelter first", summary="The oldest lesson about a shelter")
+    for number in range(4):
+        make_lesson(member, f"Newer lesson {number}", summary="Victims found a shelter")
+    client.login(member.email)
+
+    page = client.get("/lessons/?q=shelter").get_data(as_text=True)
+    assert "5 lessons" in page
+    assert page.split('class="lesson-item"')[1].count("Shelter first") == 1  # the title ranks
