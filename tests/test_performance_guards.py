@@ -161,6 +161,10 @@ KNOWN_OVER: dict[str, str] = {
     "growth: guest: /members/<id>": "the guest measured at each size holds other grants",
     "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
+    "size: member: /directory?q= (frequent word)": "bounded: its page of 25 people fills only "
+    "at the larger size (each row now carries a photo or initials)",
+    "size: secretariat: /directory?q= (frequent word)": "bounded: its page of 25 people fills "
+    "only at the larger size (each row now carries a photo or initials)",
     "size: secretariat: /meetings/<id>/edit": "grows with the series and meetings it offers",
     "size: guest: /lessons/?year=": "bounded: one year fills its page of 20 lessons only "
     "at the larger size (facets list ten values each)",

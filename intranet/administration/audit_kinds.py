@@ -66,6 +66,8 @@ CORE_AUDIT_KINDS = [
     ),
     K("user.erased", "Account erased", "{actor} erased the account of {target}"),
     K("profile.updated", "Profile updated", "{actor} updated the profile of {target}"),
+    K("profile.photo_changed", "Photo changed", "{actor} changed the profile photo of {target}"),
+    K("profile.photo_removed", "Photo removed", "{actor} removed the profile photo of {target}"),
     # reference data, plugins, settings, mail
     K("country.saved", "Country saved", "{actor} saved the country {target}"),
     K("organisation.saved", "Organisation saved", "{actor} saved the organisation {target}"),

@@ -22,6 +22,16 @@ AUDIT_KINDS = [
         "{actor} changed one occurrence of the meeting {target}",
     ),
     K("meetings.agenda_published", "Agenda published", "{actor} published the agenda of {target}"),
+    K(
+        "meetings.agenda_copied",
+        "Agenda copied",
+        "{actor} copied the previous meeting's agenda into {target}",
+    ),
+    K(
+        "meetings.attendance_recorded",
+        "Attendance recorded",
+        "{actor} recorded who attended {target}",
+    ),
     K("meetings.document_added", "Meeting document added", "{actor} added the document {target}"),
     K(
         "meetings.document_removed",

@@ -122,3 +122,41 @@ def test_capture_the_phone_menu_open(new_page):
     target = OUTPUT / "menu-phone.png"
     page.screenshot(path=target)
     assert target.stat().st_size > 0
+
+
+def _portrait() -> bytes:
+    """A head-and-shoulders picture drawn for the screenshots (no real person's photo)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 600), "#c9d9ea")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((120, 390, 480, 760), fill="#2f4f6f")  # shoulders
+    draw.ellipse((200, 130, 400, 360), fill="#e8c4a0")  # face
+    draw.chord((190, 110, 410, 300), 180, 360, fill="#5a3b22")  # hair
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_capture_a_profile_with_a_photo(new_page):
+    """A member uploads a photo; her page at both widths shows it (the README shows them)."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = new_page(viewport=WIDTHS["desktop"])
+    sign_in(page, MEMBER_EMAIL, PASSWORD)
+    page.goto("/profile")
+    photo = {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": _portrait()}
+    page.get_by_label("A photo of you").set_input_files(photo)
+    page.get_by_role("button", name="Upload photo").click()
+    page.wait_for_load_state("networkidle")
+    source = page.locator(".site-header img.avatar").get_attribute("src")
+    member = re.match(r"(/members/\d+)/photo", source).group(1)
+    written = []
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        page.goto(member)
+        page.wait_for_load_state("networkidle")
+        written.append(OUTPUT / f"profile-photo-{width}.png")
+        page.screenshot(path=written[-1])
+    assert all(path.stat().st_size > 0 for path in written)

@@ -71,7 +71,8 @@ CORE_TABLE: dict[str, Case | list[Case]] = {
     "photos.upload": case(EVERY_USER),
     "photos.remove": case(EVERY_USER),
     "search.index": case(EVERY_USER),
-    "picker.people": case(MEMBERS_ONLY),  # choosing people in a form: never guests
+    # choosing people in a form: never guests
+    "picker.people": case(MEMBERS_ONLY, query="field=owner&owner_q=a"),
     "notifications.index": case(EVERY_USER),
     "notifications.mark_read": case(ONLY_GRANTED_GUEST),  # the notification is the guest's
     "notifications.mark_all_read": case(EVERY_USER),

@@ -52,10 +52,8 @@ def minutes(meeting_id: int) -> Any:
             document.status = "draft"
             document.approved_at = document.approved_by_id = document.approved_in = None
         meeting.minutes = document
-        record_audit(
-            "meetings.minutes_approved" if approved else "meetings.minutes_saved",
-            target=f"meeting:{meeting.id}",
-        )
+        if not approved:  # approve_minutes records the approval
+            record_audit("meetings.minutes_saved", target=f"meeting:{meeting.id}")
         db.session.commit()
         if approved:
             notices.minutes_approved(meeting, current_user)

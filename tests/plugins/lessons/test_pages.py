@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 from intranet.extensions import db
@@ -19,7 +20,7 @@ PASSWORD = "Baltic-Sea-Demo-2026"
 def test_the_coverage_matrix_marks_gaps_and_links_to_the_lists(client, demo):
     client.login(demo["member_fi"].email, PASSWORD)
     page = client.get("/lessons/coverage").get_data(as_text=True)
-    iceland = page.split('<th scope="row">Iceland</th>')[1].split("</tr>")[0]
+    iceland = re.split(r'<th[^>]*scope="row">Iceland</th>', page)[1].split("</tr>")[0]
     assert iceland.count("Gap") == 3  # only partnership has a lesson
     assert 'href="/lessons/?country=IS&amp;area=partnership">1 lesson' in iceland
     by_level = client.get("/lessons/coverage?by=level").get_data(as_text=True)
