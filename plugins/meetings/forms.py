@@ -148,7 +148,7 @@ class MeetingForm(Form):
         description=f"The first one included; at most {MAX_OCCURRENCES}.",
     )
     until = DateField("Last date", validators=[Optional()])
-    weekend_ok = BooleanField("Keep the meetings that fall on a weekend")
+    weekend_ok = BooleanField("Keep the meetings that fall on a weekend or a public holiday")
     exdates = SkippedDatesField("Skipped dates", validators=[Optional()])
 
     # The repeat rule built from the choices (None for a single meeting): set by validate().

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import holidays
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
 
 from .calendar import rule_fault, rule_starts
@@ -130,3 +131,24 @@ WEEKEND = (5, 6)
 def weekend_starts(starts: list[datetime]) -> list[datetime]:
     """The occurrences that fall on a Saturday or a Sunday."""
     return [moment for moment in starts if moment.weekday() in WEEKEND]
+
+
+def awkward_starts(starts: list[datetime], country: str | None) -> dict[datetime, str]:
+    """The occurrences that fall on a weekend or on a public holiday of the host `country`
+    (from the maintained `holidays` calendars, in English), each with why: "weekend" or the
+    holiday's name."""
+    days: dict[date, str] = {}
+    if country and starts:
+        try:
+            days = holidays.country_holidays(
+                country, years={moment.year for moment in starts}, language="en_US"
+            )
+        except NotImplementedError:  # a country the calendars do not know
+            days = {}
+    flagged = {}
+    for moment in starts:
+        if moment.weekday() in WEEKEND:
+            flagged[moment] = "weekend"
+        elif moment.date() in days:
+            flagged[moment] = f"{days[moment.date()]}, a public holiday"
+    return flagged

@@ -18,6 +18,7 @@ from intranet.plugin_api import (
     STAFF,
     collect,
     db,
+    plural,
     record_audit,
     render_form,
     roles,
@@ -28,7 +29,7 @@ from intranet.plugin_api import (
 from .. import forms
 from ..calendar import occurrences, rule_starts
 from ..models import Meeting, Minutes, Series
-from ..recurrence import describe, read_rule, weekend_starts
+from ..recurrence import awkward_starts, describe, read_rule
 from ..rules import minutes_filter, shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
@@ -162,7 +163,8 @@ def planned_starts(form: forms.MeetingForm) -> list[datetime]:
 
 def dates_preview(form: forms.MeetingForm) -> dict[str, Any]:
     """What the list of dates shows: the sentence, every date the choices schedule (each with
-    a box to skip it), the skipped ones, those on a weekend that are not skipped."""
+    a box to skip it), the skipped ones, those on a weekend or a public holiday of the host
+    country that are not skipped (with why)."""
     if not form.start.data or form.start.errors or form.repeats.errors:
         return {"ready": False}
     scheduled = rule_starts(form.rule, form.start.data) if form.rule else [form.start.data]
@@ -173,21 +175,24 @@ def dates_preview(form: forms.MeetingForm) -> dict[str, Any]:
         "sentence": describe(form.rule, form.start.data),
         "starts": scheduled,
         "skipped": skipped,
-        "weekend": weekend_starts(planned_starts(form)),
+        "flagged": awkward_starts(planned_starts(form), form.host_country.data),
     }
 
 
 def weekend_refused(form: forms.MeetingForm, known: frozenset[datetime] = frozenset()) -> bool:
-    """Flag meetings on a Saturday or Sunday before saving: refused until the editor ticks
-    that they are meant. Those already scheduled (`known`, local starts) were confirmed."""
-    weekend = [start for start in weekend_starts(planned_starts(form)) if start not in known]
-    if not weekend or form.weekend_ok.data:
+    """Flag meetings on a Saturday, a Sunday or a public holiday of the host country before
+    saving: refused until the editor ticks that they are meant. Those already scheduled
+    (`known`, local starts) were confirmed."""
+    flagged = awkward_starts(planned_starts(form), form.host_country.data)
+    awkward = [(start, why) for start, why in flagged.items() if start not in known]
+    if not awkward or form.weekend_ok.data:
         return False
-    days = ", ".join(f"{moment:%a %d %b %Y}" for moment in weekend[:10])
-    more = f" and {len(weekend) - 10} more" if len(weekend) > 10 else ""
+    days = "; ".join(f"{moment:%a %d %b %Y} ({why})" for moment, why in awkward[:10])
+    more = f" and {len(awkward) - 10} more" if len(awkward) > 10 else ""
     form.weekend_ok.errors = [
-        f"{len(weekend)} of the meetings fall on a weekend: {days}{more}. Tick the box to keep "
-        "them, or change the dates."
+        f"{plural(len(awkward), 'of the meetings falls', 'of the meetings fall')} on a weekend "
+        f"or a public holiday: {days}{more}. "
+        "Tick the box to keep them, or change the dates."
     ]
     return True
 

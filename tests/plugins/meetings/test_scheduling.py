@@ -81,12 +81,16 @@ def test_a_series_ending_on_a_date(client, secretariat):
 
 def test_meetings_on_a_weekend_are_flagged_before_saving(client, secretariat):
     client.login(secretariat.email)
-    # Every 4 days from Tuesday 8 December: the 12th is a Saturday, the 20th a Sunday.
+    # Every 4 days from Tuesday 8 December: the 12th is a Saturday, the 20th a Sunday, the 24th
+    # Christmas Eve, a public holiday in Latvia (the host country).
     data = {**RIGA, "repeats": "daily", "interval": "4", "count": "5"}
     response = client.submit("/meetings/new", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "2 of the meetings fall on a weekend: Sat 12 Dec 2026, Sun 20 Dec 2026" in html
+    assert (
+        "3 of the meetings fall on a weekend or a public holiday: Sat 12 Dec 2026 (weekend); "
+        "Sun 20 Dec 2026 (weekend); Thu 24 Dec 2026 (Christmas Eve, a public holiday)"
+    ) in html
     assert 'value="Plenary in Riga"' in html  # what was typed is kept
     assert meetings() == 0
     response = client.submit("/meetings/new", {**data, "weekend_ok": "y"})
@@ -99,8 +103,23 @@ def test_a_single_meeting_on_a_sunday_is_flagged_too(client, secretariat):
     sunday = {**RIGA, "repeats": "never", "start": "2026-12-13T10:00", "end": "2026-12-13T12:00"}
     response = client.submit("/meetings/new", sunday)
     assert response.status_code == 422
-    assert "1 of the meetings fall on a weekend: Sun 13 Dec 2026" in response.text
+    assert "1 of the meetings falls on a weekend or a public holiday: Sun 13 Dec 2026" in (
+        response.text
+    )
     assert meetings() == 0
+
+
+def test_a_public_holiday_of_the_host_country_is_flagged_with_its_name(client, secretariat):
+    client.login(secretariat.email)
+    midsummer = {**RIGA, "repeats": "never", "start": "2027-06-24T10:00", "end": "2027-06-24T12:00"}
+    response = client.submit("/meetings/new", midsummer)
+    assert response.status_code == 422
+    assert "Thu 24 Jun 2027 (Midsummer Day, a public holiday)" in response.text
+    assert meetings() == 0
+    in_stockholm = {**midsummer, "host_country": "SE"}  # not a holiday in Sweden that day
+    response = client.submit("/meetings/new", in_stockholm)
+    assert response.status_code == 303, re.findall(r"class=\"error[^>]*>([^<]*)", response.text)
+    assert meetings() == 1
 
 
 def test_the_dates_are_previewed_without_saving(client, secretariat):
