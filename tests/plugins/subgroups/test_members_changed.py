@@ -51,3 +51,17 @@ def test_a_request_is_announced_once_approved_not_when_asked(
     client.submit(f"/subgroups/{group.id}/requests/{request_id}/approve")
 
     assert announced == [(ResourceRef("subgroups.group", group.id), [member.id], [])]
+
+
+def test_undoing_a_leave_announces_the_member_again(client, member, make_group, announced):
+    """Leaving removes the member from the sub-group's meetings; undoing it must invite her back."""
+    from tests.plugins.subgroups.test_undo import undo_token
+
+    group = make_group(policy="invite", members=(member,))
+    ref = ResourceRef("subgroups.group", group.id)
+    sign_in(client, member)
+    client.submit(f"/subgroups/{group.id}/leave", {"confirm": "yes"})
+    page = client.get(f"/subgroups/{group.id}").get_data(as_text=True)
+    client.submit("/undo", {"token": undo_token(page)})
+
+    assert announced == [(ref, [], [member.id]), (ref, [member.id], [])]
