@@ -54,6 +54,7 @@ from intranet.platform.plugins import (
     notify_event,
     similar_work,
 )
+from intranet.platform.replies import refuse_reply_text
 from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
 from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
@@ -161,6 +162,7 @@ __all__ = [
     "public",
     "rearranged",
     "record_audit",
+    "refuse_reply_text",
     "render_form",
     "render_markdown",
     "roles",

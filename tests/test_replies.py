@@ -97,3 +97,11 @@ def test_target_must_be_kind_and_id(domain):
         replies.make_token(1, "subgroups.thread:abc")
     with pytest.raises(ValueError):
         replies.make_token(1, "Sub-groups:1")
+
+
+def test_every_plugin_refuses_an_empty_or_overlong_reply_in_the_same_words():
+    from intranet.plugin_api import refuse_reply_text
+
+    assert "empty" in refuse_reply_text("", 10).refusal
+    assert refuse_reply_text("x" * 10, 10) is None  # the limit itself is allowed
+    assert "longer than 10 characters" in refuse_reply_text("x" * 11, 10).refusal

@@ -141,3 +141,15 @@ def post_reply(
     ):
         return answer
     return MailReplyResult(refusal="What you answered can no longer be answered by mail.")
+
+
+def refuse_reply_text(body: str, max_length: int) -> MailReplyResult | None:
+    """The refusal for a reply's text (quote and signature cut, stripped) that is empty or
+    longer than `max_length`, else None: the same words in every plugin's bounce."""
+    if not body:
+        return MailReplyResult(refusal="Your reply was empty once the quoted mail was removed.")
+    if len(body) > max_length:
+        return MailReplyResult(
+            refusal=f"Your reply is longer than {max_length} characters; shorten it."
+        )
+    return None

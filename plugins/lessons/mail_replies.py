@@ -9,6 +9,7 @@ from intranet.plugin_api import (
     User,
     can,
     db,
+    refuse_reply_text,
 )
 
 from . import notices, rules
@@ -34,12 +35,9 @@ def post_by_mail(
     if not published and not can(user, "lessons.edit", resource):
         return MailReplyResult(refusal=f"You can no longer comment on “{lesson.title}”.")
     body = text.strip()
-    if not body:
-        return MailReplyResult(refusal="Your reply was empty once the quoted mail was removed.")
-    if len(body) > MAX_LENGTH:
-        return MailReplyResult(
-            refusal=f"Your reply is longer than {MAX_LENGTH} characters; shorten it."
-        )
+    refusal = refuse_reply_text(body, MAX_LENGTH)
+    if refusal is not None:
+        return refusal
     if attachments:
         return MailReplyResult(
             refusal="Comments on a lesson cannot carry files; add them to the lesson instead."

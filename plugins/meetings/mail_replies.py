@@ -6,7 +6,7 @@ secretariat) may add a note. The text is kept as written: "done" is not read as 
 
 from __future__ import annotations
 
-from intranet.plugin_api import MailAttachment, MailReplyResult, User, db
+from intranet.plugin_api import MailAttachment, MailReplyResult, User, db, refuse_reply_text
 
 from . import notices
 from .models import ActionItem
@@ -31,12 +31,9 @@ def post_by_mail(
             refusal=f"Only the owners of “{item.title}” and the secretariat can report on it."
         )
     body = text.strip()
-    if not body:
-        return MailReplyResult(refusal="Your reply was empty once the quoted mail was removed.")
-    if len(body) > MAX_LENGTH:
-        return MailReplyResult(
-            refusal=f"Your reply is longer than {MAX_LENGTH} characters; shorten it."
-        )
+    refusal = refuse_reply_text(body, MAX_LENGTH)
+    if refusal is not None:
+        return refusal
     if attachments:
         return MailReplyResult(
             refusal="Notes on an action item cannot carry files; add them to the meeting's "

@@ -15,6 +15,7 @@ from intranet.plugin_api import (
     can,
     db,
     delete_attachment,
+    refuse_reply_text,
     save_upload,
     utcnow,
 )
@@ -67,12 +68,9 @@ def post_by_mail(
             refusal=f"You can no longer post in {group.name}; ask its convenor to add you again."
         )
     body = text.strip()
-    if not body:
-        return MailReplyResult(refusal="Your reply was empty once the quoted mail was removed.")
-    if len(body) > MAX_LENGTH:
-        return MailReplyResult(
-            refusal=f"Your reply is longer than {MAX_LENGTH} characters; shorten it."
-        )
+    refusal = refuse_reply_text(body, MAX_LENGTH)
+    if refusal is not None:
+        return refusal
     try:
         files = store(list(attachments), thread, user)
     except AttachmentError as error:
