@@ -90,8 +90,8 @@ CASES = {
         {
             "title": "Plenary in Riga",
             "kind": "plenary",
-            "start": "2030-05-06T09:30",
-            "end": "2030-05-06T17:00",
+            "start": "2030-05-08T09:30",
+            "end": "2030-05-08T17:00",
             "timezone": "Europe/Riga",
             "status": "planned",
         },

@@ -45,8 +45,9 @@ class PluginRegistry:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
         self.blueprint_owner: dict[str, str] = {}
-        self._state_version: int | None = None
-        self._disabled: frozenset[str] = frozenset()
+        # (version, disabled names), replaced in one assignment so that threads of a gthread
+        # worker never see a version paired with another version's names.
+        self._state: tuple[int | None, frozenset[str]] = (None, frozenset())
 
     def register(
         self,
@@ -109,11 +110,12 @@ class PluginRegistry:
         version = version or 0
         if has_app_context():
             g.intranet_site_state = SiteState(str(settings_changed or ""), notice_id)
-        if version != self._state_version:
+        cached_version, disabled = self._state
+        if version != cached_version:
             rows = db.session.execute(select(PluginState.name, PluginState.enabled)).all()
-            self._disabled = frozenset(name for name, enabled in rows if not enabled)
-            self._state_version = version
-        return self._disabled
+            disabled = frozenset(name for name, enabled in rows if not enabled)
+            self._state = (version, disabled)
+        return disabled
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,10 @@ WAIT_MS = 45_000
 JOURNEY_SECONDS = 180
 
 WORKERS = 2
+# Threaded workers, as the README deploys them: Chromium opens spare connections ahead of need
+# and leaves them idle, and each such connection holds a sync worker until gunicorn's timeout,
+# so two of them once stopped both workers of a journey for longer than a page may take.
+THREADS = 4
 # gunicorn's access log names the worker that answered each request.
 ACCESS_LOG_FORMAT = "access pid=%(p)s status=%(s)s path=%(U)s"
 ACCESS_LINE = re.compile(r"access pid=<?(\d+)>? status=(\d+) path=(\S+)")
@@ -202,6 +206,10 @@ def live_server(
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(THREADS),
                 "--access-logfile",
                 "-",
                 "--access-logformat",

@@ -17,7 +17,9 @@ def every_worker_answers(page, live_server: LiveServer, path: str) -> set[int]:
     """Asks for `path` until each worker has answered it; returns the statuses they gave."""
     since = live_server.log_size()
     for _ in range(ASKS):
-        page.request.get(path)
+        # A new connection each time: threaded workers keep a connection alive, and a kept one
+        # always reaches the same worker.
+        page.request.get(path, headers={"Connection": "close"})
         by_worker = live_server.answers(path, since)
         if len(by_worker) == WORKERS:
             return set().union(*by_worker.values())
