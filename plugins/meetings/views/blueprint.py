@@ -50,9 +50,10 @@ def repeats(meeting: Meeting) -> str:
 
 
 @bp.app_template_filter("meetings_zone")
-def zone(name: str | None) -> str:
-    """A time zone as people read it: "Riga (UTC+2)"."""
-    return zone_label(name)
+def zone(name: str | None, at: datetime | None = None) -> str:
+    """A time zone as people read it: "Riga (UTC+2)", with its offset at `at` (a meeting's
+    start: a December plenary in Riga is at UTC+2 even when the page is read in June)."""
+    return zone_label(name, at)
 
 
 @bp.app_template_filter("meetings_excerpt")
