@@ -38,8 +38,11 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# One pytest worker per core (pytest-xdist); each test module stays on one worker, and the tests
+# that start live servers share one (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Mutation testing, not part of `make test` (hours on two cores): mutmut breaks the modules that
 # guard people and data ([mutmut] in setup.cfg) one change at a time, runs the tests that reach

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,40 @@ def example_plugin_in_subprocesses() -> Iterator[None]:
         paths = [str(EXAMPLE_PLUGIN), os.environ.get("PYTHONPATH", "")]
         patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, paths)))
         yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """INTRANET_TEST_TODAY=2027-08-03 runs the suite with the clock moved to that day (ticking),
+    to find tests that only pass before a calendar date; servers the tests start keep the real
+    clock, so the browser and reliability tests are left out of such a run."""
+    today = os.environ.get("INTRANET_TEST_TODAY")
+    if today:
+        import time_machine
+
+        time_machine.travel(datetime.fromisoformat(today).replace(hour=9), tick=True).start()
+
+
+# Tests that start their own servers (the browser journeys' gunicorn and Chromium, the load and
+# fault tests' gunicorn) run one after another in one worker of `make test` (pytest-xdist), so
+# that a single live server serves every journey and two never compete for the two cores.
+LIVE_SERVER_FOLDERS = ("tests/e2e/", "tests/reliability/")
+
+
+def work_unit(nodeid: str) -> str:
+    """What one xdist worker runs as a whole: a test module (its module-scoped worlds are built
+    once), or all the live-server tests together."""
+    module = nodeid.split("::")[0]
+    return "live servers" if module.startswith(LIVE_SERVER_FOLDERS) else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadscope` (as `make test` runs) schedules by `work_unit`."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
