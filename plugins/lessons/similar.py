@@ -1,8 +1,14 @@
 """Similar work ("avoid duplication"): TF-IDF cosine similarity over titles and summaries,
-computed in Python on the candidate set (the lessons and initiatives the user may see). That
-set is small (hundreds of records), the score is naturally between 0 and 1 and comparable
+computed in Python on a candidate set. The score is naturally between 0 and 1 and comparable
 between lessons and initiatives, and it behaves the same on SQLite and PostgreSQL, which the
 engines' ranks (bm25, ts_rank) do not.
+
+A small collection (SMALL_COLLECTION lessons the user may see, or fewer) is compared whole.
+A larger one is compared in the text's neighbourhood, so the cost follows the page, not the
+data: the database's full-text index counts, up to RARITY_CAP, the lessons holding each word
+of the text; the newest NEIGHBOURS lessons holding its two rarest words, and those holding any
+of its four rarest, are the candidates, and word weights are those of the candidates. A
+duplicate shares the text's rarest words, so it is among them.
 """
 
 from __future__ import annotations
@@ -11,13 +17,18 @@ import math
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, literal, select, union
 
 from intranet.plugin_api import User, db
 
 from .models import Initiative, Lesson
 from .rules import published_for
-from .search import STOP_WORDS, query_words
+from .search import DOCUMENT_VECTOR, FTS, FTS_TABLE, STOP_WORDS, query_words
+
+SMALL_COLLECTION = 1_000  # lessons compared whole
+NEIGHBOURS = 100  # candidates each neighbourhood query adds, newest first
+RARITY_CAP = 2_000  # lessons counted per word, at most
+TEXT_WORDS = 16  # distinct words of the text looked up in the index
 
 
 def similarity_terms(text: str) -> list[str]:
@@ -61,15 +72,62 @@ def similar_lessons_and_initiatives(
     text: str, user: User, limit: int
 ) -> list[tuple[str, Any, float]]:
     """("lesson" | "initiative", (id, title, summary), score) for what resembles `text`."""
-    lessons = db.session.execute(
-        select(Lesson.id, Lesson.title, Lesson.summary).where(published_for(user))
-    ).all()
+    visible = published_for(user)
+    words = list(dict.fromkeys(w for w in query_words(text, None) if w not in STOP_WORDS))
+    words = [w for w in words if len(w) > 2][:TEXT_WORDS]
+    rows = select(Lesson.id, Lesson.title, Lesson.summary).where(visible)
+    collection, *counts = db.session.execute(
+        select(
+            _bounded_count(select(Lesson.id).where(visible), SMALL_COLLECTION + 1),
+            *(_bounded_count(_holding([word]), RARITY_CAP) for word in words),
+        )
+    ).one()
+    if collection > SMALL_COLLECTION:
+        present = sorted((count, word) for count, word in zip(counts, words, strict=True) if count)
+        rarest = [word for _, word in present][:4]
+        if not rarest:
+            return []
+        neighbours = union(
+            _newest(_holding(rarest[:2]), visible), _newest(_holding(rarest, every=False), visible)
+        ).subquery()
+        rows = rows.where(Lesson.id.in_(select(neighbours.c.id)))
+    lessons = db.session.execute(rows).all()
     initiatives = []
     if not user.is_guest:
         initiatives = db.session.execute(
             select(Initiative.id, Initiative.name, Initiative.description)
+            .order_by(Initiative.id.desc())
+            .limit(NEIGHBOURS)
         ).all()
     documents: list[tuple[Any, str]] = [
         (("lesson", row), f"{row[1]} {row[1]} {row[2]}") for row in lessons
     ] + [(("initiative", row), f"{row[1]} {row[1]} {row[2]}") for row in initiatives]
     return [(kind, row, score) for (kind, row), score in rank_similar(text, documents, limit)]
+
+
+def _bounded_count(statement: Select[Any], cap: int) -> Any:
+    """How many rows `statement` gives, counting no further than `cap`."""
+    return select(func.count()).select_from(statement.limit(cap).subquery()).scalar_subquery()
+
+
+def _holding(words: list[str], *, every: bool = True) -> Select[Any]:
+    """Ids of the lessons whose title or summary hold every one (or any one) of `words`,
+    newest first, as the full-text index finds them (quoted as plain words, never query
+    syntax). On SQLite the FTS5 table drives, so the newest come first without a sort."""
+    if db.engine.dialect.name == "postgresql":
+        joined = (" " if every else " or ").join(words)
+        tsquery = func.websearch_to_tsquery("english", joined)
+        found = select(Lesson.id.label("id")).where(DOCUMENT_VECTOR.op("@@")(tsquery))
+        return found.order_by(Lesson.id.desc())
+    quoted = (" " if every else " OR ").join(f'"{word}"' for word in words)
+    match: ColumnElement[bool] = FTS_TABLE.op("MATCH")(literal(f"{{title summary}}: ({quoted})"))
+    return select(FTS.c.rowid.label("id")).where(match).order_by(FTS.c.rowid.desc())
+
+
+def _newest(holding: Select[Any], visible: ColumnElement[bool]) -> Select[Any]:
+    """The newest NEIGHBOURS lessons among `holding` that the user may see (a subquery of
+    its own: SQLite takes no LIMIT inside a UNION's parts)."""
+    if db.engine.dialect.name != "postgresql":
+        holding = holding.join(Lesson, Lesson.id == FTS.c.rowid)
+    newest = holding.where(visible).limit(NEIGHBOURS).subquery()
+    return select(newest.c.id)

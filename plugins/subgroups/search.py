@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import Float, Integer, Subquery, column, select, text
+from sqlalchemy import Float, Integer, Subquery, column, func, or_, select, text
 
 from intranet.plugin_api import SearchResult, SimilarItem, User, db, fts5_match
 
@@ -12,6 +12,7 @@ from .models import SubGroup
 
 # The document is the very expression of the GIN index in the migration, so PostgreSQL uses
 # that index; websearch_to_tsquery accepts any text without a syntax error.
+SIMILAR_CANDIDATES = 300
 POSTGRES_SEARCH = (
     "SELECT id, least(ts_rank(to_tsvector('english', coalesce(name, '') || ' ' || "
     "coalesce(mandate, '')), websearch_to_tsquery('english', :query)), 1) AS rank "
@@ -83,7 +84,21 @@ def similar_groups(text: str, user: User, limit: int) -> list[SimilarItem]:
     if user.is_guest:
         return []
     draft = similar.vector(text)
-    groups = db.session.scalars(select(SubGroup).where(SubGroup.status != "rejected")).all()
+    if not draft:
+        return []
+    # Only groups sharing a word with the draft can score: the database finds the newest
+    # SIMILAR_CANDIDATES of them, so the cost follows the draft, not the number of groups.
+    shared = [
+        column.contains(word, autoescape=True)
+        for word in list(draft)[: similar.MAX_WORDS]
+        for column in (func.lower(SubGroup.name), func.lower(SubGroup.mandate))
+    ]
+    groups = db.session.scalars(
+        select(SubGroup)
+        .where(SubGroup.status != "rejected", or_(*shared))
+        .order_by(SubGroup.id.desc())
+        .limit(SIMILAR_CANDIDATES)
+    ).all()
     scored = []
     for group in groups:
         score = similar.similarity(draft, similar.vector(group.name, group.mandate))
