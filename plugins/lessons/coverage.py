@@ -38,6 +38,7 @@ from .models import (
 COUNTED = (Lesson, LessonTerm, Initiative, InitiativeCountry)
 COUNTED_TABLES = frozenset(model.__tablename__ for model in COUNTED)
 CACHE = "lessons_coverage"
+CACHE_ENTRIES = 1_000  # counts kept per worker, one per filter combination asked
 T = TypeVar("T")
 PENDING = "lessons_coverage_changed"
 
@@ -72,6 +73,8 @@ def cached(name: str, compute: Callable[[], T]) -> T:
         return entry[1]
     value = compute()
     if stamp is not None:
+        if len(cache) >= CACHE_ENTRIES and name not in cache:
+            cache.clear()  # counts for many different filters: start again rather than grow
         cache[name] = (stamp, value)
     return value
 

@@ -48,7 +48,10 @@ class Lesson(db.Model):
     """
 
     __tablename__ = "lessons_lesson"
-    __table_args__ = (Index("ix_lessons_lesson_status_sharing", "status", "sharing"),)
+    __table_args__ = (
+        Index("ix_lessons_lesson_status_sharing", "status", "sharing"),
+        Index("ix_lessons_lesson_published_at", "published_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

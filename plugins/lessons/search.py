@@ -24,11 +24,13 @@ from sqlalchemy import (
     Select,
     String,
     Subquery,
+    and_,
     cast,
     column,
     func,
     literal,
     literal_column,
+    not_,
     or_,
     select,
     table,
@@ -40,7 +42,7 @@ from intranet.plugin_api import db
 
 from .coverage import cached
 from .models import Lesson, LessonTerm
-from .rules import visible_to
+from .rules import granted_lesson_ids, is_reviewer, visible_to
 
 PAGE_SIZE = 20
 CANDIDATES = 1_000  # matches a search ranks and counts at most
@@ -222,10 +224,7 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
         total, facets = facet_counts([Lesson.id.in_(select(candidates.c.id))])
         query = text.ranked(select(Lesson), candidates)
     else:
-        if not selection.filters and user.is_authenticated and not user.is_guest:
-            total, facets = landing_counts(conditions, published_only)
-        else:
-            total, facets = facet_counts(conditions)
+        total, facets = listed_counts(user, selection.filters, published_only, conditions)
         query = select(Lesson).where(*conditions).order_by(*NEWEST_FIRST)
     capped = total > CANDIDATES
     total = min(total, CANDIDATES)
@@ -249,22 +248,42 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
 FacetCounts = tuple[int, dict[str, list[tuple[str, int]]]]
 
 
-def landing_counts(conditions: list[Any], published_only: bool) -> FacetCounts:
-    """A member's unfiltered counts: every published lesson (the same for every member, kept
-    until a lesson or its terms change, see coverage.cached) plus the unpublished ones this
-    member may list (their own drafts; for a reviewer, what waits for review), counted live.
+def listed_counts(
+    user: Any, filters: dict[str, list[str]], published_only: bool, conditions: list[Any]
+) -> FacetCounts:
+    """The counts of what `user` may list among the lessons meeting `filters`, without a
+    full count per view: the parts the same for everyone come from a cache kept until a lesson
+    or its terms change (see coverage.cached), and only the user's own part is counted live.
 
-    Members see every published lesson and, of the others, only their own or, as reviewers,
-    all (rules.lesson_votes), so the two parts add up to exactly what `conditions` select.
+    The parts add up to exactly what `conditions` (rules.visible_to) select: members see every
+    published lesson and, of the others, their own or, as reviewers, all; guests see the
+    published lessons shared beyond the task force, those granted to them one by one
+    (taskforce-only ones, so never counted twice) and anything of their own.
     """
-    published = cached("facets:published", lambda: facet_counts([Lesson.status == "published"]))
-    if published_only:
-        return published
-    unpublished = facet_counts([*conditions, Lesson.status != "published"])
-    total = published[0] + unpublished[0]
+    if not user.is_authenticated:
+        return facet_counts(conditions)
+    chosen = [facet_condition(facet, values) for facet, values in filters.items()]
+    key = repr(sorted(filters.items()))
+    published = Lesson.status == "published"
+    if user.is_guest:
+        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
+        parts = [cached(f"facets:shared:{key}", lambda: facet_counts([shared, *chosen]))]
+        own = Lesson.id.in_(granted_lesson_ids(user) or [0])
+        if not published_only:
+            own = or_(own, and_(not_(published), Lesson.author_id == user.id))
+        parts.append(facet_counts([own, *chosen]))
+    else:
+        parts = [cached(f"facets:published:{key}", lambda: facet_counts([published, *chosen]))]
+        if not published_only:
+            others = [not_(published), *chosen]
+            if is_reviewer(user):
+                parts.append(cached(f"facets:unpublished:{key}", lambda: facet_counts(others)))
+            else:
+                parts.append(facet_counts([*others, Lesson.author_id == user.id]))
+    total = sum(part[0] for part in parts)
     facets: dict[str, list[tuple[str, int]]] = {}
     for facet in FACETS:
-        merged = Counter(dict(published[1][facet])) + Counter(dict(unpublished[1][facet]))
+        merged = sum((Counter(dict(part[1][facet])) for part in parts), Counter())
         facets[facet] = sort_counts(facet, list(merged.items()))
     return total, facets
 
