@@ -27,6 +27,7 @@ from sqlalchemy import (
     and_,
     cast,
     column,
+    exists,
     func,
     literal,
     literal_column,
@@ -46,6 +47,7 @@ from .rules import granted_lesson_ids, is_reviewer, visible_to
 
 PAGE_SIZE = 20
 CANDIDATES = 1_000  # matches a search ranks and counts at most
+MANY = 2_000  # lessons in a list above which its first page is read in order, not sorted
 FACET_TOP = 10  # values a facet lists at first, the most frequent
 FACET_MORE = 50  # values it lists after "More", the rest being found by searching
 MAX_QUERY_WORDS = 12
@@ -132,7 +134,16 @@ def is_small_number(text: str) -> bool:
     return text.isdigit() and len(text) <= 9
 
 
-def facet_condition(facet: str, values: list[str]) -> ColumnElement[bool]:
+def facet_condition(facet: str, values: list[str], *, many: bool = False) -> ColumnElement[bool]:
+    """The lessons having any of `values` for `facet`. For a list page: when `many` lessons
+    have them, asked lesson by lesson as the newest are read (the first page is soon found),
+    otherwise as the set of the few lessons having them (read, then sorted)."""
+    if facet in TERM_FACETS and many:
+        return exists().where(
+            LessonTerm.lesson_id == Lesson.id,
+            LessonTerm.facet == facet,
+            LessonTerm.value.in_(values),
+        )
     if facet in TERM_FACETS:
         return Lesson.id.in_(
             select(LessonTerm.lesson_id).where(
@@ -194,9 +205,9 @@ class Selection:
         listed = [item for n, item in enumerate(values) if n < limit or item[0] in chosen]
         return listed, len(values) > limit
 
-    def conditions(self, user: Any, *, extra: Iterable[Any] = ()) -> list[Any]:
+    def conditions(self, user: Any, *, extra: Iterable[Any] = (), many: bool = False) -> list[Any]:
         conditions = [visible_to(user), *extra]
-        conditions += [facet_condition(f, v) for f, v in self.filters.items()]
+        conditions += [facet_condition(f, v, many=many) for f, v in self.filters.items()]
         return conditions
 
 
@@ -225,6 +236,8 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
         query = text.ranked(select(Lesson), candidates)
     else:
         total, facets = listed_counts(user, selection.filters, published_only, conditions)
+        if total > MANY:
+            conditions = selection.conditions(user, extra=extra, many=True)
         query = select(Lesson).where(*conditions).order_by(*NEWEST_FIRST)
     capped = total > CANDIDATES
     total = min(total, CANDIDATES)

@@ -50,3 +50,15 @@ def test_a_second_view_counts_only_the_users_own_lessons(client, lessons, member
         assert "Published national" in page
         assert sum("WITH found" in statement for statement in statements) == live
         client.submit("/logout")
+
+
+@pytest.mark.parametrize("many", [0, 10**9])
+def test_a_filtered_list_is_the_same_read_in_order_or_sorted(
+    app, member, make_lesson, monkeypatch, many
+):
+    monkeypatch.setattr(search, "MANY", many)
+    for number in range(5):
+        make_lesson(member, f"Tagged {number}", tags=["online"] if number % 2 else ["data"])
+    with app.test_request_context():
+        page = search.search(member, search.Selection(filters={"tag": ["online"]}))
+    assert [lesson.title for lesson, _ in page.lessons] == ["Tagged 3", "Tagged 1"]
