@@ -27,6 +27,7 @@ lesson_initiative = Table(
     Column(
         "initiative_id", ForeignKey("lessons_initiative.id", ondelete="CASCADE"), primary_key=True
     ),
+    Index("ix_lessons_lesson_initiative_initiative_id", "initiative_id"),
 )
 
 
@@ -51,6 +52,7 @@ class Lesson(db.Model):
     __table_args__ = (
         Index("ix_lessons_lesson_status_sharing", "status", "sharing"),
         Index("ix_lessons_lesson_published_at", "published_at", "id"),
+        Index("ix_lessons_lesson_status_pending", "status", "pending_revision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,6 +35,7 @@ from ..models import (
     InitiativeResource,
     InitiativeRevision,
     Lesson,
+    lesson_initiative,
 )
 from . import bp
 from .common import see_other
@@ -69,11 +70,17 @@ def initiatives() -> str:
 @roles(*MEMBERS)
 def initiative(initiative_id: int) -> str:
     item = db.get_or_404(Initiative, initiative_id)
-    lessons = db.session.scalars(
+    linked = select(lesson_initiative.c.lesson_id).where(
+        lesson_initiative.c.initiative_id == item.id
+    )
+    lessons = db.paginate(
         select(Lesson)
-        .where(Lesson.initiatives.any(Initiative.id == item.id), rules.visible_to(current_user))
-        .order_by(Lesson.title)
-    ).all()
+        .where(Lesson.id.in_(linked), rules.visible_to(current_user))
+        .order_by(Lesson.title, Lesson.id),
+        page=request.args.get("page", 1, type=int),
+        per_page=LINKED_PAGE_SIZE,
+        error_out=False,
+    )
     editable = may_edit(item)
     history = []
     if editable:
@@ -93,6 +100,7 @@ def initiative(initiative_id: int) -> str:
 
 
 SUBGROUP = "subgroups.group"
+LINKED_PAGE_SIZE = 50  # lessons listed on an initiative's page at a time
 
 
 def offered_subgroups() -> dict[int, Any]:

@@ -73,3 +73,24 @@ def test_every_edit_is_a_revision_with_who_and_when(client, login_as, member, ma
     assert 'id="history"' not in client.get(f"/lessons/initiatives/{item.id}").get_data(
         as_text=True
     )
+
+
+def test_an_initiative_lists_its_lessons_a_page_at_a_time(client, member, make_lesson, make_user):
+    from intranet_lessons.views.initiatives import LINKED_PAGE_SIZE
+
+    client.login(member.email)
+    item = register(client)
+    lessons = [make_lesson(member, f"Linked lesson {n:03d}") for n in range(LINKED_PAGE_SIZE + 3)]
+    lessons.append(make_lesson(make_user("member"), "Another member draft", status="draft"))
+    for lesson in lessons:
+        lesson.initiatives.append(item)
+    db.session.commit()
+
+    first = client.get(f"/lessons/initiatives/{item.id}").get_data(as_text=True)
+    assert f"({LINKED_PAGE_SIZE + 3})" in first
+    assert first.count("Linked lesson ") == LINKED_PAGE_SIZE
+    assert 'rel="next"' in first
+    second = client.get(f"/lessons/initiatives/{item.id}?page=2").get_data(as_text=True)
+    assert second.count("Linked lesson ") == 3
+    assert "Linked lesson 052" in second and "Linked lesson 000" not in second
+    assert "Another member draft" not in first + second
