@@ -63,6 +63,9 @@ ITEM_LABELS = {AgendaItem: AgendaItem.title, Decision: Decision.reference}
 MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minutes)
 
 
+CANDIDATES = 500  # newest matches of each source a search ranks
+
+
 def tsquery(query: str) -> str:
     """The same for PostgreSQL's to_tsquery: quoted words joined by AND, the last a prefix.
 
@@ -73,22 +76,33 @@ def tsquery(query: str) -> str:
 
 
 def best_rows(source: Source, dialect: str) -> Subquery:
-    """The best :limit rows of the source matching :match, as (id, score, snippet)."""
+    """The best :limit rows of the source matching :match, as (id, score, snippet).
+
+    Only the newest CANDIDATES matches are ranked: a common word matches most rows of a large
+    table and weighs near zero in the rank anyway, so ranking all of them would cost in
+    proportion to the data, not to the page. The engine's own order (rowid, the primary key)
+    finds them without a sort.
+    """
     table = source.table
     if dialect == "sqlite":
         sql = (
-            f"SELECT rowid AS id, -bm25({table}_fts) AS score, "  # noqa: S608 - constant names
+            "SELECT id, score, snippet FROM ("  # noqa: S608 - constant names
+            f"SELECT rowid AS id, -bm25({table}_fts) AS score, "
             f"snippet({table}_fts, -1, '', '', '…', 12) AS snippet "
-            f"FROM {table}_fts WHERE {table}_fts MATCH :match ORDER BY rank LIMIT :limit"
+            f"FROM {table}_fts WHERE {table}_fts MATCH :match "
+            f"ORDER BY rowid DESC LIMIT {CANDIDATES}) ORDER BY score DESC, id LIMIT :limit"
         )
     else:
         # fts_document: the stored tsvector of the columns, under the GIN index (meetings_0006)
-        document = " || ' ' || ".join(f"coalesce({c}, '')" for c in source.columns)
+        document = " || ' ' || ".join(f"coalesce({table}.{c}, '')" for c in source.columns)
         sql = (
-            f"SELECT id, ts_rank(fts_document, q) AS score, "  # noqa: S608 - constant names
+            "SELECT newest.id, newest.score, "  # noqa: S608 - constant names
             f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') AS snippet "
-            f"FROM {table}, to_tsquery('simple', :match) AS q "
-            f"WHERE fts_document @@ q ORDER BY 2 DESC, id LIMIT :limit"
+            f"FROM (SELECT id, ts_rank(fts_document, q) AS score "
+            f"FROM {table}, to_tsquery('simple', :match) AS q WHERE fts_document @@ q "
+            f"ORDER BY id DESC LIMIT {CANDIDATES}) AS newest "
+            f"JOIN {table} ON {table}.id = newest.id, to_tsquery('simple', :match) AS q "
+            "ORDER BY newest.score DESC, newest.id LIMIT :limit"
         )
     columns = (column("id", Integer), column("score", Float), column("snippet", String))
     return text(sql).columns(*columns).subquery(f"{table}_hits")

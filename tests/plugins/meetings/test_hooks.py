@@ -282,3 +282,19 @@ def test_a_sub_groups_page_lists_its_upcoming_meetings(
 def test_meetings_declare_their_kinds_of_personal_data(app):
     categories = [kind.category for kind in personal_data.personal_data_kinds()]
     assert categories == ["Meeting participation", "Action items", "Calendar feed"]
+
+
+def test_a_common_word_is_ranked_among_the_newest_matches_only(
+    app, request_context, member, make_meeting, monkeypatch
+):
+    from intranet_meetings import search as finder
+
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    for number in range(5):
+        make_meeting(title=f"Trafficking plenary {number}")
+    found = [result.title for result in search(member, "trafficking")]
+    assert sorted(found) == [
+        "Trafficking plenary 2",
+        "Trafficking plenary 3",
+        "Trafficking plenary 4",
+    ]
