@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from flask import current_app
+
 from intranet.plugin_api import (
+    REPORT_ROWS,
     ReportSection,
     User,
     collect,
@@ -37,14 +40,39 @@ def has_content(section: ReportSection) -> bool:
     return bool(section.rows) or not section.headers
 
 
+def bounded(section: ReportSection) -> ReportSection:
+    """At most REPORT_ROWS rows of a table (a plugin's that gives more, or a report frozen
+    before sections were bounded): the others are counted in `more`, never dropped silently."""
+    if len(section.rows) <= REPORT_ROWS:
+        return section
+    return dataclasses.replace(
+        section,
+        rows=section.rows[:REPORT_ROWS],
+        more=section.more + len(section.rows) - REPORT_ROWS,
+    )
+
+
 def sections_of(report: Report, user: User) -> list[ReportSection]:
     """The frozen sections of a submitted report, or the live ones of a draft; empty tables
-    are left out (a report for a committee lists what happened, not every possible heading)."""
+    are left out (a report for a committee lists what happened, not every possible heading),
+    long ones cut to their first rows with a word on the rest."""
     if report.snapshot is not None:
         sections = [ReportSection(**section) for section in report.snapshot]
     else:
         sections = gather_sections(report.start, report.end, user)
-    return [section for section in sections if has_content(section)]
+    return [bounded(section) for section in sections if has_content(section)]
+
+
+def more_text(section: ReportSection) -> str:
+    """What a table left out, for the Markdown and the PDF (the page links it instead)."""
+    if not section.more:
+        return ""
+    where = f": see the full list at {absolute(section.more_url)}" if section.more_url else ""
+    return f"And {section.more} more, not shown here{where}."
+
+
+def absolute(path: str) -> str:
+    return current_app.config["BASE_URL"] + path
 
 
 def submit(report: Report, user: User) -> None:
@@ -80,6 +108,8 @@ def to_markdown(report: Report, sections: list[ReportSection]) -> str:
             lines += ["", "| " + " | ".join(_cell(h) for h in section.headers) + " |"]
             lines.append("|" + " --- |" * len(section.headers))
             lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in section.rows]
+        if section.more:
+            lines += ["", more_text(section)]
     if report.conclusions.strip():
         lines += ["", "## Conclusions", "", report.conclusions.strip()]
     return "\n".join(lines) + "\n"
@@ -145,6 +175,8 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
                     for value in row:
                         cells.cell(str(value))
             pdf.ln(4)
+        if section.more:
+            paragraph(more_text(section))
     if report.conclusions.strip():
         heading("Conclusions", 14)
         paragraph(report.conclusions.strip())
