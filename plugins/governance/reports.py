@@ -8,9 +8,8 @@ import logging
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from flask import current_app
+from sqlalchemy import select
 
 from intranet.plugin_api import (
     REPORT_ROWS,

@@ -116,4 +116,3 @@ def period_words(period: tuple[date, date]) -> str:
     """from 1 July 2026 to 30 June 2027"""
     start, end = period
     return f"from {start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
-

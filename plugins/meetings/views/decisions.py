@@ -25,10 +25,10 @@ from intranet.plugin_api import (
 )
 
 from .. import forms, notices
+from ..contributions import held_in
 from ..models import DECISION_STATES, TASK_FORCE_BODY, ActionItem, Decision, Meeting
 from ..rules import may_view, shows_minutes, visible_ids
 from .blueprint import bp
-from ..contributions import held_in
 from .common import meeting_or_404, period_args, period_words, requested_period
 
 PAGE_SIZE = 25

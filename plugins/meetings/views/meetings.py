@@ -28,13 +28,13 @@ from intranet.plugin_api import (
 
 from .. import forms
 from ..calendar import occurrences, rule_starts
+from ..contributions import held_in
 from ..models import Meeting, Minutes, Series
 from ..recurrence import awkward_starts, describe, read_rule
 from ..rules import minutes_filter, shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from .blueprint import bp
-from ..contributions import held_in
 from .common import (
     FULL_MEETING,
     flash_dropped,
