@@ -115,8 +115,8 @@ class ReportSection:
     """A section of the activity report for a period; `rows` is a small table.
 
     A long list is summarised rather than printed whole: `rows` holds its first rows, `more`
-    says how many were left out and `more_url` (a path in the intranet) where all of them are
-    listed.
+    says how many were left out and `more_url` (a link into the intranet, `external_url`) where
+    all of them are listed.
     """
 
     title: str

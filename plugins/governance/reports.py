@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet.plugin_api import (
     REPORT_ROWS,
@@ -18,6 +18,7 @@ from intranet.plugin_api import (
     collect,
     country_name,
     db,
+    external_url,
     plural,
     utcnow,
 )
@@ -70,8 +71,9 @@ def more_text(section: ReportSection) -> str:
     return f"And {section.more} more, not shown here{where}."
 
 
-def absolute(path: str) -> str:
-    return current_app.config["BASE_URL"] + path
+def absolute(url: str) -> str:
+    """A link as a reader of a download follows it: under INTRANET_BASE_URL."""
+    return url if "://" in url else current_app.config["BASE_URL"] + url
 
 
 def submit(report: Report, user: User) -> None:
@@ -196,11 +198,14 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
     ).all()
     first = datetime.combine(start, time.min, tzinfo=UTC)
     after = datetime.combine(end, time.max, tzinfo=UTC)
-    revisions = db.session.scalars(
-        select(Revision)
+    adopted = db.session.execute(
+        select(Revision, func.count().over())
         .where(Revision.created_at >= first, Revision.created_at <= after)
-        .order_by(Revision.created_at)
+        .order_by(Revision.created_at, Revision.id)
+        .limit(REPORT_ROWS)
     ).all()
+    revisions = [revision for revision, _ in adopted]
+    total = adopted[0][1] if adopted else 0
     return [
         ReportSection(
             "Chairmanship",
@@ -226,7 +231,7 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
         ),
         ReportSection(
             "Objectives and methods of work",
-            f"{plural(len(revisions), 'revision')} adopted in the reporting period.",
+            f"{plural(total, 'revision')} adopted in the reporting period.",
             ["Document", "Revision", "Date", "Author", "Reason"],
             [
                 [
@@ -239,5 +244,7 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
                 for r in revisions
             ],
             order=12,
+            more=total - len(revisions),
+            more_url=external_url("governance.index"),
         ),
     ]

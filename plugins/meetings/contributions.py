@@ -19,6 +19,7 @@ from intranet.plugin_api import (
     User,
     country_name,
     db,
+    external_url,
     plural,
     utcnow,
 )
@@ -160,7 +161,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     closed = tallies["action"].get("done", 0)
     opened = sum(tallies["action"].values())
     kinds = ", ".join(plural(n, KIND_NOUNS.get(kind, kind)) for kind, n in by_kind)
-    period = {"when": "past", "from": start.isoformat(), "to": end.isoformat()}
+    period = {"from": start.isoformat(), "to": end.isoformat()}
     return [
         ReportSection(
             "Meetings held",
@@ -177,7 +178,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             ],
             order=40,
             more=total - len(shown),
-            more_url=url_for("meetings.index", **period),
+            more_url=external_url("meetings.index", when="past", **period),
         ),
         ReportSection(
             "Attendance by country",
@@ -195,7 +196,9 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             [[title, reference, text] for title, reference, text, _ in decisions],
             order=42,
             more=decision_count - len(decisions),
-            more_url=url_for("meetings.register", **{"from": period["from"], "to": period["to"]}),
+            more_url=external_url(
+                "meetings.register", **{"from": period["from"], "to": period["to"]}
+            ),
         ),
         ReportSection(
             "Action items",

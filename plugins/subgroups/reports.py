@@ -14,6 +14,7 @@ from intranet.plugin_api import (
     User,
     country_name,
     db,
+    external_url,
     plural,
     utcnow,
 )
@@ -122,7 +123,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             ],
             order=20,
             more=len(groups) - len(shown),
-            more_url=url_for("subgroups.index"),
+            more_url=external_url("subgroups.index"),
         ),
         ReportSection(
             "Sub-group membership by country",
