@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import (
     REPORT_ROWS,
@@ -186,11 +187,16 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
 
 def governance_sections(start: date, end: date, user: User) -> list[ReportSection]:
     """Chairmanships, mandates and adopted revisions of the reporting period."""
-    periods = db.session.scalars(
-        select(ChairPeriod)
-        .where(ChairPeriod.start <= end, ChairPeriod.end >= start)
-        .order_by(ChairPeriod.start)
-    ).all()
+    periods = (
+        db.session.scalars(
+            select(ChairPeriod)
+            .where(ChairPeriod.start <= end, ChairPeriod.end >= start)
+            .options(joinedload(ChairPeriod.chairpersons))
+            .order_by(ChairPeriod.start)
+        )
+        .unique()
+        .all()
+    )
     mandates = db.session.scalars(
         select(MandatePeriod)
         .where(MandatePeriod.start <= end, MandatePeriod.end >= start)

@@ -55,27 +55,34 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
         SubGroup.start_date <= end,
         SubGroup.end_date >= start,
     )
-    groups = db.session.execute(
-        select(SubGroup.id, SubGroup.name, SubGroup.kind, SubGroup.start_date, SubGroup.end_date)
-        .where(in_period)
-        .order_by(SubGroup.name)
-    ).all()
     ids = select(SubGroup.id).where(in_period)
     period_start = datetime.combine(start, datetime.min.time(), tzinfo=utcnow().tzinfo)
     period_end = datetime.combine(end, datetime.max.time(), tzinfo=utcnow().tzinfo)
-    posts = dict(
-        db.session.execute(
-            select(Thread.group_id, func.count(Post.id))
-            .join(Post, Post.thread_id == Thread.id)
-            .where(
-                Thread.group_id.in_(ids),
-                Post.created_at >= period_start,
-                Post.created_at <= period_end,
-                Post.deleted_at.is_(None),
-            )
-            .group_by(Thread.group_id)
-        ).all()
+    posts = (
+        select(Thread.group_id, func.count(Post.id).label("count"))
+        .join(Post, Post.thread_id == Thread.id)
+        .where(
+            Thread.group_id.in_(ids),
+            Post.created_at >= period_start,
+            Post.created_at <= period_end,
+            Post.deleted_at.is_(None),
+        )
+        .group_by(Thread.group_id)
+        .subquery()
     )
+    groups = db.session.execute(
+        select(
+            SubGroup.id,
+            SubGroup.name,
+            SubGroup.kind,
+            SubGroup.start_date,
+            SubGroup.end_date,
+            func.coalesce(posts.c.count, 0).label("posts"),
+        )
+        .outerjoin(posts, posts.c.group_id == SubGroup.id)
+        .where(in_period)
+        .order_by(SubGroup.name)
+    ).all()
     # Who had joined by the end of the period: people who joined after it did not take part.
     joined = and_(
         Membership.group_id.in_(ids),
@@ -98,7 +105,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
             members[int(key)] = count
         else:
             by_country.append([country_name(key) or "No country given", str(count)])
-    shown = sorted(groups, key=lambda group: -posts.get(group.id, 0))[:REPORT_ROWS]
+    shown = sorted(groups, key=lambda group: -group.posts)[:REPORT_ROWS]
     listed = (
         f" The {len(shown)} with the most posts in the period are listed."
         if len(shown) < len(groups)
@@ -108,7 +115,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
         ReportSection(
             "Sub-groups",
             f"{plural(len(groups), 'sub-group')} active in the period; "
-            f"{plural(sum(posts.values()), 'post')} written.{listed}",
+            f"{plural(sum(group.posts for group in groups), 'post')} written.{listed}",
             ["Sub-group", "Kind", "From", "To", "Members", "Posts in the period"],
             [
                 [
@@ -117,7 +124,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
                     f"{group.start_date:%d %b %Y}",
                     f"{group.end_date:%d %b %Y}",
                     str(members.get(group.id, 0)),
-                    str(posts.get(group.id, 0)),
+                    str(group.posts),
                 ]
                 for group in shown
             ],
