@@ -38,7 +38,7 @@ def gather_sections(start: date, end: date, user: User) -> list[ReportSection]:
 
 def has_content(section: ReportSection) -> bool:
     """A table with headers but no rows says nothing: such a section is left out of the report."""
-    return bool(section.rows) or not section.headers
+    return bool(section.rows) or bool(section.more) or not section.headers
 
 
 def bounded(section: ReportSection) -> ReportSection:
