@@ -60,6 +60,7 @@ from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
 from intranet.undo import UNDO_MINUTES, TooLateToUndo, Undone, offer_undo, undoable
 from intranet.values import (
+    REPORT_ROWS,
     AuditKind,
     AuditTarget,
     Banner,
@@ -93,6 +94,7 @@ __all__ = [
     "EVERYONE",
     "FORMER_MEMBER",
     "MEMBERS",
+    "REPORT_ROWS",
     "SCALE_VOCABULARY",
     "STAFF",
     "UNDO_MINUTES",

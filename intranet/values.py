@@ -106,15 +106,26 @@ class SimilarItem:
     summary: str = ""
 
 
+REPORT_ROWS = 20
+"""Rows of a list an activity report section shows; the rest are counted in `more`."""
+
+
 @dataclass(frozen=True)
 class ReportSection:
-    """A section of the activity report for a period; `rows` is a small table."""
+    """A section of the activity report for a period; `rows` is a small table.
+
+    A long list is summarised rather than printed whole: `rows` holds its first rows, `more`
+    says how many were left out and `more_url` (a link into the intranet, `external_url`) where
+    all of them are listed.
+    """
 
     title: str
     summary: str = ""
     headers: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     order: int = 100
+    more: int = 0
+    more_url: str = ""
 
 
 @dataclass(frozen=True)

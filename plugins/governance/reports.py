@@ -8,14 +8,18 @@ import logging
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import (
+    REPORT_ROWS,
     ReportSection,
     User,
     collect,
     country_name,
     db,
+    external_url,
     plural,
     utcnow,
 )
@@ -34,17 +38,43 @@ def gather_sections(start: date, end: date, user: User) -> list[ReportSection]:
 
 def has_content(section: ReportSection) -> bool:
     """A table with headers but no rows says nothing: such a section is left out of the report."""
-    return bool(section.rows) or not section.headers
+    return bool(section.rows) or bool(section.more) or not section.headers
+
+
+def bounded(section: ReportSection) -> ReportSection:
+    """At most REPORT_ROWS rows of a table (a plugin's that gives more, or a report frozen
+    before sections were bounded): the others are counted in `more`, never dropped silently."""
+    if len(section.rows) <= REPORT_ROWS:
+        return section
+    return dataclasses.replace(
+        section,
+        rows=section.rows[:REPORT_ROWS],
+        more=section.more + len(section.rows) - REPORT_ROWS,
+    )
 
 
 def sections_of(report: Report, user: User) -> list[ReportSection]:
     """The frozen sections of a submitted report, or the live ones of a draft; empty tables
-    are left out (a report for a committee lists what happened, not every possible heading)."""
+    are left out (a report for a committee lists what happened, not every possible heading),
+    long ones cut to their first rows with a word on the rest."""
     if report.snapshot is not None:
         sections = [ReportSection(**section) for section in report.snapshot]
     else:
         sections = gather_sections(report.start, report.end, user)
-    return [section for section in sections if has_content(section)]
+    return [bounded(section) for section in sections if has_content(section)]
+
+
+def more_text(section: ReportSection) -> str:
+    """What a table left out, for the Markdown and the PDF (the page links it instead)."""
+    if not section.more:
+        return ""
+    where = f": see the full list at {absolute(section.more_url)}" if section.more_url else ""
+    return f"And {section.more} more, not shown here{where}."
+
+
+def absolute(url: str) -> str:
+    """A link as a reader of a download follows it: under INTRANET_BASE_URL."""
+    return url if "://" in url else current_app.config["BASE_URL"] + url
 
 
 def submit(report: Report, user: User) -> None:
@@ -80,6 +110,8 @@ def to_markdown(report: Report, sections: list[ReportSection]) -> str:
             lines += ["", "| " + " | ".join(_cell(h) for h in section.headers) + " |"]
             lines.append("|" + " --- |" * len(section.headers))
             lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in section.rows]
+        if section.more:
+            lines += ["", more_text(section)]
     if report.conclusions.strip():
         lines += ["", "## Conclusions", "", report.conclusions.strip()]
     return "\n".join(lines) + "\n"
@@ -145,6 +177,8 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
                     for value in row:
                         cells.cell(str(value))
             pdf.ln(4)
+        if section.more:
+            paragraph(more_text(section))
     if report.conclusions.strip():
         heading("Conclusions", 14)
         paragraph(report.conclusions.strip())
@@ -153,11 +187,16 @@ def to_pdf(report: Report, sections: list[ReportSection]) -> bytes:
 
 def governance_sections(start: date, end: date, user: User) -> list[ReportSection]:
     """Chairmanships, mandates and adopted revisions of the reporting period."""
-    periods = db.session.scalars(
-        select(ChairPeriod)
-        .where(ChairPeriod.start <= end, ChairPeriod.end >= start)
-        .order_by(ChairPeriod.start)
-    ).all()
+    periods = (
+        db.session.scalars(
+            select(ChairPeriod)
+            .where(ChairPeriod.start <= end, ChairPeriod.end >= start)
+            .options(joinedload(ChairPeriod.chairpersons))
+            .order_by(ChairPeriod.start)
+        )
+        .unique()
+        .all()
+    )
     mandates = db.session.scalars(
         select(MandatePeriod)
         .where(MandatePeriod.start <= end, MandatePeriod.end >= start)
@@ -165,11 +204,14 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
     ).all()
     first = datetime.combine(start, time.min, tzinfo=UTC)
     after = datetime.combine(end, time.max, tzinfo=UTC)
-    revisions = db.session.scalars(
-        select(Revision)
+    adopted = db.session.execute(
+        select(Revision, func.count().over())
         .where(Revision.created_at >= first, Revision.created_at <= after)
-        .order_by(Revision.created_at)
+        .order_by(Revision.created_at, Revision.id)
+        .limit(REPORT_ROWS)
     ).all()
+    revisions = [revision for revision, _ in adopted]
+    total = adopted[0][1] if adopted else 0
     return [
         ReportSection(
             "Chairmanship",
@@ -195,7 +237,7 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
         ),
         ReportSection(
             "Objectives and methods of work",
-            f"{plural(len(revisions), 'revision')} adopted in the reporting period.",
+            f"{plural(total, 'revision')} adopted in the reporting period.",
             ["Document", "Revision", "Date", "Author", "Reason"],
             [
                 [
@@ -208,5 +250,7 @@ def governance_sections(start: date, end: date, user: User) -> list[ReportSectio
                 for r in revisions
             ],
             order=12,
+            more=total - len(revisions),
+            more_url=external_url("governance.index"),
         ),
     ]

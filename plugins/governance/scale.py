@@ -1,6 +1,6 @@
 """Bulk data for benchmarks: per scale unit 40 chairmanship years (1 July to 30 June) with their
-chairpersons, the mandate periods covering them, 300 revisions of the living documents and an
-activity report per past year.
+chairpersons, the mandate periods covering them, 300 revisions of the living documents, an
+activity report per past year and the draft of the current one.
 
 Years the demo data already holds are left as they are: periods never overlap, and revision
 numbers continue each document's history."""
@@ -35,6 +35,23 @@ def create_scale_governance(scale: float, people: ScalePeople) -> None:
     _mandates(years)
     _revisions(rng, max(2, round(REVISIONS * scale)), people)
     _reports(rng, [year for year in free_years if year < current], people)
+    if current in free_years:
+        _draft_report(current, people)
+
+
+def _draft_report(year: int, people: ScalePeople) -> None:
+    """The report of the year in force, which the secretariat drafts as the year goes: its
+    sections are read live from every plugin's data, so the benchmark measures them."""
+    start, end = chair_year(year)
+    row = {
+        "title": f"Activity report {year}-{year + 1}",
+        "start": start,
+        "end": end,
+        "introduction": "",
+        "conclusions": "",
+        "created_by_id": people.staff[0],
+    }
+    bulk_insert(Report, [row])
 
 
 def _chair_periods(rng: random.Random, years: list[int], people: ScalePeople) -> None:

@@ -3,14 +3,14 @@ search, the activity report and the resources a guest can be granted."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, union_all
 
 from intranet.plugin_api import (
+    REPORT_ROWS,
     GrantableResource,
     ProfileSection,
     ReportSection,
@@ -19,13 +19,14 @@ from intranet.plugin_api import (
     User,
     country_name,
     db,
+    external_url,
     plural,
     utcnow,
 )
 
 from . import search as full_text
 from .models import ActionItem, Decision, Meeting, Participant, Series
-from .rules import visible
+from .rules import visible, visible_filter
 from .services import when
 
 
@@ -85,47 +86,86 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+def held_in(start: date, end: date) -> ColumnElement[bool]:
+    """Meetings held from `start` to `end` (dates, inclusive): begun by now and not cancelled;
+    the activity report counts these and the list of meetings filtered to a period shows them."""
     since, until = period_bounds(start, end)
-    held = visible(
+    return and_(
+        Meeting.start_at >= since,
+        Meeting.start_at < until,
+        Meeting.start_at < utcnow(),
+        Meeting.status != "cancelled",
+    )
+
+
+KIND_NOUNS = {
+    "plenary": "plenary",
+    "sub-group": "sub-group meeting",
+    "expert-workshop": "expert workshop",
+    "other": "other meeting",
+}
+
+
+def period_tallies(held: Select[Any]) -> dict[str, dict[str, int]]:
+    """Counts about the meetings `held` selects, in one statement: meetings by "kind",
+    recorded attendances by "country" of the participant, action items by "action" status."""
+    tallies: dict[str, dict[str, int]] = {"kind": {}, "country": {}, "action": {}}
+    statement = union_all(
+        select(literal_column("'kind'"), Meeting.kind, func.count())
+        .where(Meeting.id.in_(held))
+        .group_by(Meeting.kind),
+        select(literal_column("'country'"), func.coalesce(User.country_code, ""), func.count())
+        .join(Participant, Participant.user_id == User.id)
+        .where(Participant.meeting_id.in_(held), Participant.attended.is_(True))
+        .group_by(User.country_code),
+        select(literal_column("'action'"), ActionItem.status, func.count())
+        .where(ActionItem.meeting_id.in_(held))
+        .group_by(ActionItem.status),
+    )
+    for tally, value, count in db.session.execute(statement):
+        tallies[tally][value] = count
+    return tallies
+
+
+def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    """Three statements whatever the number of meetings: the tallies, the first REPORT_ROWS
+    meetings and the first decisions; the rest are counted, with a link to the list of them."""
+    held = select(
+        visible_filter(user, select(Meeting.id).where(held_in(start, end))).subquery().c.id
+    )
+    tallies = period_tallies(held)
+    by_kind = sorted(tallies["kind"].items(), key=lambda item: (-item[1], item[0]))
+    total = sum(tallies["kind"].values())
+    shown = visible(
         user,
         list(
             db.session.scalars(
                 select(Meeting)
-                .where(
-                    Meeting.start_at >= since,
-                    Meeting.start_at < until,
-                    Meeting.start_at < utcnow(),
-                    Meeting.status != "cancelled",
-                )
-                .options(joinedload(Meeting.participants).joinedload(Participant.user))
-                .order_by(Meeting.start_at)
-            ).unique()
+                .where(Meeting.id.in_(held))
+                .order_by(Meeting.start_at, Meeting.id)
+                .limit(REPORT_ROWS)
+            )
         ),
     )
-    held_ids = [meeting.id for meeting in held]
-    attendance: Counter[str] = Counter(
-        participant.user.country_code or ""
-        for meeting in held
-        for participant in meeting.participants
-        if participant.attended
-    )
-    decisions = db.session.scalars(
-        select(Decision).where(Decision.meeting_id.in_(held_ids)).order_by(Decision.id)
+    decisions = db.session.execute(
+        select(Meeting.title, Decision.reference, Decision.text, func.count().over())
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(Decision.meeting_id.in_(held))
+        .order_by(Decision.id)
+        .limit(REPORT_ROWS)
     ).all()
+    decision_count = decisions[0][3] if decisions else 0
+    attendance = tallies["country"]
     # The action items of the meetings held in the period (as the meeting pages list them),
     # and how many of those are done by now.
-    opened, closed = db.session.execute(
-        select(
-            db.func.count(ActionItem.id),
-            db.func.count(ActionItem.id).filter(ActionItem.status == "done"),
-        ).where(ActionItem.meeting_id.in_(held_ids))
-    ).one()
-    titles = {meeting.id: meeting.title for meeting in held}
+    closed = tallies["action"].get("done", 0)
+    opened = sum(tallies["action"].values())
+    kinds = ", ".join(plural(n, KIND_NOUNS.get(kind, kind)) for kind, n in by_kind)
+    period = {"from": start.isoformat(), "to": end.isoformat()}
     return [
         ReportSection(
             "Meetings held",
-            f"{plural(len(held), 'meeting')} in the period.",
+            f"{plural(total, 'meeting')} in the period" + (f": {kinds}." if kinds else "."),
             ["Date", "Meeting", "Kind", "Host"],
             [
                 [
@@ -134,9 +174,11 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
                     m.kind_label,
                     country_name(m.host_country),
                 ]
-                for m in held
+                for m in shown
             ],
             order=40,
+            more=total - len(shown),
+            more_url=external_url("meetings.index", when="past", **period),
         ),
         ReportSection(
             "Attendance by country",
@@ -149,10 +191,14 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
         ),
         ReportSection(
             "Decisions",
-            f"{plural(len(decisions), 'decision')}.",
+            f"{plural(decision_count, 'decision')}.",
             ["Meeting", "Reference", "Decision"],
-            [[titles[d.meeting_id], d.reference, d.text] for d in decisions],
+            [[title, reference, text] for title, reference, text, _ in decisions],
             order=42,
+            more=decision_count - len(decisions),
+            more_url=external_url(
+                "meetings.register", **{"from": period["from"], "to": period["to"]}
+            ),
         ),
         ReportSection(
             "Action items",

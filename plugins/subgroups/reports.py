@@ -5,20 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, cast, func, literal_column, select, union_all
 
 from intranet.plugin_api import (
+    REPORT_ROWS,
     ProfileSection,
     ReportSection,
     User,
     country_name,
     db,
+    external_url,
     plural,
     utcnow,
 )
 
 from . import rules
-from .models import Membership, Post, SubGroup, Thread
+from .models import KINDS, Membership, Post, SubGroup, Thread
 
 
 def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
@@ -45,75 +47,96 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
 
 
 def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
-    """The groups active between `start` and `end`, their members and posts, by country."""
-    groups = db.session.scalars(
-        select(SubGroup)
-        .where(
-            SubGroup.status.in_(("active", "archived")),
-            SubGroup.start_date <= end,
-            SubGroup.end_date >= start,
-        )
-        .order_by(SubGroup.name)
-    ).all()
-    ids = [group.id for group in groups]
+    """The groups active between `start` and `end`, their members and posts, by country: every
+    count grouped in SQL; the REPORT_ROWS groups with the most posts in the period are listed,
+    the others counted."""
+    in_period = and_(
+        SubGroup.status.in_(("active", "archived")),
+        SubGroup.start_date <= end,
+        SubGroup.end_date >= start,
+    )
+    ids = select(SubGroup.id).where(in_period)
     period_start = datetime.combine(start, datetime.min.time(), tzinfo=utcnow().tzinfo)
     period_end = datetime.combine(end, datetime.max.time(), tzinfo=utcnow().tzinfo)
-    posts = dict(
-        db.session.execute(
-            select(Thread.group_id, func.count(Post.id))
-            .join(Post, Post.thread_id == Thread.id)
-            .where(
-                Thread.group_id.in_(ids),
-                Post.created_at >= period_start,
-                Post.created_at <= period_end,
-                Post.deleted_at.is_(None),
-            )
-            .group_by(Thread.group_id)
-        ).all()
+    posts = (
+        select(Thread.group_id, func.count(Post.id).label("count"))
+        .join(Post, Post.thread_id == Thread.id)
+        .where(
+            Thread.group_id.in_(ids),
+            Post.created_at >= period_start,
+            Post.created_at <= period_end,
+            Post.deleted_at.is_(None),
+        )
+        .group_by(Thread.group_id)
+        .subquery()
     )
-    # Who had joined by the end of the period: people who joined after it did not take part.
-    joined_by_end = func.coalesce(Membership.joined_at, Membership.created_at) <= period_end
-    members = dict(
-        db.session.execute(
-            select(Membership.group_id, func.count(Membership.id))
-            .where(Membership.group_id.in_(ids), Membership.state == "active", joined_by_end)
-            .group_by(Membership.group_id)
-        ).all()
-    )
-    by_country = db.session.execute(
-        select(User.country_code, func.count(func.distinct(User.id)))
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id.in_(ids), Membership.state == "active", joined_by_end)
-        .group_by(User.country_code)
+    groups = db.session.execute(
+        select(
+            SubGroup.id,
+            SubGroup.name,
+            SubGroup.kind,
+            SubGroup.start_date,
+            SubGroup.end_date,
+            func.coalesce(posts.c.count, 0).label("posts"),
+        )
+        .outerjoin(posts, posts.c.group_id == SubGroup.id)
+        .where(in_period)
+        .order_by(SubGroup.name)
     ).all()
-    total_posts = sum(posts.values())
+    # Who had joined by the end of the period: people who joined after it did not take part.
+    joined = and_(
+        Membership.group_id.in_(ids),
+        Membership.state == "active",
+        func.coalesce(Membership.joined_at, Membership.created_at) <= period_end,
+    )
+    members: dict[int, int] = {}
+    by_country: list[list[str]] = []
+    for tally, key, count in db.session.execute(
+        union_all(
+            select(literal_column("'group'"), cast(Membership.group_id, String), func.count())
+            .where(joined)
+            .group_by(Membership.group_id),
+            select(literal_column("'country'"), User.country_code, func.count())
+            .where(User.id.in_(select(Membership.user_id).where(joined)))
+            .group_by(User.country_code),
+        )
+    ):
+        if tally == "group":
+            members[int(key)] = count
+        else:
+            by_country.append([country_name(key) or "No country given", str(count)])
+    shown = sorted(groups, key=lambda group: -group.posts)[:REPORT_ROWS]
+    listed = (
+        f" The {len(shown)} with the most posts in the period are listed."
+        if len(shown) < len(groups)
+        else ""
+    )
     return [
         ReportSection(
             "Sub-groups",
             f"{plural(len(groups), 'sub-group')} active in the period; "
-            f"{plural(total_posts, 'post')} written.",
+            f"{plural(sum(group.posts for group in groups), 'post')} written.{listed}",
             ["Sub-group", "Kind", "From", "To", "Members", "Posts in the period"],
             [
                 [
                     group.name,
-                    group.kind_label,
+                    KINDS.get(group.kind, group.kind),
                     f"{group.start_date:%d %b %Y}",
                     f"{group.end_date:%d %b %Y}",
                     str(members.get(group.id, 0)),
-                    str(posts.get(group.id, 0)),
+                    str(group.posts),
                 ]
-                for group in groups
+                for group in shown
             ],
             order=20,
+            more=len(groups) - len(shown),
+            more_url=external_url("subgroups.index"),
         ),
         ReportSection(
             "Sub-group membership by country",
             "People in the sub-groups above, counted once per country.",
             ["Country", "Members"],
-            sorted(
-                [country_name(country) or "No country given", str(count)]
-                for country, count in by_country
-            ),
+            sorted(by_country),
             order=21,
         ),
     ]

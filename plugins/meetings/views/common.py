@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, render_template
+from flask import abort, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -94,3 +94,25 @@ def flash_dropped(dropped: list[date]) -> None:
             "alone were removed.",
             "warning",
         )
+
+
+def requested_period() -> tuple[date, date] | None:
+    """The period `from`..`to` (ISO dates, inclusive) a list is narrowed to, as the activity
+    report links it; None when either is missing or unreadable."""
+    try:
+        start = date.fromisoformat(request.args.get("from", ""))
+        end = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
+def period_args(period: tuple[date, date] | None) -> dict[str, str]:
+    """The query arguments that keep `period` on the next page of a list."""
+    return {"from": period[0].isoformat(), "to": period[1].isoformat()} if period else {}
+
+
+def period_words(period: tuple[date, date]) -> str:
+    """from 1 July 2026 to 30 June 2027"""
+    start, end = period
+    return f"from {start.day} {start:%B %Y} to {end.day} {end:%B %Y}"

@@ -3,6 +3,7 @@ a confirmation before deleting, audited)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -24,16 +25,19 @@ from intranet.plugin_api import (
 )
 
 from .. import forms, notices
+from ..contributions import held_in
 from ..models import DECISION_STATES, TASK_FORCE_BODY, ActionItem, Decision, Meeting
 from ..rules import may_view, shows_minutes, visible_ids
 from .blueprint import bp
-from .common import meeting_or_404
+from .common import meeting_or_404, period_args, period_words, requested_period
 
 PAGE_SIZE = 25
 BODIES = {"task-force": "Task force (plenary)", "sub-groups": "Sub-groups"}
 
 
-def register_query(year: int | None, body: str, status: str) -> Any:
+def register_query(
+    year: int | None, body: str, status: str, period: tuple[date, date] | None = None
+) -> Any:
     query = (
         select(Decision)
         .join(Decision.meeting)
@@ -48,6 +52,8 @@ def register_query(year: int | None, body: str, status: str) -> Any:
         query = query.where(Decision.body != TASK_FORCE_BODY)
     if status in DECISION_STATES:
         query = query.where(Decision.status == status)
+    if period:  # the decisions of the meetings held in a period, as the activity report has them
+        query = query.where(held_in(*period))
     if current_user.is_guest:  # default-deny: only the meetings granted to them
         seen = visible_ids(current_user, db.session.scalars(select(Meeting.id)))
         query = query.where(Decision.meeting_id.in_(seen))
@@ -61,9 +67,10 @@ def register() -> Any:
     year = request.args.get("year", type=int)
     body = request.args.get("body", "")
     status = request.args.get("status", "")
+    period = requested_period()
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(
-        register_query(year, body, status), page=page, per_page=PAGE_SIZE, error_out=False
+        register_query(year, body, status, period), page=page, per_page=PAGE_SIZE, error_out=False
     )
     decisions = list(pagination.items)
     seen = visible_ids(current_user, {d.meeting_id for d in decisions})  # a plugin's veto
@@ -74,7 +81,8 @@ def register() -> Any:
         "minutes_shown": {
             d.meeting_id for d in decisions if shows_minutes(current_user, d.meeting.minutes)
         },
-        "filters": {"year": year or "", "body": body, "status": status},
+        "filters": {"year": year or "", "body": body, "status": status, **period_args(period)},
+        "period_words": period_words(period) if period else "",
         "years": list(years),
         "bodies": BODIES,
         "states": DECISION_STATES,

@@ -28,13 +28,22 @@ from intranet.plugin_api import (
 
 from .. import forms
 from ..calendar import occurrences, rule_starts
+from ..contributions import held_in
 from ..models import Meeting, Minutes, Series
 from ..recurrence import awkward_starts, describe, read_rule
 from ..rules import minutes_filter, shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from .blueprint import bp
-from .common import FULL_MEETING, flash_dropped, meeting_or_404, meeting_page
+from .common import (
+    FULL_MEETING,
+    flash_dropped,
+    meeting_or_404,
+    meeting_page,
+    period_args,
+    period_words,
+    requested_period,
+)
 
 PAGE_SIZE = 20
 
@@ -43,9 +52,12 @@ PAGE_SIZE = 20
 @roles(*EVERYONE)
 def index() -> str:
     past = request.args.get("when") == "past"
+    period = requested_period() if past else None
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
     query = select(Meeting).options(selectinload(Meeting.overrides))
+    if period:  # the meetings held in a period, as the activity report counts them
+        query = query.where(held_in(*period))
     if past:  # with their minutes, whose beginning the list shows
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
         query = query.options(selectinload(Meeting.minutes))
@@ -64,7 +76,11 @@ def index() -> str:
             m.id for m in meetings if past and shows_minutes(current_user, m.minutes)
         },
         past=past,
+        period=period,
+        period_words=period_words(period) if period else "",
+        list_args={"when": "past", **period_args(period)} if past else {},
         page=page,
+        total=total,
         has_next=page * PAGE_SIZE < total,
         now=now,
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import event
+
+from intranet.extensions import db
 from tests.conftest import contributions
 
 
@@ -46,3 +49,35 @@ def test_coverage_change_of_a_quiet_period_is_empty(app, member, make_lesson):
     section = change(app, member, date(2026, 1, 1), date(2026, 1, 31))
     assert section.rows == []
     assert "1 at its end: 0 filled" in section.summary
+
+
+def test_the_report_is_counted_once_per_change_of_the_lessons(app, member, make_lesson):
+    """Counting reads every published lesson: an unchanged period is not counted again, and a
+    newly published lesson shows at once."""
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    make_lesson(member, "First", countries=["SE"], published_at=at(date(2026, 2, 1)))
+
+    def published(start: date = start, end: date = end) -> tuple[str, list[str]]:
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            with app.test_request_context():
+                sections = contributions(
+                    "lessons", "intranet_report_sections", start=start, end=end, user=member
+                )
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return sections[0].summary, seen
+
+    assert published()[0] == "1 lesson published in the period."
+    summary, statements = published()
+    assert summary == "1 lesson published in the period."
+    assert not [s for s in statements if "lessons_lesson" in s and "GROUP BY" in s]
+
+    make_lesson(member, "Second", countries=["FI"], published_at=at(date(2026, 3, 1)))
+    assert published()[0] == "2 lessons published in the period."
+    assert published(date(2025, 1, 1), date(2025, 6, 30))[0] == "0 lessons published in the period."

@@ -97,7 +97,7 @@ def test_report_sections_for_a_period(app, request_context, secretariat, make_us
     assert [row[1] for row in sections["Meetings held"].rows] == ["Plenary I"]
     assert sections["Attendance by country"].rows == [["Latvia", "1"]]
     assert sections["Decisions"].rows == [["Plenary I", "TF/2025/1", "Adopted the work plan."]]
-    assert sections["Meetings held"].summary == "1 meeting in the period."
+    assert sections["Meetings held"].summary == "1 meeting in the period: 1 plenary."
     assert sections["Action items"].rows == []  # no meeting of the period agreed any: left out
 
 

@@ -12,7 +12,7 @@ from intranet.extensions import db
 from intranet.models import User
 from intranet.platform import plugins
 from intranet.platform.demo import create_demo_data
-from intranet_partners.models import Guest, Invitation
+from intranet_partners.models import Grant, Guest, Invitation
 from tests.conftest import contributions
 from tests.plugins.partners.conftest import ACCESS_ENDS_ON, GUEST_PASSWORD, audit_actions
 
@@ -161,6 +161,27 @@ def test_profile_and_report_sections(guest_client, secretariat, member):
     )
     partners = next(section for section in report if section.title == "Partner organisations")
     assert partners.rows == [["Baltic NGO Network", "NGO", "1", "Note: Shared with partners"]]
+
+
+def test_the_report_names_a_few_of_what_an_organisation_engaged_in(guest_client, secretariat):
+    guest = db.session.scalar(select(User).where(User.email == "nora@ngo.example"))
+    db.session.add_all(
+        Grant(guest_id=guest.id, resource_kind="example.note", resource_id=100 + n, label=label)
+        for n, label in enumerate(f"Note {n:02}" for n in range(1, 8))
+    )
+    db.session.commit()
+    report = plugins.collect(
+        "intranet_report_sections", start=date(2000, 1, 1), end=date(2099, 1, 1), user=secretariat
+    )
+    partners = next(section for section in report if section.title == "Partner organisations")
+    assert partners.rows == [
+        [
+            "Baltic NGO Network",
+            "NGO",
+            "1",
+            "Note 01; Note 02; Note 03; Note 04; Note 05 and 3 more",
+        ]
+    ]
 
 
 def test_personal_data_export_and_erasure(guest_client):

@@ -155,6 +155,34 @@ def test_report_sections_count_only_who_had_joined_by_the_end_of_the_period(
     assert countries.rows == [["Sweden", "1"]]
 
 
+def test_report_lists_the_groups_with_most_posts_and_counts_the_others(
+    app, make_user, make_group, make_thread
+):
+    """Twenty-two groups: the twenty with the most posts in the period are listed."""
+    author = make_user("member", country_code="SE")
+    quiet = [make_group(f"Quiet group {n:02}") for n in range(1, 21)]
+    busy = make_group("Busy group")
+    make_group("Busier group")
+    for _ in range(2):
+        make_thread(busy, author)
+    for group in [*quiet[5:], *quiet[:5]]:
+        make_thread(group, author)
+    groups, _ = contributions(
+        "subgroups",
+        "intranet_report_sections",
+        start=today() - timedelta(days=10),
+        end=today(),
+        user=author,
+    )
+    assert groups.summary == (
+        "22 sub-groups active in the period; 22 posts written. "
+        "The 20 with the most posts in the period are listed."
+    )
+    names = [row[0] for row in groups.rows]
+    assert names[0] == "Busy group" and names[1:] == [f"Quiet group {n:02}" for n in range(1, 20)]
+    assert groups.more == 2 and groups.more_url.endswith("/subgroups/")
+
+
 def test_grantable_resources_are_the_active_groups(app, member, make_group):
     active = make_group("Active")
     make_group("Ended", ended=True)
