@@ -150,6 +150,10 @@ class Thread(db.Model):
 
 class Post(db.Model):
     __tablename__ = "subgroups_post"
+    # the report counts a period's posts per thread from this index alone
+    __table_args__ = (
+        Index("ix_subgroups_post_thread_created", "thread_id", "created_at", "deleted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(
