@@ -50,12 +50,15 @@ def index() -> str:
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    guests = db.session.scalars(
+    guests = db.paginate(
         rules.sponsored_by(current_user, select(Guest), Guest.sponsor_id)
         .join(User, User.id == Guest.user_id)
         .options(selectinload(Guest.user), selectinload(Guest.sponsor), selectinload(Guest.grants))
-        .order_by(Guest.ended_at.is_not(None), Guest.access_ends_on, User.name)
-    ).all()
+        .order_by(Guest.ended_at.is_not(None), Guest.access_ends_on, User.name, User.id),
+        page=request.args.get("guests", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     return render_template(
         "partners/index.html",
         invitations=invitations,

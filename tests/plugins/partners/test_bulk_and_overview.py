@@ -210,3 +210,19 @@ def test_demo_data_has_partner_guests_and_invitations(app, notes):
     assert any("OSCE" in name for name in organisations)
     states = sorted(invitation.state for invitation in db.session.scalars(select(Invitation)))
     assert states == ["expired", "pending"]
+
+
+def test_the_partners_page_lists_guests_a_page_at_a_time(client, secretariat):
+    from intranet_partners.views.common import PAGE_SIZE
+    from tests.plugins.partners.test_rules import make_guest
+
+    for number in range(PAGE_SIZE + 2):
+        make_guest(f"Guest{number:03d}", secretariat, [])
+    client.login(secretariat.email)
+
+    first = client.get("/partners/").get_data(as_text=True)
+    assert f"({PAGE_SIZE + 2})" in first
+    assert first.count("@partner.example") == PAGE_SIZE
+    second = client.get("/partners/?guests=2").get_data(as_text=True)
+    assert second.count("@partner.example") == 2
+    assert "guest051@partner.example" in second
