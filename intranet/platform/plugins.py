@@ -255,7 +255,10 @@ def can_many(
     if user is None or not user.is_authenticated or not wanted:
         return set()
     votes = _many_votes(user, action, kind, wanted)
-    return {id_ for id_ in wanted if _verdict(user, votes.get(id_, []), roles)}
+    if _verdict(user, [], roles):  # allowed unless vetoed: only the vetoes need reading
+        return {id_ for id_ in wanted if False not in votes.get(id_, ())}
+    # refused unless allowed (guests): only the ids with a vote can be in, however many asked
+    return {id_ for id_, cast in votes.items() if True in cast and False not in cast} & set(wanted)
 
 
 def _many_votes(user: User, action: str, kind: str, ids: list[int]) -> dict[int, list[bool]]:
