@@ -88,7 +88,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default="member")
-    country_code: Mapped[str | None] = mapped_column(String(8))
+    country_code: Mapped[str | None] = mapped_column(String(8), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column("active", Boolean, default=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
