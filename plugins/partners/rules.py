@@ -3,12 +3,21 @@ and which invitations and guests an inviter's pages list."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import g
 from sqlalchemy import select
 
-from intranet.plugin_api import GrantableResource, ResourceRef, User, can, collect, db
+from intranet.plugin_api import (
+    GrantableResource,
+    ResourceRef,
+    User,
+    can,
+    collect,
+    db,
+    grantable_resources,
+)
 
 from .models import Grant, Guest
 from .settings import setting, today
@@ -87,20 +96,29 @@ def guest_permission(user: User, action: str, resource: ResourceRef | None) -> b
 # --- who may invite, and what ------------------------------------------------------------------
 
 
-def inviter_grantables(user: User) -> list[GrantableResource]:
-    """The resources `user` may grant: those offered to them that they may invite to."""
+def inviter_grantables(
+    user: User,
+    *,
+    query: str | None = None,
+    refs: Collection[ResourceRef] | None = None,
+    limit: int | None = None,
+) -> list[GrantableResource]:
+    """The resources `user` may grant: those offered to them that they may invite to, asked
+    as `grantable_resources()` asks (the matches of `query`, only `refs`, `limit` of each
+    plugin's); once per request for the same question."""
     if not user.is_authenticated or user.is_guest:
         return []
     cache = g.setdefault("partners_grantables", {})
-    if user.id not in cache:
-        offered = collect("intranet_grantable_resources", user=user)
+    key = (user.id, query, None if refs is None else frozenset(refs), limit)
+    if key not in cache:
+        offered = grantable_resources(user, query=query, refs=refs, limit=limit)
         if user.role in setting("inviter_roles"):
-            cache[user.id] = offered
+            cache[key] = offered
         else:
-            cache[user.id] = [
+            cache[key] = [
                 item for item in offered if can(user, "partners.invite", item.ref, roles=())
             ]
-    return cache[user.id]
+    return cache[key]
 
 
 def may_invite(user: User) -> bool:
