@@ -11,6 +11,7 @@ for the same part of the form.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ class GrantPicker:
     found: list[Choice] | None = None
     query: str = ""
     everything: bool = False
+    more: bool = False  # a plugin has more matches than it shows
 
 
 def choices(
@@ -100,7 +102,9 @@ def grant_picker(
     if not query:
         return GrantPicker(choices(chosen), None if query is None else [], "")
     found = rules.inviter_grantables(current_user, query=query, limit=FOUND_LIMIT)
-    return GrantPicker(choices(chosen), choices(found, taken), query)
+    per_plugin = Counter(item.ref.kind.partition(".")[0] for item in found)
+    more = any(count >= FOUND_LIMIT for count in per_plugin.values())
+    return GrantPicker(choices(chosen), choices(found, taken), query, more=more)
 
 
 @bp.get("/choose")
@@ -114,6 +118,4 @@ def choose_grants() -> str:
         granted = {grant.ref for grant in managed_guest(guest_id).grants}
     query = request.args.get(f"{FIELD}_q", "").strip()[:200]
     picker = grant_picker(request.args.getlist(FIELD), query, granted)
-    return render_template(
-        "partners/_grant_choices.html", name=FIELD, picker=picker, limit=FOUND_LIMIT
-    )
+    return render_template("partners/_grant_choices.html", name=FIELD, picker=picker)
