@@ -17,7 +17,6 @@ from intranet.plugin_api import (
     db,
     declared_access,
     disabled_plugins,
-    grantable_resources,
     record_audit,
     roles,
 )
@@ -65,23 +64,24 @@ def reachable_pages(guest: User, people: list[User]) -> list[tuple[str, str]]:
     return sorted(pages, key=lambda page: page[1])
 
 
-def reachable_resources(guest: User, viewer: User) -> list[GrantableResource]:
-    """Every resource known to the guest's grants or offered to the viewer that `can()` lets the
-    guest view: the same check the owning plugin's views make."""
-    candidates: dict[ResourceRef, GrantableResource] = {}
-    for grant in rules.grants_of(guest.id):
-        candidates[grant.ref] = GrantableResource(grant.ref, grant.label, grant.url)
-    for item in grantable_resources(viewer):
-        candidates.setdefault(item.ref, item)
+def reachable_resources(guest: User) -> list[GrantableResource]:
+    """The guest's grants that `can()` lets the guest view now: the same check the owning
+    plugin's views make. What a grant holds comes with it (a series' meetings) and is not
+    listed item by item: finding it would mean asking about every meeting and lesson."""
+    grants = rules.grants_of(guest.id)
     by_kind: dict[str, list[int]] = {}
-    for ref in candidates:
-        by_kind.setdefault(ref.kind, []).append(ref.id)
+    for grant in grants:
+        by_kind.setdefault(grant.resource_kind, []).append(grant.resource_id)
     allowed = {
         ResourceRef(kind, id_)
         for kind, ids in by_kind.items()
         for id_ in can_many(guest, f"{kind.partition('.')[0]}.view", kind, ids)
     }
-    return [item for item in candidates.values() if item.ref in allowed]
+    return [
+        GrantableResource(grant.ref, grant.label, grant.url)
+        for grant in grants
+        if grant.ref in allowed
+    ]
 
 
 @bp.get("/guests/<int:guest_id>")
@@ -185,7 +185,7 @@ def guest_access(guest_id: int) -> str:
         "partners/guest_access.html",
         guest=guest,
         active=active,
-        resources=reachable_resources(guest.user, current_user) if active else [],
+        resources=reachable_resources(guest.user) if active else [],
         people=people,
         pages=reachable_pages(guest.user, people) if active else [],
     )
