@@ -3,6 +3,7 @@ and which invitations and guests an inviter's pages list."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
@@ -105,20 +106,41 @@ def inviter_grantables(
 ) -> list[GrantableResource]:
     """The resources `user` may grant: those offered to them that they may invite to, asked
     as `grantable_resources()` asks (the matches of `query`, only `refs`, `limit` of each
-    plugin's); once per request for the same question."""
+    plugin's); once per request for the same question.
+
+    Outside the inviter roles, a plugin's yes to `partners.invite` on each resource decides
+    (a convenor for their group); `limit` then counts what remains, so that a convenor's
+    group is found however far down its plugin's list it is."""
     if not user.is_authenticated or user.is_guest:
         return []
     cache = g.setdefault("partners_grantables", {})
     key = (user.id, query, None if refs is None else frozenset(refs), limit)
     if key not in cache:
-        offered = grantable_resources(user, query=query, refs=refs, limit=limit)
         if user.role in setting("inviter_roles"):
-            cache[key] = offered
+            cache[key] = grantable_resources(user, query=query, refs=refs, limit=limit)
+        elif query is None and refs is None and limit is not None:
+            cache[key] = invitable(user, inviter_grantables(user), limit)
         else:
-            cache[key] = [
-                item for item in offered if can(user, "partners.invite", item.ref, roles=())
-            ]
+            offered = grantable_resources(user, query=query, refs=refs)
+            cache[key] = invitable(user, offered, limit)
     return cache[key]
+
+
+def invitable(
+    user: User, offered: list[GrantableResource], limit: int | None
+) -> list[GrantableResource]:
+    """Among `offered`, those a plugin lets `user` invite to, `limit` of each plugin's (asked
+    with `can()`, whose single-object votes `can_many()` would not hear)."""
+    kept: list[GrantableResource] = []
+    per_plugin: Counter[str] = Counter()
+    for item in offered:
+        plugin = item.ref.kind.partition(".")[0]
+        if limit is not None and per_plugin[plugin] >= limit:
+            continue
+        if can(user, "partners.invite", item.ref, roles=()):
+            per_plugin[plugin] += 1
+            kept.append(item)
+    return kept
 
 
 def may_invite(user: User) -> bool:

@@ -10,6 +10,7 @@ import pytest
 from intranet.extensions import db
 from intranet.platform.grants import grantable_resources
 from intranet.platform.plugins import registry
+from intranet.plugin_api import hookimpl
 from intranet.values import ResourceRef
 from intranet_example import ExampleNote
 from intranet_lessons.models import Lesson
@@ -190,3 +191,22 @@ def test_a_plugin_answering_for_user_only_is_narrowed_by_the_core(app, secretari
         assert [item.ref for item in chosen] == [ResourceRef("example.note", notes[5].id)]
         few = grantable_resources(secretariat, limit=3)
         assert Counter(item.ref.kind for item in few)["example.note"] == 3
+
+
+def test_a_member_finds_the_one_thing_a_plugin_lets_them_share_however_far_down(
+    app, client, member, many
+):
+    last = many["note"][-1]
+
+    class Convenors:
+        @hookimpl
+        def intranet_permission(self, user, action, resource):
+            if action == "partners.invite" and user.id == member.id:
+                return resource == ResourceRef("example.note", last.id)
+            return None
+
+    app.extensions["intranet_plugins"].pm.register(Convenors(), name="convenors")
+    client.login(member.email)
+    assert offered(client.get("/partners/invite").get_data(as_text=True)) == {
+        "example.note": {key(last): False}
+    }
