@@ -170,9 +170,6 @@ KNOWN_OVER: dict[str, str] = {
     "at the larger size (facets list ten values each)",
     "size: secretariat: /lessons/?year=": "bounded: one year fills its page of 20 lessons "
     "only at the larger size (facets list ten values each)",
-    "size: secretariat: /partners/bulk": "every grantable lesson and meeting in one select",
-    "size: secretariat: /partners/guests/<id>": "every grantable lesson and meeting in one select",
-    "size: secretariat: /partners/invite": "every grantable lesson and meeting in one select",
 }
 
 

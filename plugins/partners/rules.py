@@ -3,12 +3,22 @@ and which invitations and guests an inviter's pages list."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from flask import g
 from sqlalchemy import select
 
-from intranet.plugin_api import GrantableResource, ResourceRef, User, can, collect, db
+from intranet.plugin_api import (
+    GrantableResource,
+    ResourceRef,
+    User,
+    can,
+    collect,
+    db,
+    grantable_resources,
+)
 
 from .models import Grant, Guest
 from .settings import setting, today
@@ -87,20 +97,50 @@ def guest_permission(user: User, action: str, resource: ResourceRef | None) -> b
 # --- who may invite, and what ------------------------------------------------------------------
 
 
-def inviter_grantables(user: User) -> list[GrantableResource]:
-    """The resources `user` may grant: those offered to them that they may invite to."""
+def inviter_grantables(
+    user: User,
+    *,
+    query: str | None = None,
+    refs: Collection[ResourceRef] | None = None,
+    limit: int | None = None,
+) -> list[GrantableResource]:
+    """The resources `user` may grant: those offered to them that they may invite to, asked
+    as `grantable_resources()` asks (the matches of `query`, only `refs`, `limit` of each
+    plugin's); once per request for the same question.
+
+    Outside the inviter roles, a plugin's yes to `partners.invite` on each resource decides
+    (a convenor for their group); `limit` then counts what remains, so that a convenor's
+    group is found however far down its plugin's list it is."""
     if not user.is_authenticated or user.is_guest:
         return []
     cache = g.setdefault("partners_grantables", {})
-    if user.id not in cache:
-        offered = collect("intranet_grantable_resources", user=user)
+    key = (user.id, query, None if refs is None else frozenset(refs), limit)
+    if key not in cache:
         if user.role in setting("inviter_roles"):
-            cache[user.id] = offered
+            cache[key] = grantable_resources(user, query=query, refs=refs, limit=limit)
+        elif query is None and refs is None and limit is not None:
+            cache[key] = invitable(user, inviter_grantables(user), limit)
         else:
-            cache[user.id] = [
-                item for item in offered if can(user, "partners.invite", item.ref, roles=())
-            ]
-    return cache[user.id]
+            offered = grantable_resources(user, query=query, refs=refs)
+            cache[key] = invitable(user, offered, limit)
+    return cache[key]
+
+
+def invitable(
+    user: User, offered: list[GrantableResource], limit: int | None
+) -> list[GrantableResource]:
+    """Among `offered`, those a plugin lets `user` invite to, `limit` of each plugin's (asked
+    with `can()`, whose single-object votes `can_many()` would not hear)."""
+    kept: list[GrantableResource] = []
+    per_plugin: Counter[str] = Counter()
+    for item in offered:
+        plugin = item.ref.kind.partition(".")[0]
+        if limit is not None and per_plugin[plugin] >= limit:
+            continue
+        if can(user, "partners.invite", item.ref, roles=()):
+            per_plugin[plugin] += 1
+            kept.append(item)
+    return kept
 
 
 def may_invite(user: User) -> bool:

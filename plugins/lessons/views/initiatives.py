@@ -17,8 +17,8 @@ from intranet.plugin_api import (
     MEMBERS,
     ResourceRef,
     can,
-    collect,
     db,
+    grantable_resources,
     record_audit,
     render_form,
     roles,
@@ -106,9 +106,7 @@ LINKED_PAGE_SIZE = 50  # lessons listed on an initiative's page at a time
 def offered_subgroups() -> dict[int, Any]:
     """Sub-groups the current user may link, as their plugin offers them (no import of it)."""
     return {
-        item.ref.id: item
-        for item in collect("intranet_grantable_resources", user=current_user)
-        if item.ref.kind == SUBGROUP
+        item.ref.id: item for item in grantable_resources(current_user) if item.ref.kind == SUBGROUP
     }
 
 

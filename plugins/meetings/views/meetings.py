@@ -16,8 +16,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 from intranet.plugin_api import (
     EVERYONE,
     STAFF,
-    collect,
     db,
+    grantable_resources,
     plural,
     record_audit,
     render_form,
@@ -94,7 +94,7 @@ def show(meeting_id: int) -> Any:
 
 def owner_choices() -> list[tuple[str, str]]:
     """Bodies that can own a meeting, offered by other plugins (sub-groups) through hooks."""
-    resources = collect("intranet_grantable_resources", user=current_user)
+    resources = grantable_resources(current_user)
     return [
         (f"{resource.ref.kind}:{resource.ref.id}", resource.label)
         for resource in resources

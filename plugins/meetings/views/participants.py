@@ -21,6 +21,7 @@ from intranet.plugin_api import (
     country_name,
     db,
     find_people,
+    grantable_resources,
     people_named,
     picker_query,
     record_audit,
@@ -59,7 +60,7 @@ def invitable_groups() -> list[Any]:
     """Sub-groups the inviting user may pick, as offered by whichever plugin owns them."""
     return [
         resource
-        for resource in collect("intranet_grantable_resources", user=current_user)
+        for resource in grantable_resources(current_user)
         if resource.ref.kind == "subgroups.group"
     ]
 

@@ -6,7 +6,6 @@ import csv
 import io
 
 from flask import flash, redirect, request, url_for
-from flask_login import current_user
 
 from intranet.plugin_api import (
     MEMBERS,
@@ -15,18 +14,17 @@ from intranet.plugin_api import (
     roles,
 )
 
-from .. import rules, service, settings
+from .. import service, settings
 from ..forms import BulkInviteForm
 from ..models import KIND_LABELS
 from ..service import Invitee
 from .blueprints import bp
+from .choosing import chosen_resources, grant_picker, searching
 from .common import (
     RequestAnswer,
     check_end_date,
-    chosen_resources,
     invite_and_mail,
     require_inviter,
-    resource_choices,
     warn_of_deactivated_accounts,
 )
 
@@ -69,30 +67,35 @@ def check_rows(invitees: list[Invitee]) -> list[Invitee]:
     return invitees
 
 
+def read_upload(form: BulkInviteForm) -> None:
+    """Put an uploaded CSV file's text in the rows, so that the form keeps it when shown again."""
+    upload = form.upload.data
+    if upload and getattr(upload, "filename", ""):
+        try:
+            form.rows.data = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.upload.errors.append("Save the CSV file as UTF-8 and upload it again.")
+
+
 @bp.route("/bulk", methods=["GET", "POST"])
 @roles(*MEMBERS)
 def bulk() -> RequestAnswer:
     """Paste a list or upload a CSV, see a preview with each row's problems, then confirm."""
     require_inviter()
-    grantables = rules.inviter_grantables(current_user)
     form = BulkInviteForm()
-    form.resources.choices = resource_choices(grantables)
+    query = searching()
     invitees: list[Invitee] = []
     if request.method == "GET":
         form.access_ends_on.data = settings.default_access_end()
-    if form.is_submitted():
+    if form.is_submitted() and query is not None:
+        read_upload(form)
+    elif form.is_submitted():
         form.validate()
-        upload = form.upload.data
-        if upload and getattr(upload, "filename", ""):
-            raw = upload.read()
-            try:
-                form.rows.data = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.upload.errors.append("Save the CSV file as UTF-8 and upload it again.")
+        read_upload(form)
         invitees = check_rows(parse_rows(form.rows.data or ""))
         if not invitees and not form.upload.errors:
             form.rows.errors.append("Paste at least one line: name, email, organisation, kind.")
-        resources, unknown = chosen_resources(form.resources, grantables)
+        resources, unknown = chosen_resources(form.resources)
         check_end_date(form.access_ends_on)
         valid = [invitee for invitee in invitees if not invitee.errors]
         if request.form.get("step") == "send" and not form.errors and valid:
@@ -122,7 +125,7 @@ def bulk() -> RequestAnswer:
     return render_form(
         "partners/bulk.html",
         form,
-        grantables=grantables,
+        picker=grant_picker(form.resources.data or [], query),
         invitees=invitees,
         valid_count=sum(1 for invitee in invitees if not invitee.errors),
     )

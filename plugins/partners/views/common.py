@@ -1,4 +1,4 @@
-"""Helpers the partners pages share: who may use them, the resource checkboxes, the end date."""
+"""Helpers the partners pages share: who may use them, the guest or invitation, the end date."""
 
 from __future__ import annotations
 
@@ -26,27 +26,6 @@ RequestAnswer = str | tuple[str, int] | WerkzeugResponse
 def require_inviter() -> None:
     if not rules.may_invite(current_user):
         abort(403)
-
-
-def resource_choices(grantables: list[GrantableResource]) -> list[tuple[str, str]]:
-    return [(service.resource_key(item.ref), item.label) for item in grantables]
-
-
-def chosen_resources(
-    field: Any, grantables: list[GrantableResource], *, required: bool = True
-) -> tuple[list[GrantableResource], list[str]]:
-    """The grantable resources ticked in `field`; unknown values are refused, not ignored."""
-    by_key = {service.resource_key(item.ref): item for item in grantables}
-    chosen = [value for value in (field.data or []) if value]
-    unknown = [value for value in chosen if value not in by_key]
-    if unknown:
-        field.errors.append(
-            "You can only grant access to what you can see yourself; reload the page and choose "
-            "from the list."
-        )
-    elif required and not chosen:
-        field.errors.append("Choose at least one thing to give access to.")
-    return [by_key[value] for value in chosen if value in by_key], unknown
 
 
 def check_end_date(field: Any) -> None:

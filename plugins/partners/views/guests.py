@@ -14,7 +14,6 @@ from intranet.plugin_api import (
     ResourceRef,
     User,
     can_many,
-    collect,
     db,
     declared_access,
     disabled_plugins,
@@ -26,13 +25,8 @@ from .. import notices, rules, service
 from ..forms import AddGrantsForm, RenewForm
 from ..models import Grant, Guest, Invitation
 from .blueprints import bp
-from .common import (
-    RequestAnswer,
-    check_end_date,
-    chosen_resources,
-    managed_guest,
-    resource_choices,
-)
+from .choosing import chosen_resources, grant_picker, searching
+from .common import RequestAnswer, check_end_date, managed_guest
 
 
 def reachable_people(guest: User) -> list[User]:
@@ -70,23 +64,24 @@ def reachable_pages(guest: User, people: list[User]) -> list[tuple[str, str]]:
     return sorted(pages, key=lambda page: page[1])
 
 
-def reachable_resources(guest: User, viewer: User) -> list[GrantableResource]:
-    """Every resource known to the guest's grants or offered to the viewer that `can()` lets the
-    guest view: the same check the owning plugin's views make."""
-    candidates: dict[ResourceRef, GrantableResource] = {}
-    for grant in rules.grants_of(guest.id):
-        candidates[grant.ref] = GrantableResource(grant.ref, grant.label, grant.url)
-    for item in collect("intranet_grantable_resources", user=viewer):
-        candidates.setdefault(item.ref, item)
+def reachable_resources(guest: User) -> list[GrantableResource]:
+    """The guest's grants that `can()` lets the guest view now: the same check the owning
+    plugin's views make. What a grant holds comes with it (a series' meetings) and is not
+    listed item by item: finding it would mean asking about every meeting and lesson."""
+    grants = rules.grants_of(guest.id)
     by_kind: dict[str, list[int]] = {}
-    for ref in candidates:
-        by_kind.setdefault(ref.kind, []).append(ref.id)
+    for grant in grants:
+        by_kind.setdefault(grant.resource_kind, []).append(grant.resource_id)
     allowed = {
         ResourceRef(kind, id_)
         for kind, ids in by_kind.items()
         for id_ in can_many(guest, f"{kind.partition('.')[0]}.view", kind, ids)
     }
-    return [item for item in candidates.values() if item.ref in allowed]
+    return [
+        GrantableResource(grant.ref, grant.label, grant.url)
+        for grant in grants
+        if grant.ref in allowed
+    ]
 
 
 @bp.get("/guests/<int:guest_id>")
@@ -97,12 +92,11 @@ def guest(guest_id: int) -> str:
 
 
 def render_guest_page(
-    guest: Guest, renew_form: RenewForm, grants_form: AddGrantsForm | None
+    guest: Guest, renew_form: RenewForm, grants_form: AddGrantsForm | None, query: str | None = None
 ) -> str:
+    grants_form = grants_form or AddGrantsForm(formdata=None)
     granted = {grant.ref for grant in guest.grants}
-    offer = [item for item in rules.inviter_grantables(current_user) if item.ref not in granted]
-    grants_form = grants_form or AddGrantsForm()
-    grants_form.resources.choices = resource_choices(offer)
+    picker = grant_picker(grants_form.resources.data or [], query, granted)
     invitations = db.session.scalars(
         select(Invitation)
         .where(or_(Invitation.guest_id == guest.user_id, Invitation.email == guest.user.email))
@@ -114,6 +108,7 @@ def render_guest_page(
         guest=guest,
         renew_form=renew_form,
         grants_form=grants_form,
+        picker=picker,
         invitations=invitations,
     )
 
@@ -145,11 +140,11 @@ def renew(guest_id: int) -> RequestAnswer:
 @roles(*MEMBERS)
 def add_grants(guest_id: int) -> RequestAnswer:
     guest = managed_guest(guest_id)
-    grantables = rules.inviter_grantables(current_user)
     form = AddGrantsForm()
-    form.resources.choices = resource_choices(grantables)
+    if (query := searching()) is not None:
+        return render_guest_page(guest, RenewForm(access_ends_on=guest.access_ends_on), form, query)
     form.validate_on_submit()
-    resources, unknown = chosen_resources(form.resources, grantables)
+    resources, unknown = chosen_resources(form.resources)
     if form.errors:
         service.refuse(
             "partners.grants.refused", target=f"user:{guest.user_id}", forbidden_resources=unknown
@@ -190,7 +185,7 @@ def guest_access(guest_id: int) -> str:
         "partners/guest_access.html",
         guest=guest,
         active=active,
-        resources=reachable_resources(guest.user, current_user) if active else [],
+        resources=reachable_resources(guest.user) if active else [],
         people=people,
         pages=reachable_pages(guest.user, people) if active else [],
     )

@@ -22,15 +22,14 @@ from ..forms import InviteForm
 from ..models import Guest, Invitation
 from ..service import Invitee
 from .blueprints import bp
+from .choosing import chosen_resources, grant_picker, searching
 from .common import (
     PAGE_SIZE,
     RequestAnswer,
     check_end_date,
-    chosen_resources,
     invite_and_mail,
     managed_invitation,
     require_inviter,
-    resource_choices,
     warn_of_deactivated_accounts,
 )
 
@@ -73,12 +72,11 @@ def index() -> str:
 @roles(*MEMBERS)
 def invite() -> RequestAnswer:
     require_inviter()
-    grantables = rules.inviter_grantables(current_user)
     form = InviteForm()
-    form.resources.choices = resource_choices(grantables)
+    query = searching()
     if request.method == "GET":
         form.access_ends_on.data = settings.default_access_end()
-    if form.is_submitted():
+    if form.is_submitted() and query is None:
         form.validate()
         invitee = service.check_invitee(
             Invitee(
@@ -92,7 +90,7 @@ def invite() -> RequestAnswer:
         for name, problem in invitee.errors.items():
             if not getattr(form, name).errors:
                 getattr(form, name).errors.append(problem)
-        resources, unknown = chosen_resources(form.resources, grantables)
+        resources, unknown = chosen_resources(form.resources)
         check_end_date(form.access_ends_on)
         if not form.errors:
             invitation = invite_and_mail(invitee, form, resources)
@@ -105,7 +103,9 @@ def invite() -> RequestAnswer:
             problems=sorted(str(name) for name in form.errors),
             forbidden_resources=unknown,
         )
-    return render_form("partners/invite.html", form, grantables=grantables)
+    return render_form(
+        "partners/invite.html", form, picker=grant_picker(form.resources.data or [], query)
+    )
 
 
 @bp.post("/invitations/<int:invitation_id>/resend")

@@ -13,6 +13,7 @@ TABLE: dict[str, Case | list[Case]] = {
     "partners.guest": case(STAFF_ONLY),  # and the guest's sponsor
     "partners.guest_access": case(STAFF_ONLY),
     "partners.add_grants": case(STAFF_ONLY),
+    "partners.choose_grants": case(STAFF_ONLY),
     "partners.remove_grant": case(STAFF_ONLY),
     "partners.renew": case(STAFF_ONLY),
     "partners.resend": case(STAFF_ONLY),

@@ -244,3 +244,21 @@ def test_a_guest_whose_sponsor_leaves_is_flagged_to_the_secretariat(
     assert "need a new sponsor" in mail["Subject"]
     client.login(secretariat.email)
     assert "Sponsor left" in client.get("/partners/").get_data(as_text=True)
+
+
+def test_what_a_guest_can_see_is_read_from_its_grants_not_from_everything_grantable(
+    app, client, guest_client, notes
+):
+    asked = []
+
+    class Offer:
+        @hookimpl
+        def intranet_grantable_resources(self, user):
+            asked.append(user.email)
+            return []
+
+    app.extensions["intranet_plugins"].pm.register(Offer(), name="offer")
+    listed = what_can_this_guest_see(client, the_guest().id)
+    assert f"/example/notes/{notes[0].id}" in listed
+    assert f"/example/notes/{notes[1].id}" not in listed
+    assert asked == []
