@@ -193,8 +193,20 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
 
 
 @hookspec
-def intranet_grantable_resources(user: User) -> list[GrantableResource]:
-    """Return the resources a guest can be granted, among those `user` (the inviter) can see."""
+def intranet_grantable_resources(
+    user: User, query: str | None, refs: set[ResourceRef] | None, limit: int | None
+) -> list[GrantableResource]:
+    """Return the resources a guest can be granted, among those `user` (the inviter) can see.
+
+    Called by `grantable_resources()` (the partners plugin's grant forms, and plugins choosing
+    an owner among sub-groups), always with every argument, each None when not asked for:
+    `query` is what the inviter typed (answer only the resources whose title has every word of
+    it, `contains_words(column, query)` builds the condition), `refs` the `ResourceRef`s a form
+    sent back (answer only those among them, to check and re-show what was chosen), `limit`
+    how many of yours are wanted at most. Declare only the arguments you use, without defaults
+    (pluggy passes none to a parameter with a default): an implementation taking only `user`
+    answers with everything, which the caller narrows itself.
+    """
 
 
 @hookspec

@@ -42,6 +42,7 @@ from intranet.platform.attachments import (
 from intranet.platform.audit import record as record_audit
 from intranet.platform.audit import ref_ids as audit_ref_ids
 from intranet.platform.fulltext import fts5_match
+from intranet.platform.grants import contains_words, grantable_resources
 from intranet.platform.mail import MailAttachment, MailError, external_url, send_mail
 from intranet.platform.markdown import render_markdown
 from intranet.platform.notifications import Notification, NotifyResult, notify
@@ -135,6 +136,7 @@ __all__ = [
     "can_many",
     "collect",
     "confirmation",
+    "contains_words",
     "country_choices",
     "country_code",
     "country_name",
@@ -146,6 +148,7 @@ __all__ = [
     "external_url",
     "find_people",
     "fts5_match",
+    "grantable_resources",
     "hash_password",
     "hookimpl",
     "is_enabled",

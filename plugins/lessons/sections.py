@@ -13,6 +13,7 @@ from intranet.plugin_api import (
     SearchResult,
     SimilarItem,
     User,
+    contains_words,
     db,
 )
 
@@ -110,14 +111,25 @@ def resource_sections(resource: ResourceRef, viewer: User) -> list[ProfileSectio
     ]
 
 
-def grantable_resources(user: User) -> list[GrantableResource]:
+def grantable_resources(
+    user: User,
+    query: str | None = None,
+    refs: set[ResourceRef] | None = None,
+    limit: int | None = None,
+) -> list[GrantableResource]:
     """Published task-force lessons, which a single guest can be granted (every guest sees
-    the lessons shared with partners or the public already)."""
-    lessons = db.session.execute(
-        select(Lesson.id, Lesson.title)
-        .where(rules.published_for(user), Lesson.sharing == "taskforce")
-        .order_by(Lesson.title)
-    ).all()
+    the lessons shared with partners or the public already), by title: those whose title has
+    the words of `query`, those among `refs`, the newest `limit` of them."""
+    statement = select(Lesson.id, Lesson.title).where(
+        rules.published_for(user),
+        Lesson.sharing == "taskforce",
+        contains_words(Lesson.title, query),
+    )
+    if refs is not None:
+        statement = statement.where(Lesson.id.in_([ref.id for ref in refs if ref.kind == LESSON]))
+    if limit is not None:
+        statement = statement.order_by(Lesson.id.desc()).limit(limit)
+    lessons = sorted(db.session.execute(statement).all(), key=lambda row: (row.title, row.id))
     return [
         GrantableResource(
             ResourceRef(LESSON, lesson_id),

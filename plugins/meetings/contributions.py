@@ -17,6 +17,7 @@ from intranet.plugin_api import (
     ResourceRef,
     SearchResult,
     User,
+    contains_words,
     country_name,
     db,
     plural,
@@ -27,6 +28,9 @@ from . import search as full_text
 from .models import ActionItem, Decision, Meeting, Participant, Series
 from .rules import visible
 from .services import when
+
+MEETING_KIND, SERIES_KIND = "meetings.meeting", "meetings.series"
+KINDS = (MEETING_KIND, SERIES_KIND)
 
 
 def upcoming_section(meetings: list[Meeting], viewer: User) -> list[ProfileSection]:
@@ -165,24 +169,35 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     ]
 
 
-def grantable_resources(user: User) -> list[GrantableResource]:
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(Meeting.last_end_at >= utcnow() - timedelta(days=365))
-        .order_by(Meeting.start_at)
-    ).all()
+def grantable_resources(
+    user: User,
+    query: str | None = None,
+    refs: set[ResourceRef] | None = None,
+    limit: int | None = None,
+) -> list[GrantableResource]:
+    """Meetings of the last twelve months and upcoming ones that `user` sees, then every
+    series: those whose title has the words of `query`, those among `refs`, `limit` at most."""
+    meeting_query = select(Meeting).where(
+        Meeting.last_end_at >= utcnow() - timedelta(days=365), contains_words(Meeting.title, query)
+    )
+    series_query = select(Series).where(contains_words(Series.title, query))
+    if refs is not None:
+        wanted = {kind: [ref.id for ref in refs if ref.kind == kind] for kind in KINDS}
+        meeting_query = meeting_query.where(Meeting.id.in_(wanted[MEETING_KIND]))
+        series_query = series_query.where(Series.id.in_(wanted[SERIES_KIND]))
+    meetings = db.session.scalars(meeting_query.order_by(Meeting.start_at).limit(limit)).all()
     resources = [
         GrantableResource(
-            ResourceRef("meetings.meeting", meeting.id),
+            ResourceRef(MEETING_KIND, meeting.id),
             f"Meeting: {meeting.title} ({meeting.local_start.date().isoformat()})",
             url_for("meetings.show", meeting_id=meeting.id),
         )
         for meeting in visible(user, list(meetings))
     ]
-    for series in db.session.scalars(select(Series).order_by(Series.title)):
+    for series in db.session.scalars(series_query.order_by(Series.title).limit(limit)):
         resources.append(
             GrantableResource(
-                ResourceRef("meetings.series", series.id), f"Meeting series: {series.title}"
+                ResourceRef(SERIES_KIND, series.id), f"Meeting series: {series.title}"
             )
         )
-    return resources
+    return resources[:limit]

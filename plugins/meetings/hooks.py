@@ -117,8 +117,10 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
 
 
 @hookimpl
-def intranet_grantable_resources(user: User) -> list[GrantableResource]:
-    return contributions.grantable_resources(user)
+def intranet_grantable_resources(
+    user: User, query: str | None, refs: set[ResourceRef] | None, limit: int | None
+) -> list[GrantableResource]:
+    return contributions.grantable_resources(user, query, refs, limit)
 
 
 @hookimpl

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from intranet.plugin_api import GrantableResource, User, collect, db, organisation_for, utcnow
+from intranet.plugin_api import (
+    GrantableResource,
+    User,
+    db,
+    grantable_resources,
+    organisation_for,
+    utcnow,
+)
 
 from .models import Grant, Guest
 from .service import Invitee, create_invitation
@@ -22,7 +29,7 @@ def demo_data(users: dict[str, User]) -> None:
     """Four guests, each granted one of whatever other plugins offer (maybe nothing)."""
     sponsor = users["secretariat"]
     domain = sponsor.email.partition("@")[2]
-    offered = collect("intranet_grantable_resources", user=sponsor)
+    offered = grantable_resources(sponsor)
     ends = add_months(today(), 6)
     for index, (name, local, organisation, kind) in enumerate(DEMO_GUESTS):
         user = User(

@@ -8,7 +8,15 @@ from typing import Any
 from flask import g
 from sqlalchemy import select
 
-from intranet.plugin_api import GrantableResource, ResourceRef, User, can, collect, db
+from intranet.plugin_api import (
+    GrantableResource,
+    ResourceRef,
+    User,
+    can,
+    collect,
+    db,
+    grantable_resources,
+)
 
 from .models import Grant, Guest
 from .settings import setting, today
@@ -93,7 +101,7 @@ def inviter_grantables(user: User) -> list[GrantableResource]:
         return []
     cache = g.setdefault("partners_grantables", {})
     if user.id not in cache:
-        offered = collect("intranet_grantable_resources", user=user)
+        offered = grantable_resources(user)
         if user.role in setting("inviter_roles"):
             cache[user.id] = offered
         else:

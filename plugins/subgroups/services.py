@@ -6,7 +6,15 @@ from flask import url_for
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import GrantableResource, ResourceRef, User, db, notify_event, utcnow
+from intranet.plugin_api import (
+    GrantableResource,
+    ResourceRef,
+    User,
+    contains_words,
+    db,
+    notify_event,
+    utcnow,
+)
 
 from . import notices, rules
 from .models import Membership, SubGroup, log_activity, today
@@ -25,13 +33,24 @@ def archive_ended_groups() -> int:
     return len(ended)
 
 
-def grantable_groups(user: User) -> list[GrantableResource]:
-    """The groups a member may grant a guest access to: the currently active ones."""
+def grantable_groups(
+    user: User,
+    query: str | None = None,
+    refs: set[ResourceRef] | None = None,
+    limit: int | None = None,
+) -> list[GrantableResource]:
+    """The groups a member may grant a guest access to: the currently active ones (whose name
+    has the words of `query`, among `refs`, the first `limit` by name)."""
     if user.is_guest:
         return []
-    groups = db.session.scalars(
-        select(SubGroup).where(rules.currently_active()).order_by(SubGroup.name)
-    ).all()
+    statement = select(SubGroup).where(
+        rules.currently_active(), contains_words(SubGroup.name, query)
+    )
+    if refs is not None:
+        statement = statement.where(
+            SubGroup.id.in_([ref.id for ref in refs if ref.kind == rules.KIND])
+        )
+    groups = db.session.scalars(statement.order_by(SubGroup.name).limit(limit)).all()
     return [
         GrantableResource(
             rules.ref(group),

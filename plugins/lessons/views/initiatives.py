@@ -17,8 +17,8 @@ from intranet.plugin_api import (
     MEMBERS,
     ResourceRef,
     can,
-    collect,
     db,
+    grantable_resources,
     record_audit,
     render_form,
     roles,
@@ -98,9 +98,7 @@ SUBGROUP = "subgroups.group"
 def offered_subgroups() -> dict[int, Any]:
     """Sub-groups the current user may link, as their plugin offers them (no import of it)."""
     return {
-        item.ref.id: item
-        for item in collect("intranet_grantable_resources", user=current_user)
-        if item.ref.kind == SUBGROUP
+        item.ref.id: item for item in grantable_resources(current_user) if item.ref.kind == SUBGROUP
     }
 
 

@@ -14,10 +14,10 @@ from intranet.plugin_api import (
     ResourceRef,
     User,
     can_many,
-    collect,
     db,
     declared_access,
     disabled_plugins,
+    grantable_resources,
     record_audit,
     roles,
 )
@@ -76,7 +76,7 @@ def reachable_resources(guest: User, viewer: User) -> list[GrantableResource]:
     candidates: dict[ResourceRef, GrantableResource] = {}
     for grant in rules.grants_of(guest.id):
         candidates[grant.ref] = GrantableResource(grant.ref, grant.label, grant.url)
-    for item in collect("intranet_grantable_resources", user=viewer):
+    for item in grantable_resources(viewer):
         candidates.setdefault(item.ref, item)
     by_kind: dict[str, list[int]] = {}
     for ref in candidates:
