@@ -65,5 +65,12 @@ def test_grantable_lessons_are_those_guests_do_not_see_already(app, member, make
     make_lesson(member, "Public", sharing="public")
     make_lesson(member, "Draft", status="draft")
     with app.test_request_context():
-        offered = contributions("lessons", "intranet_grantable_resources", user=member)
+        offered = contributions(
+            "lessons",
+            "intranet_grantable_resources",
+            user=member,
+            query=None,
+            refs=None,
+            limit=None,
+        )
     assert [item.ref.id for item in offered] == [internal.id]

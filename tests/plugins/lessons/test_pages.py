@@ -73,7 +73,12 @@ def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
         assert any(row[0] == "Finland" for row in section.rows)
 
         grantable = contributions(
-            "lessons", "intranet_grantable_resources", user=demo["secretariat"]
+            "lessons",
+            "intranet_grantable_resources",
+            user=demo["secretariat"],
+            query=None,
+            refs=None,
+            limit=None,
         )
         assert grantable and all(item.ref.kind == "lessons.lesson" for item in grantable)
 

@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 
 from intranet.extensions import db
 from intranet.platform import plugins
-from intranet.plugin_api import ResourceRef
+from intranet.plugin_api import ResourceRef, grantable_resources
 from intranet_meetings import personal_data, services
 from intranet_meetings.models import (
     ActionItem,
@@ -144,7 +144,7 @@ def test_grantable_resources_offer_meetings_and_series(
     app, request_context, secretariat, make_meeting
 ):
     meeting = make_meeting()
-    refs = [r.ref for r in plugins.collect("intranet_grantable_resources", user=secretariat)]
+    refs = [r.ref for r in grantable_resources(secretariat)]
     assert any(ref.kind == "meetings.meeting" and ref.id == meeting.id for ref in refs)
 
 

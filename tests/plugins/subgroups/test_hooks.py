@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from intranet.plugin_api import collect, db, notify_event, utcnow
+from intranet.plugin_api import collect, db, grantable_resources, notify_event, utcnow
 from intranet_subgroups.models import Membership, Post, SubGroup, Thread, today
 from tests.conftest import contributions
 from tests.plugins.subgroups.conftest import sign_in
@@ -159,7 +159,7 @@ def test_grantable_resources_are_the_active_groups(app, member, make_group):
     active = make_group("Active")
     make_group("Ended", ended=True)
     make_group("Proposed", status="proposed")
-    resources = collect("intranet_grantable_resources", user=member)
+    resources = grantable_resources(member)
     assert [r.ref.id for r in resources] == [active.id]
 
 
