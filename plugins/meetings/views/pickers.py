@@ -101,7 +101,7 @@ FINDERS = {
 }
 WORDING = {
     "owner": ("No sub-group found", "Type more of the name to find another sub-group."),
-    "series": ("No series found", "Type more of the title to find another series."),
+    "series": ("No series found", "Type more of the name to find another series."),
     "groups": ("No sub-group found", "Type more of the name to find another sub-group."),
 }
 
