@@ -154,7 +154,7 @@ def invite(meeting_id: int) -> Any:
         form,
         meeting=meeting,
         count=count,
-        has_groups=bool(groups or pickers.find_groups(None, limit=1)),
+        has_groups=bool(groups) or pickers.groups_offered(),
         individuals=invite_picker(form),
         groups=pickers.picker_context("groups", groups),
     )

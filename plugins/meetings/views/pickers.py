@@ -22,6 +22,7 @@ from intranet.plugin_api import (
     contains_words,
     db,
     grantable_resources,
+    is_enabled,
     picker_query,
     roles,
 )
@@ -46,12 +47,18 @@ def numbers(values: Iterable[Any]) -> set[int]:
     return found
 
 
-def find_groups(query: str | None, limit: int = PICK_LIMIT) -> list[Any]:
+def find_groups(query: str | None) -> list[Any]:
     """The sub-groups the current user may choose whose name has every word of `query`."""
-    if query is not None and not query.split():
+    if not (query or "").split():
         return []
-    offered = grantable_resources(current_user, query=query, limit=limit)
-    return [item for item in offered if item.ref.kind == GROUP_KIND][:limit]
+    offered = grantable_resources(current_user, query=query, limit=PICK_LIMIT)
+    return [item for item in offered if item.ref.kind == GROUP_KIND][:PICK_LIMIT]
+
+
+def groups_offered() -> bool:
+    """Whether the plugin that owns sub-groups (a kind is prefixed with its plugin's name) is
+    enabled: asking it for one would ask every plugin, lessons and meetings included."""
+    return is_enabled(GROUP_KIND.partition(".")[0])
 
 
 def groups_named(values: Iterable[Any]) -> list[Any]:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from intranet.extensions import db
+from intranet.platform.plugins import set_enabled
 from intranet.plugin_api import GrantableResource, ResourceRef, hookimpl
 from intranet_meetings.models import Meeting, Participant, Series
 
@@ -180,3 +181,17 @@ def test_sub_groups_to_invite_are_found_and_stay_chosen(client, secretariat, mak
     assert 'type="checkbox" name="groups" value="8"> Sub-group: Labour exploitation' in html
     assert "Lesson: Practice" not in html
     assert db.session.scalar(select(func.count(Participant.id))) == 0
+
+
+def test_no_sub_groups_to_invite_while_their_plugin_is_disabled(client, secretariat, make_meeting):
+    meeting = make_meeting()
+    client.login(secretariat.email)
+    assert 'name="groups_q"' in client.get(f"/meetings/{meeting.id}/invite").get_data(as_text=True)
+    set_enabled("subgroups", False)
+    db.session.commit()
+    try:
+        page = client.get(f"/meetings/{meeting.id}/invite").get_data(as_text=True)
+        assert 'name="groups_q"' not in page and 'name="members_q"' in page
+    finally:
+        set_enabled("subgroups", True)
+        db.session.commit()
