@@ -165,7 +165,6 @@ KNOWN_OVER: dict[str, str] = {
     "at the larger size (each row now carries a photo or initials)",
     "size: secretariat: /directory?q= (frequent word)": "bounded: its page of 25 people fills "
     "only at the larger size (each row now carries a photo or initials)",
-    "size: secretariat: /meetings/<id>/edit": "grows with the series and meetings it offers",
     "size: guest: /lessons/?year=": "bounded: one year fills its page of 20 lessons only "
     "at the larger size (facets list ten values each)",
     "size: secretariat: /lessons/?year=": "bounded: one year fills its page of 20 lessons "

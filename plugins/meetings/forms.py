@@ -88,13 +88,7 @@ def human_problem(rule: str, start: datetime) -> str:
 class MeetingForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=choices(KINDS))
-    owner = SelectField(
-        "Owned by",
-        choices=[("", "The task force")],
-        validate_choice=False,
-        default="",
-        validators=[listed_id],
-    )
+    owner = StringField("Owned by", default="", validators=[listed_id])  # a picker
     start = DateTimeLocalField("Starts", format=DATETIME_FORMAT, validators=[DataRequired()])
     end = DateTimeLocalField("Ends", format=DATETIME_FORMAT, validators=[DataRequired()])
     timezone = SelectField(
@@ -110,9 +104,7 @@ class MeetingForm(Form):
     )
     host_country = CountryField("Host country")
     status = SelectField("Status", choices=choices(STATUSES))
-    series = SelectField(
-        "Series", choices=[("", "None")], validate_choice=False, default="", validators=[listed_id]
-    )
+    series = StringField("Series", default="", validators=[listed_id])  # a picker
     new_series = StringField(
         "Or start a new series named", validators=[Optional(), Length(max=200)]
     )
@@ -276,7 +268,7 @@ class AgendaItemForm(Form):
 class InviteForm(Form):
     everyone = BooleanField("All members")
     delegation = CountryField("A whole delegation")
-    groups = MultiCheckboxField("Whole sub-groups", coerce=str)
+    groups = MultiCheckboxField("Whole sub-groups", coerce=str, validate_choice=False)
     members = MultiCheckboxField("Members", coerce=int, validate_choice=False)
     guests = MultiCheckboxField("Granted guests", coerce=int, validate_choice=False)
 

@@ -254,7 +254,7 @@ def _mine(user: Any) -> Any:
     if user.country_code:
         owner = or_(owner, ActionItem.owner_country == user.country_code.upper())
     if user.is_guest:
-        meetings = db.session.scalars(select(ActionItem.meeting_id.distinct()).where(owner))
+        meetings = db.session.scalars(select(ActionItem.meeting_id).where(owner).distinct())
         owner = and_(owner, ActionItem.meeting_id.in_(visible_ids(user, meetings)))
     return owner
 

@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - imported for the routes they add to bp
     minutes,
     occurrences,
     participants,
+    pickers,
 )
 from .blueprint import bp, feed_bp
 

@@ -17,7 +17,7 @@ from intranet.plugin_api import (
     EVERYONE,
     STAFF,
     db,
-    grantable_resources,
+    picker_query,
     plural,
     record_audit,
     render_form,
@@ -34,6 +34,7 @@ from ..recurrence import awkward_starts, describe, read_rule
 from ..rules import minutes_filter, shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
+from . import pickers
 from .blueprint import bp
 from .common import (
     FULL_MEETING,
@@ -92,16 +93,6 @@ def show(meeting_id: int) -> Any:
     return meeting_page(meeting_or_404(meeting_id, *FULL_MEETING))
 
 
-def owner_choices() -> list[tuple[str, str]]:
-    """Bodies that can own a meeting, offered by other plugins (sub-groups) through hooks."""
-    resources = grantable_resources(current_user)
-    return [
-        (f"{resource.ref.kind}:{resource.ref.id}", resource.label)
-        for resource in resources
-        if not resource.ref.kind.startswith("meetings.")
-    ]
-
-
 def meeting_form(meeting: Meeting | None) -> forms.MeetingForm:
     if meeting is None:
         form = forms.MeetingForm()
@@ -130,10 +121,40 @@ def meeting_form(meeting: Meeting | None) -> forms.MeetingForm:
         meeting.timezone == value for group in form.timezone.choices.values() for value, _ in group
     ):
         form.timezone.choices["Other"].append((meeting.timezone, zone_label(meeting.timezone)))
-    form.owner.choices = [("", "The task force"), *owner_choices()]
-    series = db.session.execute(select(Series.id, Series.title).order_by(Series.title)).all()
-    form.series.choices = [("", "None"), *[(str(id_), title) for id_, title in series]]
     return form
+
+
+def chosen_owner(form: forms.MeetingForm, meeting: Meeting | None) -> list[tuple[str, str]]:
+    """The sub-group the form names as owner, with its name: one the user may choose, or the
+    one the meeting has now (even when it is no longer offered, e.g. archived)."""
+    value = form.owner.data or ""
+    kind, _, number = value.rpartition(":")
+    if kind != pickers.GROUP_KIND or not number.isdecimal():
+        return []
+    chosen = pickers.owner_choices(pickers.groups_named([number]))
+    if not chosen and meeting is not None and value == f"{meeting.owner_kind}:{meeting.owner_id}":
+        chosen = [(value, "Its sub-group now (no longer open to new meetings)")]
+    return chosen
+
+
+def meeting_pickers(form: forms.MeetingForm, meeting: Meeting | None) -> dict[str, Any]:
+    """The owner's and the series' pickers; an entry sent that is not offered is an error."""
+    owner = chosen_owner(form, meeting)
+    series = pickers.series_named([form.series.data]) if form.series.data else []
+    if form.owner.data and not owner and not form.owner.errors:
+        form.owner.errors = [*form.owner.errors, "Choose one of the listed entries."]
+    if form.series.data and not series and not form.series.errors:
+        form.series.errors = [*form.series.errors, "Choose one of the listed entries."]
+    return {
+        "owner": pickers.picker_context("owner", owner),
+        "series": pickers.picker_context("series", series),
+    }
+
+
+def searching() -> bool:
+    """Whether the form was sent by a picker's "Find" (without JavaScript): then it is shown
+    again with the matches, not saved."""
+    return any(picker_query(field) is not None for field in ("owner", "series"))
 
 
 def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
@@ -216,21 +237,28 @@ def weekend_refused(form: forms.MeetingForm, known: frozenset[datetime] = frozen
 def render_meeting_form(form: forms.MeetingForm, meeting: Meeting | None) -> Any:
     if request.method == "GET" and meeting is not None:  # the series' dates, to skip some
         form.rule = meeting.rrule
-    ready = request.method == "POST" or form.rule
+    ready = (request.method == "POST" and not searching()) or form.rule
     preview = dates_preview(form) if ready else {"ready": False}
+    if not preview["ready"]:  # the skipped dates it cannot show go back as hidden fields
+        preview["kept"] = (form.exdates.data or "").split()
     return render_form(
         "meetings/edit.html",
         form,
         meeting=meeting,
         preview=preview,
         zones=COUNTRY_ZONES,
+        pickers=meeting_pickers(form, meeting),
     )
 
 
 def ready_to_save(form: forms.MeetingForm, meeting: Meeting | None = None) -> bool:
-    """Valid, not a request to preview the dates, and no unconfirmed weekend meetings (new
-    ones: a meeting's own dates were confirmed when it was saved)."""
-    if not form.validate_on_submit() or "preview" in request.form:
+    """Valid with offered owner and series, not a request to preview the dates or to find an
+    owner or a series, and no unconfirmed weekend meetings (new ones: a meeting's own dates
+    were confirmed when it was saved)."""
+    if searching() or not form.validate_on_submit() or "preview" in request.form:
+        return False
+    meeting_pickers(form, meeting)
+    if form.owner.errors or form.series.errors:
         return False
     known = frozenset()
     if meeting is not None:

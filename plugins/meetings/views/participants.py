@@ -11,6 +11,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from wtforms.validators import ValidationError
 
 from intranet.plugin_api import (
     EVERYONE,
@@ -21,7 +22,6 @@ from intranet.plugin_api import (
     country_name,
     db,
     find_people,
-    grantable_resources,
     people_named,
     picker_query,
     record_audit,
@@ -35,6 +35,7 @@ from intranet.plugin_api import (
 from .. import forms, notices
 from ..models import MODES, RESPONSES, Meeting, Participant
 from ..rules import may_view, visible_to
+from . import pickers
 from .blueprint import bp
 from .common import FULL_MEETING, meeting_or_404, meeting_page
 
@@ -56,15 +57,6 @@ def individuals(meeting: Meeting, ids: list[int]) -> set[int]:
     return {user.id for user in people if not user.is_guest} | {user.id for user in guests}
 
 
-def invitable_groups() -> list[Any]:
-    """Sub-groups the inviting user may pick, as offered by whichever plugin owns them."""
-    return [
-        resource
-        for resource in grantable_resources(current_user)
-        if resource.ref.kind == "subgroups.group"
-    ]
-
-
 def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
     """Active members of a sub-group, through intranet_resource_members; guests among them
     only when they may see the meeting."""
@@ -74,15 +66,24 @@ def group_members(meeting: Meeting, group: ResourceRef) -> set[int]:
     return {user.id for user in people if not user.is_guest or may_view(user, meeting)}
 
 
-def invite_form(meeting: Meeting) -> tuple[forms.InviteForm, bool]:
-    """The invitation form with its choices: all members (counted), sub-groups; individuals
-    are found with the people picker, never listed in full."""
+def invite_form() -> tuple[forms.InviteForm, list[tuple[str, str]]]:
+    """The invitation form: all members (counted); sub-groups and individuals are found with
+    pickers, never listed in full. The sub-groups chosen, with their names: only those the
+    user may choose are kept."""
     form = forms.InviteForm()
     count = db.session.scalar(select(func.count()).select_from(members_query().subquery()))
     form.everyone.label.text = f"All members ({count})"
-    groups = invitable_groups()
-    form.groups.choices = [(str(r.ref.id), r.label) for r in groups]
-    return form, bool(groups)
+    return form, pickers.group_choices(pickers.groups_named(form.groups.data or []))
+
+
+def offered(groups: list[tuple[str, str]]) -> Any:
+    """A check that the form names only sub-groups the user may choose (`groups`)."""
+
+    def check(form: forms.InviteForm, field: Any) -> None:
+        if set(field.data or []) - {value for value, _ in groups}:
+            raise ValidationError("Choose one of the listed entries.")
+
+    return check
 
 
 def audience(form: forms.InviteForm, meeting: Meeting) -> set[int]:
@@ -93,7 +94,7 @@ def audience(form: forms.InviteForm, meeting: Meeting) -> set[int]:
         chosen |= set(db.session.scalars(members_query()))
     for group_id in form.groups.data or []:
         if group_id.isdecimal():
-            chosen |= group_members(meeting, ResourceRef("subgroups.group", int(group_id)))
+            chosen |= group_members(meeting, ResourceRef(pickers.GROUP_KIND, int(group_id)))
     if form.delegation.data:
         code = form.delegation.data.upper()
         chosen |= set(db.session.scalars(members_query().where(User.country_code == code)))
@@ -121,9 +122,11 @@ def invite(meeting_id: int) -> Any:
     """Invite audiences; "Count" (or htmx, as the choices change) says how many people the
     choices name before anyone is invited."""
     meeting = meeting_or_404(meeting_id, selectinload(Meeting.participants))
-    form, has_groups = invite_form(meeting)
-    counting = "count" in request.form or picker_query("members") is not None
-    if form.validate_on_submit() and not counting:
+    form, groups = invite_form()
+    searching = any(picker_query(field) is not None for field in ("members", "groups"))
+    counting = "count" in request.form or searching
+    valid = form.validate_on_submit(extra_validators={"groups": [offered(groups)]})
+    if valid and not counting:
         new_ids = sorted(audience(form, meeting) - {p.user_id for p in meeting.participants})
         for user_id in new_ids:
             meeting.participants.append(Participant(user_id=user_id))
@@ -151,8 +154,9 @@ def invite(meeting_id: int) -> Any:
         form,
         meeting=meeting,
         count=count,
-        has_groups=has_groups,
+        has_groups=bool(groups) or pickers.groups_offered(),
         individuals=invite_picker(form),
+        groups=pickers.picker_context("groups", groups),
     )
 
 

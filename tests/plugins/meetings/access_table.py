@@ -36,6 +36,7 @@ TABLE: dict[str, Case | list[Case]] = {
     "meetings.add_decision": case(STAFF_ONLY),
     "meetings.register": case(EVERY_USER),  # a guest's register lists only granted meetings
     "meetings.preview_dates": case(STAFF_ONLY),
+    "meetings.pick": case(STAFF_ONLY, query="field=series&series_q=a"),
     "meetings.edit_decision": case(STAFF_ONLY, decision_id="decision"),
     "meetings.confirm_delete_decision": case(STAFF_ONLY, decision_id="decision"),
     "meetings.delete_decision": case(STAFF_ONLY, decision_id="decision"),
