@@ -194,7 +194,11 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
 
 @hookspec
 def intranet_grantable_resources(
-    user: User, query: str | None, refs: set[ResourceRef] | None, limit: int | None
+    user: User,
+    query: str | None,
+    refs: set[ResourceRef] | None,
+    limit: int | None,
+    kinds: set[str] | None,
 ) -> list[GrantableResource]:
     """Return the resources a guest can be granted, among those `user` (the inviter) can see.
 
@@ -203,9 +207,11 @@ def intranet_grantable_resources(
     `query` is what the inviter typed (answer only the resources whose title has every word of
     it, `contains_words(column, query)` builds the condition), `refs` the `ResourceRef`s a form
     sent back (answer only those among them, to check and re-show what was chosen), `limit`
-    how many of yours are wanted at most. Declare only the arguments you use, without defaults
-    (pluggy passes none to a parameter with a default): an implementation taking only `user`
-    answers with everything, which the caller narrows itself.
+    how many of yours are wanted at most, `kinds` the kinds of resource wanted (answer nothing
+    when none of yours is among them: a form choosing a sub-group asks for that kind alone, so
+    the plugins of lessons and meetings need not search theirs). Declare only the arguments
+    you use, without defaults (pluggy passes none to a parameter with a default): an
+    implementation taking only `user` answers with everything, which the caller narrows.
     """
 
 

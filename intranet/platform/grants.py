@@ -50,17 +50,25 @@ def grantable_resources(
     query: str | None = None,
     refs: Collection[ResourceRef] | None = None,
     limit: int | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[GrantableResource]:
     """The resources `user` may grant a guest, from every enabled plugin, plugin by plugin:
-    those whose title has every word of `query`, only those among `refs`, at most `limit` of
-    each plugin's (None: no such narrowing)."""
+    those whose title has every word of `query`, only those among `refs`, only of `kinds`, at
+    most `limit` of each plugin's (None: no such narrowing)."""
     wanted = None if refs is None else set(refs)
+    if kinds is None and wanted is not None:
+        kinds = {ref.kind for ref in wanted}
+    kinds = None if kinds is None else set(kinds)
     words = query_words(query)
     found: list[GrantableResource] = []
-    for plugin_name, answer in results(HOOK, user=user, query=query, refs=wanted, limit=limit):
+    for plugin_name, answer in results(
+        HOOK, user=user, query=query, refs=wanted, limit=limit, kinds=kinds
+    ):
         items = list(answer)
         if wanted is not None:
             items = [item for item in items if item.ref in wanted]
+        if kinds is not None:
+            items = [item for item in items if item.ref.kind in kinds]
         if words and "query" not in _declared(plugin_name):
             items = [item for item in items if all(w in item.label.casefold() for w in words)]
         found.extend(items[:limit] if limit is not None else items)

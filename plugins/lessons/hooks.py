@@ -30,6 +30,8 @@ from intranet.plugin_api import (
 from . import audit, mail_replies, privacy, reports, rules, sections
 from .views import bp
 
+GRANTABLE_KINDS = {rules.LESSON}
+
 
 @hookimpl
 def intranet_audit_kinds() -> list[AuditKind]:
@@ -123,8 +125,14 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
 
 @hookimpl
 def intranet_grantable_resources(
-    user: User, query: str | None, refs: set[ResourceRef] | None, limit: int | None
+    user: User,
+    query: str | None,
+    refs: set[ResourceRef] | None,
+    limit: int | None,
+    kinds: set[str] | None,
 ) -> list[GrantableResource]:
+    if kinds is not None and not kinds & GRANTABLE_KINDS:
+        return []
     return sections.grantable_resources(user, query, refs, limit)
 
 

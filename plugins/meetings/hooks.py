@@ -43,6 +43,8 @@ from .scale import create_scale_meetings
 from .services import mark_held
 from .views import bp, feed_bp
 
+GRANTABLE_KINDS = set(contributions.KINDS)
+
 
 @hookimpl
 def intranet_audit_kinds() -> list[AuditKind]:
@@ -118,8 +120,14 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
 
 @hookimpl
 def intranet_grantable_resources(
-    user: User, query: str | None, refs: set[ResourceRef] | None, limit: int | None
+    user: User,
+    query: str | None,
+    refs: set[ResourceRef] | None,
+    limit: int | None,
+    kinds: set[str] | None,
 ) -> list[GrantableResource]:
+    if kinds is not None and not kinds & GRANTABLE_KINDS:
+        return []
     return contributions.grantable_resources(user, query, refs, limit)
 
 

@@ -33,6 +33,8 @@ from .demo import create_demo_groups
 from .scale import create_scale_groups
 from .views import bp
 
+GRANTABLE_KINDS = {rules.KIND}
+
 
 @hookimpl
 def intranet_audit_targets(refs: list[str]) -> dict[str, AuditTarget]:
@@ -88,8 +90,14 @@ def intranet_report_sections(start: date, end: date, user: User) -> list[ReportS
 
 @hookimpl
 def intranet_grantable_resources(
-    user: User, query: str | None, refs: set[ResourceRef] | None, limit: int | None
+    user: User,
+    query: str | None,
+    refs: set[ResourceRef] | None,
+    limit: int | None,
+    kinds: set[str] | None,
 ) -> list[GrantableResource]:
+    if kinds is not None and not kinds & GRANTABLE_KINDS:
+        return []
     return services.grantable_groups(user, query, refs, limit)
 
 

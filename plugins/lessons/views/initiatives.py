@@ -106,7 +106,9 @@ LINKED_PAGE_SIZE = 50  # lessons listed on an initiative's page at a time
 def offered_subgroups() -> dict[int, Any]:
     """Sub-groups the current user may link, as their plugin offers them (no import of it)."""
     return {
-        item.ref.id: item for item in grantable_resources(current_user) if item.ref.kind == SUBGROUP
+        item.ref.id: item
+        for item in grantable_resources(current_user, kinds={SUBGROUP})
+        if item.ref.kind == SUBGROUP
     }
 
 

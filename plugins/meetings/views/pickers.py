@@ -51,7 +51,7 @@ def find_groups(query: str | None) -> list[Any]:
     """The sub-groups the current user may choose whose name has every word of `query`."""
     if not (query or "").split():
         return []
-    offered = grantable_resources(current_user, query=query, limit=PICK_LIMIT)
+    offered = grantable_resources(current_user, query=query, limit=PICK_LIMIT, kinds={GROUP_KIND})
     return [item for item in offered if item.ref.kind == GROUP_KIND][:PICK_LIMIT]
 
 

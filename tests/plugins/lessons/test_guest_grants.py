@@ -73,5 +73,6 @@ def test_grantable_lessons_are_those_guests_do_not_see_already(app, member, make
             query=None,
             refs=None,
             limit=None,
+            kinds=None,
         )
     assert [item.ref.id for item in offered] == [internal.id]

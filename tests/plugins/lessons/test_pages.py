@@ -79,6 +79,7 @@ def test_hooks_give_profile_report_grantable_and_personal_data(app, demo):
             query=None,
             refs=None,
             limit=None,
+            kinds=None,
         )
         assert grantable and all(item.ref.kind == "lessons.lesson" for item in grantable)
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+from sqlalchemy import event
 
 from intranet.extensions import db
 from intranet.platform.grants import grantable_resources
@@ -191,6 +192,30 @@ def test_a_plugin_answering_for_user_only_is_narrowed_by_the_core(app, secretari
         assert [item.ref for item in chosen] == [ResourceRef("example.note", notes[5].id)]
         few = grantable_resources(secretariat, limit=3)
         assert Counter(item.ref.kind for item in few)["example.note"] == 3
+        assert grantable_resources(secretariat, kinds={"lessons.lesson"})
+        assert not [
+            item
+            for item in grantable_resources(secretariat, kinds={"lessons.lesson"})
+            if item.ref.kind != "lessons.lesson"
+        ]
+
+
+def test_a_form_asking_for_one_kind_is_answered_by_its_plugin_alone(app, secretariat, many):
+    """The lessons and meetings plugins are not asked to search theirs for a sub-group."""
+    statements: list[str] = []
+
+    def record(*args) -> None:
+        statements.append(args[2])
+
+    with app.test_request_context():
+        grantable_resources(secretariat, kinds={"subgroups.group"})
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            groups = grantable_resources(secretariat, kinds={"subgroups.group"})
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert {item.ref.kind for item in groups} <= {"subgroups.group"}
+    assert not [s for s in statements if "lessons_lesson" in s or "meetings_meeting" in s]
 
 
 def test_a_member_finds_the_one_thing_a_plugin_lets_them_share_however_far_down(
