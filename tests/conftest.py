@@ -28,6 +28,9 @@ from intranet.testing import (
 )
 from intranet.testing import postgres_admin as _postgres_admin
 from intranet.testing import postgres_url as _postgres_url
+from tests import mutant_plugins
+
+mutant_plugins.install()
 
 EXAMPLE_PLUGIN = Path(__file__).parent / "example_plugin"
 sys.path.insert(0, str(EXAMPLE_PLUGIN))
