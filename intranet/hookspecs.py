@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         ScalePeople,
         ScheduledJob,
         SearchResult,
+        SearchTotal,
         Setting,
         SimilarItem,
         Widget,
@@ -150,6 +151,16 @@ def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
 
     `query` is the raw text the user typed (never empty); use the database's full-text engine
     and never let its syntax characters cause an error.
+    """
+
+
+@hookspec
+def intranet_search_totals(query: str, user: User) -> list[SearchTotal]:
+    """Say how many results each kind of this plugin's `intranet_search` holds for `query`
+    beyond the `limit` it returned, and which page lists them all.
+
+    Asked only when a kind's results filled the limit. Count what `user` may see, and at most
+    a bounded number of rows: above the bound return it with `exact=False` ("more than N").
     """
 
 

@@ -96,6 +96,20 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class SearchTotal:
+    """How many results one kind of a plugin's global search holds, and the page listing them.
+
+    `exact=False` makes `count` a lower bound ("more than 500"): a common word would cost a
+    scan to count exactly.
+    """
+
+    kind: str
+    count: int
+    url: str = ""
+    exact: bool = True
+
+
+@dataclass(frozen=True)
 class SimilarItem:
     """Existing work similar to something being drafted, to avoid duplication."""
 

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from intranet.access import EVERYONE, roles
 from intranet.directory.listing import fold, search_terms
 from intranet.platform import plugins
+from intranet.values import SearchTotal
 from intranet.web import wants_fragment
 
 bp = Blueprint("search", __name__)
@@ -38,16 +39,25 @@ def index() -> str:
     query = request.args.get("q", "").strip()[:200]
     terms = search_terms(query)
     groups: dict[str, list] = {}
+    totals: dict[str, SearchTotal] = {}
     if terms:
+        user = current_user._get_current_object()
         results = plugins.collect(
-            "intranet_search",
-            query=query,
-            user=current_user._get_current_object(),
-            limit=RESULTS_PER_SOURCE,
+            "intranet_search", query=query, user=user, limit=RESULTS_PER_SOURCE
         )
         for result in results:
             groups.setdefault(result.kind, []).append(result)
-    context = {"query": query, "terms": terms, "groups": groups, "highlight": highlight}
+        if any(len(found) >= RESULTS_PER_SOURCE for found in groups.values()):
+            answers = plugins.collect("intranet_search_totals", query=query, user=user)
+            totals = {total.kind: total for total in answers if total.kind in groups}
+    context = {
+        "query": query,
+        "terms": terms,
+        "groups": groups,
+        "totals": totals,
+        "full": RESULTS_PER_SOURCE,
+        "highlight": highlight,
+    }
     if wants_fragment():
         return render_template("search/_results.html", **context)
     return render_template("search/index.html", **context)

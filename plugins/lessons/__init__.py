@@ -21,6 +21,7 @@ from .hooks import (
     intranet_resource_sections,
     intranet_scale_data,
     intranet_search,
+    intranet_search_totals,
     intranet_similar_work,
 )
 
@@ -45,5 +46,6 @@ __all__ = [
     "intranet_resource_sections",
     "intranet_scale_data",
     "intranet_search",
+    "intranet_search_totals",
     "intranet_similar_work",
 ]

@@ -21,6 +21,7 @@ from intranet.plugin_api import (
     ResourceRef,
     ScalePeople,
     SearchResult,
+    SearchTotal,
     SimilarItem,
     User,
     Widget,
@@ -101,6 +102,11 @@ def intranet_permission(user: User, action: str, resource: ResourceRef | None) -
 @hookimpl
 def intranet_search(query: str, user: User, limit: int) -> list[SearchResult]:
     return sections.search_results(query, user, limit)
+
+
+@hookimpl
+def intranet_search_totals(query: str, user: User) -> list[SearchTotal]:
+    return sections.search_totals(query, user)
 
 
 @hookimpl

@@ -4,13 +4,14 @@ profiles, sub-groups and the guest grants offered by the partners plugin."""
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet.plugin_api import (
     GrantableResource,
     ProfileSection,
     ResourceRef,
     SearchResult,
+    SearchTotal,
     SimilarItem,
     User,
     contains_words,
@@ -45,6 +46,25 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
             when=lesson.published_at,
         )
         for position, lesson in enumerate(lessons)
+    ]
+
+
+def search_totals(query: str, user: User) -> list[SearchTotal]:
+    """How many lessons `user` may read match `query`: the search's candidates counted, so a
+    common word reads "more than 500" instead of a count of the whole table."""
+    text = finder.text_match(finder.query_words(query))
+    if text is None:
+        return []
+    candidates = text.candidates([rules.published_for(user)])
+    count = db.session.scalar(select(func.count()).select_from(candidates)) or 0
+    exact = count <= finder.CANDIDATES
+    return [
+        SearchTotal(
+            "Lesson",
+            min(count, finder.CANDIDATES),
+            url_for("lessons.index", q=query),
+            exact=exact,
+        )
     ]
 
 
