@@ -65,15 +65,6 @@ class MandatePeriod(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# The documents' text as the migration's GIN indexes (PostgreSQL) index it; search queries use
-# the same expressions so the indexes serve them.
-REVISION_VECTOR = "to_tsvector('english'::regconfig, (body || ' '::text) || reason::text)"
-REPORT_VECTOR = (
-    "to_tsvector('english'::regconfig, "
-    "(((title::text || ' '::text) || introduction) || ' '::text) || conclusions)"
-)
-
-
 class Revision(db.Model):
     """One kept version of a living document (objectives, methods of work)."""
 

@@ -24,9 +24,8 @@ from sqlalchemy import (
 from intranet.plugin_api import SearchResult, User, can_many, db, fts5_match
 
 from . import documents, rules
-from .models import REPORT_VECTOR, REVISION_VECTOR, Report, Revision
+from .models import Report, Revision
 
-VECTORS = {"governance_revision": REVISION_VECTOR, "governance_report": REPORT_VECTOR}
 SNIPPET_COLUMN = {"governance_revision": "body", "governance_report": "introduction"}
 REVISION, REPORT = 0, 1
 # Older revisions match too and are left out afterwards, so more of them are searched.
@@ -37,12 +36,13 @@ def best_rows(table: str, query: str, limit: int) -> Subquery | None:
     """The best `limit` rows of `table` matching `query` as (id, score, snippet), to join with
     the table; None when the query has no words to look for."""
     if db.engine.dialect.name == "postgresql":
-        vector, snippet = VECTORS[table], SNIPPET_COLUMN[table]
+        # fts_document: the stored tsvector under the GIN index (governance_0004)
+        snippet = SNIPPET_COLUMN[table]
         sql = (
-            f"SELECT id, ts_rank({vector}, q) AS score, "  # noqa: S608 - constants only
+            "SELECT id, ts_rank(fts_document, q) AS score, "  # noqa: S608 - constants only
             f"ts_headline('english', {snippet}, q, 'StartSel=\"\",StopSel=\"\",MaxWords=25') "
             f"AS snippet FROM {table}, websearch_to_tsquery('english', :query) AS q "
-            f"WHERE {vector} @@ q ORDER BY score DESC LIMIT :limit"
+            "WHERE fts_document @@ q ORDER BY score DESC LIMIT :limit"
         )
         value = query
     else:

@@ -10,14 +10,12 @@ from intranet.plugin_api import SearchResult, SimilarItem, User, db, fts5_match
 from . import rules, similar
 from .models import SubGroup
 
-# The document is the very expression of the GIN index in the migration, so PostgreSQL uses
-# that index; websearch_to_tsquery accepts any text without a syntax error.
+# fts_document: the stored tsvector of name and mandate, under the GIN index (subgroups_0006);
+# websearch_to_tsquery accepts any text without a syntax error.
 SIMILAR_CANDIDATES = 300
 POSTGRES_SEARCH = (
-    "SELECT id, least(ts_rank(to_tsvector('english', coalesce(name, '') || ' ' || "
-    "coalesce(mandate, '')), websearch_to_tsquery('english', :query)), 1) AS rank "
-    "FROM subgroups_group WHERE to_tsvector('english', coalesce(name, '') || ' ' || "
-    "coalesce(mandate, '')) @@ websearch_to_tsquery('english', :query) "
+    "SELECT id, least(ts_rank(fts_document, websearch_to_tsquery('english', :query)), 1) AS rank "
+    "FROM subgroups_group WHERE fts_document @@ websearch_to_tsquery('english', :query) "
     "ORDER BY rank DESC LIMIT :limit"
 )
 # bm25() is negative, lower is better; -score / (1 - score) maps it onto 0..1.
