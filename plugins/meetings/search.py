@@ -64,6 +64,7 @@ MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minu
 
 
 CANDIDATES = 500  # newest matches of each source a search ranks
+WINDOW = 10 * CANDIDATES  # newest rows PostgreSQL reads in order before the index (best_rows)
 
 
 def tsquery(query: str) -> str:
@@ -93,14 +94,27 @@ def best_rows(source: Source, dialect: str) -> Subquery:
             f"ORDER BY rowid DESC LIMIT {CANDIDATES}) ORDER BY score DESC, id LIMIT :limit"
         )
     else:
-        # fts_document: the stored tsvector of the columns, under the GIN index (meetings_0006)
+        # fts_document: the stored tsvector of the columns, under the GIN index (meetings_0006).
+        # PostgreSQL cannot estimate a prefix query ('word':*), so it always reads the table
+        # newest first and tests every row: instant for a common word, a scan of the whole
+        # table for a rare one. So the newest WINDOW rows are read that way, and only when
+        # they hold fewer than CANDIDATES matches are the older ones found through the index.
         document = " || ' ' || ".join(f"coalesce({table}.{c}, '')" for c in source.columns)
+        floor = f"(SELECT coalesce(max(id), 0) - {WINDOW} FROM {table})"  # noqa: S608
         sql = (
             "SELECT newest.id, newest.score, "  # noqa: S608 - constant names
             f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') AS snippet "
-            f"FROM (SELECT id, ts_rank(fts_document, q) AS score "
-            f"FROM {table}, to_tsquery('simple', :match) AS q WHERE fts_document @@ q "
-            f"ORDER BY id DESC LIMIT {CANDIDATES}) AS newest "
+            "FROM (WITH recent AS MATERIALIZED ("
+            f"SELECT id FROM {table}, to_tsquery('simple', :match) AS q "
+            f"WHERE fts_document @@ q AND id > {floor} ORDER BY id DESC LIMIT {CANDIDATES}"
+            "), found AS (SELECT id FROM recent UNION ALL ("
+            f"SELECT id FROM {table}, to_tsquery('simple', :match) AS q "
+            f"WHERE fts_document @@ q AND id + 0 <= {floor} "
+            f"AND (SELECT count(*) FROM recent) < {CANDIDATES} "
+            f"ORDER BY id + 0 DESC LIMIT {CANDIDATES})) "
+            f"SELECT found.id, ts_rank({table}.fts_document, q) AS score FROM found "
+            f"JOIN {table} ON {table}.id = found.id, to_tsquery('simple', :match) AS q "
+            f"ORDER BY found.id DESC LIMIT {CANDIDATES}) AS newest "
             f"JOIN {table} ON {table}.id = newest.id, to_tsquery('simple', :match) AS q "
             "ORDER BY newest.score DESC, newest.id LIMIT :limit"
         )

@@ -298,3 +298,24 @@ def test_a_common_word_is_ranked_among_the_newest_matches_only(
         "Trafficking plenary 3",
         "Trafficking plenary 4",
     ]
+
+
+@pytest.mark.parametrize("window", [2, 1000])
+def test_a_rare_word_is_found_however_old_the_row(
+    app, request_context, member, make_meeting, monkeypatch, window
+):
+    """PostgreSQL reads the newest WINDOW rows in order and finds older matches through the
+    index: a word only in the oldest meeting is found either way, and a common word still
+    gives the newest CANDIDATES."""
+    from intranet_meetings import search as finder
+
+    monkeypatch.setattr(finder, "CANDIDATES", 2)
+    monkeypatch.setattr(finder, "WINDOW", window)
+    make_meeting(title="Riga plenary on labour exploitation")
+    for number in range(4):
+        make_meeting(title=f"Trafficking plenary {number}")
+    assert [result.title for result in search(member, "exploitation")] == [
+        "Riga plenary on labour exploitation"
+    ]
+    found = [result.title for result in search(member, "trafficking")]
+    assert sorted(found) == ["Trafficking plenary 2", "Trafficking plenary 3"]
