@@ -28,6 +28,7 @@ from .search import DOCUMENT_VECTOR, FTS, FTS_TABLE, STOP_WORDS, query_words
 SMALL_COLLECTION = 1_000  # lessons compared whole
 NEIGHBOURS = 100  # candidates each neighbourhood query adds, newest first
 RARITY_CAP = 2_000  # lessons counted per word, at most
+RARITY_SAMPLE = 500  # PostgreSQL: the newest lessons each word is counted in
 TEXT_WORDS = 16  # distinct words of the text looked up in the index
 
 
@@ -76,12 +77,7 @@ def similar_lessons_and_initiatives(
     words = list(dict.fromkeys(w for w in query_words(text, None) if w not in STOP_WORDS))
     words = [w for w in words if len(w) > 2][:TEXT_WORDS]
     rows = select(Lesson.id, Lesson.title, Lesson.summary).where(visible)
-    collection, *counts = db.session.execute(
-        select(
-            _bounded_count(select(Lesson.id).where(visible), SMALL_COLLECTION + 1),
-            *(_bounded_count(_holding([word]), RARITY_CAP) for word in words),
-        )
-    ).one()
+    collection, counts = _word_counts(words, visible)
     if collection > SMALL_COLLECTION:
         present = sorted((count, word) for count, word in zip(counts, words, strict=True) if count)
         rarest = [word for _, word in present][:4]
@@ -103,6 +99,47 @@ def similar_lessons_and_initiatives(
         (("lesson", row), f"{row[1]} {row[1]} {row[2]}") for row in lessons
     ] + [(("initiative", row), f"{row[1]} {row[1]} {row[2]}") for row in initiatives]
     return [(kind, row, score) for (kind, row), score in rank_similar(text, documents, limit)]
+
+
+def _word_counts(words: list[str], visible: ColumnElement[bool]) -> tuple[int, list[float]]:
+    """How many lessons the user may see (SMALL_COLLECTION + 1 at most), and how common each
+    of `words` is, 0 for a word no lesson holds, in one statement.
+
+    SQLite's FTS5 index counts the lessons holding each word, up to RARITY_CAP. PostgreSQL
+    would read every matching row to count it (15-30 ms a word at N=1), so there the words
+    are counted among the newest RARITY_SAMPLE lessons in one pass, and a word none of them
+    holds counts as rarer than any other if some older lesson holds it.
+    """
+    collection = _bounded_count(select(Lesson.id).where(visible), SMALL_COLLECTION + 1)
+    if db.engine.dialect.name != "postgresql" or not words:
+        row = db.session.execute(
+            select(collection, *(_bounded_count(_holding([w]), RARITY_CAP) for w in words))
+        ).one()
+        return row[0], list(row[1:])
+    sample = (
+        select(DOCUMENT_VECTOR.label("document"))
+        .select_from(Lesson)
+        .order_by(Lesson.id.desc())
+        .limit(RARITY_SAMPLE)
+        .subquery()
+    )
+    # Each tsquery as a scalar subquery: computed once, not once per lesson of the sample.
+    queries = [select(func.websearch_to_tsquery("english", w)).scalar_subquery() for w in words]
+    counted = (
+        select(*(func.count().filter(sample.c.document.op("@@")(q)) for q in queries))
+        .select_from(sample)
+        .subquery()
+    )
+    # Inline here, so the planner estimates the word: a common one stops at the first lesson.
+    held = [
+        select(literal(1)).select_from(Lesson).where(DOCUMENT_VECTOR.op("@@")(tsquery)).exists()
+        for tsquery in (func.websearch_to_tsquery("english", w) for w in words)
+    ]
+    row = db.session.execute(select(collection, *counted.c, *held)).one()
+    in_sample, holds = row[1 : 1 + len(words)], row[1 + len(words) :]
+    return row[0], [
+        count or (0.5 if holds_it else 0) for count, holds_it in zip(in_sample, holds, strict=True)
+    ]
 
 
 def _bounded_count(statement: Select[Any], cap: int) -> Any:

@@ -25,7 +25,13 @@ def compared(monkeypatch) -> list[int]:
     return sizes
 
 
-def test_the_old_duplicate_is_found_among_many_newer_lessons(app, make_user, make_lesson, compared):
+@pytest.mark.parametrize("sample", [500, 3])
+def test_the_old_duplicate_is_found_among_many_newer_lessons(
+    app, make_user, make_lesson, compared, monkeypatch, sample
+):
+    """PostgreSQL counts the words among the newest RARITY_SAMPLE lessons: with 3, the old
+    duplicate's words are in none of them, and still count as the rarest since it holds them."""
+    monkeypatch.setattr(similar, "RARITY_SAMPLE", sample)
     author = make_user("member")
     make_lesson(
         author,
@@ -46,7 +52,11 @@ def test_the_old_duplicate_is_found_among_many_newer_lessons(app, make_user, mak
     assert compared and max(compared) <= 2 * 4, "more lessons compared than the neighbourhood"
 
 
-def test_a_draft_of_words_no_lesson_holds_finds_nothing(app, make_user, make_lesson, compared):
+@pytest.mark.parametrize("sample", [500, 3])
+def test_a_draft_of_words_no_lesson_holds_finds_nothing(
+    app, make_user, make_lesson, compared, monkeypatch, sample
+):
+    monkeypatch.setattr(similar, "RARITY_SAMPLE", sample)
     author = make_user("member")
     for number in range(8):
         make_lesson(author, f"Victim support, report {number}")
