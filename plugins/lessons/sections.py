@@ -88,8 +88,9 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
         .where(
             Lesson.author_id == member.id,
             rules.published_for(viewer),
+            rules.DATED,
         )
-        .order_by(Lesson.published_at.desc())
+        .order_by(*rules.NEWEST_PUBLISHED)
         .limit(20)
     ).all()
     return [

@@ -166,8 +166,8 @@ def coverage() -> str:
 def recent_widget() -> Response:
     lessons = db.session.scalars(
         select(Lesson)
-        .where(rules.published_for(current_user))
-        .order_by(Lesson.published_at.desc())
+        .where(rules.published_for(current_user), rules.DATED)
+        .order_by(*rules.NEWEST_PUBLISHED)
         .limit(5)
     ).all()
     return page_or_fragment(

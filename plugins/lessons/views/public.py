@@ -8,7 +8,7 @@ from flask import (
     render_template,
     request,
 )
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from intranet.plugin_api import (
     attachment_response,
@@ -17,7 +17,7 @@ from intranet.plugin_api import (
     utcnow,
 )
 
-from .. import documents
+from .. import coverage, documents, rules
 from ..models import (
     Lesson,
 )
@@ -29,8 +29,8 @@ PUBLIC_PAGE_SIZE = 20
 def public_query() -> Select[tuple[Lesson]]:
     return (
         select(Lesson)
-        .where(Lesson.status == "published", Lesson.sharing == "public")
-        .order_by(Lesson.published_at.desc(), Lesson.id.desc())
+        .where(Lesson.status == "published", Lesson.sharing == "public", rules.DATED)
+        .order_by(*rules.NEWEST_PUBLISHED)
     )
 
 
@@ -46,8 +46,17 @@ def public_index() -> str:
         page=request.args.get("page", 1, type=int),
         per_page=PUBLIC_PAGE_SIZE,
         error_out=False,
+        count=False,
     )
+    lessons.total = public_count()
     return render_template("lessons/public.html", lessons=lessons)
+
+
+def public_count() -> int:
+    """How many lessons are public, counted once per change to the lessons (the coverage
+    stamp): counting 200,000 public lessons on each view took 0.9 s at N=10."""
+    counted = select(func.count()).select_from(public_query().order_by(None).subquery())
+    return coverage.cached("public-lessons", lambda: db.session.scalar(counted) or 0)
 
 
 def public_lesson(lesson_id: int) -> Lesson:

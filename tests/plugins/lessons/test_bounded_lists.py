@@ -80,3 +80,41 @@ def test_a_search_under_the_bound_ranks_and_counts_every_match(client, member, m
     page = client.get("/lessons/?q=shelter").get_data(as_text=True)
     assert "5 lessons" in page
     assert page.split('class="lesson-item"')[1].count("Shelter first") == 1  # the title ranks
+
+
+def test_the_public_count_is_kept_until_a_lesson_changes(client, member, make_lesson):
+    from sqlalchemy import event
+
+    from intranet.extensions import db
+
+    for number in range(PUBLIC_PAGE_SIZE):
+        make_lesson(member, f"Public lesson number {number:02d}", sharing="public")
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    client.get("/lessons/public")
+    statements.clear()
+    assert 'href="/lessons/public?page=2"' not in client.get("/lessons/public").get_data(
+        as_text=True
+    )
+    assert not [s for s in statements if "count(" in s.lower() and "lessons_lesson" in s]
+    make_lesson(member, "One public lesson more", sharing="public")
+    assert 'href="/lessons/public?page=2"' in client.get("/lessons/public").get_data(as_text=True)
+
+
+def test_newest_published_lists_start_past_the_undated_drafts(client, member, make_lesson):
+    """PostgreSQL sorts undated lessons first in a descending order: the newest-published
+    lists say that a published lesson has a date, so the index scan starts past the drafts."""
+    from sqlalchemy import event
+
+    from intranet.extensions import db
+
+    make_lesson(member, "Published one")
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    client.login(member.email)
+    for url in ("/lessons/widgets/recent", "/lessons/public", f"/members/{member.id}"):
+        statements.clear()
+        assert client.get(url).status_code == 200
+        ordered = [s for s in statements if "ORDER BY lessons_lesson.published_at DESC" in s]
+        assert ordered, url
+        assert all("lessons_lesson.published_at IS NOT NULL" in s for s in ordered), url
