@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -171,6 +172,13 @@ class Meeting(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+
+# The order of upcoming meetings (those whose last occurrence has not ended): by start, written
+# as an expression rather than the column so that the database finds them through the index on
+# last_end_at and sorts those few. Ordered by the column, it read the start_at index from the
+# oldest meeting on and skipped every past one: 200 ms for the dashboard card at N=10.
+UPCOMING_ORDER = func.coalesce(Meeting.start_at, Meeting.end_at)
 
 
 class OccurrenceOverride(db.Model):

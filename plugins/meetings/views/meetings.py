@@ -29,7 +29,7 @@ from intranet.plugin_api import (
 from .. import forms
 from ..calendar import occurrences, rule_starts
 from ..contributions import held_in
-from ..models import Meeting, Minutes, Series
+from ..models import UPCOMING_ORDER, Meeting, Minutes, Series
 from ..recurrence import awkward_starts, describe, read_rule
 from ..rules import minutes_filter, shows_minutes, visible, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
@@ -63,7 +63,7 @@ def index() -> str:
         query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
         query = query.options(selectinload(Meeting.minutes))
     else:
-        query = query.where(Meeting.last_end_at >= now).order_by(Meeting.start_at)
+        query = query.where(Meeting.last_end_at >= now).order_by(UPCOMING_ORDER, Meeting.id)
     pagination = db.paginate(
         visible_filter(current_user, query), page=page, per_page=PAGE_SIZE, error_out=False
     )
@@ -314,7 +314,7 @@ def next_meetings() -> str:
         select(Meeting)
         .where(Meeting.last_end_at >= utcnow(), Meeting.status != "cancelled")
         .options(selectinload(Meeting.overrides))
-        .order_by(Meeting.start_at)
+        .order_by(UPCOMING_ORDER, Meeting.id)
     )
     candidates = db.session.scalars(visible_filter(current_user, upcoming).limit(10)).all()
     meetings = visible(current_user, list(candidates))[:5]
