@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import AuditEvent, User
+from intranet.plugin_api import utcnow
 from intranet_partners import expiry, service
 from intranet_partners.models import Guest
 from tests.plugins.partners.conftest import GUEST_PASSWORD
@@ -75,3 +76,49 @@ def test_the_reminder_names_the_guest_and_the_end_date(app, invite, new_client, 
     )
     assert event.target == f"user:{guest.user_id}"
     assert db.session.get(Guest, guest.user_id).reminded_for == guest.access_ends_on
+
+
+def test_a_reminder_goes_to_the_secretariat_once_the_sponsor_left(
+    app, invite, new_client, notes, outbox, secretariat, make_user
+):
+    make_user("secretariat", email="second.staff@example.org")
+    today_guest = accepted(invite, new_client, notes, "today@ngo.example")
+    today_guest.access_ends_on = service.today()
+    sponsor = db.session.get(User, today_guest.sponsor_id)
+    sponsor.is_active_account = False
+    db.session.commit()
+    before = len(outbox())
+
+    assert expiry.remind_sponsors() == 1  # the sponsor is inactive: the other staff member
+    to = {mail["To"] for mail in outbox()[before:]}
+    assert to == {"second.staff@example.org"}
+
+
+def test_guests_of_a_sponsor_who_left_are_flagged_for_the_secretariat(
+    app, invite, new_client, notes, secretariat, make_user
+):
+    from intranet.platform.notifications import Notification
+
+    other_staff = make_user("secretariat", email="second.staff@example.org")
+    first = accepted(invite, new_client, notes, "first@ngo.example")
+    second = accepted(invite, new_client, notes, "second@ngo.example")
+    second.access_ends_on = service.today() - timedelta(days=2)
+    second.ended_at = utcnow()
+    db.session.commit()
+    sponsor = db.session.get(User, first.sponsor_id)
+
+    expiry.flag_orphaned_guests(sponsor)
+    db.session.expire_all()
+    assert db.session.get(Guest, first.user_id).sponsor_flagged_at is not None
+    assert db.session.get(Guest, second.user_id).sponsor_flagged_at is None  # ended already
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "partners.guest.sponsor_left")
+    )
+    assert (event.target, event.actor_id) == (f"user:{first.user_id}", None)
+    assert event.details == {"sponsor": sponsor.id}
+    told = db.session.scalar(select(Notification).where(Notification.user_id == other_staff.id))
+    assert told.kind == "partners.sponsor_left"
+    assert told.title == f"Guests of {sponsor.name} need a new sponsor"
+    assert "Guest first@ngo.example (Baltic NGO Network)" in told.text
+    assert "second@ngo.example" not in told.text
+    assert told.url.endswith("/partners/")
