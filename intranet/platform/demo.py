@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
+from flask import has_request_context
 from sqlalchemy import select
 
 from intranet.accounts import security
@@ -9,6 +12,7 @@ from intranet.directory.demo import create_directory_demo
 from intranet.extensions import db
 from intranet.models import ROLES, User
 from intranet.platform import plugins
+from intranet.web import site_request
 
 DEMO_PASSWORD = "Baltic-Sea-Demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.example"
@@ -54,7 +58,10 @@ def create_demo_data() -> bool:
         users[key] = user
     create_directory_demo(users, password_hash)
     db.session.commit()
-    plugins.enabled_hook("intranet_demo_data")(users=users)
+    # Plugins build links (url_for) in their demo data: outside a request (a test, a script)
+    # they get one on INTRANET_BASE_URL, as the command line gives them.
+    with nullcontext() if has_request_context() else site_request():
+        plugins.enabled_hook("intranet_demo_data")(users=users)
     db.session.commit()
     return True
 

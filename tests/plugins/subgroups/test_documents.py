@@ -116,3 +116,25 @@ def test_uploader_convenor_and_secretariat_delete(
         )
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
     assert stored_files(app) == []
+
+
+def test_an_archived_groups_documents_stay_except_for_the_secretariat(
+    client, member, make_user, make_group, secretariat
+):
+    """A group that ended is read-only: neither the uploader nor a convenor deletes its
+    documents any more, the secretariat still can (mutmut: the rule's "not writable" answer
+    could be flipped to yes unnoticed)."""
+    convenor = make_user("member")
+    group = make_group(convenor=convenor, members=(member,))
+    sign_in(client, member)
+    upload(client, group, name="kept.pdf")
+    document_id = db.session.scalar(select(Attachment.id))
+    group.status = "archived"
+    db.session.commit()
+    for user in (member, convenor):
+        sign_in(client, user)
+        client.submit(f"/subgroups/{group.id}/documents/{document_id}/delete")
+        assert db.session.scalar(select(func.count(Attachment.id))) == 1, user.email
+    sign_in(client, secretariat)
+    client.submit(f"/subgroups/{group.id}/documents/{document_id}/delete")
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
