@@ -76,7 +76,11 @@ def test_a_member_signs_in_searches_and_opens_a_member_with_the_keyboard_only(pa
     expect(page).to_have_url(re.compile(r"/search$"))
     tab_to(page, lambda focused: focused["id"] == "search-q")
     page.keyboard.type("Kjaergaard")
-    page.keyboard.press("Enter")
+    # Enter sends the form: a new page, on which the tabbing starts again from the top. (The
+    # results typing brought by htmx are already there, so wait for the page, not for them.)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=Kjaergaard$"))
     expect(page.locator("#search-results")).to_contain_text("Mette Kjaergaard")
 
     tab_to(page, lambda focused: re.search(r"/members/\d+$", focused["href"]) is not None)

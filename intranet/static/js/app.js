@@ -4,6 +4,8 @@
 //    sends confirm=yes (without JavaScript the server asks on a page of its own instead).
 // 2. After htmx replaces part of the page, the keyboard focus lands on what changed (an
 //    [autofocus] element in the new content, else its first heading) instead of the page body.
+// 3. A search box someone typed into while the page was still loading, before htmx listened,
+//    asks for its results as soon as htmx is ready instead of waiting for another key.
 (function () {
   "use strict";
 
@@ -88,5 +90,13 @@
       place.setAttribute("tabindex", "-1");
     }
     place.focus();
+  });
+
+  // htmx announces the page itself with one htmx:load on <body> once it is ready.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target !== document.body) return;
+    document.querySelectorAll("input[type=search][hx-get]").forEach(function (box) {
+      if (box.value !== box.defaultValue) window.htmx.trigger(box, "search");
+    });
   });
 })();
