@@ -95,8 +95,13 @@
   // htmx announces the page itself with one htmx:load on <body> once it is ready.
   document.addEventListener("htmx:load", function (event) {
     if (event.target !== document.body) return;
-    document.querySelectorAll("input[type=search][hx-get]").forEach(function (box) {
-      if (box.value !== box.defaultValue) window.htmx.trigger(box, "search");
+    document.querySelectorAll("input[type=search]").forEach(function (box) {
+      if (box.value === box.defaultValue) return;
+      if (box.hasAttribute("hx-get")) {
+        window.htmx.trigger(box, "search");
+      } else if (box.form && box.form.hasAttribute("hx-get")) {
+        window.htmx.trigger(box.form, "submit"); // a filter form that listens to its box
+      }
     });
   });
 })();
