@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date
 
     import click
@@ -186,6 +187,18 @@ def intranet_permission_many(
     `intranet_permission` applies per id. The plugin that owns a kind answers for it here, from
     the same rule its own list pages filter with (one query for all ids, never one per id), so
     that `can()` and `can_many()` always agree with what the owner's pages show.
+    """
+
+
+@hookspec
+def intranet_permitted(user: User, action: str) -> dict[str, Iterable[int]] | None:
+    """Name the objects on which this plugin lets `user` do `action` beyond what their role
+    gives, as {kind: ids}, or None to abstain.
+
+    For actions most people may not do at all (inviting partners outside the inviter roles):
+    a form then lists the few objects someone may act on from these answers instead of asking
+    `can()` about every object of the site. A named object counts as a yes; a plugin's veto
+    in `intranet_permission(_many)` still refuses it.
     """
 
 

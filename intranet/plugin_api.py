@@ -53,6 +53,7 @@ from intranet.platform.plugins import (
     disabled_plugins,
     is_enabled,
     notify_event,
+    permitted_refs,
     similar_work,
 )
 from intranet.platform.replies import refuse_reply_text
@@ -164,6 +165,7 @@ __all__ = [
     "organisation_for",
     "password_problem",
     "people_named",
+    "permitted_refs",
     "picker_query",
     "plural",
     "public",

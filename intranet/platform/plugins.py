@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pluggy
 from flask import Flask, current_app, g, has_app_context
@@ -17,9 +17,7 @@ from sqlalchemy import func, select, text
 from intranet import hookspecs
 from intranet.extensions import db
 from intranet.models import PluginState, User, utcnow
-
-if TYPE_CHECKING:
-    from intranet.values import ResourceRef
+from intranet.values import ResourceRef
 
 ENTRY_POINT_GROUP = "intranet.plugins"
 log = logging.getLogger(__name__)
@@ -259,6 +257,20 @@ def can_many(
         return {id_ for id_ in wanted if False not in votes.get(id_, ())}
     # refused unless allowed (guests): only the ids with a vote can be in, however many asked
     return {id_ for id_, cast in votes.items() if True in cast and False not in cast} & set(wanted)
+
+
+def permitted_refs(user: User | None, action: str) -> set[ResourceRef]:
+    """The objects the plugins name (`intranet_permitted`) as open to `user` for `action`
+    beyond their role: the few to offer someone outside the roles that may do it. Each is a
+    yes, not a verdict: ask `can()` or `can_many()` for it, so that a veto still counts."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {
+        ResourceRef(kind, id_)
+        for _, answer in results("intranet_permitted", user=user, action=action)
+        for kind, ids in answer.items()
+        for id_ in ids
+    }
 
 
 def _many_votes(user: User, action: str, kind: str, ids: list[int]) -> dict[int, list[bool]]:

@@ -18,6 +18,7 @@ from intranet.plugin_api import (
     collect,
     db,
     grantable_resources,
+    permitted_refs,
 )
 
 from .models import Grant, Guest
@@ -108,9 +109,9 @@ def inviter_grantables(
     as `grantable_resources()` asks (the matches of `query`, only `refs`, `limit` of each
     plugin's); once per request for the same question.
 
-    Outside the inviter roles, a plugin's yes to `partners.invite` on each resource decides
-    (a convenor for their group); `limit` then counts what remains, so that a convenor's
-    group is found however far down its plugin's list it is."""
+    Outside the inviter roles, only what a plugin names for `partners.invite` through
+    `intranet_permitted` (a convenor's groups) and no plugin vetoes: a handful, found without
+    asking about every lesson and meeting of the site, however far down its plugin's list."""
     if not user.is_authenticated or user.is_guest:
         return []
     cache = g.setdefault("partners_grantables", {})
@@ -118,10 +119,11 @@ def inviter_grantables(
     if key not in cache:
         if user.role in setting("inviter_roles"):
             cache[key] = grantable_resources(user, query=query, refs=refs, limit=limit)
-        elif query is None and refs is None and limit is not None:
-            cache[key] = invitable(user, inviter_grantables(user), limit)
         else:
-            offered = grantable_resources(user, query=query, refs=refs)
+            named = permitted_refs(user, "partners.invite")
+            if refs is not None:
+                named &= set(refs)
+            offered = grantable_resources(user, query=query, refs=named) if named else []
             cache[key] = invitable(user, offered, limit)
     return cache[key]
 
@@ -129,15 +131,15 @@ def inviter_grantables(
 def invitable(
     user: User, offered: list[GrantableResource], limit: int | None
 ) -> list[GrantableResource]:
-    """Among `offered`, those a plugin lets `user` invite to, `limit` of each plugin's (asked
-    with `can()`, whose single-object votes `can_many()` would not hear)."""
+    """Among `offered` (the few a plugin names), those no plugin vetoes, `limit` of each
+    plugin's (asked with `can()`, whose single-object votes `can_many()` would not hear)."""
     kept: list[GrantableResource] = []
     per_plugin: Counter[str] = Counter()
     for item in offered:
         plugin = item.ref.kind.partition(".")[0]
         if limit is not None and per_plugin[plugin] >= limit:
             continue
-        if can(user, "partners.invite", item.ref, roles=()):
+        if can(user, "partners.invite", item.ref):
             per_plugin[plugin] += 1
             kept.append(item)
     return kept

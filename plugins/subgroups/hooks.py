@@ -114,6 +114,11 @@ def intranet_permission_many(
 
 
 @hookimpl
+def intranet_permitted(user: User, action: str) -> dict[str, frozenset[int]] | None:
+    return rules.permitted(user, action)
+
+
+@hookimpl
 def intranet_resource_members(resource: ResourceRef) -> list[User] | None:
     return services.resource_members(resource)
 

@@ -225,9 +225,9 @@ def test_a_member_finds_the_one_thing_a_plugin_lets_them_share_however_far_down(
 
     class Convenors:
         @hookimpl
-        def intranet_permission(self, user, action, resource):
+        def intranet_permitted(self, user, action):
             if action == "partners.invite" and user.id == member.id:
-                return resource == ResourceRef("example.note", last.id)
+                return {"example.note": [last.id]}
             return None
 
     app.extensions["intranet_plugins"].pm.register(Convenors(), name="convenors")
@@ -235,3 +235,47 @@ def test_a_member_finds_the_one_thing_a_plugin_lets_them_share_however_far_down(
     assert offered(client.get("/partners/invite").get_data(as_text=True)) == {
         "example.note": {key(last): False}
     }
+
+
+def test_a_plugin_s_veto_keeps_out_what_another_named(app, client, member, many):
+    first, last = many["note"][0], many["note"][-1]
+
+    class Convenors:
+        @hookimpl
+        def intranet_permitted(self, user, action):
+            if action == "partners.invite" and user.id == member.id:
+                return {"example.note": [first.id, last.id]}
+            return None
+
+    class Careful:
+        @hookimpl
+        def intranet_permission(self, user, action, resource):
+            if action == "partners.invite" and resource == ResourceRef("example.note", first.id):
+                return False
+            return None
+
+    app.extensions["intranet_plugins"].pm.register(Convenors(), name="convenors")
+    app.extensions["intranet_plugins"].pm.register(Careful(), name="careful")
+    client.login(member.email)
+    assert offered(client.get("/partners/invite").get_data(as_text=True)) == {
+        "example.note": {key(last): False}
+    }
+    refused = client.submit("/partners/invite", invite_data([first.id]))
+    assert refused.status_code == 422
+
+
+def test_a_member_nobody_lets_invite_is_refused_without_reading_the_site(app, client, member, many):
+    """Deciding that a member may invite to nothing reads none of the lessons and meetings:
+    it used to ask `can()` about each one (7.6 s for a member at N=1)."""
+    statements: list[str] = []
+
+    def record(*args) -> None:
+        statements.append(args[2])
+
+    client.login(member.email)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/partners/invite").status_code == 403
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "lessons_lesson" in s or "example_note" in s]

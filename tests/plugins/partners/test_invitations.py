@@ -148,9 +148,9 @@ def test_a_plugin_can_let_a_member_invite_to_its_own_resources(app, client, memb
 
     class Convenors:
         @hookimpl
-        def intranet_permission(self, user, action, resource):
+        def intranet_permitted(self, user, action):
             if action == "partners.invite" and user.id == member.id:
-                return resource is not None and resource.id == notes[0].id
+                return {"example.note": [notes[0].id]}
             return None
 
     app.extensions["intranet_plugins"].pm.register(Convenors(), name="convenors")
