@@ -83,6 +83,12 @@ class UTCDateTime(TypeDecorator):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    # The directory's orders (intranet/directory/listing.py): a page of 25 is read from the
+    # index instead of sorting every account.
+    __table_args__ = (
+        Index("ix_user_account_name", "name", "id"),
+        Index("ix_user_account_country_name", "country_code", "name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
