@@ -29,6 +29,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -200,16 +201,53 @@ def database_template(
         yield str(path)
 
 
-@pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
-    """A fresh copy of the template for one test."""
-    if POSTGRES_URL:
+class _TemplateCopies:
+    """Copies of a PostgreSQL template, each made while the test before it runs and dropped
+    while the test after it runs, in a thread of their own: a copy costs about 0.2 s of the
+    server's time, which the test would otherwise wait for twice."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="template-copies")
+        self.next = self.worker.submit(self._create)
+
+    def _create(self) -> str:
         name = f"intranet_t{os.getpid()}_{next(_counter)}"
-        _postgres_execute(
-            f'CREATE DATABASE "{name}" TEMPLATE "{database_template}" STRATEGY FILE_COPY'
-        )
+        _postgres_execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
+        return name
+
+    def take(self) -> str:
+        name = self.next.result()
+        self.next = self.worker.submit(self._create)
+        return name
+
+    def drop(self, name: str) -> None:
+        self.worker.submit(_postgres_execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.next.result())
+        self.worker.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def _template_copies(database_template: str) -> Iterator[_TemplateCopies | None]:
+    if not POSTGRES_URL:
+        yield None
+        return
+    copies = _TemplateCopies(database_template)
+    yield copies
+    copies.close()
+
+
+@pytest.fixture
+def database_url(
+    database_template: str, _template_copies: _TemplateCopies | None, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh copy of the template for one test."""
+    if _template_copies is not None:
+        name = _template_copies.take()
         yield postgres_url(name)
-        _postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _template_copies.drop(name)
     else:
         path = tmp_path / "test.db"
         shutil.copyfile(database_template, path)
