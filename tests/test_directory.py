@@ -7,6 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from intranet.directory import members as members_view
 from intranet.extensions import db
 from tests.directory_helpers import organisation
 
@@ -237,3 +238,19 @@ def test_delegation_page_groups_experts_by_organisation(client, member, make_use
     assert page.index("National Police Board") < page.index("Aino Virtanen")
     assert "Erik Johansson" not in page
     assert client.get("/delegations/XX").status_code == 404
+
+
+def test_a_large_delegation_is_listed_a_page_at_a_time(
+    client, member, make_user, experts, monkeypatch
+):
+    monkeypatch.setattr(members_view, "DELEGATION_PAGE_SIZE", 2)
+    for name in ("Mikko Lahti", "Pekka Nieminen"):
+        make_user(name=name, country_code="FI")
+    client.login(member.email)
+
+    first = client.get("/delegations/FI").get_data(as_text=True)
+    assert "3 people" in first
+    assert "Aino Virtanen" in first and "Pekka Nieminen" not in first
+    assert 'href="/delegations/FI?page=2"' in first
+    second = client.get("/delegations/FI?page=2").get_data(as_text=True)
+    assert "Pekka Nieminen" in second and "Aino Virtanen" not in second

@@ -26,6 +26,8 @@ from intranet.web import wants_fragment
 bp = Blueprint("directory", __name__)
 
 PER_PAGE = 25
+# A delegation can have thousands of experts: its page lists them a page at a time.
+DELEGATION_PAGE_SIZE = 100
 
 
 def countries_by_code() -> dict[str, Country]:
@@ -183,17 +185,20 @@ def delegation(code: str) -> str:
     country = db.session.get(Country, code.upper())
     if country is None:
         abort(404)
-    members = db.session.scalars(
-        DirectoryFilter(country=country.code, sort="organisation").statement()
-    ).all()
+    members = db.paginate(
+        DirectoryFilter(country=country.code, sort="organisation").statement(),
+        page=request.args.get("page", 1, type=int),
+        per_page=DELEGATION_PAGE_SIZE,
+        error_out=False,
+    )
     groups: dict[str, list[User]] = defaultdict(list)
-    for member in members:
+    for member in members.items:
         groups[member.organisation.name if member.organisation else ""].append(member)
     return render_template(
         "directory/delegation.html",
         country=country,
-        groups=sorted(groups.items(), key=lambda item: (item[0] == "", item[0])),
-        total=len(members),
+        groups=list(groups.items()),
+        members=members,
     )
 
 

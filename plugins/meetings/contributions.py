@@ -4,10 +4,9 @@ search, the activity report and the resources a guest can be granted."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select, union_all
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, union_all
 
 from intranet.plugin_api import (
     REPORT_ROWS,
@@ -110,20 +109,27 @@ KIND_NOUNS = {
 }
 
 
-def period_tallies(held: Select[Any]) -> dict[str, dict[str, int]]:
+def period_tallies(held: ColumnElement[bool]) -> dict[str, dict[str, int]]:
     """Counts about the meetings `held` selects, in one statement: meetings by "kind",
-    recorded attendances by "country" of the participant, action items by "action" status."""
+    recorded attendances by "country" of the participant, action items by "action" status.
+    Each part joins the meetings and filters them by `held` itself: an `IN (subquery)` of
+    meeting ids hides the range on the start from the planner, which then reads every
+    participant and action item of the site."""
     tallies: dict[str, dict[str, int]] = {"kind": {}, "country": {}, "action": {}}
     statement = union_all(
         select(literal_column("'kind'"), Meeting.kind, func.count())
-        .where(Meeting.id.in_(held))
+        .where(held)
         .group_by(Meeting.kind),
         select(literal_column("'country'"), func.coalesce(User.country_code, ""), func.count())
-        .join(Participant, Participant.user_id == User.id)
-        .where(Participant.meeting_id.in_(held), Participant.attended.is_(True))
+        .select_from(Meeting)
+        .join(Participant, Participant.meeting_id == Meeting.id)
+        .join(User, User.id == Participant.user_id)
+        .where(held, Participant.attended.is_(True))
         .group_by(User.country_code),
         select(literal_column("'action'"), ActionItem.status, func.count())
-        .where(ActionItem.meeting_id.in_(held))
+        .select_from(Meeting)
+        .join(ActionItem, ActionItem.meeting_id == Meeting.id)
+        .where(held)
         .group_by(ActionItem.status),
     )
     for tally, value, count in db.session.execute(statement):
@@ -134,27 +140,18 @@ def period_tallies(held: Select[Any]) -> dict[str, dict[str, int]]:
 def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     """Three statements whatever the number of meetings: the tallies, the first REPORT_ROWS
     meetings and the first decisions; the rest are counted, with a link to the list of them."""
-    held = select(
-        visible_filter(user, select(Meeting.id).where(held_in(start, end))).subquery().c.id
-    )
-    tallies = period_tallies(held)
+    held = visible_filter(user, select(Meeting).where(held_in(start, end)))
+    tallies = period_tallies(held.whereclause)
     by_kind = sorted(tallies["kind"].items(), key=lambda item: (-item[1], item[0]))
     total = sum(tallies["kind"].values())
     shown = visible(
         user,
-        list(
-            db.session.scalars(
-                select(Meeting)
-                .where(Meeting.id.in_(held))
-                .order_by(Meeting.start_at, Meeting.id)
-                .limit(REPORT_ROWS)
-            )
-        ),
+        list(db.session.scalars(held.order_by(Meeting.start_at, Meeting.id).limit(REPORT_ROWS))),
     )
     decisions = db.session.execute(
         select(Meeting.title, Decision.reference, Decision.text, func.count().over())
         .join(Meeting, Meeting.id == Decision.meeting_id)
-        .where(Decision.meeting_id.in_(held))
+        .where(held.whereclause)
         .order_by(Decision.id)
         .limit(REPORT_ROWS)
     ).all()

@@ -6,7 +6,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import (
@@ -108,11 +109,7 @@ def organisations() -> list[dict[str, Any]]:
     ).all()
     pending = db.session.execute(
         select(Invitation.organisation, Invitation.organisation_kind, func.count())
-        .where(
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
+        .where(pending_invitation())
         .group_by(Invitation.organisation, Invitation.organisation_kind)
     ).all()
     grouped: dict[tuple[str, str], dict[str, Any]] = defaultdict(
@@ -135,3 +132,88 @@ def organisations() -> list[dict[str, Any]]:
         }
         for (organisation, kind), entry in sorted(grouped.items(), key=lambda i: i[0][0].lower())
     ]
+
+
+GUESTS_SHOWN = 5
+
+
+def pending_invitation() -> ColumnElement[bool]:
+    return and_(
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > utcnow(),
+    )
+
+
+def organisation_page(page: int, per_page: int) -> Pagination:
+    """A page of organisations (names with guests or pending invitations, alphabetical), each
+    kind of an organisation with its counts, its first GUESTS_SHOWN guests by name and the
+    first LABELS_SHOWN things its active guests are engaged in: a handful of grouped
+    statements for the page, never every guest (3,000 guests made a 317 KB page at N=10)."""
+    names = union(
+        select(Guest.organisation.label("name")),
+        select(Invitation.organisation).where(pending_invitation()),
+    ).subquery()
+    pagination = db.paginate(
+        select(names.c.name).order_by(func.lower(names.c.name), names.c.name),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+    shown = list(pagination.items)
+    entries: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"guests": 0, "ended": 0, "names": [], "labels": 0, "engaged_in": [], "pending": 0}
+    )
+    for name, kind, guests, ended in db.session.execute(
+        select(
+            Guest.organisation, Guest.organisation_kind, func.count(), func.count(Guest.ended_at)
+        )
+        .where(Guest.organisation.in_(shown))
+        .group_by(Guest.organisation, Guest.organisation_kind)
+    ):
+        entries[(name, kind)].update(guests=guests, ended=ended)
+    first_guests = ranked(
+        select(Guest.organisation, Guest.organisation_kind, User.name, Guest.ended_at)
+        .join(User, User.id == Guest.user_id)
+        .where(Guest.organisation.in_(shown)),
+        (User.name, User.id),
+        GUESTS_SHOWN,
+    )
+    for name, kind, guest_name, ended_at, _ in db.session.execute(first_guests):
+        entries[(name, kind)]["names"].append((guest_name, ended_at is not None))
+    labels = (
+        select(Guest.organisation, Guest.organisation_kind, Grant.label)
+        .distinct()
+        .join(Grant, Grant.guest_id == Guest.user_id)
+        .where(Guest.organisation.in_(shown), Guest.ended_at.is_(None))
+        .subquery()
+    )
+    for name, kind, label, count in db.session.execute(
+        ranked(select(labels), (labels.c.label,), LABELS_SHOWN)
+    ):
+        entries[(name, kind)]["engaged_in"].append(label)
+        entries[(name, kind)]["labels"] = count
+    for name, kind, count in db.session.execute(
+        select(Invitation.organisation, Invitation.organisation_kind, func.count())
+        .where(pending_invitation(), Invitation.organisation.in_(shown))
+        .group_by(Invitation.organisation, Invitation.organisation_kind)
+    ):
+        entries[(name, kind)]["pending"] += count
+    order = {name: index for index, name in enumerate(shown)}
+    pagination.items = [
+        {"name": name, "kind": KIND_LABELS.get(kind, kind), **entry}
+        for (name, kind), entry in sorted(entries.items(), key=lambda i: (order[i[0][0]], i[0][1]))
+    ]
+    return pagination
+
+
+def ranked(statement: Select[Any], order: tuple[Any, ...], limit: int) -> Select[Any]:
+    """The first `limit` rows of `statement` for each organisation and kind (its first two
+    columns) in `order`, each with the number of rows of its organisation and kind."""
+    key = statement.selected_columns[:2]
+    numbered = statement.add_columns(
+        func.row_number().over(partition_by=key, order_by=order).label("rank"),
+        func.count().over(partition_by=key).label("total"),
+    ).subquery()
+    columns = list(numbered.c)
+    return select(*columns[:-2], columns[-1]).where(columns[-2] <= limit)

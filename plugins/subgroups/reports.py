@@ -59,7 +59,7 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     period_start = datetime.combine(start, datetime.min.time(), tzinfo=utcnow().tzinfo)
     period_end = datetime.combine(end, datetime.max.time(), tzinfo=utcnow().tzinfo)
     posts = (
-        select(Thread.group_id, func.count(Post.id).label("count"))
+        select(Thread.group_id, func.count().label("count"))
         .join(Post, Post.thread_id == Thread.id)
         .where(
             Thread.group_id.in_(ids),

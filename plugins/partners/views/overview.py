@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,18 +24,19 @@ from intranet.plugin_api import (
 
 from .. import rules, settings
 from ..models import Guest, Invitation
-from ..reports import organisations
+from ..reports import organisation_page, organisations
 from .blueprints import bp
-from .common import (
-    require_inviter,
-)
+from .common import PAGE_SIZE, require_inviter
 
 
 @bp.get("/organisations")
 @roles(*MEMBERS)
 def overview() -> str:
     require_inviter()
-    return render_template("partners/organisations.html", organisations=organisations())
+    return render_template(
+        "partners/organisations.html",
+        organisations=organisation_page(request.args.get("page", 1, type=int), PAGE_SIZE),
+    )
 
 
 @bp.get("/organisations.csv")
