@@ -9,8 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from intranet.plugin_api import Attachment, User, db, record_audit, utcnow
@@ -242,54 +241,6 @@ def owns(user: Any, item: ActionItem) -> bool:
     if item.owner_user_id == user.id:
         return True
     return bool(item.owner_country) and item.owner_country == (user.country_code or "").upper()
-
-
-ACTION_STATUSES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
-ACTIONS_PER_PAGE = 50
-
-
-def _mine(user: Any) -> Any:
-    """Items owned by `user` or by their delegation, in meetings they may see."""
-    owner = ActionItem.owner_user_id == user.id
-    if user.country_code:
-        owner = or_(owner, ActionItem.owner_country == user.country_code.upper())
-    if user.is_guest:
-        meetings = db.session.scalars(select(ActionItem.meeting_id).where(owner).distinct())
-        owner = and_(owner, ActionItem.meeting_id.in_(visible_ids(user, meetings)))
-    return owner
-
-
-def action_counts(user: Any) -> dict[str, int]:
-    """How many of the user's items are open, done and dropped: one grouped query."""
-    counts = dict(
-        db.session.execute(
-            select(ActionItem.status, func.count(ActionItem.id))
-            .where(_mine(user))
-            .group_by(ActionItem.status)
-        ).all()
-    )
-    return {status: counts.get(status, 0) for status in ACTION_STATUSES}
-
-
-def my_action_items(user: Any, status: str | None = None, page: int = 1) -> Pagination:
-    """A page of the user's and their delegation's items, open first, by due date; `status`
-    narrows it to one state. Items of a meeting a plugin vetoes are left off the page."""
-    query = select(ActionItem).where(_mine(user))
-    if status in ACTION_STATUSES:
-        query = query.where(ActionItem.status == status)
-    pagination = db.paginate(
-        query.options(
-            joinedload(ActionItem.meeting),
-            joinedload(ActionItem.owner_user),
-            joinedload(ActionItem.notes),
-        ).order_by(ActionItem.status != "open", ActionItem.due_on, ActionItem.id),
-        page=max(page, 1),
-        per_page=ACTIONS_PER_PAGE,
-        error_out=False,
-    )
-    seen = visible_ids(user, {item.meeting_id for item in pagination.items})
-    pagination.items = [item for item in pagination.items if item.meeting_id in seen]
-    return pagination
 
 
 def token_digest(token: str) -> str:

@@ -70,6 +70,7 @@ MEMBER = [
     "/lessons/coverage",
     "/lessons/initiatives",
     FirstLink("/lessons/initiatives", r"/lessons/initiatives/\d+$"),
+    "/lessons/initiatives/new",
     "/governance/",
     FirstLink("/governance/", r"/governance/documents/[\w-]+$"),
     "/governance/chairmanship",

@@ -21,15 +21,13 @@ from intranet.plugin_api import (
 )
 
 from .. import forms, notices
+from ..action_lists import ACTION_STATUSES, ItemCount, action_counts, my_action_items
 from ..models import ActionItem, Meeting, Minutes
 from ..notes import add_note
 from ..rules import may_view
 from ..services import (
-    ACTION_STATUSES,
-    action_counts,
     approve_minutes,
     carried_forward,
-    my_action_items,
     owns,
     today_for,
 )
@@ -145,11 +143,15 @@ def my_actions() -> str:
     """The user's and their delegation's action items, a page at a time, by status."""
     status = "open" if request.args.get("open") else request.args.get("status", "")
     status = status if status in ACTION_STATUSES else ""
+    counts = action_counts(current_user)
+    everything = sum(counts.values(), start=ItemCount(0))
+    page = request.args.get("page", 1, type=int)
     context = {
-        "items": my_action_items(current_user, status, request.args.get("page", 1, type=int)),
+        "items": my_action_items(current_user, status, page, counts.get(status, everything)),
         "status": status,
         "statuses": ACTION_STATUSES,
-        "counts": action_counts(current_user),
+        "counts": counts,
+        "everything": everything,
         "today": today_for(current_user),
         "status_form": forms.ActionStatusForm(),
         # The dashboard card asks for the open ones: the first ten and a link to the rest.

@@ -54,5 +54,6 @@ TABLE: dict[str, Case | list[Case]] = {
     "lessons.initiatives": case(MEMBERS_ONLY),
     "lessons.initiative": case(MEMBERS_ONLY),
     "lessons.initiative_new": case(MEMBERS_ONLY),
+    "lessons.initiative_subgroups": case(MEMBERS_ONLY),
     "lessons.initiative_form": case(STAFF_ONLY),  # and whoever registered it, and reviewers
 }

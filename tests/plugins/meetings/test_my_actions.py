@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+
+from sqlalchemy import event
 
 from intranet.extensions import db
+from intranet_meetings import action_lists
 from intranet_meetings.models import ActionItem
 
 
@@ -54,3 +58,63 @@ def test_a_delegation_with_many_items_gets_pages_counts_and_filters(
     card = client.get("/meetings/actions?open=1", headers={"HX-Request": "true"})
     assert rows(card.get_data(as_text=True)) == 10
     assert "All my open action items (70)" in card.get_data(as_text=True)
+
+
+def test_counts_stop_at_their_cap_and_the_pages_go_on(client, make_user, make_meeting, monkeypatch):
+    monkeypatch.setattr(action_lists, "COUNT_CAP", 30)
+    latvian = make_user("member", country_code="LV")
+    add_items(make_meeting(), "LV", open=70, done=45, dropped=5)
+    client.login(latvian.email)
+
+    first = client.get("/meetings/actions").get_data(as_text=True)
+    assert "All (more than 65)" in first and "Open (more than 30)" in first
+    assert "Done (more than 30)" in first and "Dropped (5)" in first
+    assert "Page 1</span>" in first and 'href="/meetings/actions?page=2" rel="next"' in first
+    last = client.get("/meetings/actions?page=3").get_data(as_text=True)
+    assert rows(last) == 20 and 'rel="next"' not in last and "Page 3</span>" in last
+
+    dropped = client.get("/meetings/actions?status=dropped").get_data(as_text=True)
+    assert rows(dropped) == 5 and "Page 1" not in dropped
+
+
+def test_open_items_come_first_then_the_others_by_due_date(client, make_user, make_meeting):
+    estonian = make_user("member", country_code="EE")
+    meeting = make_meeting()
+    due = {"done late": 3, "open latest": 9, "dropped middle": 2, "done early": 1}
+    db.session.add_all(
+        ActionItem(
+            meeting_id=meeting.id,
+            title=title,
+            status=title.split()[0],
+            owner_country="EE",
+            due_on=date.today() + timedelta(days=days),
+        )
+        for title, days in due.items()
+    )
+    db.session.commit()
+    client.login(estonian.email)
+
+    page = client.get("/meetings/actions").get_data(as_text=True)
+    order = sorted(due, key=page.index)
+    assert order == ["open latest", "done early", "dropped middle", "done late"]
+
+
+def test_the_page_reads_a_bounded_number_of_items(client, make_user, make_meeting):
+    """Counts and the page's items are read with a limit, never counted or sorted in full
+    (a delegation holds a hundred thousand items at N=10)."""
+    latvian = make_user("member", country_code="LV")
+    add_items(make_meeting(), "LV", open=3, done=2)
+    client.login(latvian.email)
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if "FROM meetings_action_item" in statement:
+            seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/meetings/actions").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    reading = [s for s in seen if "meetings_action_item.id IN" not in s]
+    assert reading and all("LIMIT" in s for s in reading)
