@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload
 
 from intranet.plugin_api import db
 
@@ -81,11 +81,9 @@ def _mine(user: Any) -> Any:
     return owner
 
 
-def _counted(mine: Any, statuses: Sequence[str], cap: int | None) -> Any:
-    """The number of the user's items in `statuses`, reading at most `cap` + 1 of them."""
-    items = select(ActionItem.id).where(mine, ActionItem.status.in_(statuses))
-    if cap is not None:
-        items = items.limit(cap + 1)
+def _counted(mine: Any, status: str) -> Any:
+    """The number of the user's items in `status`, reading at most COUNT_CAP + 1 of them."""
+    items = select(ActionItem.id).where(mine, ActionItem.status == status).limit(COUNT_CAP + 1)
     return select(func.count()).select_from(items.subquery()).scalar_subquery()
 
 
@@ -94,7 +92,7 @@ def action_counts(user: Any) -> dict[str, ItemCount]:
     statement, however many items the delegation holds."""
     mine = _mine(user)
     numbers = db.session.execute(
-        select(*(_counted(mine, [status], COUNT_CAP) for status in ACTION_STATUSES))
+        select(*(_counted(mine, status) for status in ACTION_STATUSES))
     ).one()
     return {
         status: ItemCount(min(number, COUNT_CAP), number <= COUNT_CAP)
@@ -102,39 +100,29 @@ def action_counts(user: Any) -> dict[str, ItemCount]:
     }
 
 
-def _section_ids(mine: Any, statuses: Sequence[str], offset: int, limit: int) -> list[int]:
-    """Ids of the user's items in `statuses` by due date, from `offset`: each status is read in
-    its index's order, at most offset + limit rows of it, and the few merged."""
+def _page_ids(mine: Any, sections: Sequence[Sequence[str]], offset: int, limit: int) -> list[int]:
+    """Ids of the items at `offset`, `limit` of them, the sections one after the other and each
+    by due date. One statement, whatever the page and wherever a section ends: each status is
+    read in its index's order, at most offset + limit rows of it, and the few merged."""
     parts = [
-        select(ActionItem.id, ActionItem.due_on)
+        select(ActionItem.id, ActionItem.due_on, literal(rank).label("section"))
         .where(mine, ActionItem.status == status)
         .order_by(ActionItem.due_on, ActionItem.id)
         .limit(offset + limit)
         .subquery()
+        for rank, statuses in enumerate(sections)
         for status in statuses
     ]
-    merged = union_all(*(select(part.c.id, part.c.due_on) for part in parts)).subquery()
+    merged = union_all(*(select(part.c.id, part.c.due_on, part.c.section) for part in parts))
+    merged = merged.subquery()
     return list(
         db.session.scalars(
-            select(merged.c.id).order_by(merged.c.due_on, merged.c.id).offset(offset).limit(limit)
+            select(merged.c.id)
+            .order_by(merged.c.section, merged.c.due_on, merged.c.id)
+            .offset(offset)
+            .limit(limit)
         )
     )
-
-
-def _page_ids(mine: Any, sections: Sequence[Sequence[str]], offset: int, limit: int) -> list[int]:
-    """Ids of the items at `offset`, `limit` of them, the sections one after the other. A page
-    that starts past a section counts that section exactly, once."""
-    ids: list[int] = []
-    for statuses in sections:
-        found = _section_ids(mine, statuses, offset, limit - len(ids))
-        ids += found
-        if len(ids) == limit:
-            break
-        if found or offset == 0:
-            offset = 0
-        else:
-            offset -= db.session.scalar(select(_counted(mine, statuses, None)))
-    return ids
 
 
 def my_action_items(
@@ -155,9 +143,9 @@ def my_action_items(
             .options(
                 joinedload(ActionItem.meeting),
                 joinedload(ActionItem.owner_user),
-                selectinload(ActionItem.notes),
+                joinedload(ActionItem.notes),  # in this statement: a page without items runs it too
             )
-        )
+        ).unique()
     }
     seen = visible_ids(user, {item.meeting_id for item in loaded.values()})
     items = [loaded[id_] for id_ in ids if id_ in loaded and loaded[id_].meeting_id in seen]
