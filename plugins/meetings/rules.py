@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 
-from intranet.plugin_api import ResourceRef, can, can_many, db
+from intranet.plugin_api import ResourceRef, can, can_many, db, permitted_refs
 
 from .models import AgendaItem, Meeting, Minutes, Series
 
@@ -116,10 +116,26 @@ def visible_filter(user: Any, query: Select[Any]) -> Select[Any]:
 
     Members see every meeting but those a plugin vetoes, which `visible` drops from a page.
     """
+    return query.where(*visible_conditions(user, query.whereclause))
+
+
+def visible_conditions(user: Any, *where: Any) -> list[ColumnElement[bool]]:
+    """What narrows the meetings meeting `where` to those `user` may see: nothing for members
+    (as `visible_filter`), the ids granted among them for a guest."""
     if not user.is_guest:
-        return query
-    candidates = db.session.scalars(select(Meeting.id).where(query.whereclause))
-    return query.where(Meeting.id.in_(visible_ids(user, candidates)))
+        return []
+    candidates = db.session.scalars(select(Meeting.id).where(granted_reach(user), *where))
+    return [Meeting.id.in_(visible_ids(user, candidates))]
+
+
+def granted_reach(user: Any) -> ColumnElement[bool]:
+    """The meetings a guest may see at most: those the plugins name as granted, one by one or
+    by their series (`intranet_permitted`). Their votes are still counted (`visible_ids`), but
+    a guest's list reads the grants, never every meeting of the site."""
+    named = permitted_refs(user, VIEW)
+    meetings = sorted(ref.id for ref in named if ref.kind == MEETING)
+    series = sorted(ref.id for ref in named if ref.kind == SERIES)
+    return or_(Meeting.id.in_(meetings), Meeting.series_id.in_(series))
 
 
 def visible_to(meeting: Meeting, users: list[Any]) -> list[Any]:

@@ -29,10 +29,11 @@ from intranet.plugin_api import (
 from .. import forms
 from ..calendar import occurrences, rule_starts
 from ..contributions import held_in
-from ..models import UPCOMING_ORDER, Meeting, Minutes, Series
+from ..models import Meeting, Minutes, Series
 from ..recurrence import awkward_starts, describe, read_rule
-from ..rules import minutes_filter, shows_minutes, visible, visible_filter
+from ..rules import minutes_filter, shows_minutes, visible, visible_conditions, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
+from ..upcoming import count_upcoming, page_of_upcoming, upcoming_meetings
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from . import pickers
 from .blueprint import bp
@@ -56,19 +57,8 @@ def index() -> str:
     period = requested_period() if past else None
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
-    query = select(Meeting).options(selectinload(Meeting.overrides))
-    if period:  # the meetings held in a period, as the activity report counts them
-        query = query.where(held_in(*period))
-    if past:  # with their minutes, whose beginning the list shows
-        query = query.where(Meeting.last_end_at < now).order_by(Meeting.start_at.desc())
-        query = query.options(selectinload(Meeting.minutes))
-    else:
-        query = query.where(Meeting.last_end_at >= now).order_by(UPCOMING_ORDER, Meeting.id)
-    pagination = db.paginate(
-        visible_filter(current_user, query), page=page, per_page=PAGE_SIZE, error_out=False
-    )
-    total = pagination.total or 0
-    meetings = visible(current_user, list(pagination.items))
+    total, found = past_meetings(now, period, page) if past else upcoming_page(now, page)
+    meetings = visible(current_user, found)
     template = "meetings/_list.html" if wants_fragment() else "meetings/index.html"
     return render_template(
         template,
@@ -85,6 +75,30 @@ def index() -> str:
         has_next=page * PAGE_SIZE < total,
         now=now,
     )
+
+
+def past_meetings(now: datetime, period: Any, page: int) -> tuple[int, list[Meeting]]:
+    """The meetings over (held in `period`, if given), newest first, with their minutes, whose
+    beginning the list shows: the total and one page."""
+    query = select(Meeting).options(selectinload(Meeting.overrides), selectinload(Meeting.minutes))
+    if period:  # as the activity report counts them
+        query = query.where(held_in(*period))
+    # Begun before now as well (every meeting does, being over): the index on start_at then
+    # reads the past from now backwards instead of stepping over every meeting ahead first.
+    query = query.where(Meeting.last_end_at < now, Meeting.start_at < now)
+    query = query.order_by(Meeting.start_at.desc(), Meeting.id.desc())
+    pagination = db.paginate(
+        visible_filter(current_user, query), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+    return pagination.total or 0, list(pagination.items)
+
+
+def upcoming_page(now: datetime, page: int) -> tuple[int, list[Meeting]]:
+    """The meetings not over yet, soonest first: the total and one page."""
+    seen = visible_conditions(current_user, Meeting.last_end_at >= now)
+    listed = page_of_upcoming(now, *seen, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    query = upcoming_meetings(listed).options(selectinload(Meeting.overrides))
+    return count_upcoming(now, *seen), list(db.session.scalars(query))
 
 
 @bp.get("/<int:meeting_id>")
@@ -310,13 +324,11 @@ def edit(meeting_id: int) -> Any:
 @bp.get("/next")
 @roles(*EVERYONE)
 def next_meetings() -> str:
-    upcoming = (
-        select(Meeting)
-        .where(Meeting.last_end_at >= utcnow(), Meeting.status != "cancelled")
-        .options(selectinload(Meeting.overrides))
-        .order_by(UPCOMING_ORDER, Meeting.id)
-    )
-    candidates = db.session.scalars(visible_filter(current_user, upcoming).limit(10)).all()
+    now = utcnow()
+    held = Meeting.status != "cancelled"
+    seen = visible_conditions(current_user, Meeting.last_end_at >= now, held)
+    soonest = upcoming_meetings(page_of_upcoming(now, held, *seen, limit=10))
+    candidates = db.session.scalars(soonest.options(selectinload(Meeting.overrides))).all()
     meetings = visible(current_user, list(candidates))[:5]
     context = {"meetings": meetings, "latest": latest_minutes()}
     if wants_fragment():

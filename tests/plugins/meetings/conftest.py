@@ -78,6 +78,10 @@ def grant_meeting(app: Any) -> Iterator[Any]:
                 return {id_: True for id_ in ids if id_ in granted}
             return None
 
+        @hookimpl
+        def intranet_permitted(self, user: Any, action: str) -> dict[str, list[int]] | None:
+            return {"meetings.meeting": list(granted)} if user.is_guest else None
+
     plugins.registry().pm.register(Grant(), name="meetings-test-grant")
     yield lambda meeting: granted.append(meeting.id)
     plugins.registry().pm.unregister(name="meetings-test-grant")
@@ -101,6 +105,14 @@ def grant(app: Any) -> Iterator[Any]:
             self, user: Any, action: str, kind: str, ids: list[int]
         ) -> dict[int, bool] | None:
             return {id_: True for id_ in ids if (user.id, kind, id_) in granted}
+
+        @hookimpl
+        def intranet_permitted(self, user: Any, action: str) -> dict[str, set[int]]:
+            named: dict[str, set[int]] = {}
+            for user_id, kind, id_ in granted:
+                if user_id == user.id:
+                    named.setdefault(kind, set()).add(id_)
+            return named
 
     plugins.registry().pm.register(Grants(), name="meetings-test-grants")
     yield lambda user, kind, id_: granted.add((user.id, kind, id_))

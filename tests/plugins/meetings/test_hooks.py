@@ -195,6 +195,10 @@ def test_a_granted_guest_sees_the_meeting(client, make_user, make_meeting):
                 return {meeting.id: True} if meeting.id in ids else None
             return None
 
+        @hookimpl
+        def intranet_permitted(self, user, action):
+            return {"meetings.meeting": [meeting.id]} if user.is_guest else None
+
     guest = make_user("guest")
     plugins.registry().pm.register(Partners(), name="partners-test")
     try:

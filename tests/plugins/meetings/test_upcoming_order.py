@@ -1,36 +1,78 @@
-"""Upcoming meetings come in the order they start, found through the index on last_end_at:
-ordered by the start_at column, the database read every past meeting first (200 ms for the
-dashboard card at N=10 on PostgreSQL)."""
+"""Upcoming meetings come in the order they start, meetings under way first, a page at a time,
+and each part is read from its index: sorting every meeting still ahead cost 60 ms a view at
+N=10 on PostgreSQL (200,000 meetings, 18,000 ahead)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from intranet.extensions import db
+from intranet.plugin_api import utcnow
+
+UPCOMING = ["Series under way", "Soon", "Later", "Latest"]
 
 
-def test_upcoming_meetings_come_by_start_without_the_start_index(client, member, make_meeting):
+@pytest.fixture
+def calendar(make_meeting):
+    today = utcnow().replace(hour=10, minute=0, second=0, microsecond=0, tzinfo=None)
+    for title, days in (("Latest", 70), ("Soon", 10), ("Over", -30), ("Later", 40)):
+        start = today + timedelta(days=days)
+        make_meeting(title=title, start=start, end=start + timedelta(hours=2), timezone="UTC")
+    start = today - timedelta(days=400)  # monthly for three years and a half: not over yet
     make_meeting(
-        title="Later plenary", start=datetime(2031, 5, 6, 10), end=datetime(2031, 5, 6, 12)
+        title="Series under way",
+        start=start,
+        end=start + timedelta(hours=2),
+        timezone="UTC",
+        rrule="FREQ=MONTHLY;COUNT=42",
     )
-    make_meeting(
-        title="Sooner plenary", start=datetime(2030, 3, 19, 10), end=datetime(2030, 3, 19, 12)
-    )
-    make_meeting(
-        title="Past plenary", start=datetime(2020, 3, 17, 10), end=datetime(2020, 3, 17, 12)
-    )
-    statements: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+
+def titles_in(page: str, titles: list[str]) -> list[str]:
+    return sorted((title for title in titles if f">{title}<" in page), key=page.index)
+
+
+def test_upcoming_meetings_come_by_start_a_page_at_a_time(client, member, calendar, monkeypatch):
+    client.login(member.email)
+    page = client.get("/meetings/next").get_data(as_text=True)
+    assert titles_in(page, [*UPCOMING, "Over"]) == UPCOMING
+    monkeypatch.setattr("intranet_meetings.views.meetings.PAGE_SIZE", 2)
+    first = client.get("/meetings/").get_data(as_text=True)
+    assert titles_in(first, [*UPCOMING, "Over"]) == UPCOMING[:2]
+    assert "page=2" in first
+    second = client.get("/meetings/?page=2").get_data(as_text=True)
+    assert titles_in(second, [*UPCOMING, "Over"]) == UPCOMING[2:]
+    assert "page=3" not in second
+    past = client.get("/meetings/?when=past").get_data(as_text=True)
+    assert titles_in(past, [*UPCOMING, "Over"]) == ["Over"]
+
+
+def test_each_part_of_the_upcoming_list_is_read_from_an_index(client, member, calendar):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads a handful of rows without its indexes; its plan is measured")
+    statements: list[tuple[str, object]] = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args):
+        if "upcoming_page" in statement:
+            statements.append((statement, parameters))
+
     client.login(member.email)
     for url in ("/meetings/next", "/meetings/"):
         statements.clear()
-        page = client.get(url).get_data(as_text=True)
-        assert page.index("Sooner plenary") < page.index("Later plenary"), url
-        assert "Past plenary" not in page, url
-        listing = [
-            s for s in statements if "meetings_meeting.last_end_at >=" in s and "ORDER BY" in s
-        ]
-        assert listing, url
-        assert all("ORDER BY coalesce(meetings_meeting.start_at" in s for s in listing), url
+        event.listen(db.engine, "before_cursor_execute", seen)
+        client.get(url)
+        event.remove(db.engine, "before_cursor_execute", seen)
+        assert statements, url
+        for statement, parameters in statements:
+            plan = db.session.connection().exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters
+            )
+            reads = [row[-1] for row in plan if "meetings_meeting" in row[-1]]
+            assert all(read.startswith("SEARCH") for read in reads), (url, reads)
+            # Under way: a range of (last_end_at, start_at); ahead: start_at in order, from now.
+            assert any("last_end_at_start_at (last_end_at>?)" in read for read in reads), reads
+            assert any("ix_meetings_meeting_start_at (start_at>?)" in read for read in reads)
+            assert not any("(start_at<?)" in read for read in reads), (url, reads)
