@@ -198,7 +198,8 @@ def intranet_permitted(user: User, action: str) -> dict[str, Iterable[int]] | No
     For actions most people may not do at all (inviting partners outside the inviter roles):
     a form then lists the few objects someone may act on from these answers instead of asking
     `can()` about every object of the site. A named object counts as a yes; a plugin's veto
-    in `intranet_permission(_many)` still refuses it.
+    in `intranet_permission(_many)` still refuses it. A plugin granting guests objects one by
+    one names them here as well: a guest's lists are built from these answers.
     """
 
 

@@ -12,14 +12,13 @@ from flask import g, has_request_context, request
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
-from intranet.plugin_api import ResourceRef, User, can_many, db
+from intranet.plugin_api import ResourceRef, User, can_many, db, permitted_refs
 
 from . import documents
 from .models import Editor, Initiative, Lesson, LessonRevision
 
 LESSON = "lessons.lesson"
 INITIATIVE = "lessons.initiative"
-GRANT_CANDIDATES = 500
 
 
 def is_reviewer(user: Any) -> bool:
@@ -65,19 +64,16 @@ NEWEST_PUBLISHED = (Lesson.published_at.desc(), Lesson.id.desc())
 
 def granted_lesson_ids(user: User) -> list[int]:
     """Published task-force lessons a guest may view all the same: granted one by one by
-    another plugin (partners), whose vote in the list-shaped permission hook lets them in.
-
-    No plugin lists its grants, so the candidates (the newest GRANT_CANDIDATES published
-    lessons a guest does not see by their sharing level) are found in one query and
-    `can_many()` answers them all at once. Computed once per request.
+    another plugin (partners), which names them in `intranet_permitted`; `can_many()` then
+    counts every plugin's vote on them, so that a veto still hides one. Computed once per
+    request, in one statement whatever the number of lessons.
     """
     cache = g.setdefault("lessons_granted", {})
     if user.id not in cache:
+        named = [ref.id for ref in permitted_refs(user, "lessons.view") if ref.kind == LESSON]
+        published = and_(Lesson.status == "published", Lesson.sharing == "taskforce")
         candidates = db.session.scalars(
-            select(Lesson.id)
-            .where(Lesson.status == "published", Lesson.sharing == "taskforce", DATED)
-            .order_by(*NEWEST_PUBLISHED)
-            .limit(GRANT_CANDIDATES)
+            select(Lesson.id).where(Lesson.id.in_(named), published).order_by(Lesson.id)
         ).all()
         granted = can_many(user, "lessons.view", LESSON, candidates)
         cache[user.id] = [lesson_id for lesson_id in candidates if lesson_id in granted]

@@ -69,6 +69,11 @@ def intranet_permission_many(
 
 
 @hookimpl
+def intranet_permitted(user: User, action: str) -> dict[str, frozenset[int]] | None:
+    return rules.guest_permitted(user, action)
+
+
+@hookimpl
 def intranet_nav_items(user: User) -> list[NavItem]:
     if user.is_guest:
         return [

@@ -79,13 +79,22 @@ def guest_permission_many(user: User, action: str, kind: str, ids: list[int]) ->
 
     Partners' own actions are never granted to guests, so a grant cannot make anyone an inviter.
     """
-    if not user.is_guest or action.startswith("partners."):
-        return {}
-    if action == "directory.view_member" and kind == "user":
-        reached = co_worker_ids(user)
-    else:
-        reached = frozenset(ref.id for ref in active_grants(user) if ref.kind == kind)
+    reached = (guest_permitted(user, action) or {}).get(kind, frozenset())
     return {id_: True for id_ in ids if id_ in reached}
+
+
+def guest_permitted(user: User, action: str) -> dict[str, frozenset[int]] | None:
+    """What `guest_permission_many` lets a guest reach for `action`, named by kind without
+    being asked about every object: a guest's lists are built from it, so they hold whatever
+    was granted, however old, and cost what the grants cost, not what the site holds."""
+    if not user.is_guest or action.startswith("partners."):
+        return None
+    reached: dict[str, set[int]] = {}
+    for ref in active_grants(user):
+        reached.setdefault(ref.kind, set()).add(ref.id)
+    if action == "directory.view_member":
+        reached["user"] = set(co_worker_ids(user))
+    return {kind: frozenset(ids) for kind, ids in reached.items()}
 
 
 def guest_permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:

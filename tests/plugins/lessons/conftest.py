@@ -87,7 +87,7 @@ def login_as(client: Any) -> Any:
 @pytest.fixture
 def grant(app):
     """A stand-in for the partners plugin: grants (guest id, lesson id) pairs, answering both
-    permission hooks as the contract asks."""
+    permission hooks and naming the grants (`intranet_permitted`) as the contract asks."""
     granted = set()
 
     class Grants:
@@ -102,6 +102,11 @@ def grant(app):
         @hookimpl
         def intranet_permission_many(user, action, kind, ids):
             return {id_: True for id_ in ids if (user.id, id_) in granted}
+
+        @staticmethod
+        @hookimpl
+        def intranet_permitted(user, action):
+            return {"lessons.lesson": {id_ for guest_id, id_ in granted if guest_id == user.id}}
 
     app.extensions["intranet_plugins"].pm.register(Grants, name="grants")
     return lambda guest, lesson: granted.add((guest.id, lesson.id))

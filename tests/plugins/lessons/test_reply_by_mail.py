@@ -34,6 +34,11 @@ def access(app):
         def intranet_permission_many(user, action, kind, ids):
             return {id_: True for id_ in ids if (user.id, id_) in granted}
 
+        @staticmethod
+        @hookimpl
+        def intranet_permitted(user, action):
+            return {"lessons.lesson": {id_ for guest_id, id_ in granted if guest_id == user.id}}
+
     app.extensions["intranet_plugins"].pm.register(Grants, name="test-grants")
     return granted
 

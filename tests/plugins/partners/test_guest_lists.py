@@ -1,0 +1,117 @@
+"""A guest's lists are built from the guest's grants, which the partners plugin names
+(`intranet_permitted`): everything granted is listed, however much else the site holds, and a
+list reads the grants, not every lesson or meeting of the site."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from intranet.extensions import db
+from intranet.models import utcnow
+from intranet_lessons.models import Lesson
+from intranet_partners.models import Grant, Guest
+
+
+def make_guest(make_user, sponsor, grants: list[tuple[str, int]]):
+    guest = make_user("guest", email="nora@ngo.example", name="Nora Partner")
+    db.session.add(
+        Guest(
+            user_id=guest.id,
+            organisation="Baltic NGO Network",
+            organisation_kind="ngo",
+            sponsor_id=sponsor.id,
+            access_ends_on=(utcnow() + timedelta(days=90)).date(),
+        )
+    )
+    for kind, id_ in grants:
+        db.session.add(Grant(guest_id=guest.id, resource_kind=kind, resource_id=id_, label=kind))
+    db.session.commit()
+    return guest
+
+
+def lesson_rows(count: int, published_at, title: str) -> list[dict]:
+    return [
+        {
+            "title": f"{title} {number}",
+            "summary": "A summary",
+            "level": "national",
+            "area": "protection",
+            "start_year": 2020,
+            "status": "published",
+            "sharing": "taskforce",
+            "published_at": published_at,
+        }
+        for number in range(count)
+    ]
+
+
+def test_a_guest_finds_a_lesson_granted_long_ago_among_many_newer_ones(
+    client, make_user, secretariat
+):
+    long_ago = utcnow() - timedelta(days=3 * 365)
+    granted = db.session.scalars(
+        insert(Lesson).returning(Lesson.id), lesson_rows(1, long_ago, "Granted lesson")
+    ).one()
+    db.session.execute(insert(Lesson), lesson_rows(600, utcnow(), "Newer lesson"))
+    db.session.commit()
+    guest = make_guest(make_user, secretariat, [("lessons.lesson", granted)])
+
+    client.login(guest.email)
+    listed = client.get("/lessons/").get_data(as_text=True)
+    assert "Granted lesson 0" in listed
+    assert "Newer lesson" not in listed
+    searched = client.get("/lessons/?q=granted").get_data(as_text=True)
+    assert "Granted lesson 0" in searched
+    assert client.get(f"/lessons/{granted}").status_code == 200
+
+
+def test_a_guests_meeting_lists_ask_about_the_granted_meetings_only(client, make_user, secretariat):
+    from intranet.platform import plugins
+    from intranet.plugin_api import hookimpl
+    from intranet_meetings.models import Meeting
+
+    now = utcnow()
+
+    def meeting(title: str, days: int, **fields) -> Meeting:
+        start = now + timedelta(days=days)
+        row = Meeting(
+            title=title,
+            start_at=start,
+            end_at=start + timedelta(hours=2),
+            last_end_at=start + timedelta(hours=2),
+            timezone="UTC",
+            **fields,
+        )
+        db.session.add(row)
+        return row
+
+    ahead = meeting("Granted plenary ahead", 30)
+    over = meeting("Granted plenary over", -30)
+    others = [meeting(f"Other plenary {n}", days) for n, days in enumerate((-60, -5, 5, 60))]
+    db.session.commit()
+    guest = make_guest(
+        make_user, secretariat, [("meetings.meeting", ahead.id), ("meetings.meeting", over.id)]
+    )
+    asked: list[int] = []
+
+    class Spy:
+        @hookimpl
+        def intranet_permission_many(self, user, action, kind, ids):
+            if kind == "meetings.meeting":
+                asked.extend(ids)
+
+    client.login(guest.email)
+    plugins.registry().pm.register(Spy(), name="partners-test-spy")
+    try:
+        upcoming = client.get("/meetings/").get_data(as_text=True)
+        past = client.get("/meetings/?when=past").get_data(as_text=True)
+        card = client.get("/meetings/next").get_data(as_text=True)
+    finally:
+        plugins.registry().pm.unregister(name="partners-test-spy")
+    assert "Granted plenary ahead" in upcoming and "Granted plenary ahead" in card
+    assert "Granted plenary over" in past
+    for page in (upcoming, past, card):
+        assert "Other plenary" not in page
+    assert set(asked) == {ahead.id, over.id}, [m.id for m in others]
