@@ -13,16 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Subquery, func, select, union_all
-
-from intranet.plugin_api import db
+from sqlalchemy import Select, Subquery, select, union_all
 
 from .models import Meeting
-
-
-def upcoming(now: datetime, *conditions: Any) -> Any:
-    """The condition that a meeting is upcoming at `now` (with `conditions`), for counting."""
-    return select(Meeting.id).where(Meeting.last_end_at >= now, *conditions)
 
 
 def page_of_upcoming(now: datetime, *conditions: Any, offset: int = 0, limit: int) -> Subquery:
@@ -57,10 +50,3 @@ def page_of_upcoming(now: datetime, *conditions: Any, offset: int = 0, limit: in
 def upcoming_meetings(page: Subquery) -> Select[Any]:
     """The meetings of `page` in its order."""
     return select(Meeting).join(page, page.c.id == Meeting.id).order_by(page.c.start_at, page.c.id)
-
-
-def count_upcoming(now: datetime, *conditions: Any) -> int:
-    return (
-        db.session.scalar(select(func.count()).select_from(upcoming(now, *conditions).subquery()))
-        or 0
-    )

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from intranet.plugin_api import (
@@ -33,7 +33,7 @@ from ..models import Meeting, Minutes, Series
 from ..recurrence import awkward_starts, describe, read_rule
 from ..rules import minutes_filter, shows_minutes, visible, visible_conditions, visible_filter
 from ..services import drop_stale_overrides, save_meeting_changes, series_end
-from ..upcoming import count_upcoming, page_of_upcoming, upcoming_meetings
+from ..upcoming import page_of_upcoming, upcoming_meetings
 from ..zones import COUNTRY_ZONES, zone_choices, zone_label
 from . import pickers
 from .blueprint import bp
@@ -57,8 +57,10 @@ def index() -> str:
     period = requested_period() if past else None
     page = max(request.args.get("page", 1, type=int), 1)
     now = utcnow()
-    total, found = past_meetings(now, period, page) if past else upcoming_page(now, page)
-    meetings = visible(current_user, found)
+    found = past_meetings(now, period, page) if past else upcoming_page(now, page)
+    # A page and one more meeting: whether there is a next page, without counting them all
+    # (a period's list says how many meetings it held, as the activity report does).
+    meetings = visible(current_user, found[:PAGE_SIZE])
     template = "meetings/_list.html" if wants_fragment() else "meetings/index.html"
     return render_template(
         template,
@@ -71,34 +73,44 @@ def index() -> str:
         period_words=period_words(period) if period else "",
         list_args={"when": "past", **period_args(period)} if past else {},
         page=page,
-        total=total,
-        has_next=page * PAGE_SIZE < total,
+        total=count_past(now, period) if period else None,
+        has_next=len(found) > PAGE_SIZE,
         now=now,
     )
 
 
-def past_meetings(now: datetime, period: Any, page: int) -> tuple[int, list[Meeting]]:
-    """The meetings over (held in `period`, if given), newest first, with their minutes, whose
-    beginning the list shows: the total and one page."""
+def past_meetings(now: datetime, period: Any, page: int) -> list[Meeting]:
+    """One page of the meetings over (held in `period`, if given), newest first, and the first
+    of the next page, with their minutes, whose beginning the list shows."""
     query = select(Meeting).options(selectinload(Meeting.overrides), selectinload(Meeting.minutes))
-    if period:  # as the activity report counts them
-        query = query.where(held_in(*period))
     # Begun before now as well (every meeting does, being over): the index on start_at then
     # reads the past from now backwards instead of stepping over every meeting ahead first.
-    query = query.where(Meeting.last_end_at < now, Meeting.start_at < now)
+    query = query.where(*over(now, period))
     query = query.order_by(Meeting.start_at.desc(), Meeting.id.desc())
-    pagination = db.paginate(
-        visible_filter(current_user, query), page=page, per_page=PAGE_SIZE, error_out=False
-    )
-    return pagination.total or 0, list(pagination.items)
+    query = query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    return list(db.session.scalars(visible_filter(current_user, query)))
 
 
-def upcoming_page(now: datetime, page: int) -> tuple[int, list[Meeting]]:
-    """The meetings not over yet, soonest first: the total and one page."""
+def over(now: datetime, period: Any) -> list[Any]:
+    """Meetings over by `now`, held in `period` (as the activity report counts them) if given."""
+    return [
+        Meeting.last_end_at < now,
+        Meeting.start_at < now,
+        *([held_in(*period)] if period else []),
+    ]
+
+
+def count_past(now: datetime, period: Any) -> int:
+    query = visible_filter(current_user, select(Meeting.id).where(*over(now, period)))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def upcoming_page(now: datetime, page: int) -> list[Meeting]:
+    """One page of the meetings not over yet, soonest first, and the first of the next page."""
     seen = visible_conditions(current_user, Meeting.last_end_at >= now)
-    listed = page_of_upcoming(now, *seen, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    listed = page_of_upcoming(now, *seen, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
     query = upcoming_meetings(listed).options(selectinload(Meeting.overrides))
-    return count_upcoming(now, *seen), list(db.session.scalars(query))
+    return list(db.session.scalars(query))
 
 
 @bp.get("/<int:meeting_id>")

@@ -18,7 +18,7 @@ UPCOMING = ["Series under way", "Soon", "Later", "Latest"]
 @pytest.fixture
 def calendar(make_meeting):
     today = utcnow().replace(hour=10, minute=0, second=0, microsecond=0, tzinfo=None)
-    for title, days in (("Latest", 70), ("Soon", 10), ("Over", -30), ("Later", 40)):
+    for title, days in (("Latest", 70), ("Soon", 10), ("Over", -30), ("Later", 40), ("Old", -90)):
         start = today + timedelta(days=days)
         make_meeting(title=title, start=start, end=start + timedelta(hours=2), timezone="UTC")
     start = today - timedelta(days=400)  # monthly for three years and a half: not over yet
@@ -46,8 +46,13 @@ def test_upcoming_meetings_come_by_start_a_page_at_a_time(client, member, calend
     second = client.get("/meetings/?page=2").get_data(as_text=True)
     assert titles_in(second, [*UPCOMING, "Over"]) == UPCOMING[2:]
     assert "page=3" not in second
+    monkeypatch.setattr("intranet_meetings.views.meetings.PAGE_SIZE", 1)
     past = client.get("/meetings/?when=past").get_data(as_text=True)
-    assert titles_in(past, [*UPCOMING, "Over"]) == ["Over"]
+    assert titles_in(past, [*UPCOMING, "Over", "Old"]) == ["Over"]
+    assert "page=2" in past
+    older = client.get("/meetings/?when=past&page=2").get_data(as_text=True)
+    assert titles_in(older, [*UPCOMING, "Over", "Old"]) == ["Old"]
+    assert "page=3" not in older
 
 
 def test_each_part_of_the_upcoming_list_is_read_from_an_index(client, member, calendar):
