@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +41,9 @@ def describe_period(start: int | None, end: int | None) -> str:
     return f"{start} to {end}" if end else f"since {start}"
 
 
+AWAITING_REVIEW = "status = 'submitted' OR (status = 'published' AND pending_revision IS NOT NULL)"
+
+
 class Lesson(db.Model):
     """A lesson learned or a practice, written by a member and published after review.
 
@@ -53,6 +57,16 @@ class Lesson(db.Model):
         Index("ix_lessons_lesson_status_sharing", "status", "sharing"),
         Index("ix_lessons_lesson_published_at", "published_at", "id"),
         Index("ix_lessons_lesson_status_pending", "status", "pending_revision"),
+        # The reviewers' card, longest waiting first: only the lessons awaiting review, in
+        # order, as rules.awaiting_review() writes the condition (values in the SQL, so that
+        # both databases see it is the index's own).
+        Index(
+            "ix_lessons_lesson_awaiting_review",
+            "submitted_at",
+            "id",
+            sqlite_where=text(AWAITING_REVIEW),
+            postgresql_where=text(AWAITING_REVIEW),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from intranet.plugin_api import ResourceRef, User, can_many, db, permitted_refs
@@ -121,10 +132,16 @@ def lesson_votes(user: User, action: str) -> Votes | None:
 
 
 def awaiting_review() -> ColumnElement[bool]:
-    """Lessons a reviewer has to decide on: submitted, or published with a change waiting."""
+    """Lessons a reviewer has to decide on: submitted, or published with a change waiting.
+
+    The values are written into the SQL (models.AWAITING_REVIEW is the same condition): a
+    database uses the partial index of these lessons only for a condition it can see is the
+    index's own, which a bound parameter hides."""
+    submitted = literal("submitted", literal_execute=True)
+    published = literal("published", literal_execute=True)
     return or_(
-        Lesson.status == "submitted",
-        and_(Lesson.status == "published", Lesson.pending_revision.is_not(None)),
+        Lesson.status == submitted,
+        and_(Lesson.status == published, Lesson.pending_revision.is_not(None)),
     )
 
 
