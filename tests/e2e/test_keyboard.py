@@ -44,7 +44,11 @@ def _assert_focus_visible(focused: dict) -> None:
 
 
 def tab_to(page, matches) -> dict:
-    """Press Tab until ``matches(focused)``; every element passed on the way shows its focus."""
+    """Press Tab until ``matches(focused)``; every element passed on the way shows its focus.
+
+    The page is loaded first, stylesheet included: on a busy machine a Tab pressed as soon as
+    the address changed could focus the skip link before its focus style applied."""
+    page.wait_for_load_state("load")
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
         focused = _focused(page)
