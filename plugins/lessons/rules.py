@@ -65,6 +65,16 @@ def published_for(user: Any) -> ColumnElement[bool]:
     return Lesson.status == "published"
 
 
+def unpublished_for(user: Any) -> ColumnElement[bool]:
+    """Among the lessons not published, those `user` may list at most: every one for a
+    reviewer, their own for anyone else (as `lesson_votes` lets them view). Said on its own,
+    it lets a list find someone's drafts through their authorship instead of among all drafts;
+    `visible_to` still decides."""
+    if user is None or not user.is_authenticated:
+        return false()
+    return true() if is_reviewer(user) else Lesson.author_id == user.id
+
+
 # Published lessons, newest first. A descending order puts the lessons without a publication
 # date (drafts, 100,000 of them at N=10) first on PostgreSQL, and its index scan would step
 # over all of them before the first published one (600 ms for the dashboard card); a

@@ -43,6 +43,7 @@ from intranet.plugin_api import db
 
 from .coverage import cached
 from .models import Lesson, LessonTerm
+from .newest import NEWEST_FIRST, newest_first
 from .rules import granted_lesson_ids, is_reviewer, visible_to
 
 PAGE_SIZE = 20
@@ -57,7 +58,6 @@ TERM_FACETS = ("country", "form", "tag")
 # PostgreSQL: the weighted tsvector of title (A), summary (B) and the rest (C), a stored
 # column with its GIN index (migration lessons_0005), so ranking reads it, never recomputes it.
 DOCUMENT_VECTOR = literal_column("lessons_lesson.fts_document")
-NEWEST_FIRST = (Lesson.published_at.desc().nulls_first(), Lesson.id.desc())
 FTS = table("lessons_lesson_fts", column("rowid"))
 FTS_TABLE = literal_column("lessons_lesson_fts")
 
@@ -233,20 +233,21 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     if text is not None:
         candidates = text.candidates(conditions)
         total, facets = facet_counts([Lesson.id.in_(select(candidates.c.id))])
-        query = text.ranked(select(Lesson), candidates)
     else:
         total, facets = listed_counts(user, selection.filters, published_only, conditions)
         if total > MANY:
             conditions = selection.conditions(user, extra=extra, many=True)
-        query = select(Lesson).where(*conditions).order_by(*NEWEST_FIRST)
     capped = total > CANDIDATES
     total = min(total, CANDIDATES)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(selection.page, pages)
+    offset = (page - 1) * PAGE_SIZE
+    if text is not None:
+        query = text.ranked(select(Lesson), candidates).limit(PAGE_SIZE).offset(offset)
+    else:
+        query = newest_first(user, conditions, offset=offset, limit=PAGE_SIZE)
     lessons = db.session.scalars(
-        query.limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-        .options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
+        query.options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
     ).all()
     return SearchPage(
         lessons=[(lesson, snippet(lesson, selection.words)) for lesson in lessons],
