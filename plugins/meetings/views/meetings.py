@@ -349,11 +349,13 @@ def next_meetings() -> str:
 
 
 def latest_minutes() -> Minutes | None:
-    """The newest minutes the viewer may read, for the beginning the dashboard shows."""
+    """The newest minutes the viewer may read, for the beginning the dashboard shows: of a
+    meeting that has begun (the walk back from the newest meeting then starts at now, not at
+    the last meeting planned, over every meeting ahead, which has no minutes yet)."""
     found = (
         select(Minutes)
         .join(Minutes.meeting)
-        .where(Minutes.body != "", minutes_filter(current_user))
+        .where(Minutes.body != "", Meeting.start_at < utcnow(), minutes_filter(current_user))
         .options(contains_eager(Minutes.meeting))
         .order_by(Meeting.start_at.desc())
     )

@@ -181,6 +181,22 @@ def test_the_dashboard_shows_the_beginning_of_the_latest_minutes_as_text(
     assert "**" not in card and "# Minutes" not in card
 
 
+def test_the_latest_minutes_are_of_a_meeting_that_has_begun(client, member, make_meeting):
+    """Minutes prepared ahead of a meeting are not the latest minutes (and the newest meetings,
+    planned ones, are not where the card looks for them)."""
+    past_plenary(make_meeting)
+    day = working_day(40)
+    ahead = make_meeting(title="Next plenary", start=at(day, 10), end=at(day, 16))
+    db.session.add(Minutes(meeting_id=ahead.id, body="Prepared in advance.", status="draft"))
+    db.session.commit()
+    client.login(member.email)
+
+    card = client.get("/meetings/next", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    assert "Latest minutes, " in card and "Last plenary" in card
+    assert "Prepared in advance" not in card
+
+
 def test_a_guest_sees_only_approved_minutes_of_granted_meetings_on_the_dashboard(
     client, make_user, make_meeting, grant_meeting
 ):
