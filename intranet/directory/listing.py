@@ -3,7 +3,7 @@ members (directory, CSV export, global search).
 
 Text search uses the database's own engine over the member's name, position, expertise,
 languages and country code: the FTS5 table `member_fts` on SQLite, the GIN-indexed tsvector
-expression MEMBER_TSVECTOR on PostgreSQL (both made by migration core_0002). Organisation and
+column MEMBER_TSVECTOR on PostgreSQL (made by migrations core_0002 and core_0018). Organisation and
 country names live in small reference tables and are matched in Python. Every word the user
 typed must match somewhere, as a prefix, so results narrow as they type. User input never
 reaches the query syntax: words are reduced to letters and digits and quoted.
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask import g
@@ -26,19 +27,16 @@ from intranet.models import Country, Organisation, User
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 WORD = re.compile(r"[^\W_]+")
-# Must stay identical (up to table qualification) to the index expression in core_0002.
-MEMBER_TSVECTOR = sa.literal_column(
-    "to_tsvector('simple'::regconfig, coalesce(user_account.name, '') || ' ' "
-    "|| coalesce(user_account.position, '') || ' ' || coalesce(user_account.expertise, '') "
-    "|| ' ' || coalesce(user_account.languages, '') || ' ' "
-    "|| coalesce(user_account.country_code, ''))"
-)
+# PostgreSQL: the account's text as a stored tsvector under the GIN index (core_0018), so a
+# query testing an account reads it instead of computing it.
+MEMBER_TSVECTOR = sa.literal_column("user_account.fts_document")
 SORTS = {
     "name": "Name",
     "country": "Country",
     "organisation": "Organisation",
 }
 DIRECTORY_ROLES = ("member", "secretariat", "admin")
+FEW = 20_000  # accounts matching a search that are found first and then sorted
 
 
 def search_terms(query: str | None) -> list[str]:
@@ -75,16 +73,29 @@ def _fulltext_match(term: str, index: int) -> ColumnElement[bool]:
 
 
 def country_names() -> dict[str, str]:
-    """Country names by code, read once per request (a search asks for them more than once)."""
-    if "country_names" not in g:
-        g.country_names = dict(db.session.execute(sa.select(Country.code, Country.name)).all())
-    return g.country_names
+    """Country names by code, read once per request (with the organisations' names)."""
+    return reference_names()[1]
+
+
+def reference_names() -> tuple[list[tuple[int, str]], dict[str, str]]:
+    """(id, name) of every organisation and the country names by code, in one statement once
+    per request: a search matches its words against them in Python."""
+    if "directory_reference" not in g:
+        rows = db.session.execute(
+            sa.union_all(
+                sa.select(sa.literal("o"), sa.cast(Organisation.id, sa.String), Organisation.name),
+                sa.select(sa.literal("c"), Country.code, Country.name),
+            )
+        ).all()
+        organisations = [(int(key), name) for kind, key, name in rows if kind == "o"]
+        g.directory_reference = (organisations, {k: n for kind, k, n in rows if kind == "c"})
+    return g.directory_reference
 
 
 def text_condition(terms: list[str]) -> ColumnElement[bool]:
     """Every term matches the member's own text, organisation name or country name."""
-    organisations = db.session.execute(sa.select(Organisation.id, Organisation.name)).all()
-    countries = country_names().items()
+    organisations, countries_by_code = reference_names()
+    countries = countries_by_code.items()
     conditions = []
     for index, term in enumerate(terms):
         organisation_ids = [id_ for id_, name in organisations if words_start_with(name, term)]
@@ -109,6 +120,7 @@ class DirectoryFilter:
     kind: str = ""
     role: str = ""
     sort: str = "name"
+    hits: Any = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_args(cls, args: dict[str, str]) -> DirectoryFilter:
@@ -134,29 +146,63 @@ class DirectoryFilter:
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """What an account must be to be listed, the words of the search aside."""
+        conditions = [User.is_active_account.is_(True), User.role.in_(DIRECTORY_ROLES)]
+        if self.country:
+            conditions.append(User.country_code == self.country)
+        if self.kind:
+            kinds = sa.select(Organisation.id).where(Organisation.kind == self.kind)
+            conditions.append(User.organisation_id.in_(kinds))
+        if self.role:
+            conditions.append(User.role == self.role)
+        return conditions
+
     def statement(self) -> sa.Select[tuple[User]]:
         """Active members (never guests) matching the filter, organisations loaded with them."""
         statement = (
-            sa.select(User)
-            .outerjoin(User.organisation)
-            .options(contains_eager(User.organisation))
-            .where(User.is_active_account.is_(True), User.role.in_(DIRECTORY_ROLES))
+            sa.select(User).outerjoin(User.organisation).options(contains_eager(User.organisation))
         )
-        terms = search_terms(self.q)
-        if terms:
-            statement = statement.where(text_condition(terms))
-        if self.country:
-            statement = statement.where(User.country_code == self.country)
-        if self.kind:
-            statement = statement.where(Organisation.kind == self.kind)
-        if self.role:
-            statement = statement.where(User.role == self.role)
+        conditions = self.conditions()
+        name, country = User.name, User.country_code
+        self.hits = None
+        if terms := search_terms(self.q):
+            matching = text_condition(terms)
+            if few_match(matching):
+                # Found first through the full-text index, then sorted: ordered by name in
+                # the same query, PostgreSQL (which cannot tell how rare a word prefix is)
+                # walked the index on name testing every account (1 s at 150,000 accounts).
+                self.hits = (
+                    sa.select(User.id, User.name, User.country_code)
+                    .where(matching, *conditions)
+                    .cte("directory_hits")
+                    .prefix_with("MATERIALIZED")
+                )
+                statement = statement.join(self.hits, self.hits.c.id == User.id)
+                name, country = self.hits.c.name, self.hits.c.country_code
+                conditions = []
+            else:  # a common word: walked in order, the first page of hits comes soon
+                conditions.append(matching)
         order = {
-            "name": [User.name],
-            "country": [User.country_code, User.name],
-            "organisation": [Organisation.name, User.name],
+            "name": [name],
+            "country": [country, name],
+            "organisation": [Organisation.name, name],
         }[self.sort]
+        statement = statement.where(*conditions)
         return statement.order_by(*[sa.nulls_last(column.asc()) for column in order], User.id)
+
+    def count(self, statement: sa.Select[tuple[User]]) -> int:
+        """How many members `statement` (this filter's) lists: the hits of a search where they
+        were found, without joining them to the accounts again."""
+        if self.hits is not None:
+            return db.session.scalar(sa.select(sa.func.count()).select_from(self.hits)) or 0
+        return count(statement)
+
+
+def few_match(condition: ColumnElement[bool]) -> bool:
+    """Whether at most FEW accounts meet `condition`: reads no more than FEW + 1 of them."""
+    some = sa.select(User.id).where(condition).limit(FEW + 1).subquery()
+    return (db.session.scalar(sa.select(sa.func.count()).select_from(some)) or 0) <= FEW
 
 
 def count(statement: sa.Select[tuple[User]]) -> int:

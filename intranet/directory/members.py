@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, MEMBERS, STAFF, roles
-from intranet.directory.listing import SORTS, DirectoryFilter, count
+from intranet.directory.listing import SORTS, DirectoryFilter
 from intranet.extensions import db
 from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
 from intranet.platform import plugins
@@ -87,7 +87,7 @@ def viewable_member(member_id: int) -> User:
 def index() -> str:
     directory_filter = DirectoryFilter.from_args(request.args)
     statement = directory_filter.statement()
-    total = count(statement)
+    total = directory_filter.count(statement)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     members = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
