@@ -12,6 +12,7 @@ ones thus never pushes a core page over its ceiling, and an N+1 inside one hook 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections import Counter
@@ -133,7 +134,9 @@ def costs(
     measured = {}
     for scale in (SMALL, LARGE):
         folder = tmp_path_factory.mktemp(f"scale{scale}")
-        name = f"intranet_perf_{str(scale).replace('.', '_')}_{folder.name[-6:]}"
+        # The process id too: the temporary folders' numbers start again with each run, and a
+        # run stopped before its clean-up left a database of that name behind.
+        name = f"intranet_perf_{os.getpid()}_{str(scale).replace('.', '_')}_{folder.name[-6:]}"
         with scaled_database(database_template, folder, name) as url:
             measured[scale] = measure(url, folder, scale)
     return measured
