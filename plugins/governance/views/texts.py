@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, abort, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 from werkzeug.wrappers import Response as BaseResponse
 
 from intranet.plugin_api import MEMBERS, db, record_audit, render_form, roles
@@ -16,6 +17,8 @@ from ..forms import DecisionForm, RejectionForm, RevisionForm
 from ..models import Proposal, Revision
 from . import bp
 from .common import require_steer, see_other
+
+HISTORY_PAGE = 25
 
 
 def document_or_404(document: str) -> str:
@@ -27,10 +30,17 @@ def document_or_404(document: str) -> str:
 @bp.get("/documents/<document>")
 @roles(*MEMBERS)
 def document_show(document: str) -> str:
+    """The text in force, the proposals, and the history a page of revisions at a time (a
+    document revised for years lists hundreds: 400 KB when the page listed them all)."""
     title = document_or_404(document)
-    revisions = db.session.scalars(
-        select(Revision).where(Revision.document == document).order_by(Revision.number.desc())
-    ).all()
+    of_document = select(Revision).where(Revision.document == document)
+    current = db.session.scalar(of_document.order_by(Revision.number.desc()).limit(1))
+    history = db.paginate(
+        of_document.order_by(Revision.number.desc()).options(defer(Revision.body)),
+        page=request.args.get("page", 1, type=int),
+        per_page=HISTORY_PAGE,
+        error_out=False,
+    )
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.document == document)
@@ -40,8 +50,8 @@ def document_show(document: str) -> str:
         "governance/document.html",
         document=document,
         title=title,
-        revisions=revisions,
-        current=revisions[0] if revisions else None,
+        history=history,
+        current=current,
         proposals=proposals,
     )
 
