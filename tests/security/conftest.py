@@ -57,6 +57,7 @@ from intranet_partners import service as partners
 from intranet_partners.models import Grant, Guest
 from intranet_subgroups.models import Membership, Post, SubGroup, Thread
 from tests.conftest import POSTGRES_URL, Client, _postgres_admin, _postgres_url, base_config
+from tests.partner_helpers import make_guest
 from tests.security.crawler import Form
 from tests.security.world_state import post_forms
 
@@ -98,31 +99,6 @@ def demo_app(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> It
 def upload(owner: str, kind: str, object_id: int, uploader: User, name: str) -> int:
     data = FileStorage(stream=io.BytesIO(b"Notes of the task force.\n"), filename=name)
     return save_upload(data, owner, kind, object_id, uploader).id
-
-
-def make_guest(name: str, sponsor: User, resources: list[GrantableResource]) -> User:
-    user = User(
-        email=f"{name.split()[0].lower()}@partner.example",
-        name=name,
-        role="guest",
-        password_hash=sponsor.password_hash,
-    )
-    db.session.add(user)
-    db.session.flush()
-    db.session.add(
-        Guest(
-            user_id=user.id,
-            organisation="Partner organisation",
-            organisation_kind="ngo",
-            sponsor_id=sponsor.id,
-            access_ends_on=partners.today() + timedelta(days=90),
-        )
-    )
-    partners.add_grants(user, resources, granted_by_id=sponsor.id)
-    db.session.commit()
-    partners.announce_grants(user)
-    db.session.commit()
-    return user
 
 
 def grantable(kind: str, object_id: int, label: str) -> GrantableResource:

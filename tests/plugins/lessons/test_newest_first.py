@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from intranet.extensions import db
 from intranet.models import utcnow
+from tests.query_plans import sqlite_reads, statements_of
 
 
 @pytest.fixture
@@ -62,22 +62,8 @@ def test_a_reviewer_sees_every_draft_first(client, secretariat, lessons, monkeyp
 def test_a_members_drafts_are_found_by_their_authorship(client, member, lessons):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL reads a handful of rows without its indexes")
-    statements: list[tuple[str, object]] = []
-
-    def seen(_conn, _cursor, statement, parameters, *_args):
-        if "newest_parts" in statement:
-            statements.append((statement, parameters))
-
     client.login(member.email)
-    event.listen(db.engine, "before_cursor_execute", seen)
-    client.get("/lessons/")
-    event.remove(db.engine, "before_cursor_execute", seen)
-    [(statement, parameters)] = statements
-    plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-    reads = [
-        row[-1]
-        for row in plan
-        if "lessons_lesson " in row[-1] or row[-1].endswith("lessons_lesson")
-    ]
+    [(statement, parameters)] = statements_of(client, "/lessons/", lambda s: "newest_parts" in s)
+    reads = sqlite_reads(statement, parameters, "lessons_lesson")
     assert any("(author_id=?)" in read for read in reads), reads
     assert any("ix_lessons_lesson_published_at (published_at>?)" in read for read in reads), reads

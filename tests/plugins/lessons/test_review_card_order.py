@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from intranet.extensions import db
 from intranet.models import utcnow
+from tests.query_plans import statements_of
 
 INDEX = "ix_lessons_lesson_awaiting_review"
 
@@ -45,16 +45,12 @@ def test_the_cards_condition_is_the_one_of_the_partial_index(client, secretariat
     """The database may use the partial index only if it sees that the card's condition is the
     index's own (a bound parameter instead of the value hides it): asked to use that index
     alone, each statement of the card still finds a plan."""
-    statements: list[tuple[str, object]] = []
-
-    def seen(_conn, _cursor, statement, parameters, *_args):
-        if "FROM lessons_lesson" in statement and "submitted" in statement:
-            statements.append((statement, parameters))
-
     client.login(secretariat.email)
-    event.listen(db.engine, "before_cursor_execute", seen)
-    client.get("/lessons/widgets/review")
-    event.remove(db.engine, "before_cursor_execute", seen)
+    statements = statements_of(
+        client,
+        "/lessons/widgets/review",
+        lambda statement: "FROM lessons_lesson" in statement and "submitted" in statement,
+    )
     assert len(statements) == 2  # the page and the count
     connection = db.session.connection()
     for statement, parameters in statements:

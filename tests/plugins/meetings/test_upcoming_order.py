@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from intranet.extensions import db
 from intranet.plugin_api import utcnow
+from tests.query_plans import sqlite_reads, statements_of
 
 UPCOMING = ["Series under way", "Soon", "Later", "Latest"]
 
@@ -58,24 +58,12 @@ def test_upcoming_meetings_come_by_start_a_page_at_a_time(client, member, calend
 def test_each_part_of_the_upcoming_list_is_read_from_an_index(client, member, calendar):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL reads a handful of rows without its indexes; its plan is measured")
-    statements: list[tuple[str, object]] = []
-
-    def seen(_conn, _cursor, statement, parameters, *_args):
-        if "upcoming_page" in statement:
-            statements.append((statement, parameters))
-
     client.login(member.email)
     for url in ("/meetings/next", "/meetings/"):
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", seen)
-        client.get(url)
-        event.remove(db.engine, "before_cursor_execute", seen)
+        statements = statements_of(client, url, lambda statement: "upcoming_page" in statement)
         assert statements, url
         for statement, parameters in statements:
-            plan = db.session.connection().exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {statement}", parameters
-            )
-            reads = [row[-1] for row in plan if "meetings_meeting" in row[-1]]
+            reads = sqlite_reads(statement, parameters, "meetings_meeting")
             assert all(read.startswith("SEARCH") for read in reads), (url, reads)
             # Under way: a range of (last_end_at, start_at); ahead: start_at in order, from now.
             assert any("last_end_at_start_at (last_end_at>?)" in read for read in reads), reads

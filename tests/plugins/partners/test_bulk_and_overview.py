@@ -214,7 +214,7 @@ def test_demo_data_has_partner_guests_and_invitations(app, notes):
 
 def test_the_partners_page_lists_guests_a_page_at_a_time(client, secretariat):
     from intranet_partners.views.common import PAGE_SIZE
-    from tests.plugins.partners.test_rules import make_guest
+    from tests.partner_helpers import make_guest
 
     for number in range(PAGE_SIZE + 2):
         make_guest(f"Guest{number:03d}", secretariat, [])

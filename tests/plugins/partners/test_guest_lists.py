@@ -10,25 +10,9 @@ from sqlalchemy import insert
 
 from intranet.extensions import db
 from intranet.models import utcnow
+from intranet.plugin_api import ResourceRef
 from intranet_lessons.models import Lesson
-from intranet_partners.models import Grant, Guest
-
-
-def make_guest(make_user, sponsor, grants: list[tuple[str, int]]):
-    guest = make_user("guest", email="nora@ngo.example", name="Nora Partner")
-    db.session.add(
-        Guest(
-            user_id=guest.id,
-            organisation="Baltic NGO Network",
-            organisation_kind="ngo",
-            sponsor_id=sponsor.id,
-            access_ends_on=(utcnow() + timedelta(days=90)).date(),
-        )
-    )
-    for kind, id_ in grants:
-        db.session.add(Grant(guest_id=guest.id, resource_kind=kind, resource_id=id_, label=kind))
-    db.session.commit()
-    return guest
+from tests.partner_helpers import make_guest
 
 
 def lesson_rows(count: int, published_at, title: str) -> list[dict]:
@@ -47,16 +31,14 @@ def lesson_rows(count: int, published_at, title: str) -> list[dict]:
     ]
 
 
-def test_a_guest_finds_a_lesson_granted_long_ago_among_many_newer_ones(
-    client, make_user, secretariat
-):
+def test_a_guest_finds_a_lesson_granted_long_ago_among_many_newer_ones(client, secretariat):
     long_ago = utcnow() - timedelta(days=3 * 365)
     granted = db.session.scalars(
         insert(Lesson).returning(Lesson.id), lesson_rows(1, long_ago, "Granted lesson")
     ).one()
     db.session.execute(insert(Lesson), lesson_rows(600, utcnow(), "Newer lesson"))
     db.session.commit()
-    guest = make_guest(make_user, secretariat, [("lessons.lesson", granted)])
+    guest = make_guest("Nora", secretariat, [ResourceRef("lessons.lesson", granted)])
 
     client.login(guest.email)
     listed = client.get("/lessons/").get_data(as_text=True)
@@ -91,9 +73,8 @@ def test_a_guests_meeting_lists_ask_about_the_granted_meetings_only(client, make
     over = meeting("Granted plenary over", -30)
     others = [meeting(f"Other plenary {n}", days) for n, days in enumerate((-60, -5, 5, 60))]
     db.session.commit()
-    guest = make_guest(
-        make_user, secretariat, [("meetings.meeting", ahead.id), ("meetings.meeting", over.id)]
-    )
+    granted = [ResourceRef("meetings.meeting", ahead.id), ResourceRef("meetings.meeting", over.id)]
+    guest = make_guest("Nora", secretariat, granted)
     asked: list[int] = []
 
     class Spy:

@@ -6,7 +6,6 @@ what the owning plugins' own pages show, for sub-groups and meetings in several 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,39 +14,16 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.models import User
 from intranet.platform.demo import DEMO_PASSWORD, create_demo_data, demo_email
-from intranet.plugin_api import GrantableResource, ResourceRef, can, can_many
+from intranet.plugin_api import ResourceRef, can, can_many
 from intranet_meetings.models import Meeting
-from intranet_partners import rules, service
-from intranet_partners.models import Guest
+from intranet_partners import rules
 from intranet_subgroups.models import SubGroup
+from tests.partner_helpers import make_guest
 
 KINDS = {
     "subgroups.group": ("subgroups.view", "/subgroups/{}"),
     "meetings.meeting": ("meetings.view", "/meetings/{}"),
 }
-
-
-def make_guest(name: str, sponsor: User, refs: list[ResourceRef], days_left: int = 90) -> User:
-    user = User(
-        email=f"{name.lower()}@partner.example",
-        name=name,
-        role="guest",
-        password_hash=sponsor.password_hash,
-    )
-    db.session.add(user)
-    db.session.flush()
-    db.session.add(
-        Guest(
-            user_id=user.id,
-            organisation="Partner organisation",
-            organisation_kind="ngo",
-            sponsor_id=sponsor.id,
-            access_ends_on=service.today() + timedelta(days=days_left),
-        )
-    )
-    service.add_grants(user, [GrantableResource(ref, "", "/") for ref in refs], sponsor.id)
-    db.session.commit()
-    return user
 
 
 @pytest.fixture
