@@ -51,6 +51,7 @@ from intranet.platform import (
     plugins,
     schema,
     search,
+    stamps,  # noqa: F401 (its table and session events, for every app)
     storage,
     submissions,
     tables,

@@ -59,6 +59,9 @@ from intranet.platform.plugins import (
 from intranet.platform.replies import refuse_reply_text
 from intranet.platform.scale import SCALE_VOCABULARY, bulk_insert, next_id, scale_words
 from intranet.platform.spreadsheet import spreadsheet_cell
+from intranet.platform.stamps import cached as cached_figures
+from intranet.platform.stamps import changed as figures_changed
+from intranet.platform.stamps import watch as watch_tables
 from intranet.privacy.erasure import FORMER_MEMBER, anonymise_text
 from intranet.undo import UNDO_MINUTES, TooLateToUndo, Undone, offer_undo, undoable
 from intranet.values import (
@@ -137,6 +140,7 @@ __all__ = [
     "attachments_for",
     "audit_ref_ids",
     "bulk_insert",
+    "cached_figures",
     "can",
     "can_many",
     "collect",
@@ -151,6 +155,7 @@ __all__ = [
     "disabled_plugins",
     "discard_attachment",
     "external_url",
+    "figures_changed",
     "find_people",
     "fts5_match",
     "grantable_resources",
@@ -188,6 +193,7 @@ __all__ = [
     "undoable",
     "utcnow",
     "wants_fragment",
+    "watch_tables",
     "zone_choices",
     "zone_label",
 ]

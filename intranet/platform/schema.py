@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 import intranet_core_migrations
 from intranet.extensions import db
-from intranet.platform import plugins
+from intranet.platform import plugins, stamps
 
 MIGRATIONS_DIR = Path(intranet_core_migrations.__file__).resolve().parent
 # The key of the PostgreSQL advisory lock: the bytes of "intranet" as a positive bigint.
@@ -116,6 +116,7 @@ def upgrade(revision: str = "heads") -> None:
 
     with lock():
         alembic_upgrade(revision=revision)
+        stamps.seed()
 
 
 def downgrade(revision: str) -> None:

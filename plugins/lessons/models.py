@@ -366,15 +366,3 @@ class AttachmentShare(db.Model):
         ForeignKey("attachment.id", ondelete="CASCADE"), primary_key=True
     )
     sharing: Mapped[str] = mapped_column(String(20))
-
-
-class CoverageStamp(db.Model):
-    """One row: a random stamp that changes with every write the coverage counts depend on.
-
-    See the coverage module, which sets it and caches the counts under it.
-    """
-
-    __tablename__ = "lessons_coverage_stamp"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stamp: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,185 @@
+"""Figures counted from large tables, cached per process and never stale.
+
+A plugin names the tables (or the one column of a table) its figures are counted from under a
+stamp name: `watch("subgroups", SubGroup, Post, User.country_code)`. Every transaction that
+writes one of them also gives the stamp's row in `data_stamp` a new random value when it
+commits. `cached(name, key, compute)` reads the stamp (one small query) and counts again only
+when this app's figures for `key` were counted under another stamp, so every worker on every
+host sees a change on its next request. The stamp is random rather than a counter so that a
+database restored from a backup, or created anew, cannot bring an old stamp back with other
+data behind it.
+
+No view has to remember the stamp: session events note every flush that inserted, deleted or
+changed a watched row (a watched column: only when that column changed) and every insert,
+update or delete of a watched table run through the session (the scale generator's
+`bulk_insert`, an erasure's bulk delete). Only a write that bypasses the session has to call
+`changed()` itself.
+
+Figures that also follow the clock (the meetings held by now) say until when they hold:
+`cached(..., until=...)` counts again once that moment has passed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from itertools import chain
+from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import Connection, String, event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+    mapped_column,
+)
+
+from intranet.extensions import db
+from intranet.models import utcnow
+
+T = TypeVar("T")
+CACHE = "intranet_data_stamps"
+CACHE_ENTRIES = 1_000  # figures kept per stamp and worker, one per key asked
+PENDING = "intranet_data_stamps_changed"
+
+# table name -> stamp name -> the columns whose change moves the stamp (None: any change)
+WATCHED: dict[str, dict[str, frozenset[str] | None]] = {}
+
+
+class DataStamp(db.Model):
+    """The current stamp of each name: a new random value whenever its tables changed."""
+
+    __tablename__ = "data_stamp"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32))
+
+
+def watch(name: str, *watched: type | InstrumentedAttribute[Any]) -> None:
+    """Move the stamp `name` whenever a row of these models is written; for a column, whenever
+    a row is inserted or deleted or that column changes."""
+    for item in watched:
+        if isinstance(item, InstrumentedAttribute):
+            table, column = item.class_.__tablename__, item.key
+            columns = WATCHED.setdefault(table, {}).get(name, frozenset())
+            if columns is not None:
+                WATCHED[table][name] = columns | {column}
+        else:
+            WATCHED.setdefault(item.__tablename__, {})[name] = None
+
+
+def cached(
+    name: str,
+    key: str,
+    compute: Callable[[], T],
+    until: Callable[[T], datetime | None] | None = None,
+) -> T:
+    """`compute()` once per stamp of `name`, in this app (every worker keeps its own; every
+    host sees a change on its next request). `until(value)`, when given, says until when the
+    value holds whatever is written (None: as long as the stamp).
+
+    The stamp is read before counting: a write committed in between then leaves newer figures
+    under the older stamp, which the next request no longer matches, never older figures
+    under the newer one. Before the first write of a watched table there is no stamp and
+    every request counts (`seed` gives each watched name one when the schema is upgraded).
+    """
+    stamp = db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
+    cache: dict[str, dict[str, tuple[str, datetime | None, Any]]] = (
+        current_app.extensions.setdefault(CACHE, {})
+    )
+    entries = cache.setdefault(name, {})
+    entry = entries.get(key)
+    fresh = entry is not None and (entry[1] is None or utcnow() < entry[1])
+    if stamp is not None and fresh and entry[0] == stamp:
+        return entry[2]
+    value = compute()
+    if stamp is not None:
+        if len(entries) >= CACHE_ENTRIES and key not in entries:
+            entries.clear()  # figures for many different keys: start again rather than grow
+        entries[key] = (stamp, until(value) if until else None, value)
+    return value
+
+
+def changed(connection: Connection, *names: str) -> None:
+    """Give the stamps `names` a new value, in the transaction `connection` is in (in name
+    order, so that two transactions never wait for each other's stamp)."""
+    insert = _insert_for(connection.dialect.name)
+    for name in sorted(names):
+        statement = insert(DataStamp).values(name=name, stamp=uuid.uuid4().hex)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[DataStamp.name], set_={"stamp": statement.excluded.stamp}
+            )
+        )
+
+
+def seed() -> None:
+    """Give every watched name without a stamp its first one (`intranet init`, a restore, any
+    upgrade), so that figures are cached from the start rather than after the first write."""
+    if not inspect(db.engine).has_table(DataStamp.__tablename__):
+        return  # upgraded to a revision before the stamps
+    insert = _insert_for(db.engine.dialect.name)
+    names = sorted({name for watchers in WATCHED.values() for name in watchers})
+    with db.engine.begin() as connection:
+        for name in names:
+            connection.execute(
+                insert(DataStamp).values(name=name, stamp=uuid.uuid4().hex).on_conflict_do_nothing()
+            )
+
+
+def _insert_for(dialect: str) -> Callable[..., Any]:
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+def _moved_by(row: Any, written: bool) -> set[str]:
+    """The stamps a flushed row moves: any for an inserted or deleted row, and for a changed
+    one those watching the whole table or a column that changed."""
+    watchers = WATCHED.get(getattr(row, "__tablename__", ""), {})
+    if written:
+        return set(watchers)
+    state = inspect(row)
+    return {
+        name
+        for name, columns in watchers.items()
+        if columns is None or any(state.attrs[column].history.has_changes() for column in columns)
+    }
+
+
+@event.listens_for(db.session, "after_flush")
+def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    moved: set[str] = session.info.setdefault(PENDING, set())
+    for row in chain(session.new, session.deleted):
+        moved |= _moved_by(row, written=True)
+    for row in session.dirty:
+        if session.is_modified(row):
+            moved |= _moved_by(row, written=False)
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _note_bulk_write(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        watchers = WATCHED.get(state.statement.table.name, {})
+        state.session.info.setdefault(PENDING, set()).update(watchers)
+
+
+@event.listens_for(db.session, "before_commit")
+def _stamp_on_commit(session: Session) -> None:
+    """The stamps' row locks are taken as the transaction's last statements, so a transaction
+    holding one never waits for another lock (no deadlock) and holds it only briefly."""
+    session.flush()
+    moved = session.info.pop(PENDING, set())
+    if moved:
+        changed(session.connection(), *moved)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
