@@ -16,18 +16,26 @@ from intranet.plugin_api import (
     ResourceRef,
     SearchResult,
     User,
+    cached_figures,
     contains_words,
     country_name,
     db,
     external_url,
     plural,
     utcnow,
+    watch_tables,
 )
 
 from . import search as full_text
 from .models import ActionItem, Decision, Meeting, Participant, Series
 from .rules import visible, visible_filter
 from .services import when
+
+# The report's figures follow the meetings, their participants, action items and decisions
+# and the participants' countries: counted again after any change to them or once the next meeting
+# of the period has begun, not on every view of a draft.
+STAMP = "meetings"
+watch_tables(STAMP, Meeting, Participant, ActionItem, Decision, User.country_code)
 
 MEETING_KIND, SERIES_KIND = "meetings.meeting", "meetings.series"
 KINDS = (MEETING_KIND, SERIES_KIND)
@@ -101,6 +109,19 @@ def held_in(start: date, end: date) -> ColumnElement[bool]:
     )
 
 
+def next_held(start: date, end: date, now: datetime) -> datetime | None:
+    """When the first meeting of the period not begun at `now` begins, which `held_in` then
+    counts: figures about the meetings held by `now` hold until then."""
+    since, until = period_bounds(start, end)
+    return db.session.scalar(
+        select(func.min(Meeting.start_at)).where(
+            Meeting.start_at >= max(since, now),
+            Meeting.start_at < until,
+            Meeting.status != "cancelled",
+        )
+    )
+
+
 KIND_NOUNS = {
     "plenary": "plenary",
     "sub-group": "sub-group meeting",
@@ -137,24 +158,43 @@ def period_tallies(held: ColumnElement[bool]) -> dict[str, dict[str, int]]:
     return tallies
 
 
+Decisions = list[tuple[str, str, str, int]]
+
+
+def period_figures(held: ColumnElement[bool]) -> tuple[dict[str, dict[str, int]], Decisions]:
+    """The tallies of the meetings `held` selects and their first REPORT_ROWS decisions, each
+    with the number of all of them."""
+    decisions = db.session.execute(
+        select(Meeting.title, Decision.reference, Decision.text, func.count().over())
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .where(held)
+        .order_by(Decision.id)
+        .limit(REPORT_ROWS)
+    )
+    return period_tallies(held), [tuple(row) for row in decisions]
+
+
 def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
-    """Three statements whatever the number of meetings: the tallies, the first REPORT_ROWS
-    meetings and the first decisions; the rest are counted, with a link to the list of them."""
+    """Three statements whatever the number of meetings: the figures (the tallies and the
+    first decisions, counted once per change to the meetings), the first REPORT_ROWS meetings
+    and the stamp; the rest are counted, with a link to the list of them."""
+    now = utcnow()  # not later than the "by now" of `held_in`
     held = visible_filter(user, select(Meeting).where(held_in(start, end)))
-    tallies = period_tallies(held.whereclause)
+    if user.is_guest:
+        tallies, decisions = period_figures(held.whereclause)
+    else:  # what members count is the same for every member
+        tallies, decisions = cached_figures(
+            STAMP,
+            f"report:{start}:{end}",
+            lambda: period_figures(held.whereclause),
+            until=lambda _: next_held(start, end, now),
+        )
     by_kind = sorted(tallies["kind"].items(), key=lambda item: (-item[1], item[0]))
     total = sum(tallies["kind"].values())
     shown = visible(
         user,
         list(db.session.scalars(held.order_by(Meeting.start_at, Meeting.id).limit(REPORT_ROWS))),
     )
-    decisions = db.session.execute(
-        select(Meeting.title, Decision.reference, Decision.text, func.count().over())
-        .join(Meeting, Meeting.id == Decision.meeting_id)
-        .where(held.whereclause)
-        .order_by(Decision.id)
-        .limit(REPORT_ROWS)
-    ).all()
     decision_count = decisions[0][3] if decisions else 0
     attendance = tallies["country"]
     # The action items of the meetings held in the period (as the meeting pages list them),

@@ -15,14 +15,21 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     User,
+    cached_figures,
     db,
     external_url,
     plural,
     utcnow,
+    watch_tables,
 )
 
 from .models import KIND_LABELS, Grant, Guest, Invitation
 from .rules import grants_of
+
+# The report's section follows the guests, their grants and when their accounts were made:
+# counted again after any change to them, not on every view of a draft.
+STAMP = "partners"
+watch_tables(STAMP, Guest, Grant, User.created_at)
 
 
 def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
@@ -52,6 +59,10 @@ def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
     organisation engaged in, the first few are named and the others counted."""
     if user.is_guest:
         return []
+    return cached_figures(STAMP, f"report:{start}:{end}", lambda: count_sections(start, end))
+
+
+def count_sections(start: date, end: date) -> list[ReportSection]:
     period_start = datetime.combine(start, time.min, tzinfo=UTC)
     period_end = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
     in_period = and_(

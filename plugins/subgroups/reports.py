@@ -12,15 +12,22 @@ from intranet.plugin_api import (
     ProfileSection,
     ReportSection,
     User,
+    cached_figures,
     country_name,
     db,
     external_url,
     plural,
     utcnow,
+    watch_tables,
 )
 
 from . import rules
 from .models import KINDS, Membership, Post, SubGroup, Thread
+
+# The report's figures follow the groups, their threads, posts and memberships and the
+# members' countries: counted again after any change to them, not on every view of a draft.
+STAMP = "subgroups"
+watch_tables(STAMP, SubGroup, Thread, Post, Membership, User.country_code)
 
 
 def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
@@ -47,6 +54,12 @@ def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
 
 
 def report_sections(start: date, end: date, user: User) -> list[ReportSection]:
+    """The sections below, counted once per change to what they count (the same for every
+    reader of the report: a sub-group's name and figures are shown to every member)."""
+    return cached_figures(STAMP, f"report:{start}:{end}", lambda: count_sections(start, end))
+
+
+def count_sections(start: date, end: date) -> list[ReportSection]:
     """The groups active between `start` and `end`, their members and posts, by country: every
     count grouped in SQL; the REPORT_ROWS groups with the most posts in the period are listed,
     the others counted."""
