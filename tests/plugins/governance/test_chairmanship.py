@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -97,7 +98,7 @@ def test_the_chair_gets_the_rights_the_settings_assign(app, chair, member):
 
 
 def test_the_dashboard_widget_names_the_chair_and_announces_the_handover(client, member):
-    today = date.today()
+    today = datetime.now(ZoneInfo(member.timezone)).date()  # the member's today, as the widget's
     start = date(today.year - 1, today.month, 1) if today.month != 2 else date(today.year - 1, 3, 1)
     db.session.add(ChairPeriod(start=start, end=today, country_code="DK", override_reason="t"))
     db.session.commit()
