@@ -48,6 +48,7 @@ T = TypeVar("T")
 CACHE = "intranet_data_stamps"
 CACHE_ENTRIES = 1_000  # figures kept per stamp and worker, one per key asked
 PENDING = "intranet_data_stamps_changed"
+READ = "intranet_data_stamps_read"  # the stamps read in the session's transaction
 
 # table name -> stamp name -> the columns whose change moves the stamp (None: any change)
 WATCHED: dict[str, dict[str, frozenset[str] | None]] = {}
@@ -90,7 +91,10 @@ def cached(
     under the newer one. Before the first write of a watched table there is no stamp and
     every request counts (`seed` gives each watched name one when the schema is upgraded).
     """
-    stamp = db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
+    read: dict[str, str | None] = db.session.info.setdefault(READ, {})
+    if name not in read:  # once per transaction: a page's figures of one name, one query
+        read[name] = db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
+    stamp = read[name]
     cache: dict[str, dict[str, tuple[str, datetime | None, Any]]] = (
         current_app.extensions.setdefault(CACHE, {})
     )
@@ -183,3 +187,4 @@ def _stamp_on_commit(session: Session) -> None:
 def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+        session.info.pop(READ, None)

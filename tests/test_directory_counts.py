@@ -1,0 +1,100 @@
+"""The directory's counts are kept per worker until what it lists changes, and never stale: a
+new member, a deactivated one, a moved country, an organisation's kind or a renamed expert show
+on the next view; a sign-in changes nothing counted and is not counted again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from intranet.extensions import db
+from intranet.models import User
+from tests.directory_helpers import organisation
+
+
+def total(client, query: str = "") -> int:
+    page = client.get(f"/directory{query}", headers={"HX-Request": "true"})
+    assert page.status_code == 200
+    found = re.search(r'class="result-count">(\d+) (?:person|people)', page.get_data(as_text=True))
+    assert found, "no result count"
+    return int(found.group(1))
+
+
+@contextmanager
+def directory_counts() -> Iterator[list[str]]:
+    """The statements that count members (or check how many a search matches)."""
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if "count(" in statement and "user_account" in statement:
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_every_change_to_what_the_directory_lists_shows_on_the_next_view(client, member, make_user):
+    """Each page is viewed (and its count kept) right before the change it must show."""
+    police = organisation("National Police Board", "authority", "FI")
+    aino = make_user(name="Aino Virtanen", country_code="FI", organisation_id=police.id)
+    client.login(member.email)
+
+    assert total(client) == 2
+    erik = make_user(name="Erik Johansson", country_code="SE")
+    assert total(client) == 3
+
+    erik.is_active_account = False
+    db.session.commit()
+    assert total(client) == 2
+
+    assert total(client, "?country=FI") == 1
+    aino.country_code = "EE"
+    db.session.commit()
+    assert total(client, "?country=FI") == 0
+
+    assert total(client, "?kind=authority") == 1
+    police.kind = "ministry"
+    db.session.commit()
+    assert total(client, "?kind=authority") == 0
+
+    for column, words in [
+        ("name", "Aino Saarinen"),
+        ("position", "Chief inspector"),
+        ("expertise", "shelters for victims"),
+        ("languages", "Estonian, Finnish"),
+    ]:
+        word = words.split()[-1].lower()
+        assert total(client, f"?q={word}") == 0
+        setattr(aino, column, words)
+        db.session.commit()
+        assert total(client, f"?q={word}") == 1, column
+
+    assert total(client, "?q=latvia") == 0
+    aino.country_code = "LV"
+    db.session.commit()
+    assert total(client, "?q=latvia") == 1
+
+    assert total(client, "?role=member") == 2
+    aino.role = "secretariat"
+    db.session.commit()
+    assert total(client, "?role=member") == 1
+
+
+def test_a_sign_in_changes_nothing_counted_and_is_not_counted_again(app, client, member, make_user):
+    other = make_user(name="Erik Johansson", country_code="SE")
+    client.login(member.email)
+    total(client, "?q=erik")
+    total(client)
+
+    signed_in = app.test_client().login(other.email)  # notes the account's last sign-in
+    assert signed_in.status_code == 302 and db.session.get(User, other.id).last_login_at
+    with directory_counts() as statements:
+        assert total(client) == 2
+        assert total(client, "?q=erik") == 1
+    assert statements == []
