@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import AuditEvent, AuthToken, User
 from tests.conftest import mail_text
+from tests.query_plans import statements_of
 
 IMPORT_CSV = (
     "email,name,role,country\n"
@@ -286,3 +287,19 @@ def test_secretariat_sees_no_actions_on_an_admins_page(client, secretariat, admi
     assert response.status_code == 403
     db.session.refresh(admin)
     assert admin.is_active
+
+
+def test_the_account_search_reads_the_trigram_index_on_postgresql(client, secretariat, make_user):
+    """Any part of a name or address: on PostgreSQL through the trigram index (core_0020), not
+    by reading every account (90 ms twice per page at 150,000 accounts)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's")
+    make_user("member", name="Kadri Tamm", email="kadri@example.ee")
+    client.login(secretariat.email)
+    sent = statements_of(client, "/admin/users?q=tamm", lambda s: "ILIKE" in s.upper())
+    assert sent, "the search sent no ILIKE"
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a few rows: force the choice
+    for statement, parameters in sent:
+        plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
+        assert any("ix_user_account_fulltext_trigram" in line for line in plan), plan
