@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -147,3 +148,19 @@ def test_chairpersons_are_found_by_name_and_guests_never_chair(client, secretari
     client.submit(url, {**data, "chairpersons": [str(wanted.id), str(guest.id)]})
     period = db.session.scalar(select(ChairPeriod))
     assert [person.id for person in period.chairpersons] == [wanted.id]
+
+
+def test_the_chairmanship_years_come_a_page_at_a_time_newest_first(client, member):
+    """A rotation recorded for centuries (401 years at N=10) made one page of 290 KB."""
+    db.session.add_all(
+        ChairPeriod(start=date(year, 7, 1), end=date(year + 1, 6, 30), country_code="DK")
+        for year in range(1970, 2030)
+    )
+    db.session.commit()
+    client.login(member.email)
+    first = client.get("/governance/chairmanship").get_data(as_text=True)
+    years = re.findall(r">01 Jul (\d{4}) \u2013", first)
+    assert years == [str(year) for year in range(2029, 2004, -1)]
+    assert "Page 1 of 3" in first and 'href="/governance/chairmanship?page=2"' in first
+    last = client.get("/governance/chairmanship?page=3").get_data(as_text=True)
+    assert re.findall(r">01 Jul (\d{4}) \u2013", last) == [str(y) for y in range(1979, 1969, -1)]
