@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import AuditEvent, AuthToken, User
 from tests.conftest import mail_text
-from tests.query_plans import statements_of
+from tests.query_plans import sqlite_reads, statements_of
 
 IMPORT_CSV = (
     "email,name,role,country\n"
@@ -303,3 +303,18 @@ def test_the_account_search_reads_the_trigram_index_on_postgresql(client, secret
     for statement, parameters in sent:
         plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
         assert any("ix_user_account_fulltext_trigram" in line for line in plan), plan
+
+
+def test_the_accounts_of_a_role_are_found_through_the_role_index(client, secretariat):
+    """The few staff among 150,000 accounts: read from ix_user_account_role_name in name order
+    (core_0021), not by reading every account (80 ms for ?role=admin at N=10)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plan")
+    client.login(secretariat.email)
+    sent = statements_of(
+        client, "/admin/users?role=admin", lambda s: "ORDER BY user_account.name" in s
+    )
+    assert sent
+    for statement, parameters in sent:
+        reads = sqlite_reads(statement, parameters, "user_account")
+        assert any("ix_user_account_role_name" in line for line in reads), reads
