@@ -98,3 +98,48 @@ def test_a_sign_in_changes_nothing_counted_and_is_not_counted_again(app, client,
         assert total(client) == 2
         assert total(client, "?q=erik") == 1
     assert statements == []
+
+
+def test_head_counts_follow_every_change_to_the_accounts_they_count(app, make_user):
+    from intranet.directory import counts
+
+    police = organisation("National Police Board", "authority", "FI")
+    aino = make_user(name="Aino Virtanen", country_code="FI", organisation_id=police.id)
+    active = counts.active_accounts()
+    assert counts.delegation_sizes().get("FI") == 1
+    assert counts.accounts_per_country().get("FI") == 1
+    assert counts.accounts_per_organisation().get(police.id) == 1
+
+    aino.country_code = "EE"
+    db.session.commit()
+    assert counts.delegation_sizes().get("FI") is None
+    assert counts.accounts_per_country().get("EE") == 1
+
+    aino.organisation_id = None
+    db.session.commit()
+    assert counts.accounts_per_organisation().get(police.id) is None
+
+    aino.role = "guest"
+    db.session.commit()
+    assert counts.delegation_sizes().get("EE") is None
+    assert counts.accounts_per_country().get("EE") == 1
+
+    aino.is_active_account = False
+    db.session.commit()
+    assert counts.active_accounts() == active - 1
+    make_user(name="Erik Johansson", country_code="SE")
+    assert counts.active_accounts() == active
+
+
+def test_head_counts_are_kept_while_nothing_they_count_changes(app, make_user):
+    from intranet.directory import counts
+
+    aino = make_user(name="Aino Virtanen", country_code="FI")
+    heads = [counts.delegation_sizes, counts.accounts_per_country]
+    heads += [counts.accounts_per_organisation, counts.active_accounts]
+    first = [count() for count in heads]
+    aino.last_login_at = aino.created_at  # a sign-in
+    db.session.commit()
+    with directory_counts() as statements:
+        assert [count() for count in heads] == first
+    assert statements == []

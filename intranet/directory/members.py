@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, MEMBERS, STAFF, roles
+from intranet.directory import counts
 from intranet.directory.listing import SORTS, DirectoryFilter
 from intranet.extensions import db
 from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
@@ -158,20 +159,11 @@ def export_csv() -> Response:
 @bp.get("/delegations")
 @roles(*MEMBERS)
 def delegations() -> str:
-    head_counts = (
-        sa.select(Country, sa.func.count(User.id))
-        .outerjoin(
-            User,
-            sa.and_(
-                User.country_code == Country.code,
-                User.is_active_account.is_(True),
-                User.role.in_(MEMBERS),
-            ),
-        )
-        .group_by(Country.code)
-        .order_by(Country.kind != "member", Country.name)
-    )
-    rows = db.session.execute(head_counts).all()
+    sizes = counts.delegation_sizes()
+    countries = db.session.scalars(
+        sa.select(Country).order_by(Country.kind != "member", Country.name)
+    ).all()
+    rows = [(country, sizes.get(country.code, 0)) for country in countries]
     return render_template(
         "directory/delegations.html",
         rows=rows,

@@ -8,9 +8,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from intranet.access import STAFF, roles
+from intranet.directory import counts
 from intranet.directory.forms import CountryForm, OrganisationForm
 from intranet.extensions import db
-from intranet.models import Country, Organisation, User
+from intranet.models import Country, Organisation
 from intranet.platform.audit import record
 from intranet.web import render_form
 
@@ -20,12 +21,11 @@ bp = Blueprint("reference", __name__, url_prefix="/admin")
 @bp.get("/countries")
 @roles(*STAFF)
 def countries() -> str:
-    rows = db.session.execute(
-        sa.select(Country, sa.func.count(User.id))
-        .outerjoin(User, User.country_code == Country.code)
-        .group_by(Country.code)
-        .order_by(Country.kind != "member", Country.name)
+    accounts = counts.accounts_per_country()
+    countries = db.session.scalars(
+        sa.select(Country).order_by(Country.kind != "member", Country.name)
     ).all()
+    rows = [(country, accounts.get(country.code, 0)) for country in countries]
     return render_template("reference/countries.html", rows=rows)
 
 
@@ -55,13 +55,13 @@ def edit_country(code: str | None = None) -> str | tuple[str, int] | Response:
 @bp.get("/organisations")
 @roles(*STAFF)
 def organisations() -> str:
-    rows = db.session.execute(
-        sa.select(Organisation, sa.func.count(User.id))
-        .outerjoin(User, User.organisation_id == Organisation.id)
+    accounts = counts.accounts_per_organisation()
+    organisations = db.session.scalars(
+        sa.select(Organisation)
         .options(selectinload(Organisation.country))
-        .group_by(Organisation.id)
         .order_by(Organisation.country_code.is_(None), Organisation.country_code, Organisation.name)
     ).all()
+    rows = [(organisation, accounts.get(organisation.id, 0)) for organisation in organisations]
     return render_template("reference/organisations.html", rows=rows)
 
 

@@ -36,6 +36,7 @@ from wtforms.validators import DataRequired, Length
 from intranet.access import EVERYONE, STAFF, public, roles
 from intranet.accounts.security import is_safe_next
 from intranet.accounts.twofactor import ALLOWED_WHILE_ENROLLING
+from intranet.directory import counts
 from intranet.extensions import db
 from intranet.forms import Form
 from intranet.models import User, UTCDateTime, utcnow
@@ -345,9 +346,7 @@ def admin() -> str:
         .group_by(PrivacyNotice.id)
         .order_by(PrivacyNotice.version.desc())
     ).all()
-    active_users = db.session.scalar(
-        select(func.count(User.id)).where(User.is_active_account.is_(True))
-    )
+    active_users = counts.active_accounts()
     return render_template(
         "privacy/admin.html",
         records=processing_records(),
