@@ -33,7 +33,6 @@ from ..models import ChairPeriod
 from . import bp
 from .common import see_other
 
-
 CHAIR_PAGE = 25
 
 
