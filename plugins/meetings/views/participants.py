@@ -18,6 +18,7 @@ from intranet.plugin_api import (
     STAFF,
     ResourceRef,
     User,
+    cached_figures,
     collect,
     country_name,
     db,
@@ -30,6 +31,7 @@ from intranet.plugin_api import (
     spreadsheet_cell,
     utcnow,
     wants_fragment,
+    watch_tables,
 )
 
 from .. import forms, notices
@@ -40,6 +42,11 @@ from .blueprint import bp
 from .common import FULL_MEETING, meeting_or_404, meeting_page
 
 MAX_INDIVIDUALS = 500  # people one form may pick one by one
+
+# "All members (N)": counted once per change to who is an active member, not on each form
+# (150,000 accounts at N=10: 41 ms).
+MEMBERS_STAMP = "meetings-members"
+watch_tables(MEMBERS_STAMP, User.role, User.is_active_account)
 
 
 def members_query() -> Any:
@@ -71,7 +78,8 @@ def invite_form() -> tuple[forms.InviteForm, list[tuple[str, str]]]:
     pickers, never listed in full. The sub-groups chosen, with their names: only those the
     user may choose are kept."""
     form = forms.InviteForm()
-    count = db.session.scalar(select(func.count()).select_from(members_query().subquery()))
+    counted = select(func.count()).select_from(members_query().subquery())
+    count = cached_figures(MEMBERS_STAMP, "all", lambda: db.session.scalar(counted))
     form.everyone.label.text = f"All members ({count})"
     return form, pickers.group_choices(pickers.groups_named(form.groups.data or []))
 
