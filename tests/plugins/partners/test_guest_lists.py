@@ -1,6 +1,6 @@
 """A guest's lists are built from the guest's grants, which the partners plugin names
 (`intranet_permitted`): everything granted is listed, however much else the site holds, and a
-list reads the grants, not every lesson or meeting of the site."""
+list reads the grants, not every lesson, meeting or sub-group of the site."""
 
 from __future__ import annotations
 
@@ -96,3 +96,42 @@ def test_a_guests_meeting_lists_ask_about_the_granted_meetings_only(client, make
     for page in (upcoming, past, card):
         assert "Other plenary" not in page
     assert set(asked) == {ahead.id, over.id}, [m.id for m in others]
+
+
+def test_a_guests_sub_group_list_asks_about_the_granted_groups_only(client, secretariat):
+    from intranet.platform import plugins
+    from intranet.plugin_api import hookimpl
+    from intranet_subgroups.models import SubGroup
+
+    today = utcnow().date()
+    groups = [
+        SubGroup(
+            name=f"{'Granted' if n == 0 else 'Other'} group {n}",
+            kind="topic",
+            mandate="A mandate.",
+            start_date=today - timedelta(days=10),
+            end_date=today + timedelta(days=100),
+            status="active",
+            join_policy="open",
+        )
+        for n in range(6)
+    ]
+    db.session.add_all(groups)
+    db.session.commit()
+    guest = make_guest("Nora", secretariat, [ResourceRef("subgroups.group", groups[0].id)])
+    asked: list[int] = []
+
+    class Spy:
+        @hookimpl
+        def intranet_permission_many(self, user, action, kind, ids):
+            if kind == "subgroups.group":
+                asked.extend(ids)
+
+    client.login(guest.email)
+    plugins.registry().pm.register(Spy(), name="partners-test-spy")
+    try:
+        listed = client.get("/subgroups/").get_data(as_text=True)
+    finally:
+        plugins.registry().pm.unregister(name="partners-test-spy")
+    assert "Granted group 0" in listed and "Other group" not in listed
+    assert set(asked) == {groups[0].id}
