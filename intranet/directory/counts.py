@@ -17,6 +17,10 @@ from intranet.platform import stamps
 
 from .listing import STAMP
 
+# What the staff's account list filters on: counts of it are kept until one of these changes.
+ACCOUNTS = "accounts"
+stamps.watch(ACCOUNTS, User.name, User.email, User.role, User.is_active_account)
+
 
 def _grouped(key: str, column: sa.ColumnElement, *where: sa.ColumnElement[bool]) -> dict:
     statement = sa.select(column, sa.func.count()).where(*where).group_by(column)
@@ -43,3 +47,9 @@ def active_accounts() -> int:
     """Accounts that may sign in."""
     active = sa.select(sa.func.count()).where(User.is_active_account.is_(True))
     return stamps.cached(STAMP, "active-accounts", lambda: db.session.scalar(active) or 0)
+
+
+def accounts_matching(key: str, statement: sa.Select) -> int:
+    """How many accounts `statement` (the staff's list for the filter `key`) selects."""
+    counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    return stamps.cached(ACCOUNTS, key, lambda: db.session.scalar(counted) or 0)

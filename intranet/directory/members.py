@@ -182,7 +182,9 @@ def delegation(code: str) -> str:
         page=request.args.get("page", 1, type=int),
         per_page=DELEGATION_PAGE_SIZE,
         error_out=False,
+        count=False,
     )
+    members.total = counts.delegation_sizes().get(country.code, 0)  # the same members, kept
     groups: dict[str, list[User]] = defaultdict(list)
     for member in members.items:
         groups[member.organisation.name if member.organisation else ""].append(member)
