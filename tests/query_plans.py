@@ -6,7 +6,8 @@ The tests that hold a list to its index read the plan of the statements the page
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -30,6 +31,22 @@ def statements_of(client: Any, url: str, wanted: Callable[[str], bool]) -> list[
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     return sent
+
+
+@contextmanager
+def recorded(wanted: Callable[[str], bool]) -> Iterator[list[str]]:
+    """The statements sent inside the block that `wanted` picks."""
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if wanted(statement):
+            sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
 
 
 def sqlite_reads(statement: str, parameters: Any, table: str) -> list[str]:

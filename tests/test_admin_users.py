@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import AuditEvent, AuthToken, User
 from tests.conftest import mail_text
-from tests.query_plans import sqlite_reads, statements_of
+from tests.query_plans import recorded, sqlite_reads, statements_of
 
 IMPORT_CSV = (
     "email,name,role,country\n"
@@ -352,17 +352,6 @@ def test_the_account_count_follows_every_change_it_counts_and_is_kept_otherwise(
 
     assert total("?status=active") == 2
     app.test_client().login(secretariat.email)  # a sign-in changes nothing counted
-    counted: list[str] = []
-    with app.app_context():
-        from sqlalchemy import event
-
-        def note(_conn, _cursor, statement, *_args):
-            if "count(" in statement:
-                counted.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            assert total("?status=active") == 2
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
-    assert not [s for s in counted if "FROM (SELECT user_account.id" in s]
+    with recorded(lambda statement: "FROM (SELECT user_account.id" in statement) as counted:
+        assert total("?status=active") == 2
+    assert counted == []

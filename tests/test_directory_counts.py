@@ -5,14 +5,11 @@ on the next view; a sign-in changes nothing counted and is not counted again."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import sqlalchemy as sa
 
 from intranet.extensions import db
 from intranet.models import User
 from tests.directory_helpers import organisation
+from tests.query_plans import recorded
 
 
 def total(client, query: str = "") -> int:
@@ -23,20 +20,9 @@ def total(client, query: str = "") -> int:
     return int(found.group(1))
 
 
-@contextmanager
-def directory_counts() -> Iterator[list[str]]:
+def directory_counts():
     """The statements that count members (or check how many a search matches)."""
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        if "count(" in statement and "user_account" in statement:
-            statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
+    return recorded(lambda statement: "count(" in statement and "user_account" in statement)
 
 
 def test_every_change_to_what_the_directory_lists_shows_on_the_next_view(client, member, make_user):

@@ -4,15 +4,38 @@ list reads the grants, not every lesson, meeting or sub-group of the site."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import insert
 
 from intranet.extensions import db
 from intranet.models import utcnow
-from intranet.plugin_api import ResourceRef
+from intranet.platform import plugins
+from intranet.plugin_api import ResourceRef, hookimpl
 from intranet_lessons.models import Lesson
 from tests.partner_helpers import make_guest
+
+
+@contextmanager
+def asked_about(kind: str) -> Iterator[list[int]]:
+    """The ids of `kind` the plugins are asked about (intranet_permission_many) in the block."""
+    asked: list[int] = []
+
+    spied = kind
+
+    class Spy:
+        @hookimpl
+        def intranet_permission_many(self, user, action, kind, ids):
+            if kind == spied:
+                asked.extend(ids)
+
+    plugins.registry().pm.register(Spy(), name="partners-test-spy")
+    try:
+        yield asked
+    finally:
+        plugins.registry().pm.unregister(name="partners-test-spy")
 
 
 def lesson_rows(count: int, published_at, title: str) -> list[dict]:
@@ -50,8 +73,6 @@ def test_a_guest_finds_a_lesson_granted_long_ago_among_many_newer_ones(client, s
 
 
 def test_a_guests_meeting_lists_ask_about_the_granted_meetings_only(client, make_user, secretariat):
-    from intranet.platform import plugins
-    from intranet.plugin_api import hookimpl
     from intranet_meetings.models import Meeting
 
     now = utcnow()
@@ -75,22 +96,12 @@ def test_a_guests_meeting_lists_ask_about_the_granted_meetings_only(client, make
     db.session.commit()
     granted = [ResourceRef("meetings.meeting", ahead.id), ResourceRef("meetings.meeting", over.id)]
     guest = make_guest("Nora", secretariat, granted)
-    asked: list[int] = []
-
-    class Spy:
-        @hookimpl
-        def intranet_permission_many(self, user, action, kind, ids):
-            if kind == "meetings.meeting":
-                asked.extend(ids)
 
     client.login(guest.email)
-    plugins.registry().pm.register(Spy(), name="partners-test-spy")
-    try:
+    with asked_about("meetings.meeting") as asked:
         upcoming = client.get("/meetings/").get_data(as_text=True)
         past = client.get("/meetings/?when=past").get_data(as_text=True)
         card = client.get("/meetings/next").get_data(as_text=True)
-    finally:
-        plugins.registry().pm.unregister(name="partners-test-spy")
     assert "Granted plenary ahead" in upcoming and "Granted plenary ahead" in card
     assert "Granted plenary over" in past
     for page in (upcoming, past, card):
@@ -99,8 +110,6 @@ def test_a_guests_meeting_lists_ask_about_the_granted_meetings_only(client, make
 
 
 def test_a_guests_sub_group_list_asks_about_the_granted_groups_only(client, secretariat):
-    from intranet.platform import plugins
-    from intranet.plugin_api import hookimpl
     from intranet_subgroups.models import SubGroup
 
     today = utcnow().date()
@@ -119,19 +128,8 @@ def test_a_guests_sub_group_list_asks_about_the_granted_groups_only(client, secr
     db.session.add_all(groups)
     db.session.commit()
     guest = make_guest("Nora", secretariat, [ResourceRef("subgroups.group", groups[0].id)])
-    asked: list[int] = []
-
-    class Spy:
-        @hookimpl
-        def intranet_permission_many(self, user, action, kind, ids):
-            if kind == "subgroups.group":
-                asked.extend(ids)
-
     client.login(guest.email)
-    plugins.registry().pm.register(Spy(), name="partners-test-spy")
-    try:
+    with asked_about("subgroups.group") as asked:
         listed = client.get("/subgroups/").get_data(as_text=True)
-    finally:
-        plugins.registry().pm.unregister(name="partners-test-spy")
     assert "Granted group 0" in listed and "Other group" not in listed
     assert set(asked) == {groups[0].id}
