@@ -8,7 +8,7 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from intranet.platform.demo import demo_email
 from intranet.testing import sample_photo
@@ -19,6 +19,14 @@ from tests.e2e.test_partners import mail_to
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(JOURNEY_SECONDS, func_only=True)]
 
 NEW_PASSWORD = "amber harbour tram slowly"
+
+
+def loaded_width(image: Locator) -> int:
+    """The image's natural width once it has loaded: a swapped page may still be fetching it."""
+    return image.evaluate(
+        """img => img.complete && img.naturalWidth ? img.naturalWidth
+            : new Promise(done => img.addEventListener("load", () => done(img.naturalWidth)))"""
+    )
 
 
 def test_a_new_member_sets_up_her_account_and_shows_her_photo(new_page, live_server):
@@ -61,14 +69,14 @@ def test_a_new_member_sets_up_her_account_and_shows_her_photo(new_page, live_ser
     expect(page.get_by_role("status")).to_contain_text("Your photo is saved.")
     header_photo = page.locator(".site-header img.avatar")
     expect(header_photo).to_have_attribute("src", re.compile(r"/members/\d+/photo\?v="))
-    assert header_photo.evaluate("img => img.complete && img.naturalWidth") == 256
+    assert loaded_width(header_photo) == 256
 
     page.goto("/directory")
     page.get_by_label("Search").fill(name.split()[-1])
     row = page.locator("#directory-results tbody tr", has_text=name)
     expect(row).to_have_count(1)
     expect(row.locator("img.avatar")).to_be_visible()
-    assert row.locator("img.avatar").evaluate("img => img.naturalWidth") == 256
+    assert loaded_width(row.locator("img.avatar")) == 256
     expect(row).to_contain_text(chosen.split(" (")[0])
 
     page.context.clear_cookies()
