@@ -31,7 +31,20 @@ def signed_in(new_page: Any, email: str, password: str, **context_options: Any) 
     page = new_page(**context_options)
     sign_in(page, email, password)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    settled(page)
     return page
+
+
+# The page has loaded and htmx has no request, swap or settle under way (the dashboard's cards
+# arrive by htmx after the page). htmx marks each step with a class as it starts it.
+HTMX_AT_REST = """() => document.readyState === "complete"
+    && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")"""
+
+
+def settled(page: Any) -> None:
+    """Wait until the page and the fragments htmx loads into it are all there: half a second
+    sooner a page than waiting for the network to stay idle that long."""
+    page.wait_for_function(HTMX_AT_REST)
 
 
 def unique(text: str) -> str:

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.axe import AXE_SCRIPT, axe_violations, blocking
 from tests.e2e.conftest import ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD
-from tests.e2e.journeys import sign_in
+from tests.e2e.journeys import settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -149,7 +149,7 @@ def _check_pages(page, pages) -> None:
         path = _path(page, target)
         response = page.goto(path)
         assert response.ok, f"{path} answered {response.status}"
-        page.wait_for_load_state("networkidle")
+        settled(page)
         found.extend(axe_violations(page))
     for violation in found:
         print(violation)

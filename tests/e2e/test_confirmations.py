@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD
-from tests.e2e.journeys import signed_in
+from tests.e2e.journeys import settled, signed_in
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -26,6 +26,7 @@ def test_without_javascript_disabling_a_plugin_asks_on_a_page_and_cancel_keeps_i
     )
     page.get_by_role("link", name="Cancel").click()
     expect(page.locator("#plugin-example")).to_contain_text("Enabled")
+    settled(page)  # the style sheet too: the rows are in the page before it applies
     wide = page.evaluate(WIDEST)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
 

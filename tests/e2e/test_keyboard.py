@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MEMBER_EMAIL, PASSWORD
+from tests.e2e.journeys import settled
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +74,7 @@ def test_a_member_signs_in_searches_and_opens_a_member_with_the_keyboard_only(pa
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     # The dashboard's cards arrive by htmx after the page; they must not take the focus.
-    page.wait_for_load_state("networkidle")
+    settled(page)
 
     tab_to(page, lambda focused: focused["text"] == "Search")
     page.keyboard.press("Enter")

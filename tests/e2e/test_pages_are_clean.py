@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD
-from tests.e2e.journeys import sign_in
+from tests.e2e.journeys import settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def test_main_pages_have_no_console_errors_or_csp_violations(page):
 
     def visit(path):
         page.goto(path)
-        page.wait_for_load_state("networkidle")
+        settled(page)
         violations = page.evaluate("window.cspViolations")
         problems.extend(f"CSP on {path}: {violation}" for violation in violations)
 
