@@ -13,6 +13,7 @@ from intranet.extensions import db
 from intranet.models import User, utcnow
 from intranet.platform import stamps
 from intranet.platform.stamps import DataStamp
+from tests.query_plans import recorded
 
 NAME = "test-countries"
 
@@ -116,3 +117,20 @@ def test_figures_that_follow_the_clock_are_counted_again_once_their_moment_passe
     passed = utcnow() - timedelta(seconds=1)
     assert stamps.cached(NAME, "passed", count, until=lambda _: passed) == 2
     assert stamps.cached(NAME, "passed", count, until=lambda _: passed) == 3
+
+
+def test_a_transaction_reads_every_stamp_in_one_statement(app, make_user, watched_countries):
+    """A page asking for figures of several names (a report, the similar-work panel) reads the
+    stamps once; the next transaction reads them again and sees a stamp moved in between."""
+    user = make_user(country_code="EE")
+    db.session.commit()
+    with recorded(lambda statement: "data_stamp" in statement) as sent:
+        for name in (NAME, "lessons", "subgroups", NAME):
+            stamps.cached(name, "key", lambda: 1)
+    assert len(sent) == 1
+
+    user.country_code = "SE"
+    db.session.commit()
+    with recorded(lambda statement: "FROM data_stamp" in statement) as sent:
+        assert stamps.cached(NAME, "key", lambda: 2) == 2
+    assert len(sent) == 1

@@ -48,7 +48,7 @@ T = TypeVar("T")
 CACHE = "intranet_data_stamps"
 CACHE_ENTRIES = 1_000  # figures kept per stamp and worker, one per key asked
 PENDING = "intranet_data_stamps_changed"
-READ = "intranet_data_stamps_read"  # the stamps read in the session's transaction
+READ = "intranet_data_stamps_read"  # every stamp, as read in the session's transaction
 
 # table name -> stamp name -> the columns whose change moves the stamp (None: any change)
 WATCHED: dict[str, dict[str, frozenset[str] | None]] = {}
@@ -91,10 +91,11 @@ def cached(
     under the newer one. Before the first write of a watched table there is no stamp and
     every request counts (`seed` gives each watched name one when the schema is upgraded).
     """
-    read: dict[str, str | None] = db.session.info.setdefault(READ, {})
-    if name not in read:  # once per transaction: a page's figures of one name, one query
-        read[name] = db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
-    stamp = read[name]
+    read: dict[str, str] | None = db.session.info.get(READ)
+    if read is None:  # once per transaction: every stamp (a row per name), one small query
+        read = dict(db.session.execute(select(DataStamp.name, DataStamp.stamp)).tuples().all())
+        db.session.info[READ] = read
+    stamp = read.get(name)
     cache: dict[str, dict[str, tuple[str, datetime | None, Any]]] = (
         current_app.extensions.setdefault(CACHE, {})
     )

@@ -17,10 +17,11 @@ import math
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, union
+from sqlalchemy import ColumnElement, Select, func, literal, select, union, union_all
 
-from intranet.plugin_api import User, db
+from intranet.plugin_api import User, cached_figures, db
 
+from .coverage import STAMP
 from .models import Initiative, Lesson
 from .rules import published_for
 from .search import DOCUMENT_VECTOR, FTS, FTS_TABLE, STOP_WORDS, query_words
@@ -30,6 +31,7 @@ NEIGHBOURS = 100  # candidates each neighbourhood query adds, newest first
 RARITY_CAP = 2_000  # lessons counted per word, at most
 RARITY_SAMPLE = 500  # PostgreSQL: the newest lessons each word is counted in
 TEXT_WORDS = 16  # distinct words of the text looked up in the index
+RARITY_WORDS = 20_000  # words whose rarity a worker keeps
 
 
 def similarity_terms(text: str) -> list[str]:
@@ -76,7 +78,8 @@ def similar_lessons_and_initiatives(
     visible = published_for(user)
     words = list(dict.fromkeys(w for w in query_words(text, None) if w not in STOP_WORDS))
     words = [w for w in words if len(w) > 2][:TEXT_WORDS]
-    rows = select(Lesson.id, Lesson.title, Lesson.summary).where(visible)
+    rows = select(literal("lesson").label("kind"), Lesson.id, Lesson.title, Lesson.summary)
+    rows = rows.where(visible)
     collection, counts = _word_counts(words, visible)
     if collection > SMALL_COLLECTION:
         present = sorted((count, word) for count, word in zip(counts, words, strict=True) if count)
@@ -87,17 +90,18 @@ def similar_lessons_and_initiatives(
             _newest(_holding(rarest[:2]), visible), _newest(_holding(rarest, every=False), visible)
         ).subquery()
         rows = rows.where(Lesson.id.in_(select(neighbours.c.id)))
-    lessons = db.session.execute(rows).all()
-    initiatives = []
-    if not user.is_guest:
-        initiatives = db.session.execute(
+    if not user.is_guest:  # the newest initiatives too, in the same statement
+        newest = (
             select(Initiative.id, Initiative.name, Initiative.description)
             .order_by(Initiative.id.desc())
             .limit(NEIGHBOURS)
-        ).all()
+            .subquery()
+        )
+        rows = union_all(rows, select(literal("initiative"), *newest.c))
     documents: list[tuple[Any, str]] = [
-        (("lesson", row), f"{row[1]} {row[1]} {row[2]}") for row in lessons
-    ] + [(("initiative", row), f"{row[1]} {row[1]} {row[2]}") for row in initiatives]
+        ((kind, (id_, title, summary)), f"{title} {title} {summary}")
+        for kind, id_, title, summary in db.session.execute(rows)
+    ]
     return [(kind, row, score) for (kind, row), score in rank_similar(text, documents, limit)]
 
 
@@ -105,17 +109,35 @@ def _word_counts(words: list[str], visible: ColumnElement[bool]) -> tuple[int, l
     """How many lessons the user may see (SMALL_COLLECTION + 1 at most), and how common each
     of `words` is, 0 for a word no lesson holds, in one statement.
 
-    SQLite's FTS5 index counts the lessons holding each word, up to RARITY_CAP. PostgreSQL
-    would read every matching row to count it (15-30 ms a word at N=1), so there the words
-    are counted among the newest RARITY_SAMPLE lessons in one pass, and a word none of them
-    holds counts as rarer than any other if some older lesson holds it.
+    A word's rarity is the same for everyone, so each worker keeps it until the lessons change
+    (the stamp "lessons"): a draft mostly uses words an earlier one used, and only the new
+    ones are counted (RARITY_WORDS at most are kept).
     """
+    rarity: dict[str, float] = cached_figures(STAMP, "similar:word-rarity", dict)
+    if len(rarity) > RARITY_WORDS:
+        rarity.clear()
+    missing = [word for word in words if word not in rarity]
     collection = _bounded_count(select(Lesson.id).where(visible), SMALL_COLLECTION + 1)
-    if db.engine.dialect.name != "postgresql" or not words:
-        row = db.session.execute(
-            select(collection, *(_bounded_count(_holding([w]), RARITY_CAP) for w in words))
-        ).one()
-        return row[0], list(row[1:])
+    if db.engine.dialect.name == "postgresql" and missing:
+        row = db.session.execute(select(collection, *_sampled_counts(missing))).one()
+        in_sample, holds = row[1 : 1 + len(missing)], row[1 + len(missing) :]
+        found = [
+            count or (0.5 if holds_it else 0)
+            for count, holds_it in zip(in_sample, holds, strict=True)
+        ]
+    else:
+        counts = (_bounded_count(_holding([word]), RARITY_CAP) for word in missing)
+        row = db.session.execute(select(collection, *counts)).one()
+        found = list(row[1:])
+    rarity.update(zip(missing, found, strict=True))
+    return row[0], [rarity[word] for word in words]
+
+
+def _sampled_counts(words: list[str]) -> list[Any]:
+    """PostgreSQL would read every matching row to count it (15-30 ms a word at N=1), so there
+    each word is counted among the newest RARITY_SAMPLE lessons in one pass, and a word none
+    of them holds counts as rarer than any other if some older lesson holds it: the counts
+    in the sample, then whether any lesson holds each word."""
     sample = (
         select(DOCUMENT_VECTOR.label("document"))
         .select_from(Lesson)
@@ -135,11 +157,7 @@ def _word_counts(words: list[str], visible: ColumnElement[bool]) -> tuple[int, l
         select(literal(1)).select_from(Lesson).where(DOCUMENT_VECTOR.op("@@")(tsquery)).exists()
         for tsquery in (func.websearch_to_tsquery("english", w) for w in words)
     ]
-    row = db.session.execute(select(collection, *counted.c, *held)).one()
-    in_sample, holds = row[1 : 1 + len(words)], row[1 + len(words) :]
-    return row[0], [
-        count or (0.5 if holds_it else 0) for count, holds_it in zip(in_sample, holds, strict=True)
-    ]
+    return [*counted.c, *held]
 
 
 def _bounded_count(statement: Select[Any], cap: int) -> Any:

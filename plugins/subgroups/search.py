@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy import Float, Integer, Subquery, column, func, or_, select, text
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import chain
 
-from intranet.plugin_api import SearchResult, SimilarItem, User, db, fts5_match
+from flask import url_for
+from sqlalchemy import Float, Integer, Subquery, column, select, text
+
+from intranet.plugin_api import (
+    SearchResult,
+    SimilarItem,
+    User,
+    cached_figures,
+    db,
+    fts5_match,
+    watch_tables,
+)
 
 from . import rules, similar
 from .models import SubGroup
 
+SIMILAR_CANDIDATES = 300
+# The groups' words for similar work, kept per worker until a group is added or removed or its
+# name, mandate or status changes.
+WORDS_STAMP = "subgroups-words"
+watch_tables(WORDS_STAMP, SubGroup.name, SubGroup.mandate, SubGroup.status)
+
 # fts_document: the stored tsvector of name and mandate, under the GIN index (subgroups_0006);
 # websearch_to_tsquery accepts any text without a syntax error.
-SIMILAR_CANDIDATES = 300
 POSTGRES_SEARCH = (
     "SELECT id, least(ts_rank(fts_document, websearch_to_tsquery('english', :query)), 1) AS rank "
     "FROM subgroups_group WHERE fts_document @@ websearch_to_tsquery('english', :query) "
@@ -77,39 +95,57 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
     ]
 
 
+@dataclass
+class WordIndex:
+    """Each group's name and word vector, and for each word the groups that hold it."""
+
+    names: dict[int, str]
+    vectors: dict[int, Counter[str]]
+    groups_with: dict[str, list[int]]
+
+
+def word_index() -> WordIndex:
+    index = WordIndex({}, {}, defaultdict(list))
+    rows = select(SubGroup.id, SubGroup.name, SubGroup.mandate).where(SubGroup.status != "rejected")
+    for group_id, name, mandate in db.session.execute(rows):
+        index.names[group_id] = name
+        index.vectors[group_id] = similar.vector(name, mandate)
+        for word in index.vectors[group_id]:
+            index.groups_with[word].append(group_id)
+    return index
+
+
 def similar_groups(text: str, user: User, limit: int) -> list[SimilarItem]:
-    """Sub-groups whose name and mandate resemble a draft, for members (never guests)."""
+    """Sub-groups whose name and mandate resemble a draft, for members (never guests).
+
+    Each worker keeps the groups' words until a name, mandate or status changes (WORDS_STAMP),
+    so a draft is compared without reading or splitting the groups' texts: only the best
+    `limit` groups are read, for their current status."""
     if user.is_guest:
         return []
     draft = similar.vector(text)
     if not draft:
         return []
-    # Only groups sharing a word with the draft can score: the database finds the newest
-    # SIMILAR_CANDIDATES of them, so the cost follows the draft, not the number of groups.
-    shared = [
-        column.contains(word, autoescape=True)
-        for word in list(draft)[: similar.MAX_WORDS]
-        for column in (func.lower(SubGroup.name), func.lower(SubGroup.mandate))
-    ]
-    groups = db.session.scalars(
-        select(SubGroup)
-        .where(SubGroup.status != "rejected", or_(*shared))
-        .order_by(SubGroup.id.desc())
-        .limit(SIMILAR_CANDIDATES)
-    ).all()
+    index = cached_figures(WORDS_STAMP, "index", word_index)
+    # Only groups sharing a word with the draft can score: the newest SIMILAR_CANDIDATES of
+    # them are compared, so the cost follows the draft, not the number of groups.
+    sharing = set(chain.from_iterable(index.groups_with.get(word, ()) for word in draft))
     scored = []
-    for group in groups:
-        score = similar.similarity(draft, similar.vector(group.name, group.mandate))
+    for group_id in heapq.nlargest(SIMILAR_CANDIDATES, sharing):
+        score = similar.similarity(draft, index.vectors[group_id])
         if score > 0:
-            scored.append((score, group))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+            scored.append((score, index.names[group_id], group_id))
+    best = sorted(scored, key=lambda found: (-found[0], found[1]))[:limit]
+    groups = db.session.scalars(select(SubGroup).where(SubGroup.id.in_([i for *_, i in best])))
+    by_id = {group.id: group for group in groups}
     return [
         SimilarItem(
-            f"Sub-group ({group.status_label.lower()})",
-            group.name,
-            url_for("subgroups.show", group_id=group.id),
+            f"Sub-group ({by_id[group_id].status_label.lower()})",
+            by_id[group_id].name,
+            url_for("subgroups.show", group_id=group_id),
             score,
-            summary(group.mandate),
+            summary(by_id[group_id].mandate),
         )
-        for score, group in scored[:limit]
+        for score, _, group_id in best
+        if group_id in by_id
     ]

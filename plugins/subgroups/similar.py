@@ -91,7 +91,6 @@ STOP_WORDS = frozenset(
     }
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-MAX_WORDS = 24  # words of a draft looked for in the groups' names and mandates
 
 
 def words(text: str) -> list[str]:

@@ -4,7 +4,9 @@ the old duplicate is still found among many newer lessons sharing only common wo
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
+from intranet.extensions import db
 from intranet_lessons import similar
 from tests.conftest import contributions
 
@@ -65,3 +67,43 @@ def test_a_draft_of_words_no_lesson_holds_finds_nothing(
             "lessons", "intranet_similar_work", text="zebra quokka", user=author, limit=3
         )
     assert items == []
+
+
+def test_word_rarity_is_kept_until_the_lessons_change(app, make_user, make_lesson, compared):
+    """A word's rarity is counted once per change to the lessons: a second draft counts only
+    its new words, and a lesson written in between is found by the next draft."""
+    author = make_user("member")
+    for number in range(8):
+        make_lesson(author, f"Victim support in the region, report {number}")
+    counted: list[str] = []
+
+    def words_counted(_conn, _cursor, statement, parameters, *_args) -> None:
+        if statement.lstrip().startswith("SELECT (SELECT count(*)"):  # the rarity statement
+            values = parameters.values() if isinstance(parameters, dict) else parameters
+            counted.extend(str(value) for value in values)
+
+    def similar_titles(draft: str) -> list[str]:
+        db.session.commit()  # the next request's transaction
+        counted.clear()
+        with app.test_request_context():
+            items = contributions(
+                "lessons", "intranet_similar_work", text=draft, user=author, limit=3
+            )
+        return [item.title for item in items]
+
+    event.listen(db.engine, "before_cursor_execute", words_counted)
+    try:
+        first = similar_titles("Victim support for berry pickers in the region")
+        assert first and all(title.startswith("Victim support") for title in first)
+        assert any("pickers" in value for value in counted)
+        assert any("region" in value for value in counted)
+        similar_titles("Berry pickers in the region reached by a helpline")
+        assert any("helpline" in value for value in counted)
+        assert not any("pickers" in value or "region" in value for value in counted)
+
+        make_lesson(author, "A helpline for berry pickers", summary="Seasonal berry pickers.")
+        found = similar_titles("Berry pickers in the region reached by a helpline")
+        assert any("pickers" in value for value in counted)
+        assert found[0] == "A helpline for berry pickers"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", words_counted)
