@@ -22,11 +22,13 @@ WORD_OR_OTHER = re.compile(r"([^\W_]+)")
 
 def highlight(text: str, terms: list[str]) -> Markup:
     """Escape `text`, then mark the words that start with one of `terms`."""
-    folded_terms = [fold(term) for term in terms]
+    folded_terms = tuple(fold(term) for term in terms)
     parts = []
     for index, part in enumerate(WORD_OR_OTHER.split(text or "")):
         is_word = index % 2 == 1
-        if is_word and any(fold(part).startswith(term) for term in folded_terms):
+        # Each word folded once (an ASCII word only needs lower case): a page of results
+        # holds a thousand words.
+        if is_word and (part.lower() if part.isascii() else fold(part)).startswith(folded_terms):
             parts.append(Markup("<mark>{}</mark>").format(part))
         else:
             parts.append(escape(part))

@@ -20,6 +20,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.orm import Bundle
 
 from intranet.plugin_api import SearchResult, db, fts5_match
 
@@ -153,8 +154,10 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     if not match:
         return []
     found = hits(dialect)
+    # Only the meeting's columns a result shows: not its lists (JSON read back for every row).
+    meeting = Bundle("meeting", Meeting.id, Meeting.title, Meeting.start_at)
     rows = db.session.execute(
-        select(Meeting, found.c.source, found.c.id, found.c.score, found.c.snippet, found.c.item)
+        select(meeting, found.c.source, found.c.id, found.c.score, found.c.snippet, found.c.item)
         .join(found, found.c.meeting_id == Meeting.id)
         .order_by(found.c.source, found.c.score.desc(), found.c.id),
         {"match": match, "limit": limit},

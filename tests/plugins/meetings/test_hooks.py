@@ -21,6 +21,7 @@ from intranet_meetings.models import (
     Participant,
 )
 from tests.conftest import contributions
+from tests.query_plans import recorded
 
 
 @pytest.fixture
@@ -48,6 +49,17 @@ def test_search_finds_meetings_agenda_items_and_minutes(app, request_context, me
     assert minutes.kind == "Minutes"
     assert minutes.url.endswith(f"/meetings/{meeting.id}#minutes")
     assert search(member, "explo")  # a word being typed
+
+
+def test_search_reads_only_the_meeting_columns_a_result_shows(
+    app, request_context, member, make_meeting
+):
+    """A result shows the meeting's title and date: its lists (JSON) were read and decoded for
+    every hit, a fifth of a busy search's time."""
+    make_meeting(title="Plenary in Vilnius", agenda=("Vilnius guardianship",))
+    with recorded(lambda statement: "meetings_meeting" in statement) as sent:
+        assert len(search(member, "Vilnius")) == 2
+    assert sent and not any("exdates" in statement for statement in sent)
 
 
 def test_search_survives_full_text_syntax(app, request_context, member, make_meeting):
