@@ -127,29 +127,43 @@ class PageCost:
     queries: int
     bytes: int
     statements: list[str]
+    rows: int = -1  # rows the database sent back (PostgreSQL; SQLite does not count them)
 
 
 def page_costs(client: FlaskClient, pages: list[Page]) -> dict[str, PageCost]:
-    """SQL statements and response bytes of each page for the signed-in `client`.
+    """SQL statements, rows read and response bytes of each page for the signed-in `client`.
 
     Each page is requested twice and the second request counted, as a running worker with
-    its caches warm serves it. Statements are counted with a before_cursor_execute listener.
+    its caches warm serves it. Statements are counted with a before_cursor_execute listener,
+    rows with an after_cursor_execute one (the rows a statement gave, fetched or not: a
+    `.first()` without a limit still receives every row).
     """
     statements: list[str] = []
+    rows: list[int] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
+    def count_rows(_conn: Any, cursor: Any, *_args: Any) -> None:
+        if cursor.description is not None:  # a statement that returns rows
+            rows.append(cursor.rowcount)
+
     costs = {}
     event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "after_cursor_execute", count_rows)
     try:
         for page in pages:
             client.get(page.url, headers=page.headers)
             statements.clear()
+            rows.clear()
             response = client.get(page.url, headers=page.headers)
             if response.status_code != 200:
                 raise AssertionError(f"{page.url} answered {response.status_code}")
-            costs[page.name] = PageCost(len(statements), len(response.data), list(statements))
+            counted = -1 if any(row < 0 for row in rows) else sum(rows)
+            costs[page.name] = PageCost(
+                len(statements), len(response.data), list(statements), counted
+            )
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+        event.remove(db.engine, "after_cursor_execute", count_rows)
     return costs

@@ -80,7 +80,7 @@ def overlapping(model: Any, start: date, end: date, exclude_id: int | None = Non
     query = select(model).where(model.start <= end, model.end >= start)
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
-    return db.session.scalars(query.order_by(model.start)).first()
+    return db.session.scalars(query.order_by(model.start).limit(1)).first()
 
 
 def next_countries(after: str | None, count: int) -> list[str]:
@@ -98,7 +98,7 @@ def generate_periods(count: int, today: date | None = None) -> list[ChairPeriod]
 
     Without any period yet, the first one is the chairmanship year containing `today`.
     """
-    last = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.end.desc())).first()
+    last = db.session.scalars(select(ChairPeriod).order_by(ChairPeriod.end.desc()).limit(1)).first()
     if last is not None:
         first_year = year_of(day_after(last.end) or date.max)
         if last.end >= date(first_year, 7, 1):
@@ -123,7 +123,9 @@ def current_mandate(today: date) -> MandatePeriod | None:
 
 
 def latest_mandate() -> MandatePeriod | None:
-    return db.session.scalars(select(MandatePeriod).order_by(MandatePeriod.end.desc())).first()
+    return db.session.scalars(
+        select(MandatePeriod).order_by(MandatePeriod.end.desc()).limit(1)
+    ).first()
 
 
 def mandate_ending_soon(today: date) -> MandatePeriod | None:

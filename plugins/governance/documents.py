@@ -16,7 +16,10 @@ DOCUMENTS = {"objectives": "Objectives", "methods": "Methods of work"}
 
 def latest_revision(document: str) -> Revision | None:
     return db.session.scalars(
-        select(Revision).where(Revision.document == document).order_by(Revision.number.desc())
+        select(Revision)
+        .where(Revision.document == document)
+        .order_by(Revision.number.desc())
+        .limit(1)
     ).first()
 
 
