@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template
+from flask import flash, render_template, request
 from sqlalchemy import select
 
 from intranet.plugin_api import MEMBERS, STAFF, db, record_audit, render_form, roles
@@ -15,11 +15,20 @@ from ..models import MandatePeriod
 from . import bp
 from .common import see_other
 
+MANDATE_PAGE = 25
+
 
 @bp.get("/mandate")
 @roles(*MEMBERS)
 def mandate_list() -> str:
-    mandates = db.session.scalars(select(MandatePeriod).order_by(MandatePeriod.start)).all()
+    """The mandate periods, newest first, 25 a page (a mandate renewed every year or two for
+    centuries made one page of 34 KB)."""
+    mandates = db.paginate(
+        select(MandatePeriod).order_by(MandatePeriod.start.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=MANDATE_PAGE,
+        error_out=False,
+    )
     today = chairmanship.local_today()
     return render_template(
         "governance/mandate.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -88,3 +89,19 @@ def test_the_demo_data_stays_current_whatever_the_day(app, client, member, today
         names = dict(db.session.execute(select(Country.code, Country.name)).all())
         assert f"<strong>{names[chair.country_code]}</strong>" in page
         assert f"<strong>{chair.country_code}</strong>" not in page
+
+
+def test_the_mandate_periods_come_a_page_at_a_time_newest_first(client, member):
+    """A mandate renewed every year or two for centuries (134 periods at N=10) made one page."""
+    db.session.add_all(
+        MandatePeriod(start=date(year, 1, 1), end=date(year + 1, 12, 31))
+        for year in range(1950, 2030, 2)
+    )
+    db.session.commit()
+    client.login(member.email)
+    first = client.get("/governance/mandate").get_data(as_text=True)
+    years = re.findall(r"<td>01 Jan (\d{4}) \u2013", first)
+    assert years == [str(year) for year in range(2028, 1978, -2)]
+    assert 'href="/governance/mandate?page=2"' in first
+    last = client.get("/governance/mandate?page=2").get_data(as_text=True)
+    assert re.findall(r"<td>01 Jan (\d{4}) \u2013", last) == [str(y) for y in range(1978, 1949, -2)]
