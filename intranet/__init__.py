@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intranet import access, config, countries, picker, undo, zones
+from intranet import access, config, countries, picker, undo, web, zones
 from intranet.accounts import auth, delegations, security, twofactor
 from intranet.administration import audit as audit_log
 from intranet.administration import landing as admin_landing
@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "INTRANET_INSTANCE_PATH"
     )
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": web.COMPILED_TEMPLATES}
     app.url_map.converters["int"] = security.BoundedIntegerConverter
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if test_config:

@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from flask import current_app, render_template, request
+from jinja2.bccache import Bucket, BytecodeCache
 
 
 def render_form(
@@ -45,3 +46,23 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
         else:
             plural_form = singular + "s"
     return f"{count} {plural_form}"
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for every app of the process: an app
+    created again (each test makes its own) reuses the code instead of compiling every
+    template anew. Jinja checks each template's source against its checksum before using it."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()

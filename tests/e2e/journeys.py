@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -35,16 +36,22 @@ def signed_in(new_page: Any, email: str, password: str, **context_options: Any) 
     return page
 
 
-# The page has loaded and htmx has no request, swap or settle under way (the dashboard's cards
-# arrive by htmx after the page). htmx marks each step with a class as it starts it.
-HTMX_AT_REST = """() => document.readyState === "complete"
-    && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")"""
+# htmx marks each step of a request with a class while it runs it: the dashboard's cards arrive
+# by htmx after the page.
+HTMX_BUSY = "() => !!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+SETTLE_SECONDS = 30
 
 
 def settled(page: Any) -> None:
-    """Wait until the page and the fragments htmx loads into it are all there: half a second
-    sooner a page than waiting for the network to stay idle that long."""
-    page.wait_for_function(HTMX_AT_REST)
+    """Wait until the page has loaded (style sheets applied) and htmx has no request, swap or
+    settle under way: half a second sooner a page than waiting for the network to stay idle.
+    Polled from here, not with `wait_for_function`, whose polling never runs in a page opened
+    without JavaScript."""
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while page.evaluate(HTMX_BUSY):
+        assert time.monotonic() < deadline, f"htmx still busy on {page.url}"
+        page.wait_for_timeout(20)
 
 
 def unique(text: str) -> str:
