@@ -43,29 +43,26 @@ REPORT_MANDATES = 5  # and the latest mandates
 REPORT_PAGE = 25
 
 
+def begun(model: Any, today: Any, count: int, wanted: int | None) -> list[Any]:
+    """The latest `count` periods of `model` that have begun by `today`, and the one `wanted`."""
+    query = select(model).where(model.start <= today).order_by(model.start.desc()).limit(count)
+    periods = list(db.session.scalars(query))
+    if wanted is not None and all(period.id != wanted for period in periods):
+        periods += filter(None, [db.session.get(model, wanted)])
+    return periods
+
+
 def report_bases(wanted: str | None = None) -> list[tuple[str, str]]:
     """The periods a report may cover: the latest chairmanship years and mandates that have
     begun (a rotation recorded for centuries made the form 53 KB), the period `wanted` (a link
     to a mandate's final report, or the posted choice) and own dates."""
     today = chairmanship.local_today()
-    chairs = db.session.scalars(
-        select(ChairPeriod)
-        .where(ChairPeriod.start <= today)
-        .order_by(ChairPeriod.start.desc())
-        .limit(REPORT_BASES)
-    ).all()
-    mandates = db.session.scalars(
-        select(MandatePeriod)
-        .where(MandatePeriod.start <= today)
-        .order_by(MandatePeriod.start.desc())
-        .limit(REPORT_MANDATES)
-    ).all()
     kind, _, ident = (wanted or "").partition(":")
-    if ident.isascii() and ident.isdigit() and len(ident) < 19:
-        if kind == "chair" and all(p.id != int(ident) for p in chairs):
-            chairs = [*chairs, *filter(None, [db.session.get(ChairPeriod, int(ident))])]
-        if kind == "mandate" and all(m.id != int(ident) for m in mandates):
-            mandates = [*mandates, *filter(None, [db.session.get(MandatePeriod, int(ident))])]
+    wanted_id = int(ident) if ident.isascii() and ident.isdigit() and len(ident) < 19 else None
+    chairs = begun(ChairPeriod, today, REPORT_BASES, wanted_id if kind == "chair" else None)
+    mandates = begun(
+        MandatePeriod, today, REPORT_MANDATES, wanted_id if kind == "mandate" else None
+    )
     return [
         *[
             (f"chair:{p.id}", f"{chair_label(p)} ({p.start:%d %b %Y} to {p.end:%d %b %Y})")
