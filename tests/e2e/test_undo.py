@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.journeys import signed_in, unique
+from tests.e2e.journeys import settled, signed_in, unique
 from tests.e2e.test_subgroups import MANDATE, SECRETARIAT_EMAIL, fill_dates_and_create
 
 pytestmark = pytest.mark.e2e
@@ -16,8 +16,12 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 
 
-def confirm(page, javascript: bool, action: str) -> None:
-    """Say yes: in the dialog with JavaScript, on the page that asks without it."""
+def press_and_confirm(page, javascript: bool, action: str) -> None:
+    """Press `action` and say yes: in the dialog with JavaScript (the page's script, which
+    opens it, must have run: a click right after a navigation came before it), on the page
+    that asks without it."""
+    settled(page)
+    page.get_by_role("button", name=action, exact=True).click()
     if javascript:
         page.get_by_role("dialog").get_by_role("button", name=action).click()
     else:
@@ -38,8 +42,7 @@ def test_a_deleted_post_and_a_left_sub_group_can_be_undone(new_page, javascript)
     page.get_by_label("Message").fill("Words worth keeping")
     page.get_by_role("button", name="Post", exact=True).click()
 
-    page.get_by_role("button", name="Delete", exact=True).click()
-    confirm(page, javascript, "Delete")
+    press_and_confirm(page, javascript, "Delete")
     expect(page.get_by_role("status")).to_contain_text("The post was deleted.")
     expect(page.get_by_text("Words worth keeping")).to_have_count(0)
     page.get_by_role("button", name="Undo").click()
@@ -47,8 +50,7 @@ def test_a_deleted_post_and_a_left_sub_group_can_be_undone(new_page, javascript)
     expect(page.get_by_text("Words worth keeping")).to_be_visible()
 
     page.get_by_role("link", name=name).first.click()
-    page.get_by_role("button", name="Leave", exact=True).click()
-    confirm(page, javascript, "Leave")
+    press_and_confirm(page, javascript, "Leave")
     expect(page.get_by_role("status")).to_contain_text("no longer in this sub-group")
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_role("status")).to_contain_text("You are back in the sub-group.")
