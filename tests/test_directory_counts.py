@@ -5,6 +5,7 @@ on the next view; a sign-in changes nothing counted and is not counted again."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from intranet.extensions import db
 from intranet.models import User
@@ -86,6 +87,13 @@ def test_a_sign_in_changes_nothing_counted_and_is_not_counted_again(app, client,
     assert statements == []
 
 
+def changed(row: Any, **values: Any) -> None:
+    """Change `row` and commit, as a form's save does."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.session.commit()
+
+
 def test_head_counts_follow_every_change_to_the_accounts_they_count(app, make_user):
     from intranet.directory import counts
 
@@ -96,22 +104,15 @@ def test_head_counts_follow_every_change_to_the_accounts_they_count(app, make_us
     assert counts.accounts_per_country().get("FI") == 1
     assert counts.accounts_per_organisation().get(police.id) == 1
 
-    aino.country_code = "EE"
-    db.session.commit()
+    changed(aino, country_code="EE")
     assert counts.delegation_sizes().get("FI") is None
     assert counts.accounts_per_country().get("EE") == 1
-
-    aino.organisation_id = None
-    db.session.commit()
+    changed(aino, organisation_id=None)
     assert counts.accounts_per_organisation().get(police.id) is None
-
-    aino.role = "guest"
-    db.session.commit()
+    changed(aino, role="guest")
     assert counts.delegation_sizes().get("EE") is None
     assert counts.accounts_per_country().get("EE") == 1
-
-    aino.is_active_account = False
-    db.session.commit()
+    changed(aino, is_active_account=False)
     assert counts.active_accounts() == active - 1
     make_user(name="Erik Johansson", country_code="SE")
     assert counts.active_accounts() == active

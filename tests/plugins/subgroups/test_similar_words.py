@@ -29,21 +29,21 @@ def test_each_change_to_a_group_shows_on_the_next_draft(member, make_group):
     other = make_group("Data collection", mandate="Statistics of identified victims.")
     assert similar(member) == ["Berry picking"]
 
-    other.name = "Seasonal workers"
-    db.session.commit()
-    assert similar(member) == ["Berry picking", "Seasonal workers"]
-
-    other.name = "Data collection"
-    db.session.commit()
-    assert similar(member) == ["Berry picking"]
-
-    other.mandate = "Forced labour statistics from berry picking."
-    db.session.commit()
-    assert similar(member) == ["Berry picking", "Data collection"]
-
-    berries.status = "rejected"
-    db.session.commit()
-    assert similar(member) == ["Data collection"]
+    # Each watched column, changed and committed: the next draft sees it.
+    for group, column, value, found in [
+        (other, "name", "Seasonal workers", ["Berry picking", "Seasonal workers"]),
+        (other, "name", "Data collection", ["Berry picking"]),
+        (
+            other,
+            "mandate",
+            "Forced labour statistics from berry picking.",
+            ["Berry picking", "Data collection"],
+        ),
+        (berries, "status", "rejected", ["Data collection"]),
+    ]:
+        setattr(group, column, value)
+        db.session.commit()
+        assert similar(member) == found, column
 
     make_group("Recruitment fees", mandate="Seasonal workers recruited abroad.")
     assert similar(member) == ["Recruitment fees", "Data collection"]
