@@ -2,11 +2,13 @@
 
 Installed with the intranet, it is registered through the `pytest11` entry point, so every
 pytest run in an environment with the intranet installed has these fixtures; a plugin's tests
-need no conftest at all. Each test gets its own database, copied from a template migrated once
-per session (core and every selected plugin's branch).
+need no conftest at all. Each test gets a database as a template migrated once per session
+(core and every selected plugin's branch) has it: a copy of the template file on SQLite, one of
+two emptied copies on PostgreSQL (`intranet.testing_databases`).
 
 - `intranet_plugins` (session): the entry-point names to load; default None, every installed
   plugin. Override it in a conftest to test a plugin alone or beside a chosen set.
+- `@pytest.mark.fresh_database`: a new copy on PostgreSQL, for a test that reads query plans.
 - `config`, `app` (inside an app context), `client` (a `Client`: CSRF-aware `submit`, `login`).
 - `make_user(role, email=None, name=None, **fields)`; `admin`, `secretariat`, `member`, `guest`.
 - `signed_in(role_or_user)`: signs the client in as a new user of that role (or the given user).
@@ -24,12 +26,10 @@ to run on PostgreSQL; otherwise every test runs on an SQLite file in its tempora
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -47,9 +46,15 @@ from intranet import create_app
 from intranet.extensions import db
 from intranet.models import User
 from intranet.platform import plugins, schema
+from intranet.testing_databases import (
+    POSTGRES_URL,
+    TemplateCopies,
+    forget_changes,
+    postgres_execute,
+    postgres_url,
+)
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the test users' password
-POSTGRES_URL = os.environ.get("INTRANET_TEST_DATABASE_URL", "")
 _counter = itertools.count()
 
 
@@ -75,29 +80,11 @@ def base_config(
     return config
 
 
-def postgres_url(database: str) -> str:
-    """The URL of `database` on the INTRANET_TEST_DATABASE_URL server."""
-    url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=database)
-    return url.render_as_string(hide_password=False)
-
-
-def postgres_admin() -> sa.Engine:
-    """An autocommit engine on the server's `postgres` database, to create and drop others."""
-    return sa.create_engine(postgres_url("postgres"), isolation_level="AUTOCOMMIT")
-
-
 def migrate(app: Flask) -> None:
     """Upgrade `app`'s database to every head."""
     with app.app_context():
         schema.upgrade()
         db.engine.dispose()
-
-
-def _postgres_execute(statement: str) -> None:
-    admin = postgres_admin()
-    with admin.connect() as connection:
-        connection.execute(sa.text(statement))
-    admin.dispose()
 
 
 class Client(FlaskClient):
@@ -167,6 +154,12 @@ def contributions(plugin: str, hook: str, **kwargs: Any) -> list[Any]:
     ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fresh_database: the test's PostgreSQL database is a new copy, not emptied"
+    )
+
+
 @pytest.fixture(scope="session")
 def intranet_plugins() -> list[str] | None:
     """Entry-point names of the plugins to load; None loads every installed plugin."""
@@ -191,63 +184,41 @@ def database_template(
     folder = tmp_path_factory.mktemp("template")
     if POSTGRES_URL:
         name = f"intranet_tpl_{uuid.uuid4().hex[:8]}"
-        _postgres_execute(f'CREATE DATABASE "{name}"')
+        postgres_execute(f'CREATE DATABASE "{name}"')
         migrate(create_app(base_config(folder, postgres_url(name), intranet_plugins)))
+        forget_changes(name)
         yield name
-        _postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = folder / "template.db"
         migrate(create_app(base_config(folder, f"sqlite:///{path}", intranet_plugins)))
         yield str(path)
 
 
-class _TemplateCopies:
-    """Copies of a PostgreSQL template, each made while the test before it runs and dropped
-    while the test after it runs, in a thread of their own: a copy costs about 0.2 s of the
-    server's time, which the test would otherwise wait for twice."""
-
-    def __init__(self, template: str) -> None:
-        self.template = template
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="template-copies")
-        self.next = self.worker.submit(self._create)
-
-    def _create(self) -> str:
-        name = f"intranet_t{os.getpid()}_{next(_counter)}"
-        _postgres_execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
-        return name
-
-    def take(self) -> str:
-        name = self.next.result()
-        self.next = self.worker.submit(self._create)
-        return name
-
-    def drop(self, name: str) -> None:
-        self.worker.submit(_postgres_execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def close(self) -> None:
-        self.drop(self.next.result())
-        self.worker.shutdown(wait=True)
-
-
 @pytest.fixture(scope="session")
-def _template_copies(database_template: str) -> Iterator[_TemplateCopies | None]:
+def _template_copies(database_template: str) -> Iterator[TemplateCopies | None]:
     if not POSTGRES_URL:
         yield None
         return
-    copies = _TemplateCopies(database_template)
+    copies = TemplateCopies(database_template)
     yield copies
     copies.close()
 
 
 @pytest.fixture
 def database_url(
-    database_template: str, _template_copies: _TemplateCopies | None, tmp_path: Path
+    database_template: str,
+    _template_copies: TemplateCopies | None,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[str]:
-    """A fresh copy of the template for one test."""
+    """A database as the template has it, for one test alone."""
     if _template_copies is not None:
-        name = _template_copies.take()
+        name = _template_copies.take(
+            fresh=request.node.get_closest_marker("fresh_database") is not None
+        )
         yield postgres_url(name)
-        _template_copies.drop(name)
+        _template_copies.give_back(name)
     else:
         path = tmp_path / "test.db"
         shutil.copyfile(database_template, path)

@@ -27,8 +27,8 @@ from intranet.testing import (
     mail_text,
     migrate,
 )
-from intranet.testing import postgres_admin as _postgres_admin
-from intranet.testing import postgres_url as _postgres_url
+from intranet.testing_databases import postgres_admin as _postgres_admin
+from intranet.testing_databases import postgres_url as _postgres_url
 from tests import mutant_plugins
 
 mutant_plugins.install()

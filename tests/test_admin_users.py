@@ -289,6 +289,7 @@ def test_secretariat_sees_no_actions_on_an_admins_page(client, secretariat, admi
     assert admin.is_active
 
 
+@pytest.mark.fresh_database
 def test_the_account_search_reads_the_trigram_index_on_postgresql(client, secretariat, make_user):
     """Any part of a name or address: on PostgreSQL through the trigram index (core_0020), not
     by reading every account (90 ms twice per page at 150,000 accounts)."""

@@ -41,6 +41,7 @@ def test_the_card_lists_what_awaits_review_longest_waiting_first(client, secreta
     assert "nothing waiting" not in card and "A draft" not in card
 
 
+@pytest.mark.fresh_database
 def test_the_cards_condition_is_the_one_of_the_partial_index(client, secretariat, awaiting):
     """The database may use the partial index only if it sees that the card's condition is the
     index's own (a bound parameter instead of the value hides it): asked to use that index

@@ -17,6 +17,7 @@ def postgresql(app):
         pytest.skip("reads PostgreSQL's plan")
 
 
+@pytest.mark.fresh_database
 @pytest.mark.parametrize("source", search.SOURCES, ids=lambda source: source.table)
 def test_the_newest_rows_are_read_in_id_order_whatever_the_word(postgresql, source):
     statement = select(search.best_rows(source, "postgresql"))
