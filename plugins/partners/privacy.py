@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from intranet.plugin_api import PersonalDataKind, User, db, utcnow
+from intranet.plugin_api import PersonalDataKind, User, db, plural, utcnow
 
 from .models import Grant, Guest, Invitation
+from .reports import ranked
 from .rules import grants_of
 
 PERSONAL_DATA_KINDS = [
@@ -93,36 +97,62 @@ def personal_data(user: User) -> dict[str, Any]:
     }
 
 
+# A sponsor of many guests sees the first few of each kind by name and how many more there are.
+BLOCKERS_NAMED = 5
+
+
 def erasure_blockers(users: list[User]) -> dict[int, list[str]]:
     ids = [user.id for user in users]
-    guests = db.session.execute(
+    guests = ranked(
         select(Guest.sponsor_id, User.name, Guest.organisation, Guest.access_ends_on)
         .join(User, User.id == Guest.user_id)
-        .where(Guest.sponsor_id.in_(ids), Guest.ended_at.is_(None))
-        .order_by(User.name)
+        .where(Guest.sponsor_id.in_(ids), Guest.ended_at.is_(None)),
+        (User.name,),
+        BLOCKERS_NAMED,
+        keys=1,
     )
-    invitations = db.session.execute(
-        select(Invitation.sponsor_id, Invitation.name, Invitation.organisation)
-        .where(
+    invitations = ranked(
+        select(Invitation.sponsor_id, Invitation.name, Invitation.organisation).where(
             Invitation.sponsor_id.in_(ids),
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
             Invitation.expires_at > utcnow(),
-        )
-        .order_by(Invitation.name)
+        ),
+        (Invitation.name,),
+        BLOCKERS_NAMED,
+        keys=1,
     )
-    found: dict[int, list[str]] = {}
-    for sponsor_id, name, organisation, ends in guests:
-        found.setdefault(sponsor_id, []).append(
+    found: dict[int, list[str]] = defaultdict(list)
+    for sponsor_id, rows in by_sponsor(guests):
+        found[sponsor_id] += [
             f"Sponsor of the guest {name} ({organisation}), access until {ends:%d %b %Y}: end "
             "the access on the Partners page or ask the secretariat to take the guest over."
-        )
-    for sponsor_id, name, organisation in invitations:
-        found.setdefault(sponsor_id, []).append(
+            for _, name, organisation, ends, _ in rows
+        ]
+        if (more := rows[0].total - len(rows)) > 0:
+            found[sponsor_id].append(
+                f"Sponsor of {plural(more, 'more guest')}: end their access on the Partners "
+                "page or ask the secretariat to take them over."
+            )
+    for sponsor_id, rows in by_sponsor(invitations):
+        found[sponsor_id] += [
             f"Sponsor of the pending invitation of {name} ({organisation}): "
             "revoke it on the Partners page."
-        )
-    return found
+            for _, name, organisation, _ in rows
+        ]
+        if (more := rows[0].total - len(rows)) > 0:
+            found[sponsor_id].append(
+                f"Sponsor of {plural(more, 'more pending invitation')}, listed on the Partners "
+                "page: revoke each there."
+            )
+    return dict(found)
+
+
+def by_sponsor(statement: Select[Any]) -> list[tuple[int, list[Row[Any]]]]:
+    """The rows of `statement` (sponsor, name, ...) grouped by sponsor, in name order."""
+    sponsor, name = statement.selected_columns[:2]
+    rows = db.session.execute(statement.order_by(sponsor, name))
+    return [(key, list(group)) for key, group in groupby(rows, key=itemgetter(0))]
 
 
 def erase_personal_data(user: User) -> None:

@@ -218,10 +218,12 @@ def organisation_page(page: int, per_page: int) -> Pagination:
     return pagination
 
 
-def ranked(statement: Select[Any], order: tuple[Any, ...], limit: int) -> Select[Any]:
-    """The first `limit` rows of `statement` for each organisation and kind (its first two
-    columns) in `order`, each with the number of rows of its organisation and kind."""
-    key = statement.selected_columns[:2]
+def ranked(
+    statement: Select[Any], order: tuple[Any, ...], limit: int, keys: int = 2
+) -> Select[Any]:
+    """The first `limit` rows of `statement` in `order` for each value of its first `keys`
+    columns (by default organisation and kind), each with the number of rows of that value."""
+    key = statement.selected_columns[:keys]
     numbered = statement.add_columns(
         func.row_number().over(partition_by=key, order_by=order).label("rank"),
         func.count().over(partition_by=key).label("total"),

@@ -94,3 +94,33 @@ def test_a_sponsor_hands_over_guests_and_pending_invitations_first(app, make_use
     db.session.commit()
     erase_account(sponsor, actor=None, via="admin")
     assert db.session.get(Guest, guest.id).sponsor.name == "Former member"
+
+
+def test_a_sponsor_of_many_guests_sees_the_first_few_by_name_and_how_many_more(
+    app, make_user, secretariat
+):
+    """The erasure page lists each pending request's blockers: 58 guests at N=10 were 58 lines."""
+    sponsor = make_user("member", email="busy@example.org", name="Busy Sponsor")
+    for letter in "GFEDCBA":
+        person = make_user("guest", email=f"{letter}@ngo.example", name=f"Guest {letter}")
+        db.session.add(
+            Guest(
+                user_id=person.id,
+                organisation="Baltic NGO Network",
+                organisation_kind="ngo",
+                sponsor_id=sponsor.id,
+                access_ends_on=(utcnow() + timedelta(days=90)).date(),
+            )
+        )
+    db.session.add_all(invitation(f"i{n}@ngo.example", f"Invited {n}", sponsor) for n in range(6))
+    db.session.commit()
+    with pytest.raises(ErasureRefused) as refused:
+        erase_account(sponsor, actor=None, via="admin")
+    named = [blocker.split(" (")[0] for blocker in refused.value.blockers]
+    assert named == [
+        *(f"Sponsor of the guest Guest {letter}" for letter in "ABCDE"),
+        "Sponsor of 2 more guests: end their access on the Partners page or ask the "
+        "secretariat to take them over.",
+        *(f"Sponsor of the pending invitation of Invited {n}" for n in range(5)),
+        "Sponsor of 1 more pending invitation, listed on the Partners page: revoke each there.",
+    ]
