@@ -48,7 +48,12 @@ test: install
 # guard people and data ([mutmut] in setup.cfg) one change at a time, runs the tests that reach
 # each change, lists the mutants no test noticed and prints the score. MUTANTS narrows the run,
 # e.g. MUTANTS="intranet.erasure.*"; a second run only re-checks what changed.
+# MUTATION_SAMPLE=200 runs that many mutants drawn at random instead (tests/mutation_sample.py)
+# and prints their score with its 95% interval.
 mutation: install
+ifdef MUTATION_SAMPLE
+	$(BIN)/python tests/mutation_sample.py $(MUTATION_SAMPLE) $(or $(MUTATION_SEED),24)
+else
 	$(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/mutmut export-cicd-stats
 	$(BIN)/mutmut results | grep -v ': not checked$$' || true
@@ -56,6 +61,7 @@ mutation: install
 	killed = s['killed'] + s['timeout']; tried = killed + s['survived'] + s['no_tests']; \
 	print(f'mutation score: {killed}/{tried} killed ({100 * killed / max(tried, 1):.1f}%),', \
 	s['survived'], 'survived,', s['no_tests'], 'reached by no test')"
+endif
 
 # The main pages at desktop and phone widths into docs/screenshots (shown in the README).
 screenshots: install
