@@ -30,6 +30,9 @@ from .rules import grants_of
 # counted again after any change to them, not on every view of a draft.
 STAMP = "partners"
 watch_tables(STAMP, Guest, Grant, User.created_at)
+# The organisations' guests, names and engagements: kept until a guest, a grant or a name changes.
+ORGANISATIONS_STAMP = "partners-organisations"
+watch_tables(ORGANISATIONS_STAMP, Guest, Grant, User.name)
 
 
 def profile_sections(member: User, viewer: User) -> list[ProfileSection]:
@@ -175,35 +178,11 @@ def organisation_page(page: int, per_page: int) -> Pagination:
     entries: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"guests": 0, "ended": 0, "names": [], "labels": 0, "engaged_in": [], "pending": 0}
     )
-    for name, kind, guests, ended in db.session.execute(
-        select(
-            Guest.organisation, Guest.organisation_kind, func.count(), func.count(Guest.ended_at)
-        )
-        .where(Guest.organisation.in_(shown))
-        .group_by(Guest.organisation, Guest.organisation_kind)
-    ):
-        entries[(name, kind)].update(guests=guests, ended=ended)
-    first_guests = ranked(
-        select(Guest.organisation, Guest.organisation_kind, User.name, Guest.ended_at)
-        .join(User, User.id == Guest.user_id)
-        .where(Guest.organisation.in_(shown)),
-        (User.name, User.id),
-        GUESTS_SHOWN,
+    summaries = cached_figures(
+        ORGANISATIONS_STAMP, "\x1f".join(shown), lambda: guest_summaries(shown)
     )
-    for name, kind, guest_name, ended_at, _ in db.session.execute(first_guests):
-        entries[(name, kind)]["names"].append((guest_name, ended_at is not None))
-    labels = (
-        select(Guest.organisation, Guest.organisation_kind, Grant.label)
-        .distinct()
-        .join(Grant, Grant.guest_id == Guest.user_id)
-        .where(Guest.organisation.in_(shown), Guest.ended_at.is_(None))
-        .subquery()
-    )
-    for name, kind, label, count in db.session.execute(
-        ranked(select(labels), (labels.c.label,), LABELS_SHOWN)
-    ):
-        entries[(name, kind)]["engaged_in"].append(label)
-        entries[(name, kind)]["labels"] = count
+    for key, summary in summaries.items():
+        entries[key].update(summary)
     for name, kind, count in db.session.execute(
         select(Invitation.organisation, Invitation.organisation_kind, func.count())
         .where(pending_invitation(), Invitation.organisation.in_(shown))
@@ -216,6 +195,46 @@ def organisation_page(page: int, per_page: int) -> Pagination:
         for (name, kind), entry in sorted(entries.items(), key=lambda i: (order[i[0][0]], i[0][1]))
     ]
     return pagination
+
+
+def guest_summaries(shown: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """For each organisation in `shown` and kind: its guests and ended guests counted, the
+    first guests by name and what its active guests are engaged in (the first labels and how
+    many). Kept per worker under ORGANISATIONS_STAMP: at N=10 the first page's organisations
+    have 3,000 guests and 8,700 grants to sort (35 ms)."""
+    summaries: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"guests": 0, "ended": 0, "names": [], "labels": 0, "engaged_in": []}
+    )
+    for name, kind, guests, ended in db.session.execute(
+        select(
+            Guest.organisation, Guest.organisation_kind, func.count(), func.count(Guest.ended_at)
+        )
+        .where(Guest.organisation.in_(shown))
+        .group_by(Guest.organisation, Guest.organisation_kind)
+    ):
+        summaries[(name, kind)].update(guests=guests, ended=ended)
+    first_guests = ranked(
+        select(Guest.organisation, Guest.organisation_kind, User.name, Guest.ended_at)
+        .join(User, User.id == Guest.user_id)
+        .where(Guest.organisation.in_(shown)),
+        (User.name, User.id),
+        GUESTS_SHOWN,
+    )
+    for name, kind, guest_name, ended_at, _ in db.session.execute(first_guests):
+        summaries[(name, kind)]["names"].append((guest_name, ended_at is not None))
+    labels = (
+        select(Guest.organisation, Guest.organisation_kind, Grant.label)
+        .distinct()
+        .join(Grant, Grant.guest_id == Guest.user_id)
+        .where(Guest.organisation.in_(shown), Guest.ended_at.is_(None))
+        .subquery()
+    )
+    for name, kind, label, count in db.session.execute(
+        ranked(select(labels), (labels.c.label,), LABELS_SHOWN)
+    ):
+        summaries[(name, kind)]["engaged_in"].append(label)
+        summaries[(name, kind)]["labels"] = count
+    return dict(summaries)
 
 
 def ranked(

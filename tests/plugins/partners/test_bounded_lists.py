@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from intranet.extensions import db
-from intranet.models import utcnow
+from intranet.models import User, utcnow
 from intranet_partners import reports
 from intranet_partners.models import Grant, Guest
 from intranet_partners.views import overview
+from tests.query_plans import recorded
 
 
 def add_guests(make_user, sponsor, organisation: str, count: int, ended: int = 0) -> None:
@@ -67,3 +70,53 @@ def test_an_organisation_names_its_first_guests_and_counts_the_others(
     assert f"Note 0{reports.LABELS_SHOWN}" in page
     assert f"Note 0{reports.LABELS_SHOWN + 1}" not in page
     assert f" and {reports.GUESTS_SHOWN + extra - 1 - reports.LABELS_SHOWN} more" in page
+
+
+def test_the_organisations_summaries_follow_every_change_to_guests_grants_and_names(
+    client, make_user, secretariat
+):
+    """The guests' names and engagements of a page are kept per worker (ORGANISATIONS_STAMP):
+    a new grant, an ended guest, a renamed guest and a new guest each show on the next view."""
+    add_guests(make_user, secretariat, "Caritas", 2)
+    client.login(secretariat.email)
+
+    def page() -> str:
+        return client.get("/partners/organisations").get_data(as_text=True)
+
+    assert "Caritas guest 01" in page() and "Note 01" in page()
+    first = db.session.scalar(
+        select(Guest).join(User, User.id == Guest.user_id).where(User.name == "Caritas guest 00")
+    )
+    steps = [
+        (
+            lambda: db.session.add(
+                Grant(
+                    guest_id=first.user_id,
+                    resource_kind="notes.note",
+                    resource_id=99,
+                    label="Fresh grant",
+                )
+            ),
+            "Fresh grant",
+        ),
+        (lambda: setattr(first.user, "name", "Renamed guest"), "Renamed guest"),
+        (
+            lambda: setattr(first, "ended_at", utcnow()),
+            'Renamed guest <span class="muted">(ended)</span>',
+        ),
+        (lambda: add_guests(make_user, secretariat, "Caritas", 3), "5 guests, 1 of them ended"),
+    ]
+    for change, shown in steps:
+        assert shown not in page()
+        change()
+        db.session.commit()
+        assert shown in page(), shown
+
+
+def test_the_organisations_summaries_are_read_once_per_change(client, make_user, secretariat):
+    add_guests(make_user, secretariat, "Caritas", 2)
+    client.login(secretariat.email)
+    client.get("/partners/organisations")
+    with recorded(lambda statement: "partners_grant" in statement) as sent:
+        assert "Note 01" in client.get("/partners/organisations").get_data(as_text=True)
+    assert sent == []
