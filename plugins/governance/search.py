@@ -28,13 +28,15 @@ from .models import Report, Revision
 
 SNIPPET_COLUMN = {"governance_revision": "body", "governance_report": "introduction"}
 REVISION, REPORT = 0, 1
-# Older revisions match too and are left out afterwards, so more of them are searched.
-REVISIONS_PER_RESULT = 3
+# Only a document's latest revision is searched: each of the few documents has thousands of
+# older ones (3,000 at N=10), which outranked the latest and were ranked and quoted for nothing.
+LATEST_REVISIONS = "SELECT max(id) FROM governance_revision GROUP BY document"
 
 
-def best_rows(table: str, query: str, limit: int) -> Subquery | None:
+def best_rows(table: str, query: str, limit: int, among: str = "") -> Subquery | None:
     """The best `limit` rows of `table` matching `query` as (id, score, snippet), to join with
-    the table; None when the query has no words to look for."""
+    the table, from the rows whose id `among` (a constant statement of ids) gives if it is set;
+    None when the query has no words to look for."""
     if db.engine.dialect.name == "postgresql":
         # fts_document: the stored tsvector under the GIN index (governance_0004)
         snippet = SNIPPET_COLUMN[table]
@@ -42,7 +44,8 @@ def best_rows(table: str, query: str, limit: int) -> Subquery | None:
             "SELECT id, ts_rank(fts_document, q) AS score, "  # noqa: S608 - constants only
             f"ts_headline('english', {snippet}, q, 'StartSel=\"\",StopSel=\"\",MaxWords=25') "
             f"AS snippet FROM {table}, websearch_to_tsquery('english', :query) AS q "
-            "WHERE fts_document @@ q ORDER BY score DESC LIMIT :limit"
+            f"WHERE fts_document @@ q {f'AND id IN ({among})' if among else ''} "
+            "ORDER BY score DESC LIMIT :limit"
         )
         value = query
     else:
@@ -52,8 +55,9 @@ def best_rows(table: str, query: str, limit: int) -> Subquery | None:
         fts = f"{table}_fts"
         sql = (
             f"SELECT rowid AS id, -bm25({fts}) AS score, "  # noqa: S608 - constants only
-            f"snippet({fts}, -1, '', '', '…', 16) AS snippet "
-            f"FROM {fts} WHERE {fts} MATCH :query ORDER BY bm25({fts}) LIMIT :limit"
+            f"snippet({fts}, -1, '', '', '…', 16) AS snippet FROM {fts} "
+            f"WHERE {fts} MATCH :query {f'AND rowid IN ({among})' if among else ''} "
+            f"ORDER BY bm25({fts}) LIMIT :limit"
         )
     # Unique parameters: the statements for both tables share one query with their own limits.
     parameters = (bindparam("query", value, unique=True), bindparam("limit", limit, unique=True))
@@ -65,11 +69,10 @@ def matching(query: str, limit: int) -> Select[Any] | None:
     """The latest revisions of the documents and the reports matching `query`, in one
     statement of (source, id, name, score, snippet, when, draft) rows, where `source` is
     REVISION (named by its document) or REPORT (by its title); None without words."""
-    revisions = best_rows("governance_revision", query, limit * REVISIONS_PER_RESULT)
+    revisions = best_rows("governance_revision", query, limit, among=LATEST_REVISIONS)
     reports = best_rows("governance_report", query, limit)
     if revisions is None or reports is None:
         return None
-    latest = select(func.max(Revision.id)).group_by(Revision.document)
     return union_all(
         select(
             literal_column(str(REVISION), Integer).label("source"),
@@ -79,9 +82,7 @@ def matching(query: str, limit: int) -> Select[Any] | None:
             revisions.c.snippet,
             Revision.created_at.label("when"),
             false().label("draft"),
-        )
-        .join_from(revisions, Revision, Revision.id == revisions.c.id)
-        .where(Revision.id.in_(latest)),
+        ).join_from(revisions, Revision, Revision.id == revisions.c.id),
         select(
             literal_column(str(REPORT), Integer),
             Report.id,

@@ -136,3 +136,22 @@ def test_search_leaves_out_older_revisions_and_shows_draft_reports_to_those_who_
     report.submitted_at = utcnow()
     db.session.commit()
     assert titles("shelters", member) == [report.title]
+
+
+def test_search_finds_a_document_whose_older_revisions_match_better(
+    app, member, secretariat, objectives
+):
+    """Each document has many revisions: older ones that say a word more often must not take
+    the places of the latest (at N=10 no document was found for a common word)."""
+    from intranet_governance import documents, intranet_search
+
+    for number in range(40):
+        documents.add_revision(
+            "methods", f"Partners meet.\n{'Partners ' * 20}{number}", f"Draft {number}", secretariat
+        )
+    documents.add_revision("methods", "Partners meet twice a year.", "Latest", secretariat)
+    db.session.commit()
+    with app.test_request_context():
+        results = intranet_search("partners", member, 10)
+    assert [result.title for result in results] == [documents.DOCUMENTS["methods"]]
+    assert "twice a year" in results[0].snippet
