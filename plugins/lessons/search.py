@@ -16,15 +16,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
-    Select,
+    Integer,
+    Row,
     String,
     Subquery,
     and_,
+    any_,
+    bindparam,
     cast,
     column,
     exists,
@@ -37,13 +41,14 @@ from sqlalchemy import (
     table,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import db
 
 from .coverage import cached
 from .models import Lesson, LessonTerm
-from .newest import NEWEST_FIRST, newest_first
+from .newest import newest_first
 from .rules import granted_lesson_ids, is_reviewer, visible_to
 
 PAGE_SIZE = 20
@@ -90,23 +95,41 @@ class TextMatch:
     fts_match: ColumnElement[bool] | None = None
 
     def candidates(self, conditions: Iterable[Any]) -> Subquery:
-        """(id, score) of the newest CANDIDATES + 1 matching lessons meeting `conditions`:
-        one more than the bound tells that there are more. On SQLite the FTS5 table drives
-        (newest rowid first, bm25 computed for the candidates only)."""
+        """(id, score, published_at) of the newest CANDIDATES + 1 matching lessons meeting
+        `conditions`: one more than the bound tells that there are more. On SQLite the FTS5
+        table drives (newest rowid first, bm25 computed for the candidates only)."""
+        columns = (self.score.label("score"), Lesson.published_at.label("published_at"))
         if self.fts_match is None:
-            found = select(Lesson.id.label("id"), self.score.label("score"))
+            found = select(Lesson.id.label("id"), *columns)
             found, newest = found.where(self.condition), Lesson.id.desc()
         else:
-            found = select(FTS.c.rowid.label("id"), self.score.label("score"))
+            found = select(FTS.c.rowid.label("id"), *columns)
             found = found.join(Lesson, Lesson.id == FTS.c.rowid).where(self.fts_match)
             newest = FTS.c.rowid.desc()
         return found.where(*conditions).order_by(newest).limit(CANDIDATES + 1).subquery()
 
-    @staticmethod
-    def ranked(statement: Select[Any], candidates: Subquery) -> Select[Any]:
-        """`statement` narrowed to the `candidates`, best first, then newest first."""
-        statement = statement.join(candidates, candidates.c.id == Lesson.id)
-        return statement.order_by(candidates.c.score, *NEWEST_FIRST)
+    def best(self, conditions: Iterable[Any]) -> list[Row[Any]]:
+        """The candidates' (id, score, published_at), best first, then newest first: read
+        once, so that a page, its counts and its facets do not each find them again (the
+        matches of a common word are read row by row, 9 ms at N=10)."""
+        candidates = self.candidates(conditions)
+        rows = db.session.execute(select(candidates)).all()
+        rows.sort(key=lambda row: row.id, reverse=True)  # NEWEST_FIRST, then the score
+        rows.sort(key=lambda row: _published(row.published_at), reverse=True)
+        rows.sort(key=lambda row: row.score)
+        return rows
+
+
+def among(ids: list[int]) -> ColumnElement[bool]:
+    """The lessons whose id is in `ids`: on PostgreSQL one array parameter, not a thousand
+    (binding and parsing 1,001 of them cost 4 ms)."""
+    if db.engine.dialect.name == "postgresql":
+        return Lesson.id == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
+    return Lesson.id.in_(ids)
+
+
+def _published(moment: datetime | None) -> float:
+    return math.inf if moment is None else moment.timestamp()  # unpublished first, as NULLS FIRST
 
 
 def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
@@ -231,8 +254,8 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     conditions = selection.conditions(user, extra=extra)
     text = text_match(selection.words, prefix=True)
     if text is not None:
-        candidates = text.candidates(conditions)
-        total, facets = facet_counts([Lesson.id.in_(select(candidates.c.id))])
+        best = text.best(conditions)
+        total, facets = facet_counts([among([row.id for row in best])])
     else:
         total, facets = listed_counts(user, selection.filters, published_only, conditions)
         if total > MANY:
@@ -243,12 +266,15 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     page = min(selection.page, pages)
     offset = (page - 1) * PAGE_SIZE
     if text is not None:
-        query = text.ranked(select(Lesson), candidates).limit(PAGE_SIZE).offset(offset)
+        shown = [row.id for row in best[offset : offset + PAGE_SIZE]]
+        query = select(Lesson).where(Lesson.id.in_(shown))
     else:
         query = newest_first(user, conditions, offset=offset, limit=PAGE_SIZE)
     lessons = db.session.scalars(
         query.options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
     ).all()
+    if text is not None:
+        lessons.sort(key=lambda lesson: shown.index(lesson.id))
     return SearchPage(
         lessons=[(lesson, snippet(lesson, selection.words)) for lesson in lessons],
         total=total,

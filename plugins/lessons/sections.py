@@ -3,8 +3,10 @@ profiles, sub-groups and the guest grants offered by the partners plugin."""
 
 from __future__ import annotations
 
-from flask import url_for
-from sqlalchemy import func, select
+from typing import Any
+
+from flask import g, url_for
+from sqlalchemy import select
 
 from intranet.plugin_api import (
     GrantableResource,
@@ -28,14 +30,30 @@ from .models import (
 from .rules import LESSON
 
 
-def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
+def best_matches(query: str, user: User) -> list[Any]:
+    """The search's candidates among the lessons `user` may read, best first: read once per
+    request, for the global search's results and for its total."""
     words = finder.query_words(query)
     text = finder.text_match(words)
     if text is None:
         return []
-    found = select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at)
-    candidates = text.candidates([rules.published_for(user)])
-    lessons = db.session.execute(text.ranked(found, candidates).limit(limit)).all()
+    found: dict[tuple[int, tuple[str, ...]], list[Any]] = g.setdefault("lessons_best", {})
+    key = (user.id, tuple(words))
+    if key not in found:
+        found[key] = text.best([rules.published_for(user)])
+    return found[key]
+
+
+def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
+    ids = [row.id for row in best_matches(query, user)[:limit]]
+    if not ids:
+        return []
+    lessons = db.session.execute(
+        select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at).where(
+            Lesson.id.in_(ids)
+        )
+    ).all()
+    lessons.sort(key=lambda lesson: ids.index(lesson.id))
     return [
         SearchResult(
             "Lesson",
@@ -52,11 +70,9 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
 def search_totals(query: str, user: User) -> list[SearchTotal]:
     """How many lessons `user` may read match `query`: the search's candidates counted, so a
     common word reads "more than 500" instead of a count of the whole table."""
-    text = finder.text_match(finder.query_words(query))
-    if text is None:
+    if finder.text_match(finder.query_words(query)) is None:
         return []
-    candidates = text.candidates([rules.published_for(user)])
-    count = db.session.scalar(select(func.count()).select_from(candidates)) or 0
+    count = len(best_matches(query, user))
     exact = count <= finder.CANDIDATES
     return [
         SearchTotal(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+from intranet.models import utcnow
+from intranet.platform import search as global_search
 from intranet_lessons import search as finder
 from intranet_lessons.search import FACET_TOP
 from intranet_lessons.views.browse import REVIEW_PAGE_SIZE
 from intranet_lessons.views.public import PUBLIC_PAGE_SIZE
 from tests.conftest import contributions
+from tests.query_plans import recorded
 
 
 def test_the_public_lessons_come_a_page_at_a_time(client, member, make_lesson):
@@ -118,3 +124,39 @@ def test_newest_published_lists_start_past_the_undated_drafts(client, member, ma
         ordered = [s for s in statements if "ORDER BY lessons_lesson.published_at DESC" in s]
         assert ordered, url
         assert all("lessons_lesson.published_at IS NOT NULL" in s for s in ordered), url
+
+
+def test_a_search_finds_its_matches_once_for_the_page_its_counts_and_its_total(
+    client, member, make_lesson
+):
+    """The matches of a common word are read row by row (9 ms at N=10): the lessons page (its
+    page and facets) and the global search (its results and total) each read them once."""
+    for number in range(global_search.RESULTS_PER_SOURCE + 2):  # more than fit: a total
+        make_lesson(member, f"Shelter lesson {number}", summary="Victims found a shelter")
+    client.login(member.email)
+
+    def ranking(statement: str) -> bool:
+        ranks = "ts_rank(" in statement or "bm25(" in statement
+        return ranks and "lessons_lesson" in statement
+
+    for url in ("/lessons/?q=shelter", "/search?q=shelter"):
+        with recorded(ranking) as sent:
+            page = client.get(url).get_data(as_text=True)
+        assert "lesson 3" in page  # the search marks the word it found
+        assert "more than" in page or "of 12" in page or "12 lessons" in page
+        assert len(sent) == 1, (url, sent)
+
+
+def test_equally_good_matches_come_newest_published_first(client, member, make_lesson):
+    """Ties in the rank go to the lesson published last, then to the newer one, as in every
+    list of lessons: a lesson written long ago and published today comes first."""
+    today = utcnow()
+    make_lesson(member, "Shelter rules", summary="Rules", published_at=today)
+    make_lesson(member, "Shelter rules", summary="Rules", published_at=today - timedelta(days=9))
+    make_lesson(member, "Shelter rules", summary="Rules", status="submitted", published_at=None)
+    client.login(member.email)
+
+    page = client.get("/lessons/?q=shelter").get_data(as_text=True)
+    ids = [int(found) for found in re.findall(r'href="/lessons/(\d+)"', page)]
+    first, second, draft = sorted(set(ids))
+    assert [i for i in dict.fromkeys(ids) if i in (first, second, draft)] == [draft, first, second]
