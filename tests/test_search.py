@@ -59,6 +59,13 @@ def test_highlight_marks_word_starts_and_escapes_markup():
     assert str(highlight("Łódź <police>", ["lodz", "pol"])) == (
         "<mark>Łódź</mark> &lt;<mark>police</mark>&gt;"
     )
+    assert str(highlight("A & B: investigations <i>", ["inv"])) == (
+        "A &amp; B: <mark>investigations</mark> &lt;i&gt;"
+    )
+    assert (
+        str(highlight("<b>nothing</b> & more", ["inv"])) == "&lt;b&gt;nothing&lt;/b&gt; &amp; more"
+    )
+    assert str(highlight("", ["inv"])) == ""
 
 
 def test_fts5_match_quotes_every_word_and_marks_prefixes():

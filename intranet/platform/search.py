@@ -17,21 +17,22 @@ from intranet.web import wants_fragment
 bp = Blueprint("search", __name__)
 
 RESULTS_PER_SOURCE = 10
-WORD_OR_OTHER = re.compile(r"([^\W_]+)")
+WORD = re.compile(r"[^\W_]+")
 
 
 def highlight(text: str, terms: list[str]) -> Markup:
     """Escape `text`, then mark the words that start with one of `terms`."""
     folded_terms = tuple(fold(term) for term in terms)
-    parts = []
-    for index, part in enumerate(WORD_OR_OTHER.split(text or "")):
-        is_word = index % 2 == 1
-        # Each word folded once (an ASCII word only needs lower case): a page of results
-        # holds a thousand words.
-        if is_word and (part.lower() if part.isascii() else fold(part)).startswith(folded_terms):
-            parts.append(Markup("<mark>{}</mark>").format(part))
-        else:
-            parts.append(escape(part))
+    text = text or ""
+    parts, done = [], 0
+    for word in WORD.finditer(text):
+        # Each word folded once (an ASCII word only needs lower case), and the text between
+        # two marked words escaped at once: a page of results holds a thousand words.
+        found = word.group()
+        if (found.lower() if found.isascii() else fold(found)).startswith(folded_terms):
+            parts += [escape(text[done : word.start()]), Markup("<mark>{}</mark>").format(found)]
+            done = word.end()
+    parts.append(escape(text[done:]))
     return Markup("").join(parts)
 
 
