@@ -14,6 +14,7 @@ from intranet.platform import plugins
 from intranet.privacy.erasure import ErasureRefused, erase_account
 from intranet_partners.models import Grant, Guest, Invitation
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
+from tests.partner_helpers import make_guest
 
 
 @pytest.fixture
@@ -102,23 +103,14 @@ def test_a_sponsor_of_many_guests_sees_the_first_few_by_name_and_how_many_more(
     """The erasure page lists each pending request's blockers: 58 guests at N=10 were 58 lines."""
     sponsor = make_user("member", email="busy@example.org", name="Busy Sponsor")
     for letter in "GFEDCBA":
-        person = make_user("guest", email=f"{letter}@ngo.example", name=f"Guest {letter}")
-        db.session.add(
-            Guest(
-                user_id=person.id,
-                organisation="Baltic NGO Network",
-                organisation_kind="ngo",
-                sponsor_id=sponsor.id,
-                access_ends_on=(utcnow() + timedelta(days=90)).date(),
-            )
-        )
+        make_guest(f"{letter}guest Partner", sponsor, [])
     db.session.add_all(invitation(f"i{n}@ngo.example", f"Invited {n}", sponsor) for n in range(6))
     db.session.commit()
     with pytest.raises(ErasureRefused) as refused:
         erase_account(sponsor, actor=None, via="admin")
     named = [blocker.split(" (")[0] for blocker in refused.value.blockers]
     assert named == [
-        *(f"Sponsor of the guest Guest {letter}" for letter in "ABCDE"),
+        *(f"Sponsor of the guest {letter}guest Partner" for letter in "ABCDE"),
         "Sponsor of 2 more guests: end their access on the Partners page or ask the "
         "secretariat to take them over.",
         *(f"Sponsor of the pending invitation of Invited {n}" for n in range(5)),
