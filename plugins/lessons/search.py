@@ -16,19 +16,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    CTE,
     ColumnElement,
-    Integer,
-    Row,
+    Select,
     String,
     Subquery,
     and_,
-    any_,
-    bindparam,
     cast,
     column,
     exists,
@@ -41,7 +38,6 @@ from sqlalchemy import (
     table,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import db
@@ -95,10 +91,17 @@ class TextMatch:
     fts_match: ColumnElement[bool] | None = None
 
     def candidates(self, conditions: Iterable[Any]) -> Subquery:
-        """(id, score, published_at) of the newest CANDIDATES + 1 matching lessons meeting
-        `conditions`: one more than the bound tells that there are more. On SQLite the FTS5
-        table drives (newest rowid first, bm25 computed for the candidates only)."""
-        columns = (self.score.label("score"), Lesson.published_at.label("published_at"))
+        """(id, score, published_at, level, area, start_year) of the newest CANDIDATES + 1
+        matching lessons meeting `conditions`: one more than the bound tells that there are
+        more. On SQLite the FTS5 table drives (newest rowid first, bm25 computed for the
+        candidates only)."""
+        columns = (
+            self.score.label("score"),
+            Lesson.published_at.label("published_at"),
+            Lesson.level.label("level"),
+            Lesson.area.label("area"),
+            Lesson.start_year.label("start_year"),
+        )
         if self.fts_match is None:
             found = select(Lesson.id.label("id"), *columns)
             found, newest = found.where(self.condition), Lesson.id.desc()
@@ -108,28 +111,24 @@ class TextMatch:
             newest = FTS.c.rowid.desc()
         return found.where(*conditions).order_by(newest).limit(CANDIDATES + 1).subquery()
 
-    def best(self, conditions: Iterable[Any]) -> list[Row[Any]]:
-        """The candidates' (id, score, published_at), best first, then newest first: read
-        once, so that a page, its counts and its facets do not each find them again (the
+    def found(self, conditions: Iterable[Any]) -> CTE:
+        """The candidates, found once for every part of the statement that reads them (the
         matches of a common word are read row by row, 9 ms at N=10)."""
-        candidates = self.candidates(conditions)
-        rows = db.session.execute(select(candidates)).all()
-        rows.sort(key=lambda row: row.id, reverse=True)  # NEWEST_FIRST, then the score
-        rows.sort(key=lambda row: _published(row.published_at), reverse=True)
-        rows.sort(key=lambda row: row.score)
-        return rows
+        return select(self.candidates(conditions)).cte("found").prefix_with("MATERIALIZED")
 
 
-def among(ids: list[int]) -> ColumnElement[bool]:
-    """The lessons whose id is in `ids`: on PostgreSQL one array parameter, not a thousand
-    (binding and parsing 1,001 of them cost 4 ms)."""
-    if db.engine.dialect.name == "postgresql":
-        return Lesson.id == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
-    return Lesson.id.in_(ids)
+def best_first(found: CTE) -> Select[Any]:
+    """`found`'s ids, best first, then as NEWEST_FIRST, each with its place from 1."""
+    order = (found.c.score, found.c.published_at.desc().nulls_first(), found.c.id.desc())
+    return select(found.c.id, func.row_number().over(order_by=order).label("place"))
 
 
-def _published(moment: datetime | None) -> float:
-    return math.inf if moment is None else moment.timestamp()  # unpublished first, as NULLS FIRST
+def places(found: CTE, first: int, count: int) -> Select[Any]:
+    """(id, place) at places `first` + 1 to `first` + `count` of `found`, best first."""
+    placed = best_first(found).subquery()
+    return select(placed.c.id, placed.c.place).where(
+        placed.c.place > first, placed.c.place <= first + count
+    )
 
 
 def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
@@ -254,8 +253,9 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     conditions = selection.conditions(user, extra=extra)
     text = text_match(selection.words, prefix=True)
     if text is not None:
-        best = text.best(conditions)
-        total, facets = facet_counts([among([row.id for row in best])])
+        found = text.found(conditions)
+        first = (selection.page - 1) * PAGE_SIZE
+        total, facets, shown = counted_facets(found, places(found, first, PAGE_SIZE))
     else:
         total, facets = listed_counts(user, selection.filters, published_only, conditions)
         if total > MANY:
@@ -266,7 +266,9 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     page = min(selection.page, pages)
     offset = (page - 1) * PAGE_SIZE
     if text is not None:
-        shown = [row.id for row in best[offset : offset + PAGE_SIZE]]
+        if offset != first:  # a page past the last: the last one
+            placed = db.session.execute(places(found, offset, PAGE_SIZE)).all()
+            shown = [lesson_id for lesson_id, _ in sorted(placed, key=lambda row: row.place)]
         query = select(Lesson).where(Lesson.id.in_(shown))
     else:
         query = newest_first(user, conditions, offset=offset, limit=PAGE_SIZE)
@@ -343,6 +345,17 @@ def facet_counts(conditions: list[Any]) -> FacetCounts:
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
+    total, facets, _ = counted_facets(found)
+    return total, facets
+
+
+PAGE_PART = "#page"  # not a facet: the rows of counted_facets that carry a page's ids
+
+
+def counted_facets(found: CTE, page: Select[Any] | None = None) -> tuple[int, Any, list[int]]:
+    """The number of lessons in `found` (id, level, area, start_year), their counts per facet
+    value, most frequent first, and the ids that `page` (a statement of (id, place) over
+    `found`) picks, in the order of their places: one statement."""
     per_term = (  # found drives: each found lesson's terms through the primary key
         select(LessonTerm.facet, LessonTerm.value, func.count())
         .where(LessonTerm.lesson_id.in_(select(found.c.id)))
@@ -357,14 +370,22 @@ def facet_counts(conditions: list[Any]) -> FacetCounts:
         )
     ]
     everything = select(literal("", String), literal("", String), func.count()).select_from(found)
+    parts = [everything, per_term, *per_column]
+    if page is not None:
+        picked = page.subquery()
+        parts.append(select(literal(PAGE_PART, String), cast(picked.c.id, String), picked.c.place))
     total = 0
     counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-    for facet, value, count in db.session.execute(union_all(everything, per_term, *per_column)):
-        if facet:
+    shown: list[tuple[int, int]] = []
+    for facet, value, count in db.session.execute(union_all(*parts)):
+        if facet == PAGE_PART:
+            shown.append((count, int(value)))
+        elif facet:
             counts[facet].append((value, count))
         else:
             total = count
-    return total, {facet: sort_counts(facet, values) for facet, values in counts.items()}
+    facets = {facet: sort_counts(facet, values) for facet, values in counts.items()}
+    return total, facets, [lesson_id for _, lesson_id in sorted(shown)]
 
 
 def snippet(lesson: Lesson, words: list[str], width: int = 220) -> Markup:

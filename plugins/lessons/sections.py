@@ -3,10 +3,8 @@ profiles, sub-groups and the guest grants offered by the partners plugin."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import g, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet.plugin_api import (
     GrantableResource,
@@ -30,22 +28,29 @@ from .models import (
 from .rules import LESSON
 
 
-def best_matches(query: str, user: User) -> list[Any]:
-    """The search's candidates among the lessons `user` may read, best first: read once per
-    request, for the global search's results and for its total."""
+def best_matches(query: str, user: User, limit: int) -> tuple[int, list[int]]:
+    """How many of the search's candidates among the lessons `user` may read match, and the
+    best `limit` ids: one statement, once per request, for the global search's results and
+    its total."""
     words = finder.query_words(query)
     text = finder.text_match(words)
     if text is None:
-        return []
-    found: dict[tuple[int, tuple[str, ...]], list[Any]] = g.setdefault("lessons_best", {})
+        return 0, []
+    found: dict[tuple[int, tuple[str, ...]], tuple[int, list[int], int]] = g.setdefault(
+        "lessons_best", {}
+    )
     key = (user.id, tuple(words))
-    if key not in found:
-        found[key] = text.best([rules.published_for(user)])
-    return found[key]
+    if key not in found or found[key][2] < limit:
+        candidates = text.found([rules.published_for(user)])
+        ranked = finder.best_first(candidates).add_columns(func.count().over().label("total"))
+        rows = db.session.execute(ranked.order_by("place").limit(max(limit, 1))).all()
+        found[key] = (rows[0].total if rows else 0, [row.id for row in rows], limit)
+    total, ids, _ = found[key]
+    return total, ids[:limit]
 
 
 def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
-    ids = [row.id for row in best_matches(query, user)[:limit]]
+    _, ids = best_matches(query, user, limit)
     if not ids:
         return []
     lessons = db.session.execute(
@@ -72,7 +77,7 @@ def search_totals(query: str, user: User) -> list[SearchTotal]:
     common word reads "more than 500" instead of a count of the whole table."""
     if finder.text_match(finder.query_words(query)) is None:
         return []
-    count = len(best_matches(query, user))
+    count, _ = best_matches(query, user, 1)
     exact = count <= finder.CANDIDATES
     return [
         SearchTotal(

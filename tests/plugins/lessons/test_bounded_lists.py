@@ -160,3 +160,15 @@ def test_equally_good_matches_come_newest_published_first(client, member, make_l
     ids = [int(found) for found in re.findall(r'href="/lessons/(\d+)"', page)]
     first, second, draft = sorted(set(ids))
     assert [i for i in dict.fromkeys(ids) if i in (first, second, draft)] == [draft, first, second]
+
+
+def test_a_search_page_past_the_last_shows_the_last(client, member, make_lesson):
+    for number in range(finder.PAGE_SIZE + 2):
+        make_lesson(member, f"Shelter lesson {number:02d}", summary="Victims found a shelter")
+    client.login(member.email)
+
+    last = client.get("/lessons/?q=shelter&page=2").get_data(as_text=True)
+    beyond = client.get("/lessons/?q=shelter&page=99").get_data(as_text=True)
+
+    assert last.count('class="lesson-item"') == beyond.count('class="lesson-item"') == 2
+    assert "Shelter lesson 00" in beyond and "Shelter lesson 01" in beyond
