@@ -162,6 +162,23 @@ def test_restore_refuses_to_overwrite_a_database_in_use(app, cli, member, tmp_pa
     assert wrong.exit_code != 0 and "not a backup folder" in wrong.output
 
 
+def test_restore_needs_no_replace_where_there_are_no_accounts(app, cli, member, tmp_path):
+    """A fresh database (no tables yet) takes a backup without --replace; a backup into a
+    folder that does not exist says which folder."""
+    nowhere = tmp_path / "nowhere"
+    missing = cli("backup", str(nowhere / "backup"))
+    assert missing.exit_code != 0 and f"folder {nowhere} does not exist" in missing.output
+    assert cli("backup", str(tmp_path / "backup")).exit_code == 0
+    email = member.email
+    db.session.remove()
+    db.drop_all()
+
+    result = cli("restore", str(tmp_path / "backup"))
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(select(User.email)).all() == [email]
+
+
 def test_restore_replace_brings_back_the_backup_database_and_files_exactly(
     app, cli, member, make_user, tmp_path
 ):

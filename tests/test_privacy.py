@@ -166,6 +166,7 @@ def test_progress_polls_with_htmx_and_offers_a_reload_link_without_it(sheltered,
 
     assert "<html" in page and "<html" not in fragment
     for html in (page, fragment):
+        assert "Waiting to start …" in html
         assert 'hx-trigger="every 1s"' in html
         assert f'href="/privacy/exports/{export_id}">Reload to see the progress' in html
         assert "<progress" in html
@@ -217,6 +218,8 @@ def test_an_expired_archive_is_deleted_by_the_job(app, client, member):
     assert not path.exists()
     assert client.get(f"/privacy/exports/{export_id}/file").status_code == 404
     assert "expired" in client.get(f"/privacy/exports/{export_id}").get_data(as_text=True)
+    listed = client.get("/privacy/export").get_data(as_text=True)
+    assert '"Status">Expired and deleted</td>' in listed
     assert db.session.scalar(
         select(AuditEvent.id).where(AuditEvent.action == "privacy.export_deleted")
     )
@@ -236,6 +239,7 @@ def test_a_failing_export_is_marked_failed_not_left_running(sheltered, app, clie
     assert export.status == "failed" and export.storage_path is None
     page = client.get(f"/privacy/exports/{export_id}").get_data(as_text=True)
     assert "failed" in page and 'hx-trigger="every 1s"' not in page
+    assert '"Status">Failed</td>' in client.get("/privacy/export").get_data(as_text=True)
 
 
 def test_profile_and_footer_link_to_my_data_and_the_notice(client, member):

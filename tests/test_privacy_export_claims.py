@@ -15,7 +15,7 @@ from intranet import create_app
 from intranet.extensions import db
 from intranet.models import AuditEvent, utcnow
 from intranet.platform.storage import store
-from intranet.privacy.export import PrivacyExport, process_exports, run_export
+from intranet.privacy.export import CLAIM_FOR, PrivacyExport, process_exports, run_export
 
 
 @pytest.fixture
@@ -126,3 +126,28 @@ def test_a_request_its_worker_built_is_not_built_again_by_the_job(app, make_user
         assert process_exports() == 0
     ready = select(func.count()).where(AuditEvent.action == "privacy.export_ready")
     assert db.session.scalar(ready) == 1
+
+
+def test_a_build_that_never_claimed_is_given_up_once_the_claim_time_has_passed(app, make_user):
+    """A running build without a claim (its host died before claiming it) fails after
+    CLAIM_FOR, and the person's list says so; one that started within it is left to run."""
+    old, recent = waiting_exports(make_user, 2)
+    for export_id, started in (
+        (old, utcnow() - CLAIM_FOR - timedelta(minutes=1)),
+        (recent, utcnow() - CLAIM_FOR + timedelta(minutes=5)),
+    ):
+        export = db.session.get(PrivacyExport, export_id)
+        export.status, export.started_at, export.claimed_until = "running", started, None
+    db.session.commit()
+
+    with app.test_request_context():
+        assert process_exports() == 1
+
+    db.session.expire_all()
+    given_up = db.session.get(PrivacyExport, old)
+    assert (given_up.status, given_up.step, given_up.error) == (
+        "failed",
+        "Failed",
+        "the worker stopped before it finished",
+    )
+    assert db.session.get(PrivacyExport, recent).status == "running"

@@ -187,7 +187,9 @@ def test_an_export_lists_the_files_the_store_lost(app, client, member, caplog):
     response = client.get(f"/privacy/exports/{export.id}/file")
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert archive.read(f"files/{kept.id}-kept.pdf") == PDF
-        assert f"files/{lost.id}-lost.pdf" in archive.read("missing-files.txt").decode()
+        note = archive.read("missing-files.txt").decode()
+    assert note.startswith("These files are recorded as yours but were missing from the")
+    assert f"\n- files/{lost.id}-lost.pdf (uploaded " in note
 
 
 @pytest.fixture

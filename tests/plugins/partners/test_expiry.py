@@ -55,7 +55,10 @@ def test_the_job_ends_only_the_access_whose_date_has_passed(app, invite, new_cli
     assert expiry.expire_due_guests() == 0
 
 
-def test_the_reminder_names_the_guest_and_the_end_date(app, invite, new_client, notes, outbox):
+def test_the_reminder_names_the_guest_and_the_end_date(
+    app, invite, new_client, notes, outbox, make_user
+):
+    make_user("secretariat", email="other.staff@example.org")  # not told: the sponsor is
     guest = accepted(invite, new_client, notes, "soon@ngo.example")
     far = accepted(invite, new_client, notes, "far@ngo.example")
     guest.access_ends_on = service.today() + timedelta(days=3)
@@ -65,6 +68,7 @@ def test_the_reminder_names_the_guest_and_the_end_date(app, invite, new_client, 
 
     assert expiry.remind_sponsors() == 1
     mail = outbox()[before]
+    assert mail["To"] == db.session.get(User, guest.sponsor_id).email
     assert mail["Subject"].endswith(
         f"guest access of Guest soon@ngo.example ends on {guest.access_ends_on}"
     )
