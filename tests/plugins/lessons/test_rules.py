@@ -127,7 +127,11 @@ def test_initiative_edits_agree_with_the_edit_page(app, client, world, role):
     user = world["users"][role]
     items = [
         Initiative(name=name, level="national", area="protection", author_id=author)
-        for name, author in (("Theirs", world["users"]["author"].id), ("Nobody's", None))
+        for name, author in (
+            ("Theirs", world["users"]["author"].id),
+            ("Nobody's", None),
+            ("Their own", user.id),  # a guest's from before: still not theirs to edit
+        )
     ]
     db.session.add_all(items)
     db.session.commit()
@@ -140,3 +144,4 @@ def test_initiative_edits_agree_with_the_edit_page(app, client, world, role):
         one_by_one = {id_ for id_ in ids if can(user, "lessons.edit", ResourceRef(INITIATIVE, id_))}
     with app.test_request_context():
         assert can_many(user, "lessons.edit", INITIATIVE, ids) == shown == one_by_one
+    assert (ids[2] in shown) == (role != "guest")
