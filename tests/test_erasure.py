@@ -16,7 +16,13 @@ from intranet.models import AuditEvent, AuthToken, LoginAttempt, RecoveryCode, U
 from intranet.platform import plugins
 from intranet.platform.notifications import Notification, notify
 from intranet.plugin_api import hookimpl
-from intranet.privacy.erasure import ErasureRefused, ErasureRequest, erase_account, run_retention
+from intranet.privacy.erasure import (
+    ErasureRefused,
+    ErasureRequest,
+    erase_account,
+    retention_candidates,
+    run_retention,
+)
 from tests.erasure_helpers import EMAIL, NAME, assert_forgotten, make_person
 
 
@@ -328,6 +334,8 @@ def test_retention_periods_come_from_the_configuration(app, make_user):
     member = deactivated(make_user("member"), 100)
     assert run_retention() == 0
     app.config["RETENTION_MEMBER_MONTHS"] = 3
+    [candidate] = retention_candidates()  # the reason names the member's period
+    assert candidate.why.startswith("Deactivated on ") and "more than 3 months ago" in candidate.why
     assert run_retention() == 1
     assert db.session.get(User, member.id).erased_at is not None
 

@@ -21,8 +21,10 @@ from tests.plugins.partners.test_guest_access import (
 
 @pytest.fixture
 def team(app, notes, make_user):
-    """A plugin saying who works on each note: Ivan on the shared note, Olga on the other."""
+    """A plugin saying who works on each note: Ivan and Inga on the shared note, Olga on the
+    other."""
     ivan = make_user("member", email="ivan@example.org", name="Ivan Coworker")
+    inga = make_user("member", email="inga@example.org", name="Inga Coworker")
     olga = make_user("member", email="olga@example.org", name="Olga Other")
     asked = []
 
@@ -32,11 +34,11 @@ def team(app, notes, make_user):
             if resource.kind != "example.note":
                 return None
             asked.append(resource.id)
-            member_id = ivan.id if resource.id == notes[0].id else olga.id
-            return [db.session.get(User, member_id)]
+            member_ids = [ivan.id, inga.id] if resource.id == notes[0].id else [olga.id]
+            return [db.session.get(User, member_id) for member_id in member_ids]
 
     app.extensions["intranet_plugins"].pm.register(Team(), name="team")
-    return SimpleNamespace(ivan=ivan, olga=olga, asked=asked)
+    return SimpleNamespace(ivan=ivan, inga=inga, olga=olga, asked=asked)
 
 
 def test_a_guest_opens_the_profiles_of_its_co_workers_only(guest_client, team):
@@ -56,6 +58,8 @@ def test_co_workers_are_asked_for_once_per_request(guest_client, team):
 def test_my_access_lists_the_people_i_work_with(guest_client, team):
     page = guest_client.get("/partners/me").get_data(as_text=True)
     assert f'href="/members/{team.ivan.id}">Ivan Coworker</a>' in page
+    assert f'href="/members/{team.inga.id}">Inga Coworker</a>' in page
+    assert page.index("Inga Coworker") < page.index("Ivan Coworker")  # by name
     assert "Olga Other" not in page
 
 
@@ -69,7 +73,7 @@ def test_what_this_guest_can_see_lists_its_co_workers_as_it_reaches_them(
     page = client.get(f"/partners/guests/{guest.id}/access").get_data(as_text=True)
     assert "Ivan Coworker" in page and "Olga Other" not in page
 
-    ids = all_ids(notes, guest, [secretariat.id, team.ivan.id, team.olga.id])
+    ids = all_ids(notes, guest, [secretariat.id, team.ivan.id, team.inga.id, team.olga.id])
     assert reached_pages(app, guest_client, ids) == listed
 
 
