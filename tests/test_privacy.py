@@ -118,6 +118,7 @@ def test_download_my_data_builds_in_the_background_and_holds_everything(
         document = json.loads(zipped.read("personal-data.json"))
         assert zipped.read("files/1-cv.pdf") == PDF
     sources = document["sources"]
+    assert document["user"] == {"id": member.id, "email": member.email, "name": member.name}
     core = sources["core"]["data"]
     assert core["account"]["email"] == member.email
     assert "password_hash" not in json.dumps(document)
