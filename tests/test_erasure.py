@@ -19,6 +19,7 @@ from intranet.plugin_api import hookimpl
 from intranet.privacy.erasure import (
     ErasureRefused,
     ErasureRequest,
+    blockers,
     erase_account,
     retention_candidates,
     run_retention,
@@ -188,9 +189,16 @@ def test_a_member_withdraws_their_request(client, person):
 
 
 def test_the_last_admin_cannot_be_erased(app, client, admin, make_user):
+    former = make_user("admin", email="former.admin@example.org")  # deactivated: not counted
+    former.is_active_account = False
+    db.session.commit()
     with pytest.raises(ErasureRefused) as refused:
         erase_account(admin, actor=None, via="admin")
-    assert "last active administrator" in refused.value.blockers[0]
+    assert refused.value.blockers == [
+        "The last active administrator: make someone else an administrator first "
+        "(Administration, Users)."
+    ]
+    assert blockers(former) == []
     assert db.session.get(User, admin.id).name == "Ada Admin"
 
     client.login("admin@example.org")
