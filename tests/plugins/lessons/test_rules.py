@@ -8,10 +8,12 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many
-from intranet_lessons.models import Editor, Initiative, LessonRevision
+from intranet_lessons.models import Editor, Initiative, Lesson, LessonRevision
+from intranet_lessons.rules import visible_to
 
 LESSON = "lessons.lesson"
 INITIATIVE = "lessons.initiative"
@@ -145,3 +147,8 @@ def test_initiative_edits_agree_with_the_edit_page(app, client, world, role):
     with app.test_request_context():
         assert can_many(user, "lessons.edit", INITIATIVE, ids) == shown == one_by_one
     assert (ids[2] in shown) == (role != "guest")
+
+
+def test_a_visitor_lists_the_published_public_lessons_only(app, world):
+    listed = set(db.session.scalars(select(Lesson.id).where(visible_to(None))))
+    assert listed == {world["lessons"]["public"].id}
