@@ -8,12 +8,13 @@ import re
 from typing import Any
 
 import pytest
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many
 from intranet_lessons.models import Editor, Initiative, Lesson, LessonRevision
-from intranet_lessons.rules import visible_to
+from intranet_lessons.rules import published_for, visible_to
 
 LESSON = "lessons.lesson"
 INITIATIVE = "lessons.initiative"
@@ -150,5 +151,10 @@ def test_initiative_edits_agree_with_the_edit_page(app, client, world, role):
 
 
 def test_a_visitor_lists_the_published_public_lessons_only(app, world):
-    listed = set(db.session.scalars(select(Lesson.id).where(visible_to(None))))
-    assert listed == {world["lessons"]["public"].id}
+    public = {world["lessons"]["public"].id}
+    for rule in (visible_to(None), visible_to(AnonymousUserMixin()), published_for(None)):
+        assert set(db.session.scalars(select(Lesson.id).where(rule))) == public
+    assert (
+        set(db.session.scalars(select(Lesson.id).where(published_for(AnonymousUserMixin()))))
+        == public
+    )
