@@ -162,6 +162,22 @@ def test_a_plugin_can_let_a_member_invite_to_its_own_resources(app, client, memb
     assert client.submit("/partners/invite", invite_data([notes[0].id])).status_code == 303
 
 
+def test_a_plugin_can_let_a_member_invite_at_all(app, client, member):
+    """A site's own plugin may answer "partners.invite" for a person: that member may open
+    the invitation (the question `may_invite` asks before the grantables)."""
+    from intranet.plugin_api import hookimpl
+
+    class Delegates:
+        @hookimpl
+        def intranet_permission(self, user, action, resource):
+            return True if action == "partners.invite" and user.id == member.id else None
+
+    client.login(member.email)
+    assert client.get("/partners/invite").status_code == 403
+    app.extensions["intranet_plugins"].pm.register(Delegates(), name="delegates")
+    assert client.get("/partners/invite").status_code == 200
+
+
 def test_resending_kills_the_old_link(invite, client, notes, outbox, new_client):
     old_link = invite([notes[0].id])
     invitation = db.session.scalar(select(Invitation))
