@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, MEMBER_EMAIL, PASSWORD
-from tests.e2e.journeys import header_nav, sign_in, sign_out
+from tests.e2e.journeys import header_nav, settled, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +24,7 @@ def filters_the_log_by_person(page):
         expect(page.get_by_role("heading", name=group, exact=True)).to_be_visible()
     page.get_by_role("link", name="Audit log", exact=True).click()
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    settled(page)  # htmx listens for the change only once it has processed the page
     page.get_by_label("Person").select_option(label="Erik Johansson")
     if not page.evaluate("typeof htmx !== 'undefined'"):
         page.get_by_role("button", name="Filter").click()
