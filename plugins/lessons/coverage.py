@@ -1,8 +1,11 @@
 """The coverage matrix's counts, cached per process and never stale.
 
-The counts follow the lessons, their terms, the initiatives and their countries: the core's
-data stamp "lessons" moves with every transaction that writes one of them (see
-`intranet.platform.stamps`), and a coverage request counts again only when it has moved.
+The counts follow what a lesson is counted by (its status, sharing, level, area, start year and
+terms) and the initiatives with their countries: the core's data stamp "lessons-counts" moves
+with every transaction that changes one of them (see `intranet.platform.stamps`), and a request
+counts again only when it has moved. Editing a lesson's text does not move it, so the counts of
+a million lessons are not taken again because someone corrected a typo. The stamp "lessons"
+moves with any write of a lesson (the word rarities of `similar` follow the text).
 """
 
 from __future__ import annotations
@@ -18,9 +21,21 @@ from intranet.plugin_api import cached_figures, db, watch_tables
 from .models import Initiative, InitiativeCountry, Lesson, LessonTerm
 
 STAMP = "lessons"
+COUNTS_STAMP = "lessons-counts"
 T = TypeVar("T")
 
 watch_tables(STAMP, Lesson, LessonTerm, Initiative, InitiativeCountry)
+watch_tables(
+    COUNTS_STAMP,
+    Lesson.status,
+    Lesson.sharing,
+    Lesson.level,
+    Lesson.area,
+    Lesson.start_year,
+    LessonTerm,
+    Initiative,
+    InitiativeCountry,
+)
 
 Counts = dict[tuple[str, str], int]
 
@@ -39,8 +54,8 @@ def coverage_counts(by: str) -> Coverage:
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per change to the lessons, in this app."""
-    return cached_figures(STAMP, name, compute)
+    """`compute()` once per change to what lessons are counted by, in this app."""
+    return cached_figures(COUNTS_STAMP, name, compute)
 
 
 def count(by: str) -> Coverage:

@@ -108,8 +108,13 @@ class Lesson(db.Model):
         return sorted(term.value for term in self.terms if term.facet == facet)
 
     def set_values(self, facet: str, values: list[str]) -> None:
-        keep = [term for term in self.terms if term.facet != facet]
-        self.terms = keep + [LessonTerm(facet=facet, value=v) for v in sorted(set(values))]
+        """The lesson's values of `facet`; the terms that stay are kept, not written again
+        (so saving a lesson whose countries did not change leaves the counts' stamp alone)."""
+        wanted = set(values)
+        keep = [term for term in self.terms if term.facet != facet or term.value in wanted]
+        kept = {term.value for term in keep if term.facet == facet}
+        added = [LessonTerm(facet=facet, value=value) for value in sorted(wanted - kept)]
+        self.terms = keep + added
 
     @property
     def countries(self) -> list[str]:

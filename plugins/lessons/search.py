@@ -286,8 +286,9 @@ def listed_counts(
     user: Any, filters: dict[str, list[str]], published_only: bool, conditions: list[Any]
 ) -> FacetCounts:
     """The counts of what `user` may list among the lessons meeting `filters`, without a
-    full count per view: the parts the same for everyone come from a cache kept until a lesson
-    or its terms change (see coverage.cached), and only the user's own part is counted live.
+    full count per view: the parts the same for everyone come from a cache kept until what
+    lessons are counted by changes (see coverage.cached); only the user's own part is counted
+    live.
 
     The parts add up to exactly what `conditions` (rules.visible_to) select: members see every
     published lesson and, of the others, their own or, as reviewers, all; guests see the

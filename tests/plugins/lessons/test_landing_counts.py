@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from flask import g
+from sqlalchemy import select
 
 from intranet.extensions import db
+from intranet.platform.stamps import DataStamp
 from intranet_lessons import search
+from intranet_lessons.models import Lesson
 from intranet_lessons.search import Selection
+from tests.plugins.lessons.test_coverage import LESSON_FORM
 
 
 def live(user, published_only=False):
@@ -56,3 +60,51 @@ def test_a_newly_published_lesson_is_counted_on_the_next_request(app, make_user,
         total, facets = landing(other)
         assert total == 2 and ("NO", 1) in facets["country"]
         assert (total, facets) == live(other)
+
+
+live_counts = search.facet_counts
+
+
+def stamp(name):
+    return db.session.scalar(select(DataStamp.stamp).where(DataStamp.name == name))
+
+
+def test_correcting_a_lessons_text_keeps_the_counts_while_changing_a_facet_recounts(
+    client, login_as, secretariat, make_user, make_lesson, monkeypatch
+):
+    """Counting a million lessons again because someone fixed a typo is what made the first
+    list after a change slow; a change to what lessons are counted by must still show."""
+    author = make_user("member")
+    lesson = make_lesson(author, "Joint visits", countries=["SE"], area="protection")
+    form = {**LESSON_FORM, "title": "Joint visits", "start_year": "2020"}
+
+    def edit_and_publish(change: dict) -> None:
+        login_as(author)
+        assert client.submit(f"/lessons/{lesson.id}/edit", {**form, **change}).status_code == 303
+        login_as(secretariat)
+        client.submit(f"/lessons/{lesson.id}/review", {"decision": "publish"})
+
+    counted = []
+    monkeypatch.setattr(
+        search, "facet_counts", lambda conditions: counted.append(1) or live_counts(conditions)
+    )
+    with client.application.test_request_context():
+        landing(secretariat)  # a reviewer's counts: both parts from the cache from now on
+    counts, text = stamp("lessons-counts"), stamp("lessons")
+    edit_and_publish({"title": "Joint visits to car washes", "summary": "Fixed a typo."})
+    db.session.expire_all()
+    assert stamp("lessons") != text  # the lesson was written
+    assert stamp("lessons-counts") == counts  # but nothing it is counted by changed
+    assert db.session.get(Lesson, lesson.id).title == "Joint visits to car washes"
+    counted.clear()
+    with client.application.test_request_context():
+        g.pop("lessons_reviewer", None)
+        assert landing(secretariat)[0] == 1
+    assert counted == []  # nothing counted again
+
+    edit_and_publish({"countries": ["SE", "FI"]})
+    db.session.expire_all()
+    assert stamp("lessons-counts") != counts
+    with client.application.test_request_context():
+        total, facets = landing(make_user("member"))
+    assert total == 1 and ("FI", 1) in facets["country"] and ("SE", 1) in facets["country"]
