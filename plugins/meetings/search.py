@@ -66,6 +66,8 @@ MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minu
 
 CANDIDATES = 500  # newest matches of each source a search ranks
 WINDOW = 10 * CANDIDATES  # newest rows PostgreSQL reads in order before the index (best_rows)
+# The words found are not wrapped (ts_headline's default is <b>): the results page marks them.
+HEADLINE = '\'StartSel="", StopSel="", MaxWords=20, MinWords=5\''
 
 
 def tsquery(query: str) -> str:
@@ -106,7 +108,7 @@ def best_rows(source: Source, dialect: str) -> Subquery:
         floor = f"(SELECT coalesce(max(id), 0) - {WINDOW} FROM {table})"  # noqa: S608
         sql = (
             "SELECT newest.id, newest.score, "  # noqa: S608 - constant names
-            f"ts_headline('simple', {document}, q, 'MaxWords=20, MinWords=5') AS snippet "
+            f"ts_headline('simple', {document}, q, {HEADLINE}) AS snippet "
             "FROM (WITH recent AS MATERIALIZED ("
             f"SELECT id FROM {table}, to_tsquery('simple', :match) AS q "
             f"WHERE ts_match_vq(fts_document, q) AND id > {floor} "

@@ -365,3 +365,26 @@ def test_a_rare_word_is_found_however_old_the_row(
     ]
     found = [result.title for result in search(member, "trafficking")]
     assert sorted(found) == ["Trafficking plenary 2", "Trafficking plenary 3"]
+
+
+def test_every_kind_of_hit_has_a_snippet_of_plain_words(app, request_context, member, make_meeting):
+    """PostgreSQL's headlines wrap the words found in <b> unless told otherwise: a decision or
+    a meeting found there read "<b>adopted</b>" on the results page. The page marks the words
+    itself, so a snippet is the words and nothing else, on both databases."""
+    meeting = make_meeting(title="Adopted plan review", agenda=("Adopted **budget** lines",))
+    db.session.add(Minutes(meeting_id=meeting.id, body="The agenda was *adopted* as proposed."))
+    db.session.add(Decision(meeting=meeting, text="The work plan was adopted."))
+    db.session.commit()
+    results = search(member, "adopted")
+    assert sorted(result.kind for result in results) == [
+        "Agenda item",
+        "Decision",
+        "Meeting",
+        "Minutes",
+    ]
+    snippets = {result.kind: result.snippet for result in results}
+    assert "Adopted plan review" in snippets["Meeting"]  # and the venue, on PostgreSQL
+    assert "The work plan was adopted." in snippets["Decision"]
+    assert "agenda was adopted as proposed." in snippets["Minutes"]
+    assert "Adopted budget lines" in snippets["Agenda item"]
+    assert not any(mark in "".join(snippets.values()) for mark in "<>*")
