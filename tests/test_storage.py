@@ -26,6 +26,7 @@ from intranet.models import utcnow
 from intranet.platform.attachments import Attachment, save_upload
 from intranet.platform.storage import MissingObject, store
 from intranet.plugin_api import hookimpl
+from intranet.privacy import export as exports
 from intranet.privacy.export import PrivacyExport, process_exports
 from intranet.testing import Client
 from intranet_subgroups.models import Membership, SubGroup
@@ -190,6 +191,36 @@ def test_an_export_lists_the_files_the_store_lost(app, client, member, caplog):
         note = archive.read("missing-files.txt").decode()
     assert note.startswith("These files are recorded as yours but were missing from the")
     assert f"\n- files/{lost.id}-lost.pdf (uploaded " in note
+
+
+def test_a_person_watching_the_export_sees_each_step_in_turn(app, client, member, monkeypatch):
+    """The privacy page polls the request's step and percentage while the archive builds."""
+    upload_on_a(member, name="one.pdf")
+    upload_on_a(member, name="two.pdf")
+    client.login(member.email)
+    client.submit("/privacy/export")
+    seen = []
+    progress = exports._progress
+
+    def watched(export, percent, step):
+        if not seen:
+            seen.append((export.progress, export.step))  # as claiming the request left it
+        progress(export, percent, step)
+        seen.append((export.progress, export.step))
+
+    monkeypatch.setattr(exports, "_progress", watched)
+    with app.test_request_context():
+        assert process_exports() == 1
+    assert seen == [
+        (5, "Starting"),
+        (10, "Collecting your profile and what each part of the intranet holds"),
+        (40, "Adding your files (0 of 2)"),
+        (67, "Adding your files (1 of 2)"),
+        (95, "Adding your files (2 of 2)"),
+    ]
+    export = db.session.scalars(db.select(PrivacyExport)).one()
+    db.session.refresh(export)
+    assert (export.progress, export.step) == (100, "Ready to download")
 
 
 @pytest.fixture
