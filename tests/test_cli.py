@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import JobRun, User
+from intranet.platform import backup
 from intranet.platform.demo import DEMO_PASSWORD
 from intranet.plugin_api import ScheduledJob, hookimpl
 
@@ -204,6 +205,33 @@ def test_restore_replace_brings_back_the_backup_database_and_files_exactly(
         if path.is_file()
     }
     assert stored == {"ab/kept": b"minutes of the plenary"}
+
+
+def test_the_database_password_reaches_pg_dump_and_pg_restore_only_through_the_environment(
+    app, cli, member, tmp_path, monkeypatch
+):
+    """A password-protected PostgreSQL server needs the URL's password for both tools; it
+    must not show in the process list (their arguments), which every local user can read."""
+    if db.engine.url.get_backend_name() != "postgresql":
+        pytest.skip("pg_dump and pg_restore run for PostgreSQL only")
+    password = "correct horse battery"  # the test server trusts loopback and ignores it
+    monkeypatch.setattr(backup, "_url", lambda: db.engine.url.set(password=password))
+    calls = []
+    run = backup.subprocess.run
+
+    def recorded(args, **options):
+        calls.append((args, options["env"]))
+        return run(args, **options)
+
+    monkeypatch.setattr(backup.subprocess, "run", recorded)
+    assert cli("backup", str(tmp_path / "backup")).exit_code == 0
+    result = cli("restore", "--replace", str(tmp_path / "backup"))
+
+    assert result.exit_code == 0, result.output
+    assert [Path(args[0]).name for args, _ in calls] == ["pg_dump", "pg_restore"]
+    for args, env in calls:
+        assert env["PGPASSWORD"] == password
+        assert not any(password in argument for argument in args)
 
 
 def test_run_jobs_runs_each_due_job_once(app, cli):
