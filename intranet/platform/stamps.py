@@ -40,6 +40,7 @@ from sqlalchemy.orm import (
     UOWTransaction,
     mapped_column,
 )
+from sqlalchemy.sql.expression import TableClause
 
 from intranet.extensions import db
 from intranet.models import utcnow
@@ -63,15 +64,19 @@ class DataStamp(db.Model):
     stamp: Mapped[str] = mapped_column(String(32))
 
 
-def watch(name: str, *watched: type | InstrumentedAttribute[Any]) -> None:
-    """Move the stamp `name` whenever a row of these models is written; for a column, whenever
-    a row is inserted or deleted or that column changes."""
+def watch(name: str, *watched: type | InstrumentedAttribute[Any] | TableClause) -> None:
+    """Move the stamp `name` whenever a row of these models or tables is written; for a column,
+    whenever a row is inserted or deleted or that column changes. A table without a model (an
+    association table) is written through its models' relationships, which the session sees
+    as a change of the model holding the list, or by statements run through the session."""
     for item in watched:
         if isinstance(item, InstrumentedAttribute):
             table, column = item.class_.__tablename__, item.key
             columns = WATCHED.setdefault(table, {}).get(name, frozenset())
             if columns is not None:
                 WATCHED[table][name] = columns | {column}
+        elif isinstance(item, TableClause):
+            WATCHED.setdefault(item.name, {})[name] = None
         else:
             WATCHED.setdefault(item.__tablename__, {})[name] = None
 

@@ -14,12 +14,25 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from intranet.plugin_api import Banner, NotifyResult, User, db, notify
+from intranet.plugin_api import (
+    Banner,
+    NotifyResult,
+    User,
+    cached_figures,
+    db,
+    notify,
+    watch_tables,
+)
 
 from . import chairmanship, documents
-from .models import Notice, Proposal, Report, Revision
+from .models import ChairPeriod, Notice, Proposal, Report, Revision, chairperson_table
 
 MEMBERS_AND_SECRETARIAT = ("member", "secretariat")
+# The chair's banners are the same for everyone on a given day, and shown on every page: they
+# are kept in each worker until a chair period, its chairpersons, their names or a country's
+# name change (the stamp), or the day does (the key).
+CHAIR_BANNERS = "governance-chair"
+watch_tables(CHAIR_BANNERS, ChairPeriod, chairperson_table, chairmanship.country_table, User.name)
 
 
 def active_people(*roles: str) -> list[User]:
@@ -144,22 +157,28 @@ def send_daily_reminders(today: date | None = None) -> None:
         )
 
 
+def chair_banners(today: date) -> tuple[Banner, ...]:
+    """The chair in office `today` and, in its last month, the handover: one query."""
+    current, following, countries = chairmanship.handover_view(today)
+    if current is None:
+        return ()
+    overview = url_for("governance.index")
+    chair = countries[current.country_code]
+    if current.chairpersons:
+        chair += f" ({chairmanship.names(current.chairpersons)})"
+    banners = [Banner(f"Chair: {chair}.", overview, "Governance", order=10)]
+    if chairmanship.in_last_month(current, today):
+        announcement = chairmanship.handover_announcement(current, following, countries)
+        banners.append(Banner(f"{announcement}.", overview, "Governance", order=11))
+    return tuple(banners)
+
+
 def banners(user: User) -> list[Banner]:
     """The chair and its handover for all but guests; the mandate's end for the secretariat."""
     if user.is_guest:
         return []
     today = chairmanship.local_today()
-    current, following, countries = chairmanship.handover_view(today)
-    overview = url_for("governance.index")
-    banners = []
-    if current is not None:
-        chair = countries[current.country_code]
-        if current.chairpersons:
-            chair += f" ({chairmanship.names(current.chairpersons)})"
-        banners.append(Banner(f"Chair: {chair}.", overview, "Governance", order=10))
-        if chairmanship.in_last_month(current, today):
-            announcement = chairmanship.handover_announcement(current, following, countries)
-            banners.append(Banner(f"{announcement}.", overview, "Governance", order=11))
+    banners = list(cached_figures(CHAIR_BANNERS, today.isoformat(), lambda: chair_banners(today)))
     if user.role == "secretariat":
         mandate = chairmanship.mandate_ending_soon(today)
         if mandate is not None:
