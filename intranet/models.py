@@ -85,11 +85,22 @@ class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     # The directory's orders (intranet/directory/listing.py): a page of 25 is read from the
     # index instead of sorting every account. By role: the few staff (the secretariat, the
-    # admins, the guests) are found among 150,000 accounts without reading them all.
+    # admins, the guests) are found among 150,000 accounts without reading them all. In the
+    # organisations' order (by their names, in another table), a page's ids are sorted from
+    # this index's entries alone, never from the accounts' rows.
     __table_args__ = (
         Index("ix_user_account_name", "name", "id"),
         Index("ix_user_account_country_name", "country_code", "name", "id"),
         Index("ix_user_account_role_name", "role", "name", "id"),
+        Index(
+            "ix_user_account_organisation_order",
+            "country_code",
+            "organisation_id",
+            "name",
+            "id",
+            "role",
+            "active",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

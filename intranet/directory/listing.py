@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from intranet.extensions import db
@@ -170,10 +170,15 @@ class DirectoryFilter:
             conditions.append(User.role == self.role)
         return conditions
 
-    def statement(self) -> sa.Select[tuple[User]]:
-        """Active members (never guests) matching the filter, organisations loaded with them."""
+    def statement(self, ids_only: bool = False) -> sa.Select[Any]:
+        """Active members (never guests) matching the filter, organisations loaded with them
+        (or only their ids: see `page`)."""
         statement = (
-            sa.select(User).outerjoin(User.organisation).options(contains_eager(User.organisation))
+            sa.select(User.id).outerjoin(User.organisation)
+            if ids_only
+            else sa.select(User)
+            .outerjoin(User.organisation)
+            .options(contains_eager(User.organisation))
         )
         conditions = self.conditions()
         name, country = User.name, User.country_code
@@ -203,6 +208,16 @@ class DirectoryFilter:
         statement = statement.where(*conditions)
         return statement.order_by(*[sa.nulls_last(column.asc()) for column in order], User.id)
 
+    def page(self, limit: int, offset: int) -> list[User]:
+        """A page of the members listed. In their organisations' order, the page's ids are
+        picked first among narrow rows that an index covers (ix_user_account_organisation_order),
+        then their accounts read: sorting whole accounts by their organisation's name read
+        every account of the filter (a delegation of 9,000 at N=10: 25 ms; now 4 ms)."""
+        if self.sort != "organisation":
+            return list(db.session.scalars(self.statement().limit(limit).offset(offset)))
+        ids = db.session.scalars(self.statement(ids_only=True).limit(limit).offset(offset)).all()
+        return accounts(ids)
+
     def key(self) -> str:
         """What the members listed depend on (the order aside), for the cached counts."""
         return repr((" ".join(search_terms(self.q)), self.country, self.kind, self.role))
@@ -219,6 +234,15 @@ class DirectoryFilter:
                 lambda: db.session.scalar(sa.select(sa.func.count()).select_from(hits)) or 0,
             )
         return stamps.cached(STAMP, f"count:{self.key()}", lambda: count(statement))
+
+
+def accounts(ids: list[int]) -> list[User]:
+    """The accounts of `ids` with their organisations, in the order of `ids`: one query."""
+    found = db.session.scalars(
+        sa.select(User).options(joinedload(User.organisation)).where(User.id.in_(ids))
+    )
+    by_id = {user.id: user for user in found}
+    return [by_id[user_id] for user_id in ids if user_id in by_id]
 
 
 def few_match(condition: ColumnElement[bool], key: str) -> bool:

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from intranet.access import EVERYONE, MEMBERS, STAFF, roles
 from intranet.directory import counts
-from intranet.directory.listing import SORTS, DirectoryFilter
+from intranet.directory.listing import SORTS, DirectoryFilter, accounts
 from intranet.extensions import db
 from intranet.models import ORGANISATION_KINDS, ROLE_LABELS, Country, Organisation, User, utcnow
 from intranet.platform import plugins
@@ -91,7 +91,7 @@ def index() -> str:
     total = directory_filter.count(statement)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    members = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    members = directory_filter.page(PER_PAGE, (page - 1) * PER_PAGE)
     context = {
         "members": members,
         "total": total,
@@ -177,13 +177,15 @@ def delegation(code: str) -> str:
     country = db.session.get(Country, code.upper())
     if country is None:
         abort(404)
-    members = db.paginate(
-        DirectoryFilter(country=country.code, sort="organisation").statement(),
+    by_organisation = DirectoryFilter(country=country.code, sort="organisation")
+    members = db.paginate(  # a page of ids, read in the index's rows (DirectoryFilter.page)
+        by_organisation.statement(ids_only=True),
         page=request.args.get("page", 1, type=int),
         per_page=DELEGATION_PAGE_SIZE,
         error_out=False,
         count=False,
     )
+    members.items = accounts(members.items)
     members.total = counts.delegation_sizes().get(country.code, 0)  # the same members, kept
     groups: dict[str, list[User]] = defaultdict(list)
     for member in members.items:
