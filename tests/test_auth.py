@@ -279,3 +279,18 @@ def test_passwords_are_hashed_with_argon2id(make_user):
     user = make_user()
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
+
+
+def test_raised_hash_parameters_rehash_the_password_at_the_next_sign_in(app, client, member):
+    """An operator raising ARGON2_TIME_COST upgrades each stored hash when its owner signs in;
+    the new hash must still open the account."""
+    old_hash = member.password_hash
+    app.config["ARGON2_TIME_COST"] += 1
+    assert client.login(member.email).status_code == 302
+    client.submit("/logout")
+    db.session.expire_all()
+    new_hash = db.session.get(User, member.id).password_hash
+    assert new_hash != old_hash
+    assert f"t={app.config['ARGON2_TIME_COST']}" in new_hash
+    assert client.login(member.email).status_code == 302
+    assert client.get("/").status_code == 200

@@ -20,6 +20,7 @@ def test_idle_session_expires(app, client, member):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+    assert "Your session has expired. Please sign in again." in client.get("/login").text
     assert client.get("/").status_code == 302
 
 

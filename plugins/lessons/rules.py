@@ -198,16 +198,15 @@ def permission_many(user: User, action: str, kind: str, ids: list[int]) -> dict[
 
 
 def permission(user: User, action: str, resource: ResourceRef | None) -> bool | None:
-    """The single-object answer, from the same rule as `permission_many`. A document follows
-    its lesson, narrowed by its own sharing level (which only the download request tells)."""
+    """The single-object answer `permission_many` cannot give: a document follows its lesson,
+    narrowed by its own sharing level (which only the download request tells). For every
+    other action `can()` asks `permission_many` about the one object, so answering it here
+    as well would only run the same rule twice."""
     if resource is None or resource.id is None:
         return None
     if resource.kind == LESSON and action == "lessons.view_attachment":
         return documents.may_download(user, resource)
-    if resource.kind == LESSON and action in LESSON_ACTIONS and is_page_request():
-        return lesson_answers(user, resource.id).get(action)
-    answers = permission_many(user, action, resource.kind, [resource.id])
-    return None if answers is None else answers.get(resource.id)
+    return None
 
 
 LESSON_ACTIONS = (

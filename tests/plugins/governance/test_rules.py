@@ -12,6 +12,7 @@ from intranet.plugin_api import ResourceRef, can, can_many, db, utcnow
 from intranet_governance.models import Report
 
 KIND = "governance.report"
+VIEW = "governance.view"
 
 
 @pytest.fixture
@@ -68,3 +69,14 @@ def test_can_and_can_many_say_what_the_pages_show(
     assert seen == EXPECTED[role]
     ids = {report.id: state for state, report in reports.items()}
     assert {ids[id_] for id_ in can_many(user, "governance.view", KIND, ids)} == seen
+
+
+def test_the_report_rule_says_nothing_of_other_kinds_or_actions(world: Any) -> None:
+    """The member may not see the draft report, but that refusal belongs to viewing reports
+    alone: an object of another kind under the same id, or another action on the report,
+    is left to the other rules (which, for a member, let it through)."""
+    people, reports = world
+    member, draft = people["member"], reports["draft"].id
+    assert can_many(member, VIEW, KIND, [draft]) == set()
+    assert can_many(member, VIEW, "elsewhere.document", [draft]) == {draft}
+    assert can_many(member, "governance.comment", KIND, [draft]) == {draft}

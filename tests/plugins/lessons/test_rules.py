@@ -158,3 +158,23 @@ def test_a_visitor_lists_the_published_public_lessons_only(app, world):
         set(db.session.scalars(select(Lesson.id).where(published_for(AnonymousUserMixin()))))
         == public
     )
+
+
+def test_an_author_who_becomes_a_guest_keeps_reading_their_drafts(app, client, world):
+    """An expert who moves to a partner organisation becomes a guest: the drafts they wrote
+    stay theirs to read (they are listed and open), but no longer theirs to edit, and nobody
+    else's draft opens."""
+    author, lessons = world["users"]["author"], world["lessons"]
+    author.role = "guest"
+    db.session.commit()
+    client.login(author.email)
+    own_drafts = {lessons["draft"].id, lessons["submitted"].id}
+    with app.test_request_context():
+        visible = can_many(author, "lessons.view", LESSON, [x.id for x in lessons.values()])
+        editable = can_many(author, "lessons.edit", LESSON, [x.id for x in lessons.values()])
+    assert own_drafts <= visible
+    assert lessons["editor's own"].id not in visible
+    assert editable == set()
+    assert own_drafts <= listed_ids(client)
+    assert client.get(f"/lessons/{lessons['draft'].id}").status_code == 200
+    assert client.get(f"/lessons/{lessons['draft'].id}/edit").status_code == 403
