@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import User
+from intranet.models import User, utcnow
 from intranet.platform import plugins
 from intranet.platform.demo import create_demo_data
 from intranet_partners.models import Grant, Guest, Invitation
@@ -226,3 +226,19 @@ def test_the_partners_page_lists_guests_a_page_at_a_time(client, secretariat):
     second = client.get("/partners/?guests=2").get_data(as_text=True)
     assert second.count("@partner.example") == 2
     assert "guest051@partner.example" in second
+
+
+def test_the_partners_page_lists_guests_by_end_of_access_then_name(client, secretariat):
+    """Those whose access ends first come first, the same day by name (not by when they were
+    invited), and guests whose access has ended come last."""
+    from tests.partner_helpers import make_guest
+
+    for name, days_left in (("Zoe Late", 90), ("Yann Soon", 10), ("Adam Late", 90)):
+        make_guest(name, secretariat, [], days_left=days_left)
+    ended = make_guest("Aaron Ended", secretariat, [], days_left=5)
+    db.session.get(Guest, ended.id).ended_at = utcnow()
+    db.session.commit()
+    client.login(secretariat.email)
+    page = client.get("/partners/").get_data(as_text=True)
+    order = [page.index(f"{first}@partner.example") for first in ("yann", "adam", "zoe", "aaron")]
+    assert order == sorted(order)
