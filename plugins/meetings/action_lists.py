@@ -81,19 +81,35 @@ def _mine(user: Any) -> Any:
     return owner
 
 
-def _counted(mine: Any, status: str) -> Any:
-    """The number of the user's items in `status`, reading at most COUNT_CAP + 1 of them."""
-    items = select(ActionItem.id).where(mine, ActionItem.status == status).limit(COUNT_CAP + 1)
+def _owner_parts(user: Any) -> list[Any]:
+    """`_mine` as conditions on disjoint sets of items, each of which an index finds alone: a
+    member's delegation's items (by country and status) and their own outside it."""
+    if not user.country_code or user.is_guest:
+        return [_mine(user)]
+    country = user.country_code.upper()
+    own = and_(
+        ActionItem.owner_user_id == user.id,
+        or_(ActionItem.owner_country.is_(None), ActionItem.owner_country != country),
+    )
+    return [ActionItem.owner_country == country, own]
+
+
+def _counted(owner: Any, status: str) -> Any:
+    """The number of the items `owner` selects in `status`, reading at most COUNT_CAP + 1."""
+    items = select(ActionItem.id).where(owner, ActionItem.status == status).limit(COUNT_CAP + 1)
     return select(func.count()).select_from(items.subquery()).scalar_subquery()
 
 
 def action_counts(user: Any) -> dict[str, ItemCount]:
     """How many of the user's items are open, done and dropped, each up to COUNT_CAP: one
-    statement, however many items the delegation holds."""
-    mine = _mine(user)
-    numbers = db.session.execute(
-        select(*(_counted(mine, status) for status in ACTION_STATUSES))
-    ).one()
+    statement, however many items the delegation holds. Each part of the owners is counted
+    on its own (an OR of the two would read the status index's rows one by one)."""
+    parts = _owner_parts(user)
+    counts = [
+        sum((_counted(part, status) for part in parts[1:]), _counted(parts[0], status))
+        for status in ACTION_STATUSES
+    ]
+    numbers = db.session.execute(select(*counts)).one()
     return {
         status: ItemCount(min(number, COUNT_CAP), number <= COUNT_CAP)
         for status, number in zip(ACTION_STATUSES, numbers, strict=True)

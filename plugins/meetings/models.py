@@ -320,8 +320,10 @@ class ActionItem(db.Model):
     __tablename__ = "meetings_action_item"
     # Matters arising: open items by due date, meeting_id included so that the items of other
     # bodies are skipped without reading their rows.
+    # A delegation's items counted by status from the index alone (action_lists.py).
     __table_args__ = (
         Index("ix_meetings_action_item_status_due_on", "status", "due_on", "id", "meeting_id"),
+        Index("ix_meetings_action_item_owner_country_status", "owner_country", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -332,7 +334,7 @@ class ActionItem(db.Model):
     owner_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
-    owner_country: Mapped[str | None] = mapped_column(String(8), index=True)
+    owner_country: Mapped[str | None] = mapped_column(String(8))
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

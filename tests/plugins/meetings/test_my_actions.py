@@ -118,3 +118,31 @@ def test_the_page_reads_a_bounded_number_of_items(client, make_user, make_meetin
         event.remove(db.engine, "before_cursor_execute", note)
     reading = [s for s in seen if "meetings_action_item.id IN" not in s]
     assert reading and all("LIMIT" in s for s in reading)
+
+
+def test_counts_take_the_delegations_items_and_ones_own_each_once(
+    client, make_user, make_meeting
+):
+    """Items of the member's delegation and those in the member's own name (with no country,
+    with theirs, or with another delegation's) are each counted once; another delegation's
+    items are not counted."""
+    latvian = make_user("member", country_code="LV")
+    meeting = make_meeting()
+    add_items(meeting, "LV", open=3)
+    add_items(meeting, "EE", open=4)
+    for status, country in (("open", None), ("open", None), ("open", "LV"), ("done", "EE")):
+        db.session.add(
+            ActionItem(
+                meeting_id=meeting.id,
+                title=f"{status} own item",
+                status=status,
+                owner_user_id=latvian.id,
+                owner_country=country,
+            )
+        )
+    db.session.commit()
+    client.login(latvian.email)
+
+    page = client.get("/meetings/actions").get_data(as_text=True)
+    assert "All (7)" in page and "Open (6)" in page and "Done (1)" in page
+    assert rows(page) == 7
