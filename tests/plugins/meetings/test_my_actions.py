@@ -120,9 +120,7 @@ def test_the_page_reads_a_bounded_number_of_items(client, make_user, make_meetin
     assert reading and all("LIMIT" in s for s in reading)
 
 
-def test_counts_take_the_delegations_items_and_ones_own_each_once(
-    client, make_user, make_meeting
-):
+def test_counts_take_the_delegations_items_and_ones_own_each_once(client, make_user, make_meeting):
     """Items of the member's delegation and those in the member's own name (with no country,
     with theirs, or with another delegation's) are each counted once; another delegation's
     items are not counted."""

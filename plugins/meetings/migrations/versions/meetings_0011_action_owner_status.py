@@ -35,6 +35,4 @@ def downgrade() -> None:
         ["owner_country"],
         unique=False,
     )
-    op.drop_index(
-        "ix_meetings_action_item_owner_country_status", table_name="meetings_action_item"
-    )
+    op.drop_index("ix_meetings_action_item_owner_country_status", table_name="meetings_action_item")
