@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,9 +64,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ł", "l")
 
 
+@lru_cache(maxsize=4096)
+def folded_words(name: str) -> tuple[str, ...]:
+    """The words of a reference name (an organisation's, a country's), folded once per worker:
+    a search compares every term with every name."""
+    return tuple(WORD.findall(fold(name)))
+
+
 def words_start_with(text: str, term: str) -> bool:
     folded = fold(term)
-    return any(word.startswith(folded) for word in WORD.findall(fold(text)))
+    return any(word.startswith(folded) for word in folded_words(text))
 
 
 def _fulltext_match(term: str, index: int) -> ColumnElement[bool]:
