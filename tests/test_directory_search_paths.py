@@ -11,6 +11,9 @@ import pytest
 from intranet.directory import listing
 from intranet.extensions import db
 from intranet.models import Organisation
+from intranet.platform.scale import create_scale_data, scale_email
+from tests.conftest import PASSWORD
+from tests.query_plans import statements_of
 
 QUERIES = ["trafficking", "traff labour", "ngo", "sweden", "nobody-has-this"]
 FILTERS = [{}, {"country": "SE"}, {"kind": "ngo"}, {"role": "secretariat"}]
@@ -81,3 +84,28 @@ def test_a_rare_word_is_found_first_and_a_common_one_read_in_order(app, people, 
         narrowed = listing.DirectoryFilter(q="trafficking", country="SE", kind="ngo")
         narrowed.statement()
         assert narrowed.hits is not None
+
+
+def test_sqlite_reads_a_common_words_members_in_name_order(app, client, monkeypatch):
+    """A common word's members are read in name order and each tested, so the page stops
+    after its first 25 hits; offered the indexes, SQLite collected every hit and sorted them
+    (3.6 ms for 3,600 hits at N=1 against 0.6 ms). Read on generated data (1,500 accounts,
+    analysed), whose sizes the planner weighs."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plan")
+    with app.test_request_context("/"):
+        create_scale_data(0.1, PASSWORD)
+    monkeypatch.setattr(listing, "FEW", 0)  # every word common
+    client.login(scale_email("member", 1))
+    for query in ("investigation", "sweden", "ministry"):
+        sent = statements_of(
+            client, f"/directory?q={query}", lambda s: "ORDER BY user_account.name" in s
+        )
+        assert sent, query
+        for statement, parameters in sent:
+            plan = db.session.connection().exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters
+            )
+            lines = [row[-1] for row in plan]
+            assert "SCAN user_account USING INDEX ix_user_account_name" in lines, (query, lines)
+            assert "USE TEMP B-TREE FOR ORDER BY" not in lines, (query, lines)

@@ -76,7 +76,17 @@ def words_start_with(text: str, term: str) -> bool:
     return any(word.startswith(folded) for word in folded_words(text))
 
 
-def _fulltext_match(term: str, index: int) -> ColumnElement[bool]:
+def _tested(column: Any, walked: bool) -> Any:
+    """`column` as the condition on it is written. `walked`: the members are read in the
+    list's order and each tested, so on SQLite the column is hidden from the planner (`+ 0`,
+    `|| ''`), which would otherwise collect every hit of a common word through an index and
+    sort them all (3.6 ms for 3,600 hits at N=1, where walking finds a page in 0.6 ms)."""
+    if not walked or db.engine.dialect.name != "sqlite":
+        return column
+    return column + 0 if isinstance(column.type, sa.Integer) else column.concat("")
+
+
+def _fulltext_match(term: str, index: int, walked: bool = False) -> ColumnElement[bool]:
     """The member's own text contains a word starting with `term` (index: a unique bind name)."""
     if db.engine.dialect.name == "postgresql":
         return MEMBER_TSVECTOR.op("@@")(
@@ -89,7 +99,7 @@ def _fulltext_match(term: str, index: int) -> ColumnElement[bool]:
         .select_from(sa.table("member_fts"))
         .where(sa.text(f"member_fts MATCH :{name}").bindparams(sa.bindparam(name, phrase)))
     )
-    return User.id.in_(matching)
+    return _tested(User.id, walked).in_(matching)
 
 
 def country_names() -> dict[str, str]:
@@ -112,8 +122,9 @@ def reference_names() -> tuple[list[tuple[int, str]], dict[str, str]]:
     return g.directory_reference
 
 
-def text_condition(terms: list[str]) -> ColumnElement[bool]:
-    """Every term matches the member's own text, organisation name or country name."""
+def text_condition(terms: list[str], walked: bool = False) -> ColumnElement[bool]:
+    """Every term matches the member's own text, organisation name or country name (`walked`:
+    tested on members read in order, see `_tested`)."""
     organisations, countries_by_code = reference_names()
     countries = countries_by_code.items()
     conditions = []
@@ -122,11 +133,11 @@ def text_condition(terms: list[str]) -> ColumnElement[bool]:
         country_codes = [code for code, name in countries if words_start_with(name, term)]
         # Alternatives only when some organisation or country matches: an always-false
         # `IN ()` in the OR keeps the planner from driving the query from the full-text index.
-        alternatives = [_fulltext_match(term, index)]
+        alternatives = [_fulltext_match(term, index, walked)]
         if organisation_ids:
-            alternatives.append(User.organisation_id.in_(organisation_ids))
+            alternatives.append(_tested(User.organisation_id, walked).in_(organisation_ids))
         if country_codes:
-            alternatives.append(User.country_code.in_(country_codes))
+            alternatives.append(_tested(User.country_code, walked).in_(country_codes))
         conditions.append(sa.or_(*alternatives))
     return sa.and_(*conditions)
 
@@ -207,7 +218,7 @@ class DirectoryFilter:
                 name, country = self.hits.c.name, self.hits.c.country_code
                 conditions = []
             else:  # a common word: walked in order, the first page of hits comes soon
-                conditions.append(matching)
+                conditions.append(text_condition(terms, walked=True))
         order = {
             "name": [name],
             "country": [country, name],
