@@ -352,3 +352,27 @@ def test_create_user_refuses_a_country_not_in_the_reference_data(cli):
     assert result.exit_code != 0
     assert "“XX” is not a country of the task force" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_run_jobs_gives_sqlite_planner_statistics_once_a_day(app, cli, make_user):
+    """SQLite picks its indexes by the counts ANALYZE writes; nothing else writes them."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    make_user("member")
+
+    def analysed() -> set[str]:
+        connection = db.session.connection()
+        if not connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).first():
+            return set()
+        return set(connection.exec_driver_sql("SELECT tbl FROM sqlite_stat1").scalars())
+
+    db.session.execute(db.text("DROP TABLE IF EXISTS sqlite_stat1"))
+    db.session.commit()
+    assert "user_account" not in analysed()
+    result = cli("run-jobs")
+    assert result.exit_code == 0, result.output
+    assert "ran core.planner-statistics" in result.output
+    assert "user_account" in analysed()
+    assert "core.planner-statistics" not in cli("run-jobs").output

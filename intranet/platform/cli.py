@@ -57,6 +57,7 @@ def init_command() -> None:
     with schema.lock():
         schema.upgrade()
         plugins.sync_plugin_states()
+        schema.refresh_planner_statistics()
     click.echo(
         "Database is up to date; installed plugins: "
         + (", ".join(info.name for info in plugins.registry().external) or "none")
@@ -88,6 +89,7 @@ def demo_command(scale: float | None) -> None:
                     f"benchmark login: {scale_email('member', 1)} "
                     f"({len(people.members)} members, {len(people.guests)} guests)."
                 )
+        schema.refresh_planner_statistics()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, emails, more in demo_logins():
         click.echo(

@@ -13,6 +13,7 @@ from intranet.extensions import db
 from intranet.hookspecs import hookimpl
 from intranet.models import User
 from intranet.platform.outbox import forget_finished
+from intranet.platform.schema import refresh_planner_statistics
 from intranet.platform.submissions import expire_submissions
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
@@ -58,6 +59,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("core.revoked-sessions", 24 * 60, forget_expired_revocations),
         ScheduledJob("core.submissions", 60, expire_submissions),
         ScheduledJob("core.undo-offers", 10, expire_undo_offers),
+        ScheduledJob("core.planner-statistics", 24 * 60, refresh_planner_statistics),
     ]
 
 
