@@ -17,7 +17,7 @@ from intranet.plugin_api import Attachment, User, db, record_audit, utcnow
 from . import notices
 from .calendar import Occurrence, series_occurrences
 from .models import ActionItem, AgendaItem, Meeting, Minutes, Participant
-from .rules import AGENDA_ITEM, visible, visible_ids
+from .rules import AGENDA_ITEM, granted_reach, visible, visible_ids
 from .zones import zone_label
 
 # Open action items listed as matters arising on a meeting's page, the soonest due.
@@ -152,8 +152,9 @@ def carried_forward(meeting: Meeting, viewer: Any) -> tuple[Meeting | None, list
         .limit(1)
     )
     arising = matters_arising(meeting)
-    if viewer.is_guest:
-        seen = visible_ids(viewer, db.session.scalars(select(Meeting.id).where(earlier)))
+    if viewer.is_guest:  # among the meetings granted, not every earlier one of the body
+        granted = select(Meeting.id).where(granted_reach(viewer), earlier)
+        seen = visible_ids(viewer, db.session.scalars(granted))
         if previous is not None and previous.id not in seen:
             previous = None
         arising = arising.where(Meeting.id.in_(seen))

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from intranet.extensions import db
+from intranet_meetings import services
 from intranet_meetings.models import ActionItem, Series
 from intranet_meetings.services import ARISING_SHOWN
 
@@ -155,3 +156,34 @@ def test_matters_arising_and_the_previous_minutes_follow_the_body_across_series(
     assert listed == ["Circulate the national reports"]
     assert "Approval of the minutes of the previous meeting" in page
     assert f'/meetings/{old.id}#minutes">Plenary 2029<' in page
+
+
+def test_a_guest_granted_an_earlier_meeting_sees_it_and_only_its_items(
+    client, make_user, make_meeting, plenaries, grant_meeting, monkeypatch
+):
+    """The previous meeting and the matters arising come from the earlier meetings a guest
+    was granted, looked for among the grants, not among every earlier meeting of the body
+    (3,400 plenaries at N=1 were read for each view)."""
+    earlier, later = plenaries
+    others = [
+        make_meeting(title=f"Plenary 0.{n}", start=datetime(2029, 1, 1 + n, 10)) for n in range(5)
+    ]
+    add_open_items(earlier, 2)
+    add_open_items(others[0], 1)
+    grant_meeting(earlier)
+    grant_meeting(later)
+    asked: list[list[int]] = []
+    original = services.visible_ids
+
+    def recording(user, ids):
+        ids = list(ids)
+        asked.append(ids)
+        return original(user, ids)
+
+    monkeypatch.setattr(services, "visible_ids", recording)
+    client.login(make_user("guest").email)
+    listed, page = matters_arising(client, later)
+
+    assert f'href="/meetings/{earlier.id}#minutes"' in page  # the previous meeting, granted
+    assert listed == ["Task 00", "Task 01"]
+    assert asked == [[earlier.id]]
