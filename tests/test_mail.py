@@ -3,8 +3,6 @@ outbox folder, never by the request itself."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 
@@ -103,12 +101,13 @@ def test_a_hanging_mail_server_never_slows_a_request(app, client, member):
         front = HangingFront(server.port)
         app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=front.port, SMTP_STARTTLS=False)
         app.config.update(SMTP_TIMEOUT=1)
-        started = time.perf_counter()
         response = client.submit("/password/forgot", {"email": member.email})
-        elapsed = time.perf_counter() - started
-        assert response.status_code == 302 and elapsed < 1
+        # The request never opened a connection to the mail server (a loaded machine can
+        # take over a second for it, so its time is no evidence); the sender's attempt does.
+        assert response.status_code == 302 and front.held == []
         result = deliver_round()
         assert result.deferred == 1 and server.recorder.recipients == []
+        assert len(front.held) == 1
         assert deliver_round().unreachable, "still down: nothing sent, nothing hangs long"
         front.recover()
         assert deliver_round().sent == 1
