@@ -14,6 +14,7 @@ from intranet.hookspecs import hookimpl
 from intranet.models import User
 from intranet.platform.outbox import forget_finished
 from intranet.platform.schema import refresh_planner_statistics
+from intranet.platform.stamps import forget_stale_figures
 from intranet.platform.submissions import expire_submissions
 from intranet.privacy.core_data import core_personal_data
 from intranet.privacy.erasure import run_retention
@@ -60,6 +61,7 @@ def intranet_scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("core.submissions", 60, expire_submissions),
         ScheduledJob("core.undo-offers", 10, expire_undo_offers),
         ScheduledJob("core.planner-statistics", 24 * 60, refresh_planner_statistics),
+        ScheduledJob("core.stale-figures", 24 * 60, forget_stale_figures),
     ]
 
 

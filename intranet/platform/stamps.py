@@ -28,7 +28,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import Connection, String, event, inspect, select
+from sqlalchemy import Connection, String, delete, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import (
@@ -44,12 +44,15 @@ from sqlalchemy.sql.expression import TableClause
 
 from intranet.extensions import db
 from intranet.models import utcnow
+from intranet.platform import shared_figures
+from intranet.platform.shared_figures import SharedFigure
 
 T = TypeVar("T")
 CACHE = "intranet_data_stamps"
 CACHE_ENTRIES = 1_000  # figures kept per stamp and worker, one per key asked
 PENDING = "intranet_data_stamps_changed"
 READ = "intranet_data_stamps_read"  # every stamp, as read in the session's transaction
+WROTE = "intranet_data_stamps_wrote"  # the session's transaction has written something
 
 # table name -> stamp name -> the columns whose change moves the stamp (None: any change)
 WATCHED: dict[str, dict[str, frozenset[str] | None]] = {}
@@ -86,10 +89,17 @@ def cached(
     key: str,
     compute: Callable[[], T],
     until: Callable[[T], datetime | None] | None = None,
+    *,
+    shared: bool = True,
 ) -> T:
-    """`compute()` once per stamp of `name`, in this app (every worker keeps its own; every
-    host sees a change on its next request). `until(value)`, when given, says until when the
-    value holds whatever is written (None: as long as the stamp).
+    """`compute()` once per stamp of `name` (every host sees a change on its next request).
+    `until(value)`, when given, says until when the value holds whatever is written (None: as
+    long as the stamp).
+
+    Each worker keeps the figures it used; `shared` figures are also left in the database
+    for the other workers and hosts (see `shared_figures`), so that after a change one
+    request counts them, not one per worker. A value the other workers must not see as it
+    was counted (one the caller fills in later) is not `shared`.
 
     The stamp is read before counting: a write committed in between then leaves newer figures
     under the older stamp, which the next request no longer matches, never older figures
@@ -98,7 +108,7 @@ def cached(
     """
     read: dict[str, str] | None = db.session.info.get(READ)
     if read is None:  # once per transaction: every stamp (a row per name), one small query
-        read = dict(db.session.execute(select(DataStamp.name, DataStamp.stamp)).tuples().all())
+        read = dict(db.session.execute(select(DataStamp.name, DataStamp.stamp)).all())
         db.session.info[READ] = read
     stamp = read.get(name)
     cache: dict[str, dict[str, tuple[str, datetime | None, Any]]] = (
@@ -109,17 +119,34 @@ def cached(
     fresh = entry is not None and (entry[1] is None or utcnow() < entry[1])
     if stamp is not None and fresh and entry[0] == stamp:
         return entry[2]
+    if stamp is None:
+        return compute()
+    if shared:
+        value, holds_until = shared_figures.load(name, key, stamp, utcnow())
+        if value is not shared_figures.MISSING:
+            _keep(entries, key, (stamp, holds_until, value))
+            return value
     value = compute()
-    if stamp is not None:
-        if len(entries) >= CACHE_ENTRIES and key not in entries:
-            entries.clear()  # figures for many different keys: start again rather than grow
-        entries[key] = (stamp, until(value) if until else None, value)
+    holds_until = until(value) if until else None
+    _keep(entries, key, (stamp, holds_until, value))
+    if shared and not db.session.info.get(WROTE):  # a writing transaction may hold locks
+        try:
+            shared_figures.store(name, key, stamp, holds_until, value)
+        except shared_figures.Unshareable as error:
+            current_app.logger.warning("figures %s/%s kept by this worker: %s", name, key, error)
     return value
+
+
+def _keep(entries: dict[str, Any], key: str, entry: tuple[str, datetime | None, Any]) -> None:
+    if len(entries) >= CACHE_ENTRIES and key not in entries:
+        entries.clear()  # figures for many different keys: start again rather than grow
+    entries[key] = entry
 
 
 def changed(connection: Connection, *names: str) -> None:
     """Give the stamps `names` a new value, in the transaction `connection` is in (in name
-    order, so that two transactions never wait for each other's stamp)."""
+    order, so that two transactions never wait for each other's stamp), and forget the
+    figures the workers shared under the old one (they may name people since erased)."""
     insert = _insert_for(connection.dialect.name)
     for name in sorted(names):
         statement = insert(DataStamp).values(name=name, stamp=uuid.uuid4().hex)
@@ -128,6 +155,15 @@ def changed(connection: Connection, *names: str) -> None:
                 index_elements=[DataStamp.name], set_={"stamp": statement.excluded.stamp}
             )
         )
+        connection.execute(delete(SharedFigure).where(SharedFigure.name == name))
+
+
+def forget_stale_figures() -> None:
+    """Forget shared figures counted under a stamp that has moved since (a worker still
+    counting under the old stamp when it moved leaves them behind): a daily job."""
+    current = select(DataStamp.stamp).where(DataStamp.name == SharedFigure.name)
+    db.session.execute(delete(SharedFigure).where(SharedFigure.stamp != current.scalar_subquery()))
+    db.session.commit()
 
 
 def seed() -> None:
@@ -164,6 +200,7 @@ def _moved_by(row: Any, written: bool) -> set[str]:
 
 @event.listens_for(db.session, "after_flush")
 def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    session.info[WROTE] = True
     moved: set[str] = session.info.setdefault(PENDING, set())
     for row in chain(session.new, session.deleted):
         moved |= _moved_by(row, written=True)
@@ -175,6 +212,7 @@ def _note_flush(session: Session, _flush: UOWTransaction) -> None:
 @event.listens_for(db.session, "do_orm_execute")
 def _note_bulk_write(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
         watchers = WATCHED.get(state.statement.table.name, {})
         state.session.info.setdefault(PENDING, set()).update(watchers)
 
@@ -194,3 +232,4 @@ def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(PENDING, None)
         session.info.pop(READ, None)
+        session.info.pop(WROTE, None)

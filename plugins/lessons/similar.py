@@ -113,7 +113,7 @@ def _word_counts(words: list[str], visible: ColumnElement[bool]) -> tuple[int, l
     (the stamp "lessons"): a draft mostly uses words an earlier one used, and only the new
     ones are counted (RARITY_WORDS at most are kept).
     """
-    rarity: dict[str, float] = cached_figures(STAMP, "similar:word-rarity", dict)
+    rarity: dict[str, float] = cached_figures(STAMP, "similar:word-rarity", dict, shared=False)
     if len(rarity) > RARITY_WORDS:
         rarity.clear()
     missing = [word for word in words if word not in rarity]

@@ -126,7 +126,7 @@ def similar_groups(text: str, user: User, limit: int) -> list[SimilarItem]:
     draft = similar.vector(text)
     if not draft:
         return []
-    index = cached_figures(WORDS_STAMP, "index", word_index)
+    index = cached_figures(WORDS_STAMP, "index", word_index, shared=False)
     # Only groups sharing a word with the draft can score: the newest SIMILAR_CANDIDATES of
     # them are compared, so the cost follows the draft, not the number of groups.
     sharing = set(chain.from_iterable(index.groups_with.get(word, ()) for word in draft))

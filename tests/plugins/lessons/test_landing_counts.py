@@ -108,3 +108,32 @@ def test_correcting_a_lessons_text_keeps_the_counts_while_changing_a_facet_recou
     with client.application.test_request_context():
         total, facets = landing(make_user("member"))
     assert total == 1 and ("FI", 1) in facets["country"] and ("SE", 1) in facets["country"]
+
+
+def test_another_worker_lists_with_the_counts_the_first_one_took(
+    app, config, make_user, make_lesson, secretariat, monkeypatch
+):
+    """After a change the counts of a million lessons are taken once, not once per worker or
+    host: a worker started later reads them (the lesson list and the coverage matrix)."""
+    from intranet import create_app
+    from intranet_lessons import coverage
+
+    make_lesson(make_user("member"), "Shelters", countries=["SE"], tags=["shelter"])
+    with app.test_request_context():
+        first = landing(secretariat)
+        matrix = coverage.coverage_counts("area")
+    db.session.commit()
+
+    def counted(*args):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(search, "facet_counts", counted)
+    monkeypatch.setattr(coverage, "count", counted)
+    other = create_app(config)
+    with other.test_request_context():
+        reviewer = db.session.get(type(secretariat), secretariat.id)
+        assert landing(reviewer) == first
+        assert coverage.coverage_counts("area") == matrix
+        db.session.remove()
+    with other.app_context():
+        db.engine.dispose()
