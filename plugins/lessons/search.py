@@ -298,6 +298,9 @@ def listed_counts(
     if not user.is_authenticated:
         return facet_counts(conditions)
     chosen = [facet_condition(facet, values) for facet, values in filters.items()]
+    # One person's few lessons are tested one by one: the set of every lesson having a value
+    # (thousands) would be read to find the few (13 ms on SQLite at N=1).
+    for_few = [facet_condition(facet, values, many=True) for facet, values in filters.items()]
     key = repr(sorted(filters.items()))
     published = Lesson.status == "published"
     if user.is_guest:
@@ -306,15 +309,16 @@ def listed_counts(
         own = Lesson.id.in_(granted_lesson_ids(user) or [0])
         if not published_only:
             own = or_(own, and_(not_(published), Lesson.author_id == user.id))
-        parts.append(facet_counts([own, *chosen]))
+        parts.append(facet_counts([own, *for_few]))
     else:
         parts = [cached(f"facets:published:{key}", lambda: facet_counts([published, *chosen]))]
         if not published_only:
-            others = [not_(published), *chosen]
             if is_reviewer(user):
+                others = [not_(published), *chosen]
                 parts.append(cached(f"facets:unpublished:{key}", lambda: facet_counts(others)))
             else:
-                parts.append(facet_counts([*others, Lesson.author_id == user.id]))
+                own = [not_(published), Lesson.author_id == user.id, *for_few]
+                parts.append(facet_counts(own))
     total = sum(part[0] for part in parts)
     facets: dict[str, list[tuple[str, int]]] = {}
     for facet in FACETS:

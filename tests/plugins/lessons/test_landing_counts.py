@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import g
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from intranet_lessons import search
 from intranet_lessons.models import Lesson
 from intranet_lessons.search import Selection
 from tests.plugins.lessons.test_coverage import LESSON_FORM
+from tests.query_plans import statements_of
 
 
 def live(user, published_only=False):
@@ -137,3 +139,28 @@ def test_another_worker_lists_with_the_counts_the_first_one_took(
         db.session.remove()
     with other.app_context():
         db.engine.dispose()
+
+
+def test_a_members_own_lessons_are_counted_one_by_one_not_from_everyone_s(
+    app, client, make_user, make_lesson
+):
+    """The member's own unpublished part of a filtered list tests each of their lessons for
+    the value; asked as a set, SQLite read every lesson having it (thousands at N=1: 13 ms
+    of a 25 ms page) to find the member's few."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plan")
+    author = make_user("member")
+    make_lesson(author, "Draft", status="draft", countries=["SE"], forms=["organs"])
+    client.login(author.email)
+    sent = statements_of(
+        client,
+        "/lessons/?form=organs&country=SE",
+        lambda s: s.startswith("WITH found") and "author_id = ?" in s,
+    )
+    assert sent
+    for statement, parameters in sent:
+        plan = db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters
+        )
+        lines = [row[-1] for row in plan]
+        assert not any("(facet=? AND value=?)" in line for line in lines), lines
