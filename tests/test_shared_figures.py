@@ -19,15 +19,10 @@ from intranet.models import User, utcnow
 from intranet.platform import stamps
 from intranet.platform.shared_figures import SharedFigure, decode, encode
 from intranet.values import Banner, ReportSection
+from tests import test_data_stamps
 
-NAME = "test-shared"
-
-
-@pytest.fixture
-def watched_countries(app) -> Iterator[None]:
-    stamps.watch(NAME, User.country_code)
-    yield
-    stamps.WATCHED[User.__tablename__].pop(NAME, None)
+NAME = test_data_stamps.NAME
+watched_countries = test_data_stamps.watched_countries  # the stamp NAME follows countries
 
 
 @pytest.fixture
