@@ -12,11 +12,12 @@ import pytest
 from flask import Flask
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from intranet import create_app
 from intranet.extensions import db
 from intranet.models import User, utcnow
-from intranet.platform import stamps
+from intranet.platform import shared_figures, stamps
 from intranet.platform.shared_figures import SharedFigure, decode, encode
 from intranet.values import Banner, ReportSection
 from tests import test_data_stamps
@@ -129,6 +130,23 @@ def test_a_value_the_database_cannot_hold_stays_with_its_worker(
     assert stamps.cached(NAME, "key", never) == Counter("aab")  # still cached here
 
     stamps.cached(NAME, "own", dict, shared=False)
+    assert shared_rows() == 0
+
+
+def test_a_store_that_fails_costs_the_page_nothing(
+    app, make_user, watched_countries, monkeypatch, caplog
+):
+    """SQLite answers "database is locked" when another process writes for longer than the
+    wait: the page still shows the figures it counted."""
+    make_user(country_code="EE")
+
+    def locked(*args):
+        raise OperationalError("INSERT INTO shared_figure", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(shared_figures, "store", locked)
+    with caplog.at_level(logging.WARNING):
+        assert stamps.cached(NAME, "key", lambda: 1) == 1
+    assert "database is locked" in caplog.text
     assert shared_rows() == 0
 
 

@@ -31,6 +31,7 @@ from flask import current_app
 from sqlalchemy import Connection, String, delete, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import (
     InstrumentedAttribute,
     Mapped,
@@ -132,7 +133,9 @@ def cached(
     if shared and not db.session.info.get(WROTE):  # a writing transaction may hold locks
         try:
             shared_figures.store(name, key, stamp, holds_until, value)
-        except shared_figures.Unshareable as error:
+        except (shared_figures.Unshareable, SQLAlchemyError) as error:
+            # The page has its figures: a store that fails (an unknown type, a database
+            # locked by a long write) costs the other workers a count, not this page.
             current_app.logger.warning("figures %s/%s kept by this worker: %s", name, key, error)
     return value
 
