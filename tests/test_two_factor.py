@@ -43,6 +43,22 @@ def test_enrolment_shows_a_local_qr_code_and_the_key(client, member):
     assert re.search(r'<code class="secret-key">[A-Z2-7]{32}</code>', page)
 
 
+def test_showing_the_enrolment_page_again_draws_the_same_qr_code_without_scoring_masks(
+    client, member, monkeypatch
+):
+    """Scoring the eight masks is most of the page's work; the first view's choice is kept."""
+    import segno.encoder
+
+    client.login(member.email)
+    qr = re.compile(r'src="(data:image/svg\+xml[^"]+)"')
+    first = qr.search(client.get("/account/security").get_data(as_text=True)).group(1)
+    scored = []
+    monkeypatch.setattr(segno.encoder, "mask_scores", lambda *args: scored.append(1) or [0])
+    again = qr.search(client.get("/account/security").get_data(as_text=True)).group(1)
+    assert again == first
+    assert scored == []
+
+
 def test_enrolment_needs_a_correct_code(client, member):
     client.login(member.email)
     client.get("/account/security")
