@@ -17,13 +17,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import Select
 
 from intranet.accounts.security import MAX_PASSWORD_LENGTH
 from intranet.platform.submissions import SubmissionTokenInput, new_token
+from intranet.widgets import KeptOptionsSelect
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 LARGEST_INTEGER = 2**31 - 1
+KEPT_OPTIONS = KeptOptionsSelect()
 
 
 class Form(FlaskForm):
@@ -35,7 +38,8 @@ class Form(FlaskForm):
     error stands next to the field, and what the user typed is kept.
 
     Its CSRF field also sends a one-time submission token, so a submission arriving twice
-    does its work once (intranet.platform.submissions).
+    does its work once (intranet.platform.submissions). Its selects keep their options'
+    markup between views (intranet.widgets).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -43,6 +47,9 @@ class Form(FlaskForm):
         csrf_field = self._fields.get(self.meta.csrf_field_name)
         if csrf_field is not None:
             csrf_field.widget = SubmissionTokenInput(new_token())
+        for field in self:
+            if type(field.widget) is Select and not field.widget.multiple:
+                field.widget = KEPT_OPTIONS
 
     def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
         valid = super().validate(extra_validators)
