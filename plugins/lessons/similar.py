@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select, union, union_all
@@ -32,11 +33,19 @@ RARITY_CAP = 2_000  # lessons counted per word, at most
 RARITY_SAMPLE = 500  # PostgreSQL: the newest lessons each word is counted in
 TEXT_WORDS = 16  # distinct words of the text looked up in the index
 RARITY_WORDS = 20_000  # words whose rarity a worker keeps
+DOCUMENTS_KEPT = 2_048  # candidates' texts whose terms a worker keeps
 
 
 def similarity_terms(text: str) -> list[str]:
     """Words without stop words, cut to seven letters as a crude stem ("exploited")."""
     return [w[:7] for w in query_words(text, None) if w not in STOP_WORDS and len(w) > 2]
+
+
+@lru_cache(maxsize=DOCUMENTS_KEPT)
+def document_terms(document: str) -> Counter[str]:
+    """A candidate's terms, split once per worker: the same lessons are candidates for one
+    draft after another. Shared between calls, so never changed by them."""
+    return Counter(similarity_terms(document))
 
 
 def rank_similar(
@@ -46,7 +55,7 @@ def rank_similar(
     query_terms = Counter(similarity_terms(text))
     if not query_terms:
         return []
-    doc_terms = [(key, Counter(similarity_terms(doc))) for key, doc in documents]
+    doc_terms = [(key, document_terms(doc)) for key, doc in documents]
     n = len(doc_terms) + 1
     df: Counter[str] = Counter()
     for _, terms in doc_terms:

@@ -101,15 +101,17 @@ class WordIndex:
 
     names: dict[int, str]
     vectors: dict[int, Counter[str]]
+    norms: dict[int, float]
     groups_with: dict[str, list[int]]
 
 
 def word_index() -> WordIndex:
-    index = WordIndex({}, {}, defaultdict(list))
+    index = WordIndex({}, {}, {}, defaultdict(list))
     rows = select(SubGroup.id, SubGroup.name, SubGroup.mandate).where(SubGroup.status != "rejected")
     for group_id, name, mandate in db.session.execute(rows):
         index.names[group_id] = name
         index.vectors[group_id] = similar.vector(name, mandate)
+        index.norms[group_id] = similar.norm(index.vectors[group_id])
         for word in index.vectors[group_id]:
             index.groups_with[word].append(group_id)
     return index
@@ -130,9 +132,10 @@ def similar_groups(text: str, user: User, limit: int) -> list[SimilarItem]:
     # Only groups sharing a word with the draft can score: the newest SIMILAR_CANDIDATES of
     # them are compared, so the cost follows the draft, not the number of groups.
     sharing = set(chain.from_iterable(index.groups_with.get(word, ()) for word in draft))
-    scored = []
+    scored, draft_norm = [], similar.norm(draft)
     for group_id in heapq.nlargest(SIMILAR_CANDIDATES, sharing):
-        score = similar.similarity(draft, index.vectors[group_id])
+        vector, vector_norm = index.vectors[group_id], index.norms[group_id]
+        score = similar.similarity(draft, vector, draft_norm, vector_norm)
         if score > 0:
             scored.append((score, index.names[group_id], group_id))
     best = sorted(scored, key=lambda found: (-found[0], found[1]))[:limit]

@@ -113,9 +113,20 @@ def vector(name: str, mandate: str = "") -> Counter[str]:
     return weights
 
 
-def similarity(a: Counter[str], b: Counter[str]) -> float:
+def norm(weights: Counter[str]) -> float:
+    return math.sqrt(sum(w * w for w in weights.values()))
+
+
+def similarity(
+    a: Counter[str], b: Counter[str], a_norm: float | None = None, b_norm: float | None = None
+) -> float:
+    """Cosine of two word vectors; their norms may be given when they were computed once."""
     if not a or not b:
         return 0.0
-    dot = sum(weight * b[word] for word, weight in a.items() if word in b)
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return round(min(dot / norm, 1.0), 3)
+    small, large = (a, b) if len(a) <= len(b) else (b, a)  # a draft may hold a hundred words
+    dot = sum(weight * large[word] for word, weight in small.items() if word in large)
+    if not dot:
+        return 0.0
+    a_norm = norm(a) if a_norm is None else a_norm
+    b_norm = norm(b) if b_norm is None else b_norm
+    return round(min(dot / (a_norm * b_norm), 1.0), 3)

@@ -107,3 +107,26 @@ def test_word_rarity_is_kept_until_the_lessons_change(app, make_user, make_lesso
         assert found[0] == "A helpline for berry pickers"
     finally:
         event.remove(db.engine, "before_cursor_execute", words_counted)
+
+
+def test_a_candidates_text_is_split_into_terms_once_per_worker(
+    app, make_user, make_lesson, monkeypatch
+):
+    """One draft after another has the same lessons as candidates: their terms are kept."""
+    similar.document_terms.cache_clear()
+    split: list[str] = []
+    original = similar.similarity_terms
+    monkeypatch.setattr(
+        similar, "similarity_terms", lambda text: split.append(text) or original(text)
+    )
+    author = make_user("member")
+    for number in range(3):
+        make_lesson(author, f"Victim support in the region, report {number}")
+    for draft in ("Victim support in the region", "Support for victims in the whole region"):
+        with app.test_request_context():
+            found = contributions(
+                "lessons", "intranet_similar_work", text=draft, user=author, limit=3
+            )
+        assert len(found) == 3
+    candidates = [text for text in split if "report" in text]
+    assert len(candidates) == 3
