@@ -6,9 +6,16 @@ from __future__ import annotations
 import threading
 
 import markdown
+import pytest
 
 from intranet.platform import markdown as rendering
 from intranet.platform.markdown import render_markdown
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    """Each test renders its texts afresh, whatever an earlier test rendered."""
+    rendering._kept.cache_clear()
 
 
 def test_texts_share_the_threads_converter(monkeypatch):
@@ -51,3 +58,24 @@ def test_each_thread_renders_with_its_own_converter():
     for number, html in results.items():
         assert f"<em>thread {number}</em>" in html
         assert f"<li>item {number}</li>" in html
+
+
+def test_a_worker_renders_a_text_once_until_it_changes(monkeypatch):
+    """An agenda, a thread or a lesson is read many times between two edits."""
+    converted = []
+    original = rendering.converter
+
+    def counting():
+        converted.append(1)
+        return original()
+
+    monkeypatch.setattr(rendering, "converter", counting)
+    text = "A *kept* text\n\n<script>alert(1)</script>"
+    first = render_markdown(text)
+    assert render_markdown(text) == first == "<p>A <em>kept</em> text</p>\n"
+    assert len(converted) == 1
+    render_markdown(text + " changed")
+    assert len(converted) == 2
+    long = "word " * (rendering.KEPT_TEXT_CHARS // 5 + 1)
+    render_markdown(long), render_markdown(long)
+    assert len(converted) == 4  # too long to keep: rendered each time

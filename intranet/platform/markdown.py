@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -44,6 +45,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 
 _local = threading.local()
 
+KEPT_TEXTS = 1_024  # rendered texts a worker keeps
+KEPT_TEXT_CHARS = 10_000  # longer texts are rendered every time (bounds the memory kept)
+
 
 def converter() -> md.Markdown:
     """This thread's Markdown converter, reset for a new text.
@@ -58,11 +62,20 @@ def converter() -> md.Markdown:
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Render user-written Markdown; raw HTML, scripts, event and hx-* attributes are dropped."""
+    """Render user-written Markdown; raw HTML, scripts, event and hx-* attributes are dropped.
+
+    The same text always gives the same HTML, so a worker keeps what it rendered last: an
+    agenda, a thread or a lesson is read many times between two edits."""
     if not text:
         return Markup("")
+    if len(text) > KEPT_TEXT_CHARS:
+        return Markup(_render(text))  # noqa: S704 - sanitized by nh3 in _render
+    return Markup(_kept(text))  # noqa: S704 - sanitized by nh3 in _render
+
+
+def _render(text: str) -> str:
     html = converter().convert(text)
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -70,4 +83,6 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Markup(clean)  # noqa: S704 - sanitized by nh3 just above
+
+
+_kept = lru_cache(maxsize=KEPT_TEXTS)(_render)
