@@ -57,6 +57,8 @@ WROTE = "intranet_data_stamps_wrote"  # the session's transaction has written so
 
 # table name -> stamp name -> the columns whose change moves the stamp (None: any change)
 WATCHED: dict[str, dict[str, frozenset[str] | None]] = {}
+# (table name, stamp name) -> which of the table's flushed rows move the stamp (default: all)
+ONLY: dict[tuple[str, str], Callable[[Any], bool]] = {}
 
 
 class DataStamp(db.Model):
@@ -68,11 +70,19 @@ class DataStamp(db.Model):
     stamp: Mapped[str] = mapped_column(String(32))
 
 
-def watch(name: str, *watched: type | InstrumentedAttribute[Any] | TableClause) -> None:
+def watch(
+    name: str,
+    *watched: type | InstrumentedAttribute[Any] | TableClause,
+    only: Callable[[Any], bool] | None = None,
+) -> None:
     """Move the stamp `name` whenever a row of these models or tables is written; for a column,
     whenever a row is inserted or deleted or that column changes. A table without a model (an
     association table) is written through its models' relationships, which the session sees
-    as a change of the model holding the list, or by statements run through the session."""
+    as a change of the model holding the list, or by statements run through the session.
+
+    `only(row)`, if given, says whether a row of these models that the session flushed counts
+    at all (say, only published lessons): it sees the row after the flush, with the history
+    of its attributes. A statement run on a table (a bulk write) always moves the stamp."""
     for item in watched:
         if isinstance(item, InstrumentedAttribute):
             table, column = item.class_.__tablename__, item.key
@@ -80,9 +90,13 @@ def watch(name: str, *watched: type | InstrumentedAttribute[Any] | TableClause) 
             if columns is not None:
                 WATCHED[table][name] = columns | {column}
         elif isinstance(item, TableClause):
-            WATCHED.setdefault(item.name, {})[name] = None
+            table = item.name
+            WATCHED.setdefault(table, {})[name] = None
         else:
-            WATCHED.setdefault(item.__tablename__, {})[name] = None
+            table = item.__tablename__
+            WATCHED.setdefault(table, {})[name] = None
+        if only is not None:
+            ONLY[(table, name)] = only
 
 
 def cached(
@@ -190,15 +204,26 @@ def _insert_for(dialect: str) -> Callable[..., Any]:
 def _moved_by(row: Any, written: bool) -> set[str]:
     """The stamps a flushed row moves: any for an inserted or deleted row, and for a changed
     one those watching the whole table or a column that changed."""
-    watchers = WATCHED.get(getattr(row, "__tablename__", ""), {})
-    if written:
-        return set(watchers)
-    state = inspect(row)
-    return {
-        name
-        for name, columns in watchers.items()
-        if columns is None or any(state.attrs[column].history.has_changes() for column in columns)
-    }
+    table = getattr(row, "__tablename__", "")
+    watchers = WATCHED.get(table, {})
+    if not written:
+        state = inspect(row)
+        watchers = {
+            name: columns
+            for name, columns in watchers.items()
+            if columns is None
+            or any(state.attrs[column].history.has_changes() for column in columns)
+        }
+    return {name for name in watchers if _counts(row, ONLY.get((table, name)))}
+
+
+def _counts(row: Any, only: Callable[[Any], bool] | None) -> bool:
+    if only is None:
+        return True
+    try:
+        return only(row)
+    except SQLAlchemyError:  # a row it cannot read (one deleted with its parent): to be safe
+        return True
 
 
 @event.listens_for(db.session, "after_flush")

@@ -1,11 +1,14 @@
 """The coverage matrix's counts, cached per process and never stale.
 
-The counts follow what a lesson is counted by (its status, sharing, level, area, start year and
-terms) and the initiatives with their countries: the core's data stamp "lessons-counts" moves
-with every transaction that changes one of them (see `intranet.platform.stamps`), and a request
-counts again only when it has moved. Editing a lesson's text does not move it, so the counts of
-a million lessons are not taken again because someone corrected a typo. The stamp "lessons"
-moves with any write of a lesson (the word rarities of `similar` follow the text).
+The counts follow what a published lesson is counted by (its status, sharing, level, area,
+start year and terms) and the initiatives with their countries: the core's data stamp
+"lessons-counts" moves with every transaction that changes one of them for a lesson that is
+published or was until then (see `intranet.platform.stamps`), and a request counts again only
+when it has moved. Editing a lesson's text does not move it, nor does writing a draft, so the
+counts of a million lessons are not taken again because someone corrected a typo or started a
+lesson. The stamp "lessons-counts-all" moves with the same changes to any lesson (the counts
+of the lessons not yet published, which reviewers see), and the stamp "lessons" with any write
+of a lesson (the word rarities of `similar` follow the text).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from intranet.plugin_api import cached_figures, db, watch_tables
 
@@ -22,20 +25,22 @@ from .models import Initiative, InitiativeCountry, Lesson, LessonTerm
 
 STAMP = "lessons"
 COUNTS_STAMP = "lessons-counts"
+ALL_COUNTS_STAMP = "lessons-counts-all"
 T = TypeVar("T")
+COUNTED = (Lesson.status, Lesson.sharing, Lesson.level, Lesson.area, Lesson.start_year)
+
+
+def published_or_was(lesson: Lesson) -> bool:
+    """Whether a lesson just written is published, or was until this write."""
+    before = inspect(lesson).attrs.status.history.deleted or ()
+    return lesson.status == "published" or "published" in before
+
 
 watch_tables(STAMP, Lesson, LessonTerm, Initiative, InitiativeCountry)
-watch_tables(
-    COUNTS_STAMP,
-    Lesson.status,
-    Lesson.sharing,
-    Lesson.level,
-    Lesson.area,
-    Lesson.start_year,
-    LessonTerm,
-    Initiative,
-    InitiativeCountry,
-)
+watch_tables(COUNTS_STAMP, *COUNTED, only=published_or_was)
+watch_tables(COUNTS_STAMP, LessonTerm, only=lambda term: published_or_was(term.lesson))
+watch_tables(COUNTS_STAMP, Initiative, InitiativeCountry)
+watch_tables(ALL_COUNTS_STAMP, *COUNTED, LessonTerm)
 
 Counts = dict[tuple[str, str], int]
 
@@ -53,9 +58,10 @@ def coverage_counts(by: str) -> Coverage:
     return cached(f"coverage:{by}", lambda: count(by))
 
 
-def cached(name: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per change to what lessons are counted by, in this app."""
-    return cached_figures(COUNTS_STAMP, name, compute)
+def cached(name: str, compute: Callable[[], T], *, drafts: bool = False) -> T:
+    """`compute()` once per change to what published lessons are counted by (with `drafts`,
+    what any lesson is counted by), for every worker and host."""
+    return cached_figures(ALL_COUNTS_STAMP if drafts else COUNTS_STAMP, name, compute)
 
 
 def count(by: str) -> Coverage:

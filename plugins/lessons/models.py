@@ -84,7 +84,8 @@ class Lesson(db.Model):
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int | None] = mapped_column(Integer)
     links: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    # active_history: the status before a change is known even if not loaded (coverage.py)
+    status: Mapped[str] = mapped_column(String(20), default="draft", active_history=True)
     sharing: Mapped[str] = mapped_column(String(20), default="taskforce")
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True

@@ -315,7 +315,9 @@ def listed_counts(
         if not published_only:
             if is_reviewer(user):
                 others = [not_(published), *chosen]
-                parts.append(cached(f"facets:unpublished:{key}", lambda: facet_counts(others)))
+                parts.append(
+                    cached(f"facets:unpublished:{key}", lambda: facet_counts(others), drafts=True)
+                )
             else:
                 own = [not_(published), Lesson.author_id == user.id, *for_few]
                 parts.append(facet_counts(own))

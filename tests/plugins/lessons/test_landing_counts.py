@@ -112,6 +112,52 @@ def test_correcting_a_lessons_text_keeps_the_counts_while_changing_a_facet_recou
     assert total == 1 and ("FI", 1) in facets["country"] and ("SE", 1) in facets["country"]
 
 
+def test_writing_drafts_keeps_the_published_counts_while_reviewers_see_the_drafts(
+    client, login_as, secretariat, make_user, make_lesson, monkeypatch
+):
+    """Drafts are the lessons written most often and counted for nobody but their authors
+    and the reviewers: the published counts (a million lessons) are not taken again for them."""
+    author, reader = make_user("member"), make_user("member")
+    make_lesson(author, "Joint visits", countries=["SE"])
+    with client.application.test_request_context():
+        landing(secretariat)  # both parts counted and kept
+    counts, all_counts = stamp("lessons-counts"), stamp("lessons-counts-all")
+    counted = []
+    monkeypatch.setattr(
+        search, "facet_counts", lambda conditions: counted.append(1) or live_counts(conditions)
+    )
+
+    login_as(author)
+    client.submit("/lessons/new", {**LESSON_FORM, "title": "A draft", "countries": ["NO"]})
+    draft = db.session.scalar(select(Lesson).where(Lesson.title == "A draft"))
+    form = {**LESSON_FORM, "title": "A draft", "countries": ["NO", "DK"], "area": "prevention"}
+    assert client.submit(f"/lessons/{draft.id}/edit", form).status_code == 303
+    db.session.expire_all()
+    assert stamp("lessons-counts") == counts
+    assert stamp("lessons-counts-all") != all_counts
+    with client.application.test_request_context():
+        assert landing(reader)[0] == 1
+        assert len(counted) == 1  # the reader's own drafts, always live: the rest was kept
+        g.pop("lessons_reviewer", None)
+        total, facets = landing(secretariat)
+    assert total == 2 and ("DK", 1) in facets["country"]  # the reviewer's part was counted
+
+    login_as(secretariat)
+    client.submit(f"/lessons/{draft.id}/submit")
+    client.submit(f"/lessons/{draft.id}/review", {"decision": "publish"})
+    db.session.expire_all()
+    assert db.session.get(Lesson, draft.id).status == "published"
+    assert stamp("lessons-counts") != counts
+    with client.application.test_request_context():
+        total, facets = landing(reader)
+    assert total == 2 and ("DK", 1) in facets["country"]
+
+    db.session.get(Lesson, draft.id).status = "draft"  # withdrawn, the old status not loaded
+    db.session.commit()
+    with client.application.test_request_context():
+        assert landing(reader)[0] == 1
+
+
 def test_another_worker_lists_with_the_counts_the_first_one_took(
     app, config, make_user, make_lesson, secretariat, monkeypatch
 ):
