@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from intranet.plugin_api import ResourceRef, can, can_many, db, permitted_refs
 
@@ -135,7 +135,14 @@ def granted_reach(user: Any) -> ColumnElement[bool]:
     named = permitted_refs(user, VIEW)
     meetings = sorted(ref.id for ref in named if ref.kind == MEETING)
     series = sorted(ref.id for ref in named if ref.kind == SERIES)
-    return or_(Meeting.id.in_(meetings), Meeting.series_id.in_(series))
+    # Only the kinds granted: an empty IN in the OR hides from SQLite that the meetings can
+    # be read by their keys, and it read every earlier plenary instead (10 ms at N=1).
+    reach = [
+        column.in_(ids)
+        for column, ids in ((Meeting.id, meetings), (Meeting.series_id, series))
+        if ids
+    ]
+    return or_(false(), *reach)
 
 
 def visible_to(meeting: Meeting, users: list[Any]) -> list[Any]:
