@@ -105,7 +105,7 @@ def test_a_guests_earlier_meetings_are_read_by_their_grants_not_by_the_body(
     23 ms page at N=1)."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("reads SQLite's plan")
-    earlier, later = plenaries
+    _earlier, later = plenaries
     for month in range(1, 6):
         make_meeting(title=f"Plenary 0.{month}", start=datetime(2029, month, 10, 10))
     grant_meeting(later)
