@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, has_request_context
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, select
 
 from intranet.plugin_api import ResourceRef, User, collect, db, utcnow
 
 from . import notices
 from .models import Meeting, Participant
-from .rules import MEETING, SERIES, visible_ids
+from .rules import MEETING, SERIES, meetings_or_series, visible_ids
 
 GROUP = "subgroups.group"  # the kind of a sub-group, owned by the subgroups plugin
 
@@ -88,9 +88,7 @@ def guest_grants_changed(guest: User, granted: list[ResourceRef]) -> None:
     meeting_ids = {ref.id for ref in granted if ref.kind == MEETING}
     series_ids = {ref.id for ref in granted if ref.kind == SERIES}
     granted_meetings = list(
-        db.session.scalars(
-            upcoming().where(or_(Meeting.id.in_(meeting_ids), Meeting.series_id.in_(series_ids)))
-        )
+        db.session.scalars(upcoming().where(meetings_or_series(meeting_ids, series_ids)))
     )
     db.session.execute(
         delete(Participant).where(
