@@ -116,18 +116,23 @@ def action_counts(user: Any) -> dict[str, ItemCount]:
     }
 
 
-def _page_ids(mine: Any, sections: Sequence[Sequence[str]], offset: int, limit: int) -> list[int]:
+def _page_ids(
+    owners: list[Any], sections: Sequence[Sequence[str]], offset: int, limit: int
+) -> list[int]:
     """Ids of the items at `offset`, `limit` of them, the sections one after the other and each
-    by due date. One statement, whatever the page and wherever a section ends: each status is
-    read in its index's order, at most offset + limit rows of it, and the few merged."""
+    by due date. One statement, whatever the page and wherever a section ends: each status of
+    each part of the owners (see `_owner_parts`) is read in its index's order, at most
+    offset + limit rows of it, and the few merged. Read as one, a delegation with few items
+    made the database test every open item of the site in due order to find them."""
     parts = [
         select(ActionItem.id, ActionItem.due_on, literal(rank).label("section"))
-        .where(mine, ActionItem.status == status)
+        .where(owner, ActionItem.status == status)
         .order_by(ActionItem.due_on, ActionItem.id)
         .limit(offset + limit)
         .subquery()
         for rank, statuses in enumerate(sections)
         for status in statuses
+        for owner in owners
     ]
     merged = union_all(*(select(part.c.id, part.c.due_on, part.c.section) for part in parts))
     merged = merged.subquery()
@@ -149,7 +154,8 @@ def my_action_items(
     of a meeting a plugin vetoes are left off the page."""
     page = max(page, 1)
     sections = [(status,)] if status in ACTION_STATUSES else SECTIONS
-    ids = _page_ids(_mine(user), sections, (page - 1) * ACTIONS_PER_PAGE, ACTIONS_PER_PAGE + 1)
+    offset = (page - 1) * ACTIONS_PER_PAGE
+    ids = _page_ids(_owner_parts(user), sections, offset, ACTIONS_PER_PAGE + 1)
     has_next, ids = len(ids) > ACTIONS_PER_PAGE, ids[:ACTIONS_PER_PAGE]
     loaded = {
         item.id: item

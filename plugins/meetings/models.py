@@ -320,10 +320,24 @@ class ActionItem(db.Model):
     __tablename__ = "meetings_action_item"
     # Matters arising: open items by due date, meeting_id included so that the items of other
     # bodies are skipped without reading their rows.
-    # A delegation's items counted by status from the index alone (action_lists.py).
+    # A delegation's and a member's own items counted by status from the index alone, and
+    # listed by due date from it (action_lists.py).
     __table_args__ = (
         Index("ix_meetings_action_item_status_due_on", "status", "due_on", "id", "meeting_id"),
-        Index("ix_meetings_action_item_owner_country_status", "owner_country", "status"),
+        Index(
+            "ix_meetings_action_item_owner_country_status_due",
+            "owner_country",
+            "status",
+            "due_on",
+            "id",
+        ),
+        Index(
+            "ix_meetings_action_item_owner_user_status_due",
+            "owner_user_id",
+            "status",
+            "due_on",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -332,7 +346,7 @@ class ActionItem(db.Model):
     )
     title: Mapped[str] = mapped_column(String(300))
     owner_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+        ForeignKey("user_account.id", ondelete="SET NULL")
     )
     owner_country: Mapped[str | None] = mapped_column(String(8))
     due_on: Mapped[date | None] = mapped_column(Date)

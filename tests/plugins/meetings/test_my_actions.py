@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import event
 
 from intranet.extensions import db
 from intranet_meetings import action_lists
 from intranet_meetings.models import ActionItem
+from tests.query_plans import sqlite_reads, statements_of
 
 
 def add_items(meeting, owner_country: str | None, **count_by_status: int) -> None:
@@ -144,3 +146,29 @@ def test_counts_take_the_delegations_items_and_ones_own_each_once(client, make_u
     page = client.get("/meetings/actions").get_data(as_text=True)
     assert "All (7)" in page and "Open (6)" in page and "Done (1)" in page
     assert rows(page) == 7
+
+
+def test_a_small_delegations_page_is_read_from_its_own_range_of_the_index(
+    client, make_user, make_meeting
+):
+    """A delegation with few items among many open ones: its page and the member's own items
+    are each read from their own index, never by testing every open item of the site in due
+    order (16,000 at N=1: 13 ms for the secretariat's page)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plan")
+    meeting = make_meeting()
+    add_items(meeting, "EE", open=40)
+    add_items(meeting, "NO", open=1)
+    norwegian = make_user("member", country_code="NO")
+    db.session.add(ActionItem(meeting_id=meeting.id, title="own item", owner_user_id=norwegian.id))
+    db.session.commit()
+    client.login(norwegian.email)
+    sent = statements_of(
+        client, "/meetings/actions", lambda s: "ORDER BY meetings_action_item.due_on" in s
+    )
+    assert sent
+    for statement, parameters in sent:
+        reads = sqlite_reads(statement, parameters, "meetings_action_item")
+        assert reads and not any("status_due_on (status=?)" in line for line in reads), reads
+    page = client.get("/meetings/actions").get_data(as_text=True)
+    assert rows(page) == 2 and "own item" in page and "open item 0" in page
