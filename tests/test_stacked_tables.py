@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from intranet.platform.tables import label_cells
+from intranet.platform.tables import label_cells, labelled_tables
 
 
 def test_every_cell_of_the_directory_names_its_column(client, signed_in, make_user):
@@ -29,3 +29,19 @@ def test_labels_follow_column_spans_escape_headings_and_keep_a_cell_own_label():
     assert b'<td data-label="Topic">Plenary' in labelled
     assert b'<td data-label="Notes">Hybrid' in labelled
     assert labelled.count(b"data-label=") == 3
+
+
+def test_only_stacked_tables_are_labelled_row_headings_included():
+    page = (
+        b'<table class="tablex"><thead><tr><th>A</th></tr></thead><tr><td>1</td></tr></table>'
+        b"<table><thead><tr><th>A</th></tr></thead><tr><td>2</td></tr></table>"
+        b'<table class="wide table"><thead><tr><th>Country</th><th>Lessons</th></tr></thead>'
+        b'<tbody><tr><th scope="row">Latvia</th><td>3</td></tr>'
+        b"<tr><td>Estonia</td><td>4</td></tr></tbody></table><p>after</p>"
+    )
+    labelled = labelled_tables(page)
+    assert labelled.count(b"data-label=") == 4
+    assert b'<th data-label="Country" scope="row">Latvia' in labelled
+    assert b'<td data-label="Lessons">4</td>' in labelled
+    assert labelled.startswith(page[: page.index(b'<table class="wide')])
+    assert labelled.endswith(b"</table><p>after</p>")

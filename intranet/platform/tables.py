@@ -14,13 +14,11 @@ from html import escape, unescape
 
 from flask import Flask, Response
 
-STACKED_TABLE = re.compile(
-    rb"<table\b[^>]*\bclass=\"(?:[^\"]*\s)?table(?:\s[^\"]*)?\"[^>]*>.*?</table>", re.S
-)
+TABLE_OPENING = re.compile(rb"<table\b[^>]*\bclass=\"(?:[^\"]*\s)?table(?:\s[^\"]*)?\"[^>]*>")
+TABLE_END = b"</table>"
 HEAD = re.compile(rb"<thead\b.*?</thead>", re.S)
 HEADING = re.compile(rb"<th\b[^>]*>(.*?)</th>", re.S)
-ROW = re.compile(rb"<tr\b[^>]*>.*?</tr>", re.S)
-CELL = re.compile(rb"<t[dh]\b([^>]*)>")
+ROW_OR_CELL = re.compile(rb"<tr\b|<t[dh]\b([^>]*)>")  # a cell's attributes; None: a new row
 SPAN = re.compile(rb"\bcolspan=\"?(\d+)")
 TAG = re.compile(rb"<[^>]+>")
 
@@ -29,35 +27,54 @@ def _text(markup: bytes) -> str:
     return " ".join(unescape(TAG.sub(b" ", markup).decode()).split())
 
 
-def _label_row(row: bytes, labels: list[str]) -> bytes:
-    column = 0
-
-    def labelled(cell: re.Match[bytes]) -> bytes:
-        nonlocal column
-        attributes = cell.group(1)
-        label = labels[column] if column < len(labels) else ""
-        span = SPAN.search(attributes)
-        column += int(span.group(1)) if span else 1
-        if not label or b"data-label=" in attributes:
-            return cell.group(0)
-        name = cell.group(0)[:3]
-        return name + f' data-label="{escape(label)}"'.encode() + attributes + b">"
-
-    return CELL.sub(labelled, row)
+def _label_attribute(heading: bytes) -> bytes:
+    text = _text(heading)
+    return f' data-label="{escape(text)}"'.encode() if text else b""
 
 
 def label_cells(table: bytes) -> bytes:
-    """`table` with each body cell labelled by the heading of its column."""
+    """`table` with each body cell labelled by the heading of its column.
+
+    One pass over the body, in pieces joined once: a page of fifty rows has three hundred
+    cells, and a substitution calling back for each row and cell took 1-2 ms of it."""
     head = HEAD.search(table)
     if head is None:
         return table
-    labels = [_text(heading) for heading in HEADING.findall(head.group(0))]
-    body = ROW.sub(lambda row: _label_row(row.group(0), labels), table[head.end() :])
-    return table[: head.end()] + body
+    labels = [_label_attribute(heading) for heading in HEADING.findall(head.group(0))]
+    pieces, done, column = [table[: head.end()]], head.end(), 0
+    for found in ROW_OR_CELL.finditer(table, head.end()):
+        attributes = found.group(1)
+        if attributes is None:
+            column = 0
+            continue
+        label = labels[column] if column < len(labels) else b""
+        span = SPAN.search(attributes) if b"colspan" in attributes else None
+        column += int(span.group(1)) if span else 1
+        if label and b"data-label=" not in attributes:
+            pieces += [table[done : found.start()], found.group(0)[:3], label, attributes, b">"]
+            done = found.end()
+    pieces.append(table[done:])
+    return b"".join(pieces)
 
 
 def labelled_tables(page: bytes) -> bytes:
-    return STACKED_TABLE.sub(lambda table: label_cells(table.group(0)), page)
+    """`page` with the cells of its stacked tables labelled (found with `find`, not a pattern
+    matched at every character of the page)."""
+    pieces, done = [], 0
+    start = page.find(b"<table")
+    while start != -1:
+        end = page.find(TABLE_END, start)
+        if end == -1:
+            break
+        if TABLE_OPENING.match(page, start) is None:
+            start = page.find(b"<table", start + 1)
+            continue
+        end += len(TABLE_END)
+        pieces += [page[done:start], label_cells(page[start:end])]
+        done = end
+        start = page.find(b"<table", end)
+    pieces.append(page[done:])
+    return b"".join(pieces)
 
 
 def init_app(app: Flask) -> None:
