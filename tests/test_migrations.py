@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,7 +12,7 @@ from sqlalchemy import inspect
 
 from intranet.extensions import db
 from intranet.models import FULLTEXT_OBJECT_NAME
-from intranet.platform import schema
+from intranet.platform import plugins, schema
 from intranet.testing import tables_of_other_plugins
 from intranet_core_migrations import sqlite_autogenerate  # noqa: F401 - as env.py does
 
@@ -105,3 +106,17 @@ def test_governance_settings_move_into_the_core_table(app):
         for plugin, key, value in moved
     ] == [("governance", "mandate_warning_days", 90)]
     assert "governance_setting" not in inspect(db.engine).get_table_names()
+
+
+def test_every_revision_id_fits_the_version_table(app):
+    """alembic_version holds 32 characters: PostgreSQL refuses a longer id when the upgrade
+    records it, and SQLite, which does not check, would let it pass every test."""
+    locations = [Path(schema.MIGRATIONS_DIR) / "versions"]
+    locations += [Path(location) for location in plugins.migration_locations(app)]
+    revisions = [
+        re.search(r'^revision = "([^"]+)"', path.read_text(), re.M).group(1)
+        for location in locations
+        for path in location.glob("*.py")
+    ]
+    assert len(revisions) > 40
+    assert [revision for revision in revisions if len(revision) > 32] == []
