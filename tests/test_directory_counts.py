@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from intranet.directory import listing
 from intranet.extensions import db
 from intranet.models import User
 from tests.directory_helpers import organisation
@@ -85,6 +86,34 @@ def test_a_sign_in_changes_nothing_counted_and_is_not_counted_again(app, client,
         assert total(client) == 2
         assert total(client, "?q=erik") == 1
     assert statements == []
+
+
+def test_a_kept_count_builds_no_search_and_names_are_read_once_per_change(
+    client, member, make_user, monkeypatch
+):
+    """A search page whose count is kept builds its statement once (for the page), and the
+    organisations' and countries' names it matches words against are read once per change
+    to them, not on every page; a renamed organisation is found on the next view."""
+    police = organisation("National Police Board", "authority", "FI")
+    make_user(name="Aino Virtanen", country_code="FI", organisation_id=police.id)
+    client.login(member.email)
+    assert total(client, "?q=police") == 1
+    built = []
+    text_condition = listing.text_condition
+    monkeypatch.setattr(
+        listing,
+        "text_condition",
+        lambda *args, **kw: built.append(1) or text_condition(*args, **kw),
+    )
+    with recorded(lambda statement: "FROM organisation" in statement) as names_read:
+        assert total(client, "?q=police") == 1
+    assert names_read == []
+    assert len(built) == 1  # the page's statement alone (a few hits: found first)
+
+    police.name = "National Border Guard"
+    db.session.commit()
+    assert total(client, "?q=police") == 0
+    assert total(client, "?q=guard") == 1
 
 
 def changed(row: Any, **values: Any) -> None:

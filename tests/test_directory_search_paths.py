@@ -48,8 +48,8 @@ def people(app, make_user):
 
 def listing_of(query: str, filters: dict, sort: str) -> tuple[int, list[str]]:
     directory_filter = listing.DirectoryFilter(q=query, sort=sort, **filters)
+    total = directory_filter.count()
     statement = directory_filter.statement()
-    total = directory_filter.count(statement)
     return total, [user.name for user in db.session.scalars(statement.limit(25))]
 
 

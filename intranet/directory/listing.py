@@ -43,6 +43,8 @@ FEW = 2_000  # accounts matching a search that are found first and then sorted
 # What the directory lists and finds: counts of it are kept until one of these changes (a
 # sign-in or a changed phone number moves nothing).
 STAMP = "directory"
+REFERENCE = "reference-names"  # the organisations' and countries' names
+stamps.watch(REFERENCE, Organisation, Country)
 stamps.watch(
     STAMP,
     *(User.name, User.position, User.expertise, User.languages, User.country_code),
@@ -72,8 +74,11 @@ def folded_words(name: str) -> tuple[str, ...]:
 
 
 def words_start_with(text: str, term: str) -> bool:
-    folded = fold(term)
-    return any(word.startswith(folded) for word in folded_words(text))
+    return _words_start_with(text, fold(term))
+
+
+def _words_start_with(text: str, folded_term: str) -> bool:
+    return any(word.startswith(folded_term) for word in folded_words(text))
 
 
 def _tested(column: Any, walked: bool) -> Any:
@@ -103,23 +108,29 @@ def _fulltext_match(term: str, index: int, walked: bool = False) -> ColumnElemen
 
 
 def country_names() -> dict[str, str]:
-    """Country names by code, read once per request (with the organisations' names)."""
+    """Country names by code, in the order of the names (with the organisations' names)."""
     return reference_names()[1]
 
 
 def reference_names() -> tuple[list[tuple[int, str]], dict[str, str]]:
-    """(id, name) of every organisation and the country names by code, in one statement once
-    per request: a search matches its words against them in Python."""
+    """(id, name) of every organisation, and the country names by code in the order of their
+    names: a search matches its words against them in Python. Read once per change to them
+    (they change a few times a year), not on every page."""
     if "directory_reference" not in g:
-        rows = db.session.execute(
-            sa.union_all(
-                sa.select(sa.literal("o"), sa.cast(Organisation.id, sa.String), Organisation.name),
-                sa.select(sa.literal("c"), Country.code, Country.name),
-            )
-        ).all()
-        organisations = [(int(key), name) for kind, key, name in rows if kind == "o"]
-        g.directory_reference = (organisations, {k: n for kind, k, n in rows if kind == "c"})
+        g.directory_reference = stamps.cached(REFERENCE, "names", _reference_names)
     return g.directory_reference
+
+
+def _reference_names() -> tuple[list[tuple[int, str]], dict[str, str]]:
+    rows = db.session.execute(
+        sa.union_all(
+            sa.select(sa.literal("o"), sa.cast(Organisation.id, sa.String), Organisation.name),
+            sa.select(sa.literal("c"), Country.code, Country.name),
+        )
+    ).all()
+    organisations = [(int(key), name) for kind, key, name in rows if kind == "o"]
+    countries = sorted(((name, code) for kind, code, name in rows if kind == "c"))
+    return organisations, {code: name for name, code in countries}
 
 
 def text_condition(terms: list[str], walked: bool = False) -> ColumnElement[bool]:
@@ -129,8 +140,9 @@ def text_condition(terms: list[str], walked: bool = False) -> ColumnElement[bool
     countries = countries_by_code.items()
     conditions = []
     for index, term in enumerate(terms):
-        organisation_ids = [id_ for id_, name in organisations if words_start_with(name, term)]
-        country_codes = [code for code, name in countries if words_start_with(name, term)]
+        folded = fold(term)  # once, not once per name
+        organisation_ids = [id_ for id_, name in organisations if _words_start_with(name, folded)]
+        country_codes = [code for code, name in countries if _words_start_with(name, folded)]
         # Alternatives only when some organisation or country matches: an always-false
         # `IN ()` in the OR keeps the planner from driving the query from the full-text index.
         alternatives = [_fulltext_match(term, index, walked)]
@@ -241,18 +253,20 @@ class DirectoryFilter:
         """What the members listed depend on (the order aside), for the cached counts."""
         return repr((" ".join(search_terms(self.q)), self.country, self.kind, self.role))
 
-    def count(self, statement: sa.Select[tuple[User]]) -> int:
-        """How many members `statement` (this filter's) lists, counted once per change to the
-        directory (100,000 members took 40-60 ms to count on every page): the hits of a search
-        where they were found, without joining them to the accounts again."""
-        if self.hits is not None:
-            hits = self.hits
-            return stamps.cached(
-                STAMP,
-                f"count:{self.key()}",
-                lambda: db.session.scalar(sa.select(sa.func.count()).select_from(hits)) or 0,
-            )
-        return stamps.cached(STAMP, f"count:{self.key()}", lambda: count(statement))
+    def count(self) -> int:
+        """How many members this filter lists, counted once per change to the directory
+        (100,000 members took 40-60 ms to count on every page): the hits of a search where
+        they were found, without joining them to the accounts again. The statement is built
+        only to count: building it tests every organisation's and country's name against the
+        words searched."""
+
+        def counted() -> int:
+            statement = self.statement()
+            if self.hits is None:
+                return count(statement)
+            return db.session.scalar(sa.select(sa.func.count()).select_from(self.hits)) or 0
+
+        return stamps.cached(STAMP, f"count:{self.key()}", counted)
 
 
 def accounts(ids: list[int]) -> list[User]:
