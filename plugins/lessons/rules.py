@@ -39,8 +39,9 @@ def is_reviewer(user: Any) -> bool:
     if user.is_staff:
         return True
     known = g.setdefault("lessons_reviewer", {})
-    if user.id not in known:
-        known[user.id] = db.session.get(Editor, user.id) is not None
+    if user.id not in known:  # the key alone: an Editor would load its account too
+        editor = select(Editor.user_id).where(Editor.user_id == user.id)
+        known[user.id] = db.session.scalar(editor) is not None
     return known[user.id]
 
 
