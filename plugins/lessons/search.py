@@ -242,7 +242,7 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     """One page of lessons for `selection`, with facet counts over the whole result.
 
     Three statements whatever the number of lessons: the facet counts with the total, the
-    page, and the terms and initiatives of the page's lessons.
+    page, and the terms of the page's lessons.
     """
     extra = [Lesson.status == "published"] if published_only else []
     conditions = selection.conditions(user, extra=extra)
@@ -268,7 +268,7 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
     else:
         query = newest_first(user, conditions, offset=offset, limit=PAGE_SIZE)
     lessons = db.session.scalars(
-        query.options(selectinload(Lesson.terms), selectinload(Lesson.initiatives))
+        query.options(selectinload(Lesson.terms))  # the list shows no initiative
     ).all()
     if text is not None:
         lessons.sort(key=lambda lesson: shown.index(lesson.id))
