@@ -62,20 +62,25 @@ def rank_similar(
         df.update(terms.keys())
     df.update(query_terms.keys())
 
-    def vector(terms: Counter[str]) -> dict[str, float]:
-        return {t: (1 + math.log(c)) * math.log(1 + n / df[t]) for t, c in terms.items()}
+    idf = {term: math.log(1 + n / count) for term, count in df.items()}
 
-    def norm(v: dict[str, float]) -> float:
-        return math.sqrt(sum(x * x for x in v.values())) or 1.0
+    def norm(terms: Counter[str]) -> float:
+        weights = ((1 + math.log(c)) * idf[t] for t, c in terms.items())
+        return math.sqrt(sum(w * w for w in weights)) or 1.0
 
-    q = vector(query_terms)
-    q_norm = norm(q)
+    q = {t: (1 + math.log(c)) * idf[t] for t, c in query_terms.items()}
+    q_norm = math.sqrt(sum(x * x for x in q.values())) or 1.0
     scored = []
     for key, terms in doc_terms:
-        d = vector(terms)
-        dot = sum(weight * d.get(term, 0.0) for term, weight in q.items())
+        if q.keys().isdisjoint(terms):  # nothing in common: no need to weigh its words
+            continue
+        dot = sum(
+            weight * ((1 + math.log(terms[term])) * idf[term])
+            for term, weight in q.items()
+            if term in terms
+        )
         if dot > 0:
-            scored.append((key, min(1.0, dot / (q_norm * norm(d)))))
+            scored.append((key, min(1.0, dot / (q_norm * norm(terms)))))
     scored.sort(key=lambda item: -item[1])
     return scored[:limit]
 
