@@ -14,12 +14,17 @@ from datetime import datetime, timedelta
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import login_user, logout_user, user_loaded_from_cookie
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from werkzeug.wrappers import Response
 
 from intranet.accounts.security import is_safe_next
 from intranet.extensions import db, login_manager
 from intranet.models import RevokedSession, User, utcnow
+
+# Built once: every request of a signed-in user runs it, and building it took half its time.
+SESSION_USER = select(
+    User, exists().where(RevokedSession.token_digest == bindparam("token_digest"))
+).where(User.id == bindparam("user_id"))
 
 
 @login_manager.user_loader
@@ -28,8 +33,8 @@ def load_user(session_id: str) -> User | None:
     user_id, version, token = [*session_id.split(":"), "", ""][:3]
     if not user_id.isdigit() or not token:
         return None
-    revoked = exists().where(RevokedSession.token_digest == digest(token))
-    row = db.session.execute(select(User, revoked).where(User.id == int(user_id))).first()
+    found = {"token_digest": digest(token), "user_id": int(user_id)}
+    row = db.session.execute(SESSION_USER, found).first()
     if row is None:
         return None
     user, is_revoked = row

@@ -70,6 +70,9 @@ class DataStamp(db.Model):
     stamp: Mapped[str] = mapped_column(String(32))
 
 
+EVERY_STAMP = select(DataStamp.name, DataStamp.stamp)  # built once: read by most requests
+
+
 def watch(
     name: str,
     *watched: type | InstrumentedAttribute[Any] | TableClause,
@@ -123,7 +126,7 @@ def cached(
     """
     read: dict[str, str] | None = db.session.info.get(READ)
     if read is None:  # once per transaction: every stamp (a row per name), one small query
-        read = dict(db.session.execute(select(DataStamp.name, DataStamp.stamp)).all())
+        read = dict(db.session.execute(EVERY_STAMP).all())
         db.session.info[READ] = read
     stamp = read.get(name)
     cache: dict[str, dict[str, tuple[str, datetime | None, Any]]] = (
