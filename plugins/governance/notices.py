@@ -24,8 +24,16 @@ from intranet.plugin_api import (
     watch_tables,
 )
 
-from . import chairmanship, documents
-from .models import ChairPeriod, Notice, Proposal, Report, Revision, chairperson_table
+from . import chairmanship, documents, settings
+from .models import (
+    ChairPeriod,
+    MandatePeriod,
+    Notice,
+    Proposal,
+    Report,
+    Revision,
+    chairperson_table,
+)
 
 MEMBERS_AND_SECRETARIAT = ("member", "secretariat")
 # The chair's banners are the same for everyone on a given day, and shown on every page: they
@@ -33,6 +41,10 @@ MEMBERS_AND_SECRETARIAT = ("member", "secretariat")
 # name change (the stamp), or the day does (the key).
 CHAIR_BANNERS = "governance-chair"
 watch_tables(CHAIR_BANNERS, ChairPeriod, chairperson_table, chairmanship.country_table, User.name)
+# The secretariat's warning that the mandate ends, likewise: until a mandate period changes
+# (the stamp), or the day or the warning window does (the key).
+MANDATE_BANNER = "governance-mandate"
+watch_tables(MANDATE_BANNER, MandatePeriod)
 
 
 def active_people(*roles: str) -> list[User]:
@@ -173,6 +185,12 @@ def chair_banners(today: date) -> tuple[Banner, ...]:
     return tuple(banners)
 
 
+def ends(today: date) -> tuple[int, date] | None:
+    """The id and end of the mandate in force when its end is within the warning window."""
+    mandate = chairmanship.mandate_ending_soon(today)
+    return None if mandate is None else (mandate.id, mandate.end)
+
+
 def banners(user: User) -> list[Banner]:
     """The chair and its handover for all but guests; the mandate's end for the secretariat."""
     if user.is_guest:
@@ -180,13 +198,16 @@ def banners(user: User) -> list[Banner]:
     today = chairmanship.local_today()
     banners = list(cached_figures(CHAIR_BANNERS, today.isoformat(), lambda: chair_banners(today)))
     if user.role == "secretariat":
-        mandate = chairmanship.mandate_ending_soon(today)
-        if mandate is not None:
+        window = settings.get("mandate_warning_days")
+        ending = cached_figures(
+            MANDATE_BANNER, f"{today.isoformat()}:{window}", lambda: ends(today)
+        )
+        if ending is not None:
+            mandate_id, end = ending
             banners.append(
                 Banner(
-                    f"The mandate ends on {mandate.end.day} {mandate.end:%B %Y}: "
-                    "prepare the final report.",
-                    url_for("governance.report_new", basis=f"mandate:{mandate.id}"),
+                    f"The mandate ends on {end.day} {end:%B %Y}: prepare the final report.",
+                    url_for("governance.report_new", basis=f"mandate:{mandate_id}"),
                     "Start the final report",
                     level="warning",
                     order=12,
