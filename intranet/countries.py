@@ -19,23 +19,27 @@ from wtforms import SelectField, ValidationError
 
 from intranet.extensions import db
 from intranet.models import Country
+from intranet.platform import stamps
+
+STAMP = "countries"
+stamps.watch(STAMP, Country)
 
 COUNTRY_ERROR = "“{value}” is not a country of the task force. Choose one from the list."
 
 
 def recorded_countries() -> list[tuple[str, str, str]]:
-    """(code, name, kind) of every recorded country by name, read once per request."""
+    """(code, name, kind) of every recorded country by name: read once per change to the
+    countries (the stamp), not on every page that names one."""
     if "intranet_countries" not in g:
-        rows = db.session.execute(
-            sa.select(Country.code, Country.name, Country.kind).order_by(Country.name)
-        )
-        g.intranet_countries = [tuple(row) for row in rows]
+        g.intranet_countries = stamps.cached(STAMP, "recorded", _recorded)
     return g.intranet_countries
 
 
-def forget_countries() -> None:
-    """After a country was added or renamed: the next call reads the table again."""
-    g.pop("intranet_countries", None)
+def _recorded() -> list[tuple[str, str, str]]:
+    rows = db.session.execute(
+        sa.select(Country.code, Country.name, Country.kind).order_by(Country.name)
+    )
+    return [tuple(row) for row in rows]
 
 
 def country_choices(kinds: Iterable[str] | None = None, blank: str | None = "—") -> list[Any]:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from intranet.extensions import db
 from intranet.models import Country, Organisation
+from tests.query_plans import recorded
 
 
 def test_cbss_member_states_and_the_eu_are_there_from_the_start(app):
@@ -84,3 +85,18 @@ def test_guests_see_search_but_not_the_directory_in_the_navigation(client, make_
     client.login(make_user("guest").email)
     page = client.get("/").get_data(as_text=True)
     assert ">Search</a>" in page and ">Directory</a>" not in page
+
+
+def test_country_names_are_read_once_per_change_to_the_countries(client, make_user):
+    """Every page that names a country or offers a choice of them read the whole table; it
+    is read again only after a country is added or renamed."""
+    client.login(make_user("secretariat").email)
+    assert ">Latvia</option>" in client.get("/admin/users/new").get_data(as_text=True)
+    with recorded(lambda statement: "FROM country" in statement) as read:
+        assert ">Latvia</option>" in client.get("/admin/users/new").get_data(as_text=True)
+    assert read == []
+
+    db.session.get(Country, "LV").name = "Republic of Latvia"
+    db.session.commit()
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert ">Republic of Latvia</option>" in page
