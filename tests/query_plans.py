@@ -54,3 +54,13 @@ def sqlite_reads(statement: str, parameters: Any, table: str) -> list[str]:
     plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
     lines = [row[-1] for row in plan]
     return [line for line in lines if f" {table} " in f"{line} "]
+
+
+def sqlite_reads_of(
+    client: Any, url: str, wanted: Callable[[str], bool], table: str
+) -> list[list[str]]:
+    """For each statement GET `url` sends that `wanted` picks, the lines of SQLite's plan that
+    read `table`; the page must send at least one."""
+    sent = statements_of(client, url, wanted)
+    assert sent, f"{url} sent no statement of the kind looked for"
+    return [sqlite_reads(statement, parameters, table) for statement, parameters in sent]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import AuditEvent, AuthToken, User
 from tests.conftest import mail_text
-from tests.query_plans import recorded, sqlite_reads, statements_of
+from tests.query_plans import recorded, sqlite_reads_of, statements_of
 
 IMPORT_CSV = (
     "email,name,role,country\n"
@@ -297,13 +297,9 @@ def test_the_account_search_reads_the_trigram_index(client, secretariat, make_us
     make_user("member", name="Kadri Tamm", email="kadri@example.ee")
     client.login(secretariat.email)
     if db.engine.dialect.name == "sqlite":
-        sent = statements_of(client, "/admin/users?q=tamm", lambda s: "account_fts" in s)
-        assert sent, "the search did not ask the trigram table"
-        for statement, parameters in sent:
-            assert any(
-                "VIRTUAL TABLE" in line
-                for line in sqlite_reads(statement, parameters, "account_fts")
-            )
+        url = "/admin/users?q=tamm"
+        for reads in sqlite_reads_of(client, url, lambda s: "account_fts" in s, "account_fts"):
+            assert any("VIRTUAL TABLE" in line for line in reads), reads
         return
     sent = statements_of(client, "/admin/users?q=tamm", lambda s: "ILIKE" in s.upper())
     assert sent, "the search sent no ILIKE"
@@ -344,12 +340,13 @@ def test_the_accounts_of_a_role_are_found_through_the_role_index(client, secreta
     if db.engine.dialect.name != "sqlite":
         pytest.skip("reads SQLite's plan")
     client.login(secretariat.email)
-    sent = statements_of(
-        client, "/admin/users?role=admin", lambda s: "ORDER BY user_account.name" in s
+    plans = sqlite_reads_of(
+        client,
+        "/admin/users?role=admin",
+        lambda statement: "ORDER BY user_account.name" in statement,
+        "user_account",
     )
-    assert sent
-    for statement, parameters in sent:
-        reads = sqlite_reads(statement, parameters, "user_account")
+    for reads in plans:
         assert any("ix_user_account_role_name" in line for line in reads), reads
 
 

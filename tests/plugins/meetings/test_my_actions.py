@@ -11,7 +11,7 @@ from sqlalchemy import event
 from intranet.extensions import db
 from intranet_meetings import action_lists
 from intranet_meetings.models import ActionItem
-from tests.query_plans import sqlite_reads, statements_of
+from tests.query_plans import sqlite_reads_of
 
 
 def add_items(meeting, owner_country: str | None, **count_by_status: int) -> None:
@@ -163,12 +163,13 @@ def test_a_small_delegations_page_is_read_from_its_own_range_of_the_index(
     db.session.add(ActionItem(meeting_id=meeting.id, title="own item", owner_user_id=norwegian.id))
     db.session.commit()
     client.login(norwegian.email)
-    sent = statements_of(
-        client, "/meetings/actions", lambda s: "ORDER BY meetings_action_item.due_on" in s
+    plans = sqlite_reads_of(
+        client,
+        "/meetings/actions",
+        lambda statement: "ORDER BY meetings_action_item.due_on" in statement,
+        "meetings_action_item",
     )
-    assert sent
-    for statement, parameters in sent:
-        reads = sqlite_reads(statement, parameters, "meetings_action_item")
+    for reads in plans:
         assert reads and not any("status_due_on (status=?)" in line for line in reads), reads
     page = client.get("/meetings/actions").get_data(as_text=True)
     assert rows(page) == 2 and "own item" in page and "open item 0" in page

@@ -19,32 +19,27 @@ branch_labels = None
 depends_on = None
 
 TABLE = "meetings_action_item"
+# Each owner's index with the status, due date and id, and the one it replaces (its prefix).
+NEW = {
+    "ix_meetings_action_item_owner_country_status_due": ["owner_country", "status", "due_on", "id"],
+    "ix_meetings_action_item_owner_user_status_due": ["owner_user_id", "status", "due_on", "id"],
+}
+OLD = {
+    "ix_meetings_action_item_owner_country_status": ["owner_country", "status"],
+    "ix_meetings_action_item_owner_user_id": ["owner_user_id"],
+}
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_meetings_action_item_owner_country_status_due",
-        TABLE,
-        ["owner_country", "status", "due_on", "id"],
-        unique=False,
-    )
-    op.drop_index("ix_meetings_action_item_owner_country_status", table_name=TABLE)
-    op.create_index(
-        "ix_meetings_action_item_owner_user_status_due",
-        TABLE,
-        ["owner_user_id", "status", "due_on", "id"],
-        unique=False,
-    )
-    op.drop_index("ix_meetings_action_item_owner_user_id", table_name=TABLE)
+    replace(OLD, NEW)
 
 
 def downgrade() -> None:
-    op.create_index(
-        "ix_meetings_action_item_owner_country_status",
-        TABLE,
-        ["owner_country", "status"],
-        unique=False,
-    )
-    op.drop_index("ix_meetings_action_item_owner_country_status_due", table_name=TABLE)
-    op.create_index("ix_meetings_action_item_owner_user_id", TABLE, ["owner_user_id"], unique=False)
-    op.drop_index("ix_meetings_action_item_owner_user_status_due", table_name=TABLE)
+    replace(NEW, OLD)
+
+
+def replace(old: dict[str, list[str]], new: dict[str, list[str]]) -> None:
+    for name, columns in new.items():
+        op.create_index(name, TABLE, columns, unique=False)
+    for name in old:
+        op.drop_index(name, table_name=TABLE)
