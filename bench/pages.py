@@ -130,13 +130,16 @@ class PageCost:
     rows: int = -1  # rows the database sent back (PostgreSQL; SQLite does not count them)
 
 
-def page_costs(client: FlaskClient, pages: list[Page]) -> dict[str, PageCost]:
+def page_costs(
+    client: FlaskClient, pages: list[Page], *, opened: bool = False
+) -> dict[str, PageCost]:
     """SQL statements, rows read and response bytes of each page for the signed-in `client`.
 
-    Each page is requested twice and the second request counted, as a running worker with
-    its caches warm serves it. Statements are counted with a before_cursor_execute listener,
-    rows with an after_cursor_execute one (the rows a statement gave, fetched or not: a
-    `.first()` without a limit still receives every row).
+    Each page is counted on a request after its first, as a running worker with its caches
+    warm serves it: requested twice, or once when `opened` (the walk of `discovered_pages`
+    has just requested every page it found). Statements are counted with a
+    before_cursor_execute listener, rows with an after_cursor_execute one (the rows a
+    statement gave, fetched or not: a `.first()` without a limit still receives every row).
     """
     statements: list[str] = []
     rows: list[int] = []
@@ -153,7 +156,8 @@ def page_costs(client: FlaskClient, pages: list[Page]) -> dict[str, PageCost]:
     event.listen(db.engine, "after_cursor_execute", count_rows)
     try:
         for page in pages:
-            client.get(page.url, headers=page.headers)
+            if not opened:
+                client.get(page.url, headers=page.headers)
             statements.clear()
             rows.clear()
             response = client.get(page.url, headers=page.headers)

@@ -121,7 +121,7 @@ def measure(url: str, folder: Path, scale: float) -> dict[str, PageCost]:
         for role, email in role_emails().items():
             client = app.test_client()
             assert client.login(email).status_code == 302, role
-            costs.update(page_costs(client, discovered_pages(client, role)))
+            costs.update(page_costs(client, discovered_pages(client, role), opened=True))
         db.session.remove()
         db.engine.dispose()
     return costs
