@@ -19,7 +19,7 @@ from .. import rules, service
 from ..models import Guest, Invitation
 from ..service import Invitee
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # guests, invitations or organisations a page lists, as the directory does
 RequestAnswer = str | tuple[str, int] | WerkzeugResponse
 
 

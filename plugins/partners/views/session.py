@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import flash, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -24,14 +24,22 @@ def local_time(moment: datetime | None) -> str:
     """A UTC time in the viewer's time zone, e.g. 2026-03-04 14:05."""
     if moment is None:
         return ""
+    if "partners_zone" not in g:  # once per request: a list writes some hundred times
+        g.partners_zone = viewer_zone()
+    local = moment.astimezone(g.partners_zone) if g.partners_zone else moment
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def viewer_zone() -> ZoneInfo | None:
+    """The signed-in viewer's time zone (UTC for anyone else); None for a name that is not
+    one."""
     zone = "UTC"
     if current_user.is_authenticated and current_user.timezone:
         zone = current_user.timezone
     try:
-        local = moment.astimezone(ZoneInfo(zone))
+        return ZoneInfo(zone)
     except (KeyError, ValueError):
-        local = moment
-    return local.strftime("%Y-%m-%d %H:%M")
+        return None
 
 
 @bp.before_app_request
