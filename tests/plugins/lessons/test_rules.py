@@ -14,7 +14,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many
 from intranet_lessons.models import Editor, Initiative, Lesson, LessonRevision
-from intranet_lessons.rules import published_for, visible_to
+from intranet_lessons.rules import LESSON_ACTIONS, answers_statement, published_for, visible_to
 
 LESSON = "lessons.lesson"
 INITIATIVE = "lessons.initiative"
@@ -178,3 +178,20 @@ def test_an_author_who_becomes_a_guest_keeps_reading_their_drafts(app, client, w
     assert own_drafts <= listed_ids(client)
     assert client.get(f"/lessons/{lessons['draft'].id}").status_code == 200
     assert client.get(f"/lessons/{lessons['draft'].id}/edit").status_code == 403
+
+
+def test_one_worker_answers_each_kind_of_viewer_as_its_own_rules_do(app, world):
+    """A lesson's page reads every answer from one statement built once per worker for each
+    kind of viewer (reviewer or not, guest or not), the viewer bound when it runs: one after
+    another in the same worker, each gets what the list rule (can_many) gives them."""
+    answers_statement.cache_clear()
+    ids = [lesson.id for lesson in world["lessons"].values()]
+    order = ["member", "editor", "guest", "author", "granted guest", "admin", "member", "editor"]
+    for role in order:
+        user = world["users"][role]
+        for action in LESSON_ACTIONS:
+            with app.test_request_context():
+                one_by_one = {id_ for id_ in ids if can(user, action, ResourceRef(LESSON, id_))}
+            with app.test_request_context():  # several ids: the list rule
+                at_once = can_many(user, action, LESSON, ids)
+            assert one_by_one == at_once, (role, action)
