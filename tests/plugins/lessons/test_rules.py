@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from intranet.extensions import db
 from intranet.plugin_api import ResourceRef, can, can_many
@@ -195,3 +195,21 @@ def test_one_worker_answers_each_kind_of_viewer_as_its_own_rules_do(app, world):
             with app.test_request_context():  # several ids: the list rule
                 at_once = can_many(user, action, LESSON, ids)
             assert one_by_one == at_once, (role, action)
+
+
+def test_a_member_made_editor_then_guest_is_answered_as_they_are_now(app, client, world):
+    """The rules' clauses are kept per worker for each user and kind (`kept_votes`): a member
+    who becomes an editor lists the submitted lessons on their next view, and one who then
+    becomes a guest lists only what guests see."""
+    member, lessons = world["users"]["member"], world["lessons"]
+    ids = {lesson.id for lesson in lessons.values()}
+    client.login(member.email)
+    assert lessons["submitted"].id not in listed_ids(client)
+    db.session.add(Editor(user_id=member.id))
+    db.session.commit()
+    assert lessons["submitted"].id in listed_ids(client)
+    assert client.get(f"/lessons/{lessons['submitted'].id}/review").status_code == 200
+    db.session.execute(delete(Editor).where(Editor.user_id == member.id))
+    member.role = "guest"
+    db.session.commit()
+    assert listed_ids(client) & ids == {lessons["partners"].id, lessons["public"].id}
