@@ -64,7 +64,7 @@ ITEM_LABELS = {AgendaItem: AgendaItem.title, Decision: Decision.reference}
 MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minutes)
 
 
-CANDIDATES = 500  # newest matches of each source a search ranks
+CANDIDATES = 200  # newest matches of each source a search ranks
 WINDOW = 10 * CANDIDATES  # newest rows PostgreSQL reads in order before the index (best_rows)
 # The words found are not wrapped (ts_headline's default is <b>): the results page marks them.
 HEADLINE = '\'StartSel="", StopSel="", MaxWords=20, MinWords=5\''
