@@ -4,8 +4,8 @@ Each simulated user signs in, then until the time is up: opens the dashboard, se
 directory and the whole intranet, reads the sub-group and its discussion, replies to it, opens
 the meeting and answers the invitation. Every write the server acknowledged (303) must be in the
 database afterwards, and nothing else may be. INTRANET_LOAD_SECONDS sets the duration: 15 s in
-`make test` (about 900 requests and 110 writes here, while the rest of the suite runs beside it),
-longer for a soak.
+`make test` (about 1,100 requests and 140 writes here, with the rest of the suite running
+beside it), longer for a soak.
 """
 
 from __future__ import annotations
