@@ -21,6 +21,7 @@ from sqlalchemy import func, inspect, select
 
 from intranet.plugin_api import cached_figures, db, watch_tables
 
+from . import tally
 from .models import Initiative, InitiativeCountry, Lesson, LessonTerm
 
 STAMP = "lessons"
@@ -65,20 +66,14 @@ def cached(name: str, compute: Callable[[], T], *, drafts: bool = False) -> T:
 
 
 def count(by: str) -> Coverage:
-    lesson_dimension = getattr(Lesson, by)
+    """The lessons from the tally (kept row by row), the initiatives counted (a few thousand)."""
     initiative_dimension = getattr(Initiative, by)
-    lessons = db.session.execute(
-        select(LessonTerm.value, lesson_dimension, func.count())
-        .join(Lesson, Lesson.id == LessonTerm.lesson_id)
-        .where(LessonTerm.facet == "country", Lesson.status == "published")
-        .group_by(LessonTerm.value, lesson_dimension)
-    )
     initiatives = db.session.execute(
         select(InitiativeCountry.code, initiative_dimension, func.count())
         .join(Initiative, Initiative.id == InitiativeCountry.initiative_id)
         .group_by(InitiativeCountry.code, initiative_dimension)
     )
     return Coverage(
-        lessons={(country, value): number for country, value, number in lessons},
+        lessons=tally.by_country(by),
         initiatives={(country, value): number for country, value, number in initiatives},
     )

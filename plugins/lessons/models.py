@@ -372,3 +372,17 @@ class AttachmentShare(db.Model):
         ForeignKey("attachment.id", ondelete="CASCADE"), primary_key=True
     )
     sharing: Mapped[str] = mapped_column(String(20))
+
+
+class LessonTally(db.Model):
+    """How many lessons of a kind (public, partners, taskforce: published and shared so far;
+    unpublished) have a facet value: the facet "" is every lesson of the kind, and the facets
+    "country+area" and "country+level" count a country's lessons by area or level (the
+    coverage matrix), their value "LT+prevention". Kept by tally.py, row by row."""
+
+    __tablename__ = "lessons_tally"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(90), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -39,6 +39,7 @@ from sqlalchemy.orm import selectinload
 
 from intranet.plugin_api import db
 
+from . import tally
 from .coverage import cached
 from .facets import FACETS, TERM_FACETS, FacetCounts, counted_facets, facet_counts, sort_counts
 from .models import Lesson, LessonTerm
@@ -318,20 +319,18 @@ def listed_counts(
     key = repr(sorted(filters.items()))
     published = Lesson.status == "published"
     if user.is_guest:
-        shared = and_(published, Lesson.sharing.in_(("partners", "public")))
-        parts = [cached(f"facets:shared:{key}", lambda: facet_counts([shared, *chosen]))]
+        shared = and_(published, Lesson.sharing.in_(tally.SHARED))
+        parts = [everyone(f"facets:shared:{key}", tally.SHARED, shared, chosen)]
         own = Lesson.id.in_(granted_lesson_ids(user) or [0])
         if not published_only:
             own = or_(own, and_(not_(published), Lesson.author_id == user.id))
         parts.append(facet_counts([own, *for_few]))
     else:
-        parts = [cached(f"facets:published:{key}", lambda: facet_counts([published, *chosen]))]
+        parts = [everyone(f"facets:published:{key}", tally.PUBLISHED, published, chosen)]
         if not published_only:
             if is_reviewer(user):
-                others = [not_(published), *chosen]
-                parts.append(
-                    cached(f"facets:unpublished:{key}", lambda: facet_counts(others), drafts=True)
-                )
+                name, unpublished = f"facets:unpublished:{key}", not_(published)
+                parts.append(everyone(name, tally.UNPUBLISHED, unpublished, chosen, drafts=True))
             else:
                 own = [not_(published), Lesson.author_id == user.id, *for_few]
                 parts.append(facet_counts(own))
@@ -341,6 +340,23 @@ def listed_counts(
         merged = sum((Counter(dict(part[1][facet])) for part in parts), Counter())
         facets[facet] = sort_counts(facet, list(merged.items()))
     return total, facets
+
+
+def everyone(
+    name: str,
+    kinds: tuple[str, ...],
+    of_kinds: ColumnElement[bool],
+    chosen: list[ColumnElement[bool]],
+    *,
+    drafts: bool = False,
+) -> FacetCounts:
+    """The counts of the lessons of `kinds` (the condition `of_kinds`) meeting the filters
+    `chosen`, the same for everyone, kept until what lessons are counted by changes. Without
+    a filter they come from the tally, so that a million lessons are not counted again
+    because one was published; with one they are counted."""
+    if not chosen:
+        return cached(name, lambda: tally.tallied(kinds), drafts=drafts)
+    return cached(name, lambda: facet_counts([of_kinds, *chosen]), drafts=drafts)
 
 
 def snippet(lesson: Lesson, words: list[str], width: int = 220) -> Markup:

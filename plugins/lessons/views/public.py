@@ -8,7 +8,7 @@ from flask import (
     render_template,
     request,
 )
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from intranet.plugin_api import (
     attachment_response,
@@ -17,7 +17,7 @@ from intranet.plugin_api import (
     utcnow,
 )
 
-from .. import coverage, documents, rules
+from .. import coverage, documents, rules, tally
 from ..models import (
     Lesson,
 )
@@ -53,10 +53,9 @@ def public_index() -> str:
 
 
 def public_count() -> int:
-    """How many lessons are public, counted once per change to the lessons (the coverage
-    stamp): counting 200,000 public lessons on each view took 0.9 s at N=10."""
-    counted = select(func.count()).select_from(public_query().order_by(None).subquery())
-    return coverage.cached("public-lessons", lambda: db.session.scalar(counted) or 0)
+    """How many lessons are public: from the tally (counting 200,000 public lessons took 0.9 s
+    at N=10), kept by this worker until the coverage stamp moves."""
+    return coverage.cached("public-lessons", lambda: tally.tallied(tally.PUBLIC)[0])
 
 
 def public_lesson(lesson_id: int) -> Lesson:

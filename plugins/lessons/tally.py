@@ -1,0 +1,276 @@
+"""How many lessons have each facet value, kept row by row, so that no list counts a million
+lessons again because one lesson was published.
+
+`lessons_tally` (models.LessonTally) holds, for each kind of lesson (published and public,
+for partners or for the task force only; not yet published), how many there are and how many
+have each facet value, and how many each country has per area and per level (the coverage
+matrix). It is kept in step with the lessons by the session:
+
+- a flush that writes a lesson's counted columns or terms takes away what those lessons added
+  before it and adds what they add after it, both read from the database (on PostgreSQL the
+  lessons are locked first, so that two people changing one lesson are counted one after the
+  other);
+- a bulk delete of lessons through the session takes away what the lessons it deletes added;
+- any other bulk write of the lessons' counted columns or terms (the scale generator's
+  inserts) counts every lesson again when the transaction commits.
+
+The differences are written when the transaction commits, in key order (two commits never
+wait for each other's rows the other way round), as additions, so that two transactions
+publishing different lessons both count. A write that bypasses the session has to call
+`recount()`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import (
+    String,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    inspect,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+    object_session,
+)
+
+from intranet.plugin_api import db
+
+from .facets import FACETS, FacetCounts, sort_counts
+from .models import Lesson, LessonTally, LessonTerm
+
+PUBLISHED = ("public", "partners", "taskforce")  # a published lesson's kind is its sharing
+SHARED = ("public", "partners")
+PUBLIC = ("public",)
+UNPUBLISHED = ("unpublished",)
+KIND = case((Lesson.status == "published", Lesson.sharing), else_=literal("unpublished"))
+COUNTED = ("status", "sharing", "level", "area", "start_year")
+PAIRS = ("area", "level")  # the coverage matrix: a country's lessons by area or by level
+
+DELTAS = "lessons_tally_deltas"  # the transaction's differences, written when it commits
+RECOUNT = "lessons_tally_recount"  # a bulk write: count every lesson when it commits
+FLUSHING = "lessons_tally_flushing"  # the lessons the flush under way writes
+
+Key = tuple[str, str, str]  # (kind, facet, value)
+
+
+def tallied(kinds: Iterable[str]) -> FacetCounts:
+    """The number of lessons of `kinds` and their counts per facet value, most frequent first,
+    as facets.facet_counts counts them: one small statement."""
+    rows = db.session.execute(
+        select(LessonTally.facet, LessonTally.value, func.sum(LessonTally.count))
+        .where(LessonTally.kind.in_(tuple(kinds)), LessonTally.facet.in_(("", *FACETS)))
+        .group_by(LessonTally.facet, LessonTally.value)
+        .having(func.sum(LessonTally.count) > 0)
+    )
+    total = 0
+    counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+    for facet, value, number in rows:
+        if facet:
+            counts[facet].append((value, int(number)))
+        else:
+            total = int(number)
+    return total, {facet: sort_counts(facet, values) for facet, values in counts.items()}
+
+
+def by_country(by: str) -> dict[tuple[str, str], int]:
+    """Published lessons per (country, area) or (country, level)."""
+    rows = db.session.execute(
+        select(LessonTally.value, func.sum(LessonTally.count))
+        .where(LessonTally.kind.in_(PUBLISHED), LessonTally.facet == f"country+{by}")
+        .group_by(LessonTally.value)
+        .having(func.sum(LessonTally.count) > 0)
+    )
+    pairs: dict[tuple[str, str], int] = {}
+    for value, number in rows:
+        country, _, other = value.partition("+")
+        pairs[(country, other)] = int(number)
+    return pairs
+
+
+def counted(session: Session, ids: Any = None) -> Counter[Key]:
+    """What the lessons `ids` (ids, or a select of them; None: every lesson) add to the tally,
+    read in one statement."""
+    lessons = select(
+        Lesson.id,
+        KIND.label("kind"),
+        Lesson.level,
+        Lesson.area,
+        cast(Lesson.start_year, String).label("year"),
+    )
+    if ids is not None:
+        lessons = lessons.where(Lesson.id.in_(ids))
+    found = lessons.cte("tallied").prefix_with("MATERIALIZED")
+    # The lessons' terms, found from the lessons (the few a flush wrote): with a condition
+    # on the facet, SQLite read every country's terms through the facet's index instead.
+    terms = (
+        select(found.c.kind, found.c.level, found.c.area, LessonTerm.facet, LessonTerm.value)
+        .join(LessonTerm, LessonTerm.lesson_id == found.c.id)
+        .cte("tallied_terms")
+        .prefix_with("MATERIALIZED")
+    )
+    kind = found.c.kind
+    parts = [
+        select(kind, literal("", String), literal("", String), func.count()).group_by(kind),
+        *(
+            select(kind, literal(facet, String), column, func.count()).group_by(kind, column)
+            for facet, column in (
+                ("level", found.c.level),
+                ("area", found.c.area),
+                ("year", found.c.year),
+            )
+        ),
+        select(terms.c.kind, terms.c.facet, terms.c.value, func.count()).group_by(
+            terms.c.kind, terms.c.facet, terms.c.value
+        ),
+        *(
+            select(
+                terms.c.kind,
+                literal(f"country+{by}", String),
+                terms.c.value + "+" + terms.c[by],
+                func.count(),
+            )
+            .where(terms.c.facet == "country")
+            .group_by(terms.c.kind, terms.c.value, terms.c[by])
+            for by in PAIRS
+        ),
+    ]
+    return Counter(
+        {
+            (kind, facet, value): number
+            for kind, facet, value, number in session.connection().execute(union_all(*parts))
+        }
+    )
+
+
+def recount(session: Session) -> None:
+    """Count every lesson again (a bulk load, the upgrade that adds the tally)."""
+    connection = session.connection()
+    connection.execute(delete(LessonTally))
+    rows = [
+        {"kind": kind, "facet": facet, "value": value, "count": number}
+        for (kind, facet, value), number in sorted(counted(session).items())
+    ]
+    if rows:
+        connection.execute(LessonTally.__table__.insert(), rows)
+
+
+def _lock(session: Session, ids: Any) -> None:
+    """On PostgreSQL, lock the lessons about to be counted, in id order, until the commit."""
+    if session.connection().dialect.name == "postgresql":
+        session.connection().execute(
+            select(Lesson.id).where(Lesson.id.in_(ids)).order_by(Lesson.id).with_for_update()
+        )
+
+
+def _take_away(session: Session, ids: Any) -> None:
+    _lock(session, ids)
+    deltas: Counter[Key] = session.info.setdefault(DELTAS, Counter())
+    deltas.subtract(counted(session, ids))
+
+
+def _touched(session: Session) -> set[int]:
+    """The lessons already in the database whose counted columns or terms this flush writes
+    (a term taken from a lesson's list is written too: it loses its lesson)."""
+    ids: set[int] = set()
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, LessonTerm):
+            lesson_id = row.lesson_id if row.lesson_id is not None else _lesson_id(row)
+            if lesson_id is not None:
+                ids.add(lesson_id)
+        elif isinstance(row, Lesson) and row.id is not None:
+            state = inspect(row)
+            if row in session.deleted or any(
+                state.attrs[name].history.has_changes() for name in COUNTED
+            ):
+                ids.add(row.id)
+    return ids
+
+
+def _lesson_id(term: LessonTerm) -> int | None:
+    lesson = inspect(term).attrs.lesson.loaded_value
+    return getattr(lesson, "id", None)
+
+
+@event.listens_for(db.session, "before_flush")
+def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    ids = _touched(session)
+    new = [row for row in session.new if isinstance(row, Lesson)]
+    if not ids and not new:
+        return
+    session.info[FLUSHING] = (ids, new)
+    if ids:
+        _take_away(session, sorted(ids))
+
+
+@event.listens_for(db.session, "after_flush")
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    ids, new = session.info.pop(FLUSHING, (set(), []))
+    ids = ids | {lesson.id for lesson in new if object_session(lesson) is session}
+    if ids:
+        deltas: Counter[Key] = session.info.setdefault(DELTAS, Counter())
+        deltas.update(counted(session, sorted(ids)))
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _bulk_write(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = state.statement.table.name
+    if table not in (Lesson.__tablename__, LessonTerm.__tablename__):
+        return
+    if table == Lesson.__tablename__ and state.is_update:
+        written = state.statement.compile().params.keys()
+        if not set(COUNTED) & set(written):
+            return  # say, an erasure taking the author away: nothing counted changes
+    if table == Lesson.__tablename__ and state.is_delete:
+        _take_away(state.session, select(Lesson.id).where(state.statement.whereclause))
+        return
+    state.session.info[RECOUNT] = True
+
+
+@event.listens_for(db.session, "before_commit")
+def _write(session: Session) -> None:
+    session.flush()
+    deltas: Counter[Key] = session.info.pop(DELTAS, Counter())
+    if session.info.pop(RECOUNT, False):
+        recount(session)
+        return
+    rows = [
+        {"kind": kind, "facet": facet, "value": value, "count": number}
+        for (kind, facet, value), number in sorted(deltas.items())
+        if number
+    ]
+    if not rows:
+        return
+    dialect = session.connection().dialect.name
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(LessonTally)
+    session.connection().execute(
+        insert.on_conflict_do_update(
+            index_elements=[LessonTally.kind, LessonTally.facet, LessonTally.value],
+            set_={"count": LessonTally.count + insert.excluded["count"]},
+        ),
+        rows,
+    )
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        for name in (DELTAS, RECOUNT, FLUSHING):
+            session.info.pop(name, None)
