@@ -376,13 +376,16 @@ class AttachmentShare(db.Model):
 
 class LessonTally(db.Model):
     """How many lessons of a kind (public, partners, taskforce: published and shared so far;
-    unpublished) have a facet value: the facet "" is every lesson of the kind, and the facets
-    "country+area" and "country+level" count a country's lessons by area or level (the
-    coverage matrix), their value "LT+prevention". Kept by tally.py, row by row."""
+    unpublished) having one facet value (`within_facet`, `within_value`; "" and "" for all of
+    them) have another (`facet`, `value`; "" and "" for the number of lessons): the counts
+    of a list unfiltered or filtered by one value, and of the coverage matrix. Kept by
+    tally.py, row by row."""
 
     __tablename__ = "lessons_tally"
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
-    value: Mapped[str] = mapped_column(String(90), primary_key=True)
+    within_facet: Mapped[str] = mapped_column(String(10), primary_key=True)
+    within_value: Mapped[str] = mapped_column(String(60), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(10), primary_key=True)
+    value: Mapped[str] = mapped_column(String(60), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)

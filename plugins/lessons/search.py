@@ -320,17 +320,19 @@ def listed_counts(
     published = Lesson.status == "published"
     if user.is_guest:
         shared = and_(published, Lesson.sharing.in_(tally.SHARED))
-        parts = [everyone(f"facets:shared:{key}", tally.SHARED, shared, chosen)]
+        parts = [everyone(f"facets:shared:{key}", tally.SHARED, shared, filters, chosen)]
         own = Lesson.id.in_(granted_lesson_ids(user) or [0])
         if not published_only:
             own = or_(own, and_(not_(published), Lesson.author_id == user.id))
         parts.append(facet_counts([own, *for_few]))
     else:
-        parts = [everyone(f"facets:published:{key}", tally.PUBLISHED, published, chosen)]
+        parts = [everyone(f"facets:published:{key}", tally.PUBLISHED, published, filters, chosen)]
         if not published_only:
             if is_reviewer(user):
                 name, unpublished = f"facets:unpublished:{key}", not_(published)
-                parts.append(everyone(name, tally.UNPUBLISHED, unpublished, chosen, drafts=True))
+                parts.append(
+                    everyone(name, tally.UNPUBLISHED, unpublished, filters, chosen, drafts=True)
+                )
             else:
                 own = [not_(published), Lesson.author_id == user.id, *for_few]
                 parts.append(facet_counts(own))
@@ -346,16 +348,18 @@ def everyone(
     name: str,
     kinds: tuple[str, ...],
     of_kinds: ColumnElement[bool],
+    filters: dict[str, list[str]],
     chosen: list[ColumnElement[bool]],
     *,
     drafts: bool = False,
 ) -> FacetCounts:
-    """The counts of the lessons of `kinds` (the condition `of_kinds`) meeting the filters
-    `chosen`, the same for everyone, kept until what lessons are counted by changes. Without
-    a filter they come from the tally, so that a million lessons are not counted again
-    because one was published; with one they are counted."""
-    if not chosen:
-        return cached(name, lambda: tally.tallied(kinds), drafts=drafts)
+    """The counts of the lessons of `kinds` (the condition `of_kinds`) meeting `filters` (the
+    conditions `chosen`), the same for everyone, kept until what lessons are counted by
+    changes. Without a filter or with one value they come from the tally, so that a million
+    lessons are not counted again because one was published; with more they are counted."""
+    within = tally.within(filters)
+    if within is not None:
+        return cached(name, lambda: tally.tallied(kinds, within), drafts=drafts)
     return cached(name, lambda: facet_counts([of_kinds, *chosen]), drafts=drafts)
 
 

@@ -2,9 +2,11 @@
 lessons again because one lesson was published.
 
 `lessons_tally` (models.LessonTally) holds, for each kind of lesson (published and public,
-for partners or for the task force only; not yet published), how many there are and how many
-have each facet value, and how many each country has per area and per level (the coverage
-matrix). It is kept in step with the lessons by the session:
+for partners or for the task force only; not yet published) and each facet value a list can
+be filtered by (or none), how many of those lessons there are and how many have each facet
+value: the counts of the unfiltered list, of every list filtered by one value, and of the
+coverage matrix (the lessons of an area or level, per country). It is kept in step with the
+lessons by the session:
 
 - a flush that writes a lesson's counted columns or terms takes away what those lessons added
   before it and adds what they add after it, both read from the database (on PostgreSQL the
@@ -60,21 +62,44 @@ PUBLIC = ("public",)
 UNPUBLISHED = ("unpublished",)
 KIND = case((Lesson.status == "published", Lesson.sharing), else_=literal("unpublished"))
 COUNTED = ("status", "sharing", "level", "area", "start_year")
-PAIRS = ("area", "level")  # the coverage matrix: a country's lessons by area or by level
 
 DELTAS = "lessons_tally_deltas"  # the transaction's differences, written when it commits
 RECOUNT = "lessons_tally_recount"  # a bulk write: count every lesson when it commits
 FLUSHING = "lessons_tally_flushing"  # the lessons the flush under way writes
 
-Key = tuple[str, str, str]  # (kind, facet, value)
+Key = tuple[str, str, str, str, str]  # (kind, within_facet, within_value, facet, value)
+EVERY = ("", "")  # within every lesson of the kind: no filter
 
 
-def tallied(kinds: Iterable[str]) -> FacetCounts:
-    """The number of lessons of `kinds` and their counts per facet value, most frequent first,
-    as facets.facet_counts counts them: one small statement."""
+def within(filters: dict[str, list[str]]) -> tuple[str, str] | None:
+    """The facet value the tally counts lessons within for `filters` (EVERY for none), or
+    None when they choose more than one value (or a year written otherwise than the tally
+    writes it, "02020")."""
+    if not filters:
+        return EVERY
+    if len(filters) > 1:
+        return None
+    [(facet, values)] = filters.items()
+    if len(values) > 1:
+        return None
+    value = values[0]
+    if facet == "year" and value.isdigit() and value != str(int(value)):
+        return None
+    return facet, value
+
+
+def tallied(kinds: Iterable[str], chosen: tuple[str, str] = EVERY) -> FacetCounts:
+    """The number of lessons of `kinds` having the facet value `chosen` (EVERY: all of them)
+    and their counts per facet value, most frequent first, as facets.facet_counts counts
+    them: one small statement."""
     rows = db.session.execute(
         select(LessonTally.facet, LessonTally.value, func.sum(LessonTally.count))
-        .where(LessonTally.kind.in_(tuple(kinds)), LessonTally.facet.in_(("", *FACETS)))
+        .where(
+            LessonTally.kind.in_(tuple(kinds)),
+            LessonTally.within_facet == chosen[0],
+            LessonTally.within_value == chosen[1],
+            LessonTally.facet.in_(("", *FACETS)),
+        )
         .group_by(LessonTally.facet, LessonTally.value)
         .having(func.sum(LessonTally.count) > 0)
     )
@@ -91,16 +116,16 @@ def tallied(kinds: Iterable[str]) -> FacetCounts:
 def by_country(by: str) -> dict[tuple[str, str], int]:
     """Published lessons per (country, area) or (country, level)."""
     rows = db.session.execute(
-        select(LessonTally.value, func.sum(LessonTally.count))
-        .where(LessonTally.kind.in_(PUBLISHED), LessonTally.facet == f"country+{by}")
-        .group_by(LessonTally.value)
+        select(LessonTally.value, LessonTally.within_value, func.sum(LessonTally.count))
+        .where(
+            LessonTally.kind.in_(PUBLISHED),
+            LessonTally.within_facet == by,
+            LessonTally.facet == "country",
+        )
+        .group_by(LessonTally.value, LessonTally.within_value)
         .having(func.sum(LessonTally.count) > 0)
     )
-    pairs: dict[tuple[str, str], int] = {}
-    for value, number in rows:
-        country, _, other = value.partition("+")
-        pairs[(country, other)] = int(number)
-    return pairs
+    return {(country, value): int(number) for country, value, number in rows}
 
 
 def counted(session: Session, ids: Any = None) -> Counter[Key]:
@@ -116,58 +141,53 @@ def counted(session: Session, ids: Any = None) -> Counter[Key]:
     if ids is not None:
         lessons = lessons.where(Lesson.id.in_(ids))
     found = lessons.cte("tallied").prefix_with("MATERIALIZED")
-    # The lessons' terms, found from the lessons (the few a flush wrote): with a condition
-    # on the facet, SQLite read every country's terms through the facet's index instead.
-    terms = (
-        select(found.c.kind, found.c.level, found.c.area, LessonTerm.facet, LessonTerm.value)
-        .join(LessonTerm, LessonTerm.lesson_id == found.c.id)
-        .cte("tallied_terms")
+    # Each lesson's facet values, "" for the lesson itself; its terms are found from the
+    # lessons (the few a flush wrote), not the other way round.
+    values = (
+        union_all(
+            select(
+                found.c.id,
+                found.c.kind,
+                literal("", String).label("facet"),
+                literal("", String).label("value"),
+            ),
+            *(
+                select(found.c.id, found.c.kind, literal(facet, String), found.c[facet])
+                for facet in ("level", "area", "year")
+            ),
+            select(found.c.id, found.c.kind, LessonTerm.facet, LessonTerm.value).join(
+                LessonTerm, LessonTerm.lesson_id == found.c.id
+            ),
+        )
+        .cte("tallied_values")
         .prefix_with("MATERIALIZED")
     )
-    kind = found.c.kind
-    parts = [
-        select(kind, literal("", String), literal("", String), func.count()).group_by(kind),
-        *(
-            select(kind, literal(facet, String), column, func.count()).group_by(kind, column)
-            for facet, column in (
-                ("level", found.c.level),
-                ("area", found.c.area),
-                ("year", found.c.year),
-            )
-        ),
-        select(terms.c.kind, terms.c.facet, terms.c.value, func.count()).group_by(
-            terms.c.kind, terms.c.facet, terms.c.value
-        ),
-        *(
-            select(
-                terms.c.kind,
-                literal(f"country+{by}", String),
-                terms.c.value + "+" + terms.c[by],
-                func.count(),
-            )
-            .where(terms.c.facet == "country")
-            .group_by(terms.c.kind, terms.c.value, terms.c[by])
-            for by in PAIRS
-        ),
-    ]
-    return Counter(
-        {
-            (kind, facet, value): number
-            for kind, facet, value, number in session.connection().execute(union_all(*parts))
-        }
-    )
+    chosen, counted = values.alias("chosen"), values.alias("counted")
+    key = (chosen.c.kind, chosen.c.facet, chosen.c.value, counted.c.facet, counted.c.value)
+    pairs = select(*key, func.count()).join(counted, counted.c.id == chosen.c.id).group_by(*key)
+    rows = session.connection().execute(pairs)
+    return Counter({tuple(row[:5]): row[5] for row in rows})
 
 
 def recount(session: Session) -> None:
     """Count every lesson again (a bulk load, the upgrade that adds the tally)."""
     connection = session.connection()
     connection.execute(delete(LessonTally))
-    rows = [
-        {"kind": kind, "facet": facet, "value": value, "count": number}
-        for (kind, facet, value), number in sorted(counted(session).items())
-    ]
+    rows = [row(key, number) for key, number in sorted(counted(session).items())]
     if rows:
         connection.execute(LessonTally.__table__.insert(), rows)
+
+
+def row(key: Key, number: int) -> dict[str, Any]:
+    kind, within_facet, within_value, facet, value = key
+    return {
+        "kind": kind,
+        "within_facet": within_facet,
+        "within_value": within_value,
+        "facet": facet,
+        "value": value,
+        "count": number,
+    }
 
 
 def _lock(session: Session, ids: Any) -> None:
@@ -251,18 +271,14 @@ def _write(session: Session) -> None:
     if session.info.pop(RECOUNT, False):
         recount(session)
         return
-    rows = [
-        {"kind": kind, "facet": facet, "value": value, "count": number}
-        for (kind, facet, value), number in sorted(deltas.items())
-        if number
-    ]
+    rows = [row(key, number) for key, number in sorted(deltas.items()) if number]
     if not rows:
         return
     dialect = session.connection().dialect.name
     insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(LessonTally)
     session.connection().execute(
         insert.on_conflict_do_update(
-            index_elements=[LessonTally.kind, LessonTally.facet, LessonTally.value],
+            index_elements=list(LessonTally.__table__.primary_key),
             set_={"count": LessonTally.count + insert.excluded["count"]},
         ),
         rows,
