@@ -17,9 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import click
+from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select
 
-from intranet.plugin_api import cached_figures, db, watch_tables
+from intranet.plugin_api import cached_figures, db, figures_changed, plural, watch_tables
 
 from . import tally
 from .models import Initiative, InitiativeCountry, Lesson, LessonTerm
@@ -52,6 +54,20 @@ class Coverage:
 
     lessons: Counts
     initiatives: Counts
+
+
+@click.command("recount-lessons")
+@with_appcontext
+def recount_command() -> None:
+    """Count the lessons' facet values again, as after lessons were changed around the
+    intranet (SQL run by hand): says how many counts were out of step, and corrects them."""
+    wrong = tally.recount(db.session)
+    figures_changed(db.session.connection(), COUNTS_STAMP, ALL_COUNTS_STAMP)
+    db.session.commit()
+    if wrong:
+        click.echo(f"{plural(wrong, 'count')} of lessons out of step, corrected")
+    else:
+        click.echo("The counts of lessons were in step")
 
 
 def coverage_counts(by: str) -> Coverage:

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Blueprint, url_for
 
 from intranet.plugin_api import (
@@ -28,7 +29,7 @@ from intranet.plugin_api import (
     hookimpl,
 )
 
-from . import audit, mail_replies, privacy, reports, rules, sections
+from . import audit, coverage, mail_replies, privacy, reports, rules, sections
 from .views import bp
 
 GRANTABLE_KINDS = {rules.LESSON}
@@ -164,6 +165,11 @@ def intranet_scale_data(scale: float, people: ScalePeople) -> None:
     from .scale import create_scale_lessons
 
     create_scale_lessons(scale, people)
+
+
+@hookimpl
+def intranet_cli_commands() -> list[click.Command]:
+    return [coverage.recount_command]
 
 
 @hookimpl

@@ -39,6 +39,7 @@ from sqlalchemy import (
     inspect,
     literal,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -169,13 +170,27 @@ def counted(session: Session, ids: Any = None) -> Counter[Key]:
     return Counter({tuple(row[:5]): row[5] for row in rows})
 
 
-def recount(session: Session) -> None:
-    """Count every lesson again (a bulk load, the upgrade that adds the tally)."""
+def recount(session: Session) -> int:
+    """Count every lesson again (a bulk load, lessons written around the session): the
+    number of counts that were out of step. The tally is locked first: a transaction that
+    commits a lesson meanwhile waits, then adds its difference to the new counts."""
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("LOCK TABLE lessons_tally IN EXCLUSIVE MODE"))
+    else:  # a write, even of nothing, takes SQLite's one write lock until the commit
+        connection.execute(delete(LessonTally).where(literal(False)))
+    kept: Counter[Key] = Counter(
+        {
+            tuple(tallied[:5]): tallied[5]
+            for tallied in connection.execute(select(LessonTally.__table__))
+        }
+    )
+    recounted = counted(session)
     connection.execute(delete(LessonTally))
-    rows = [row(key, number) for key, number in sorted(counted(session).items())]
+    rows = [row(key, number) for key, number in sorted(recounted.items())]
     if rows:
         connection.execute(LessonTally.__table__.insert(), rows)
+    return sum(1 for key in kept.keys() | recounted.keys() if kept[key] != recounted[key])
 
 
 def row(key: Key, number: int) -> dict[str, Any]:
