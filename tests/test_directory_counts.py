@@ -116,6 +116,28 @@ def test_a_kept_count_builds_no_search_and_names_are_read_once_per_change(
     assert total(client, "?q=guard") == 1
 
 
+def test_a_kept_common_word_search_builds_its_condition_once(
+    client, member, make_user, monkeypatch
+):
+    """A word too common to find its hits first (more than FEW) is tested on the members read in
+    order: once its count is kept, the page builds that condition alone, not also the one for
+    finding few hits."""
+    monkeypatch.setattr(listing, "FEW", 0)
+    make_user(name="Aino Virtanen", country_code="FI")
+    make_user(name="Aino Korhonen", country_code="FI")
+    client.login(member.email)
+    assert total(client, "?q=aino") == 2
+    built = []
+    text_condition = listing.text_condition
+    monkeypatch.setattr(
+        listing,
+        "text_condition",
+        lambda *args, **kw: built.append(kw.get("walked", False)) or text_condition(*args, **kw),
+    )
+    assert total(client, "?q=aino") == 2
+    assert built == [True]
+
+
 def changed(row: Any, **values: Any) -> None:
     """Change `row` and commit, as a form's save does."""
     for name, value in values.items():

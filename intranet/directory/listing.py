@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -215,8 +216,8 @@ class DirectoryFilter:
         name, country = User.name, User.country_code
         self.hits = None
         if terms := search_terms(self.q):
-            matching = text_condition(terms)
-            if few_match(sa.and_(matching, *conditions), self.key()):
+            if few_match(lambda: sa.and_(text_condition(terms), *conditions), self.key()):
+                matching = text_condition(terms)
                 # Found first through the full-text index, then sorted: ordered by name in
                 # the same query, PostgreSQL (which cannot tell how rare a word prefix is)
                 # walked the index on name testing every account (1 s at 150,000 accounts).
@@ -278,20 +279,21 @@ def accounts(ids: list[int]) -> list[User]:
     return [by_id[user_id] for user_id in ids if user_id in by_id]
 
 
-def few_match(condition: ColumnElement[bool], key: str) -> bool:
-    """Whether at most FEW accounts meet `condition` (the filter `key` describes): reads no
-    more than FEW + 1 of them, once per change to the directory.
+def few_match(condition: Callable[[], ColumnElement[bool]], key: str) -> bool:
+    """Whether at most FEW accounts meet `condition()` (the filter `key` describes): reads no
+    more than FEW + 1 of them, once per change to the directory. The condition is built only
+    then: building it tests every organisation's and country's name against the words.
 
     FEW is where finding the hits first and sorting them costs as much as walking the members
     in order until a page of hits is found: with 2,000 hits among 100,000 members a page of 25
     is found after about 1,250 members.
     """
-    some = sa.select(User.id).where(condition).limit(FEW + 1).subquery()
-    return stamps.cached(
-        STAMP,
-        f"few:{key}",
-        lambda: (db.session.scalar(sa.select(sa.func.count()).select_from(some)) or 0) <= FEW,
-    )
+
+    def few() -> bool:
+        some = sa.select(User.id).where(condition()).limit(FEW + 1).subquery()
+        return (db.session.scalar(sa.select(sa.func.count()).select_from(some)) or 0) <= FEW
+
+    return stamps.cached(STAMP, f"few:{key}", few)
 
 
 def count(statement: sa.Select[tuple[User]]) -> int:
