@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from intranet.plugin_api import db
 
@@ -282,8 +282,10 @@ def search(user: Any, selection: Selection, *, published_only: bool = False) -> 
         query = select(Lesson).where(Lesson.id.in_(shown))
     else:
         query = newest_first(user, conditions, offset=offset, limit=PAGE_SIZE)
-    lessons = db.session.scalars(
-        query.options(selectinload(Lesson.terms))  # the list shows no initiative
+    lessons = db.session.scalars(  # the list shows no author and no initiative
+        query.options(
+            selectinload(Lesson.terms), lazyload(Lesson.author), lazyload(Lesson.initiatives)
+        )
     ).all()
     if text is not None:
         lessons.sort(key=lambda lesson: shown.index(lesson.id))

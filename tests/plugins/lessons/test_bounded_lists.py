@@ -172,3 +172,19 @@ def test_a_search_page_past_the_last_shows_the_last(client, member, make_lesson)
 
     assert last.count('class="lesson-item"') == beyond.count('class="lesson-item"') == 2
     assert "Shelter lesson 00" in beyond and "Shelter lesson 01" in beyond
+
+
+def test_a_list_reads_only_what_it_shows_of_its_lessons(client, member, make_lesson):
+    """The list shows each lesson's countries, never its author or initiatives: those are not
+    read for the page (a join of every author's account, a statement of initiatives)."""
+    for number in range(3):
+        make_lesson(member, f"Listed lesson {number}", countries=["LT", "SE"])
+    client.login(member.email)
+    for url in ("/lessons/", "/lessons/?q=listed"):
+        with recorded(lambda statement: "lessons_lesson" in statement) as statements:
+            page = client.get(url).get_data(as_text=True)
+        assert page.count('class="lesson-item"') == 3
+        assert "Lithuania, Sweden" in page
+        read = [s for s in statements if "lessons_lesson.title" in s]
+        assert read and all("user_account" not in s for s in read), read
+        assert not [s for s in statements if "lessons_lesson_initiative" in s]
