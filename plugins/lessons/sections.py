@@ -3,6 +3,8 @@ profiles, sub-groups and the guest grants offered by the partners plugin."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, url_for
 from sqlalchemy import func, select
 
@@ -26,39 +28,38 @@ from .models import (
     Lesson,
 )
 from .rules import LESSON
+from .words import query_words, shorten
 
 
-def best_matches(query: str, user: User, limit: int) -> tuple[int, list[int]]:
+def best_matches(query: str, user: User, limit: int) -> tuple[int, list[Any]]:
     """How many of the search's candidates among the lessons `user` may read match, and the
-    best `limit` ids: one statement, once per request, for the global search's results and
-    its total."""
-    words = finder.query_words(query)
+    best `limit` of them (id, title, summary, published_at): one statement, once per request,
+    for the global search's results and its total."""
+    words = query_words(query)
     text = finder.text_match(words)
     if text is None:
         return 0, []
-    found: dict[tuple[int, tuple[str, ...]], tuple[int, list[int], int]] = g.setdefault(
+    found: dict[tuple[int, tuple[str, ...]], tuple[int, list[Any], int]] = g.setdefault(
         "lessons_best", {}
     )
     key = (user.id, tuple(words))
     if key not in found or found[key][2] < limit:
         candidates = text.found([rules.published_for(user)])
-        ranked = finder.best_first(candidates).add_columns(func.count().over().label("total"))
-        rows = db.session.execute(ranked.order_by("place").limit(max(limit, 1))).all()
-        found[key] = (rows[0].total if rows else 0, [row.id for row in rows], limit)
-    total, ids, _ = found[key]
-    return total, ids[:limit]
+        total = select(func.count()).select_from(candidates).scalar_subquery()
+        best = finder.places(candidates, 0, max(limit, 1)).subquery()
+        columns = (Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at)
+        rows = db.session.execute(
+            select(*columns, total.label("total"))
+            .join(best, best.c.id == Lesson.id)
+            .order_by(best.c.place)
+        ).all()
+        found[key] = (rows[0].total if rows else 0, list(rows), limit)
+    total, rows, _ = found[key]
+    return total, rows[:limit]
 
 
 def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
-    _, ids = best_matches(query, user, limit)
-    if not ids:
-        return []
-    lessons = db.session.execute(
-        select(Lesson.id, Lesson.title, Lesson.summary, Lesson.published_at).where(
-            Lesson.id.in_(ids)
-        )
-    ).all()
-    lessons.sort(key=lambda lesson: ids.index(lesson.id))
+    _, lessons = best_matches(query, user, limit)
     return [
         SearchResult(
             "Lesson",
@@ -75,7 +76,7 @@ def search_results(query: str, user: User, limit: int) -> list[SearchResult]:
 def search_totals(query: str, user: User) -> list[SearchTotal]:
     """How many lessons `user` may read match `query`: the search's candidates counted, so a
     common word reads "more than 500" instead of a count of the whole table."""
-    if finder.text_match(finder.query_words(query)) is None:
+    if finder.text_match(query_words(query)) is None:
         return []
     count, _ = best_matches(query, user, 1)
     exact = count <= finder.CANDIDATES
@@ -99,7 +100,7 @@ def similar_items(text: str, user: User, limit: int) -> list[SimilarItem]:
         else:
             url = url_for("lessons.initiative", initiative_id=item_id)
         label = "Lesson" if kind == "lesson" else "Initiative"
-        items.append(SimilarItem(label, title, url, round(score, 3), finder.shorten(summary, 200)))
+        items.append(SimilarItem(label, title, url, round(score, 3), shorten(summary, 200)))
     return items
 
 

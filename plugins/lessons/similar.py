@@ -25,7 +25,8 @@ from intranet.plugin_api import User, cached_figures, db
 from .coverage import STAMP
 from .models import Initiative, Lesson
 from .rules import published_for
-from .search import DOCUMENT_VECTOR, FTS, FTS_TABLE, STOP_WORDS, query_words
+from .search import DOCUMENT_VECTOR, FTS, FTS_TABLE
+from .words import STOP_WORDS, query_words
 
 SMALL_COLLECTION = 1_000  # lessons compared whole
 NEIGHBOURS = 100  # candidates each neighbourhood query adds, newest first

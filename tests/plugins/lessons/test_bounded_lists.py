@@ -77,6 +77,44 @@ def test_a_very_common_word_ranks_the_newest_matches_and_says_there_are_more(
     assert [result.title for result in found] == [f"Newer lesson {n}" for n in (3, 2, 1, 0)]
 
 
+def test_words_too_common_to_rank_list_their_matches_newest_first(
+    client, member, make_lesson, monkeypatch
+):
+    """Words held by more than CANDIDATES lessons are not rated (bm25 would count every lesson
+    holding them): their matches come newest first, also when a filter leaves few, and the
+    page says so. Whether they are that common is counted once until the lessons change."""
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    make_lesson(member, "Shelter shelter shelter", summary="A shelter", countries=["LT"])
+    for number in range(3):
+        make_lesson(member, f"Newer lesson {number}", summary="Found a shelter", countries=["SE"])
+    make_lesson(member, "Newest lesson", summary="Victims found a shelter", countries=["LT"])
+    client.login(member.email)
+
+    def rating(statement: str) -> bool:
+        return "bm25(" in statement or "ts_rank(" in statement
+
+    with recorded(rating) as rated:
+        page = client.get("/lessons/?q=shelter&country=LT").get_data(as_text=True)
+    assert rated == []
+    assert "2 lessons for “shelter”, newest first" in page
+    assert page.index("Newest lesson") < page.index("Shelter shelter shelter")
+
+    def bounded_count(statement: str) -> bool:
+        return statement.startswith("SELECT count(*)") and "LIMIT" in statement
+
+    with recorded(bounded_count) as counted:
+        assert "newest first" in client.get("/lessons/?q=shelter").get_data(as_text=True)
+    assert counted == []
+
+    monkeypatch.setattr(finder, "CANDIDATES", 5)  # as many as hold the word: ranked
+    make_lesson(member, "Another lesson", summary="No word in common")  # the lessons change
+    with recorded(rating) as rated:
+        page = client.get("/lessons/?q=shelter&country=LT").get_data(as_text=True)
+    assert len(rated) == 1
+    assert "newest first" not in page
+    assert page.index("Shelter shelter shelter") < page.index("Newest lesson")
+
+
 def test_a_search_under_the_bound_ranks_and_counts_every_match(client, member, make_lesson):
     make_lesson(member, "Shelter first", summary="The oldest lesson about a shelter")
     for number in range(4):
