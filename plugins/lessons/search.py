@@ -68,32 +68,14 @@ class TextMatch:
     `condition` only tells which lessons match; `score` rates a match, lower is better. A
     search ranks and counts its `candidates()`, never every match: a very common word
     matches most lessons (and weighs near zero in the rank anyway), so ranking or counting
-    all of them would cost in proportion to the data, not to the page.
+    all of them would cost in proportion to the data, not to the page. Nor are the matches
+    of such words `ranked`: they come newest first (see `common`).
     """
 
     condition: ColumnElement[bool]
     score: ColumnElement[Any]
-    key: str  # the words as the engine is asked for them
+    ranked: bool = True
     fts_match: ColumnElement[bool] | None = None
-
-    @property
-    def ranked(self) -> bool:
-        """Whether the matches are ranked: not when more than CANDIDATES lessons hold the
-        words, whoever may read them. Such words weigh near zero in any rank, and rating
-        them costs in proportion to the data (bm25 counts every lesson holding each word
-        for its weight), so their matches come newest first. Counted no further than the
-        bound, once per change to the lessons for every worker."""
-        if self.fts_match is None:
-            holding = select(Lesson.id).where(self.condition)
-        else:  # the FTS5 table drives, and stops at the bound
-            holding = select(FTS.c.rowid).where(self.fts_match)
-        bounded = select(func.count()).select_from(holding.limit(CANDIDATES + 1).subquery())
-        return cached_figures(
-            STAMP,
-            f"search:ranked:{self.key}",
-            lambda: (db.session.scalar(bounded) or 0) <= CANDIDATES,
-            shared=True,
-        )
 
     def candidates(self, conditions: Iterable[Any]) -> Subquery:
         """(id, score, published_at, level, area, start_year) of the newest CANDIDATES + 1
@@ -141,22 +123,42 @@ def places(found: CTE, first: int, count: int) -> Select[Any]:
 
 
 def text_match(words: list[str], *, prefix: bool = False) -> TextMatch | None:
-    """How to find `words` on this database; None when there are none."""
+    """How to find `words` on this database (with `prefix`, the last one may begin a longer
+    word, as a search being typed); None when there are none."""
     if not words:
         return None
     if db.engine.dialect.name == "postgresql":
         tsquery = func.websearch_to_tsquery("english", " ".join(words))
         condition = or_(func.numnode(tsquery) == 0, DOCUMENT_VECTOR.op("@@")(tsquery))
-        return TextMatch(condition, -func.ts_rank(DOCUMENT_VECTOR, tsquery), " ".join(words))
-    quoted = [f'"{word}"' for word in words]
-    if prefix:
-        quoted[-1] += "*"
-    match = FTS_TABLE.op("MATCH")(" ".join(quoted))
+        ranked = not common(select(Lesson.id).where(condition), " ".join(words))
+        return TextMatch(condition, -func.ts_rank(DOCUMENT_VECTOR, tsquery), ranked)
+    whole = " ".join(f'"{word}"' for word in words)
+    typed = whole
+    # A word held by that many lessons is taken as typed, not also as the beginning of longer
+    # words: FTS5 gathers every match of a prefix before giving the first (4 ms at N=1).
+    if prefix and not common(select(FTS.c.rowid).where(FTS_TABLE.op("MATCH")(whole)), whole):
+        typed = whole + "*"
+    match = FTS_TABLE.op("MATCH")(typed)
     return TextMatch(
         condition=Lesson.id.in_(select(FTS.c.rowid).where(match)),
         score=func.bm25(FTS_TABLE, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0),
-        key=" ".join(quoted),
+        ranked=not common(select(FTS.c.rowid).where(match), typed),
         fts_match=match,
+    )
+
+
+def common(holding: Select[Any], key: str) -> bool:
+    """Whether more than CANDIDATES lessons are `holding` the words `key`, whoever may read
+    them. Such words weigh near zero in any rank, and rating them costs in proportion to the
+    data (bm25 counts every lesson holding each word for its weight), so their matches come
+    newest first. Counted no further than the bound, once per change to the lessons for
+    every worker."""
+    bounded = select(func.count()).select_from(holding.limit(CANDIDATES + 1).subquery())
+    return cached_figures(
+        STAMP,
+        f"search:common:{key}",
+        lambda: (db.session.scalar(bounded) or 0) > CANDIDATES,
+        shared=True,
     )
 
 
