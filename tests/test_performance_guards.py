@@ -164,6 +164,8 @@ KNOWN_OVER: dict[str, str] = {
     "growth: guest: /meetings/next (htmx)": "the guest measured at each size holds other grants",
     "growth: guest: /members/<id>": "the guest measured at each size holds other grants",
     "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
+    "growth: guest: /search?q= (frequent word)": "the guest at each size holds other grants: "
+    "only one sees a meeting among the newest whose minutes hold the word, which is checked",
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
     "size: member: /directory?q= (frequent word)": "bounded: its page of 25 people fills only "
     "at the larger size (each row now carries a photo or initials)",

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Bundle
 
-from intranet.plugin_api import SearchResult, db, fts5_match
+from intranet.plugin_api import SearchResult, cached_figures, db, fts5_match, watch_tables
 
 from .excerpts import plain_text
 from .models import AgendaItem, Decision, Meeting, Minutes
@@ -65,6 +65,9 @@ MINUTES_HIT = next(i for i, source in enumerate(SOURCES) if source.model is Minu
 
 
 CANDIDATES = 200  # newest matches of each source a search ranks
+# What the searched tables hold: whether words are common is counted again after a change.
+TEXT_STAMP = "meetings-text"
+watch_tables(TEXT_STAMP, Meeting, AgendaItem, Minutes, Decision)
 WINDOW = 10 * CANDIDATES  # newest rows PostgreSQL reads in order before the index (best_rows)
 # The words found are not wrapped (ts_headline's default is <b>): the results page marks them.
 HEADLINE = '\'StartSel="", StopSel="", MaxWords=20, MinWords=5\''
@@ -79,16 +82,41 @@ def tsquery(query: str) -> str:
     return " & ".join(f"'{word}'" for word in words) + ":*" if words else ""
 
 
-def best_rows(source: Source, dialect: str) -> Subquery:
+def common_sources(whole: str) -> list[int]:
+    """SQLite: the positions in SOURCES of the tables where more than CANDIDATES rows hold the
+    words `whole` (an FTS5 expression of whole words), counted no further than that, once per
+    change to what is searched, for every worker."""
+
+    def count() -> list[int]:
+        counts = ", ".join(
+            f"(SELECT count(*) FROM (SELECT rowid FROM {source.table}_fts "  # noqa: S608
+            f"WHERE {source.table}_fts MATCH :whole LIMIT {CANDIDATES + 1}))"
+            for source in SOURCES
+        )
+        row = db.session.execute(text(f"SELECT {counts}"), {"whole": whole}).one()
+        return [position for position, held in enumerate(row) if held > CANDIDATES]
+
+    return cached_figures(TEXT_STAMP, f"search:common:{whole}", count, shared=True)
+
+
+def best_rows(source: Source, dialect: str, common: bool = False) -> Subquery:
     """The best :limit rows of the source matching :match, as (id, score, snippet).
 
     Only the newest CANDIDATES matches are ranked: a common word matches most rows of a large
     table and weighs near zero in the rank anyway, so ranking all of them would cost in
     proportion to the data, not to the page. The engine's own order (rowid, the primary key)
-    finds them without a sort.
+    finds them without a sort. On SQLite, words `common` in the table (more than CANDIDATES
+    rows hold them) are matched as whole words (:whole) and not ranked: the newest :limit
+    rows holding them score 0. A prefix and bm25 both read every row holding the words.
     """
     table = source.table
-    if dialect == "sqlite":
+    if dialect == "sqlite" and common:
+        sql = (
+            f"SELECT rowid AS id, 0.0 AS score, "  # noqa: S608 - constant names
+            f"snippet({table}_fts, -1, '', '', '…', 12) AS snippet "
+            f"FROM {table}_fts WHERE {table}_fts MATCH :whole ORDER BY rowid DESC LIMIT :limit"
+        )
+    elif dialect == "sqlite":
         sql = (
             "SELECT id, score, snippet FROM ("  # noqa: S608 - constant names
             f"SELECT rowid AS id, -bm25({table}_fts) AS score, "
@@ -128,13 +156,14 @@ def best_rows(source: Source, dialect: str) -> Subquery:
     return text(sql).columns(*columns).subquery(f"{table}_hits")
 
 
-def hits(dialect: str) -> Subquery:
+def hits(dialect: str, common: list[int]) -> Subquery:
     """The best rows of every source, each with its meeting: (source, id, meeting_id, score,
     snippet, item), where `source` is the position in SOURCES and `item` an agenda item's
-    title or a decision's reference. One statement for the full-text searches."""
+    title or a decision's reference. One statement for the full-text searches. `common`:
+    the positions of the sources where the words are common (common_sources)."""
     parts = []
     for position, source in enumerate(SOURCES):
-        best, model = best_rows(source, dialect), source.model
+        best, model = best_rows(source, dialect, position in common), source.model
         parts.append(
             select(
                 literal_column(str(position), Integer).label("source"),
@@ -155,14 +184,15 @@ def search(query: str, user: Any, limit: int) -> list[SearchResult]:
     match = fts5_match(query, prefix="last") if dialect == "sqlite" else tsquery(query)
     if not match:
         return []
-    found = hits(dialect)
+    whole = fts5_match(query)
+    found = hits(dialect, common_sources(whole) if dialect == "sqlite" else [])
     # Only the meeting's columns a result shows: not its lists (JSON read back for every row).
     meeting = Bundle("meeting", Meeting.id, Meeting.title, Meeting.start_at)
     rows = db.session.execute(
         select(meeting, found.c.source, found.c.id, found.c.score, found.c.snippet, found.c.item)
         .join(found, found.c.meeting_id == Meeting.id)
-        .order_by(found.c.source, found.c.score.desc(), found.c.id),
-        {"match": match, "limit": limit},
+        .order_by(found.c.source, found.c.score.desc(), found.c.id.desc()),
+        {"match": match, "whole": whole, "limit": limit},
     ).all()
     seen = visible_ids(user, {meeting.id for meeting, *_ in rows})
     minutes_of = {row_id: m.id for m, position, row_id, *_ in rows if position == MINUTES_HIT}

@@ -336,14 +336,35 @@ def test_a_common_word_is_ranked_among_the_newest_matches_only(
     from intranet_meetings import search as finder
 
     monkeypatch.setattr(finder, "CANDIDATES", 3)
+    make_meeting(title="Traffickingfree zone")  # begins with the word, does not hold it
     for number in range(5):
         make_meeting(title=f"Trafficking plenary {number}")
     found = [result.title for result in search(member, "trafficking")]
-    assert sorted(found) == [
-        "Trafficking plenary 2",
-        "Trafficking plenary 3",
-        "Trafficking plenary 4",
-    ]
+    if db.engine.dialect.name == "sqlite":
+        # More rows than CANDIDATES hold the word: bm25 would read them all to weigh it, so
+        # they are not ranked but listed newest first, as many as asked for, and the word is
+        # taken whole. Whether it is that common is counted once until the meetings change.
+        assert found == [f"Trafficking plenary {number}" for number in (4, 3, 2, 1, 0)]
+
+        def rated_or_counted(statement: str) -> bool:
+            counted = statement.startswith("SELECT (SELECT count(*)")
+            return counted or "bm25(meetings_meeting_fts)" in statement
+
+        with recorded(rated_or_counted) as sent:
+            assert len(search(member, "trafficking")) == 5
+        assert sent == []
+
+        monkeypatch.setattr(finder, "CANDIDATES", 5)  # as many as hold it: ranked again
+        make_meeting(title="Another plenary")  # the meetings change
+        with recorded(rated_or_counted) as sent:
+            assert len(search(member, "trafficking")) == 5  # the newest CANDIDATES
+        assert any("bm25(meetings_meeting_fts)" in statement for statement in sent)
+    else:
+        assert sorted(found) == [
+            "Trafficking plenary 2",
+            "Trafficking plenary 3",
+            "Trafficking plenary 4",
+        ]
 
 
 @pytest.mark.parametrize("window", [2, 1000])
@@ -364,7 +385,10 @@ def test_a_rare_word_is_found_however_old_the_row(
         "Riga plenary on labour exploitation"
     ]
     found = [result.title for result in search(member, "trafficking")]
-    assert sorted(found) == ["Trafficking plenary 2", "Trafficking plenary 3"]
+    if db.engine.dialect.name == "sqlite":  # too common to rank: newest first
+        assert found == [f"Trafficking plenary {number}" for number in (3, 2, 1, 0)]
+    else:
+        assert sorted(found) == ["Trafficking plenary 2", "Trafficking plenary 3"]
 
 
 def test_every_kind_of_hit_has_a_snippet_of_plain_words(app, request_context, member, make_meeting):
