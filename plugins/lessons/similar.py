@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import lru_cache
+from operator import mul
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select, union, union_all
@@ -49,6 +50,15 @@ def document_terms(document: str) -> Counter[str]:
     return Counter(similarity_terms(document))
 
 
+@lru_cache(maxsize=DOCUMENTS_KEPT)
+def document_weights(document: str) -> tuple[dict[str, float], tuple[str, ...], tuple[float, ...]]:
+    """A candidate's term-frequency weight (1 + log count) of each term, and its terms and
+    their squared weights in the same order: computed once per worker, so that its norm is
+    one pass in C. Shared between calls, so never changed by them."""
+    weights = {term: 1 + math.log(count) for term, count in document_terms(document).items()}
+    return weights, tuple(weights), tuple(weight * weight for weight in weights.values())
+
+
 def rank_similar(
     text: str, documents: list[tuple[Any, str]], limit: int
 ) -> list[tuple[Any, float]]:
@@ -56,32 +66,25 @@ def rank_similar(
     query_terms = Counter(similarity_terms(text))
     if not query_terms:
         return []
-    doc_terms = [(key, document_terms(doc)) for key, doc in documents]
-    n = len(doc_terms) + 1
-    df: Counter[str] = Counter()
-    for _, terms in doc_terms:
-        df.update(terms.keys())
-    df.update(query_terms.keys())
-
+    n = len(documents) + 1
+    df: Counter[str] = Counter(query_terms.keys())
+    for _, document in documents:
+        df.update(document_weights(document)[0].keys())
     idf = {term: math.log(1 + n / count) for term, count in df.items()}
-
-    def norm(terms: Counter[str]) -> float:
-        weights = ((1 + math.log(c)) * idf[t] for t, c in terms.items())
-        return math.sqrt(sum(w * w for w in weights)) or 1.0
+    idf_squared = {term: weight * weight for term, weight in idf.items()}
 
     q = {t: (1 + math.log(c)) * idf[t] for t, c in query_terms.items()}
     q_norm = math.sqrt(sum(x * x for x in q.values())) or 1.0
     scored = []
-    for key, terms in doc_terms:
-        if q.keys().isdisjoint(terms):  # nothing in common: no need to weigh its words
+    for key, document in documents:
+        weights, terms, squared = document_weights(document)
+        shared = q.keys() & weights.keys()
+        if not shared:  # nothing in common: no need to weigh its words
             continue
-        dot = sum(
-            weight * ((1 + math.log(terms[term])) * idf[term])
-            for term, weight in q.items()
-            if term in terms
-        )
+        dot = sum(q[term] * weights[term] * idf[term] for term in shared)
+        norm = math.sqrt(sum(map(mul, squared, map(idf_squared.__getitem__, terms)))) or 1.0
         if dot > 0:
-            scored.append((key, min(1.0, dot / (q_norm * norm(terms)))))
+            scored.append((key, min(1.0, dot / (q_norm * norm))))
     scored.sort(key=lambda item: -item[1])
     return scored[:limit]
 

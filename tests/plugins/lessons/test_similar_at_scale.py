@@ -130,3 +130,22 @@ def test_a_candidates_text_is_split_into_terms_once_per_worker(
         assert len(found) == 3
     candidates = [text for text in split if "report" in text]
     assert len(candidates) == 3
+
+
+def test_the_score_is_the_tf_idf_cosine():
+    """Worked by hand: three documents and the text "alpha beta". A term's weight is
+    (1 + log count) x log(1 + n / documents holding it), n counting the text too."""
+    from math import log, sqrt
+
+    documents = [("same", "alpha beta"), ("other", "alpha gamma gamma"), ("more", "beta beta")]
+    scores = dict(similar.rank_similar("alpha beta", documents, 3))
+
+    n = 4
+    alpha, beta, gamma = log(1 + n / 3), log(1 + n / 3), log(1 + n / 1)
+    text_norm = sqrt(alpha**2 + beta**2)
+    assert scores["same"] == pytest.approx(1.0)
+    other_norm = sqrt(alpha**2 + ((1 + log(2)) * gamma) ** 2)
+    assert scores["other"] == pytest.approx(alpha * alpha / (text_norm * other_norm))
+    more_norm = (1 + log(2)) * beta
+    assert scores["more"] == pytest.approx(beta * (1 + log(2)) * beta / (text_norm * more_norm))
+    assert list(scores) == ["same", "more", "other"]
