@@ -22,6 +22,19 @@ def total(client, query: str = "") -> int:
     return int(found.group(1))
 
 
+def builds_of_search_conditions(monkeypatch) -> list[bool]:
+    """Each search condition built from now on, as whether it is for members read in order."""
+    built: list[bool] = []
+    text_condition = listing.text_condition
+
+    def recorded_build(*args: Any, **kw: Any) -> Any:
+        built.append(kw.get("walked", False))
+        return text_condition(*args, **kw)
+
+    monkeypatch.setattr(listing, "text_condition", recorded_build)
+    return built
+
+
 def directory_counts():
     """The statements that count members (or check how many a search matches)."""
     return recorded(lambda statement: "count(" in statement and "user_account" in statement)
@@ -98,13 +111,7 @@ def test_a_kept_count_builds_no_search_and_names_are_read_once_per_change(
     make_user(name="Aino Virtanen", country_code="FI", organisation_id=police.id)
     client.login(member.email)
     assert total(client, "?q=police") == 1
-    built = []
-    text_condition = listing.text_condition
-    monkeypatch.setattr(
-        listing,
-        "text_condition",
-        lambda *args, **kw: built.append(1) or text_condition(*args, **kw),
-    )
+    built = builds_of_search_conditions(monkeypatch)
     with recorded(lambda statement: "FROM organisation" in statement) as names_read:
         assert total(client, "?q=police") == 1
     assert names_read == []
@@ -127,13 +134,7 @@ def test_a_kept_common_word_search_builds_its_condition_once(
     make_user(name="Aino Korhonen", country_code="FI")
     client.login(member.email)
     assert total(client, "?q=aino") == 2
-    built = []
-    text_condition = listing.text_condition
-    monkeypatch.setattr(
-        listing,
-        "text_condition",
-        lambda *args, **kw: built.append(kw.get("walked", False)) or text_condition(*args, **kw),
-    )
+    built = builds_of_search_conditions(monkeypatch)
     assert total(client, "?q=aino") == 2
     assert built == [True]
 
