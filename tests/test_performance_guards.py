@@ -164,8 +164,6 @@ KNOWN_OVER: dict[str, str] = {
     "growth: guest: /meetings/next (htmx)": "the guest measured at each size holds other grants",
     "growth: guest: /members/<id>": "the guest measured at each size holds other grants",
     "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
-    "growth: guest: /search?q= (frequent word)": "the guest at each size holds other grants: "
-    "only one sees a meeting among the newest whose minutes hold the word, which is checked",
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
     "size: member: /directory?q= (frequent word)": "bounded: its page of 25 people fills only "
     "at the larger size (each row now carries a photo or initials)",
@@ -178,6 +176,12 @@ KNOWN_OVER: dict[str, str] = {
     "rows: guest: /lessons/?year=": "bounded: one year fills its page of 20 lessons only at "
     "the larger size, with their terms (about five a lesson)",
 }
+
+if not POSTGRES_URL:  # SQLite's meetings search lists a common word's newest hits unranked
+    KNOWN_OVER["growth: guest: /search?q= (frequent word)"] = (
+        "the guest at each size holds other grants: only one sees a meeting among the newest "
+        "whose minutes hold the word, which is checked"
+    )
 
 
 def offenders(found: dict[str, Any], kind: str) -> dict[str, Any]:
