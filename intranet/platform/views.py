@@ -32,6 +32,7 @@ from intranet.platform import plugins, submissions
 from intranet.platform.audit import record
 from intranet.platform.markdown import render_markdown
 from intranet.web import plural, wants_fragment
+from intranet.widgets import choice_inputs
 
 bp = Blueprint("views", __name__)
 
@@ -234,6 +235,7 @@ def init_app(app: Flask) -> None:
         nav_items=nav_items,
         admin_nav_items=admin_nav_items,
         banners=banners,
+        choice_inputs=choice_inputs,
         csrf_token=csrf_token,
         site_logo=site_logo,
     )
