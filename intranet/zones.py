@@ -66,15 +66,33 @@ def place(name: str) -> str:
     return f"{city}, {parts[1].replace('_', ' ')}" if len(parts) > 2 else city
 
 
+@lru_cache(maxsize=1024)
+def known_zone(name: str) -> ZoneInfo | None:
+    """The time zone called `name`, or None if there is none, kept for the process: zoneinfo
+    keeps only the last eight zones used, so a page of meetings in ten zones read their files
+    from disk again on every view."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def time_zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
+    """The time zone called `name`; `fallback`'s when `name` is empty or names no zone."""
+    found = known_zone(name or fallback) or known_zone(fallback)
+    if found is None:
+        raise ValueError(f"no time zone is called {fallback!r}")
+    return found
+
+
 def zone_label(name: str | None, at: datetime | None = None) -> str:
     """ "Riga (UTC+2)": a zone's place and its offset at `at` (default: now)."""
     if not name:
         return ""
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    found = known_zone(name)
+    if found is None:
         return name
-    offset = offset_text(zone, at or utcnow())
+    offset = offset_text(found, at or utcnow())
     return "UTC" if name == "UTC" else f"{place(name)} ({offset})"
 
 

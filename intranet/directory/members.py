@@ -6,7 +6,6 @@ import csv
 import io
 from collections import defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, render_template, request
@@ -23,6 +22,7 @@ from intranet.platform import plugins
 from intranet.platform.spreadsheet import spreadsheet_cell
 from intranet.values import ResourceRef
 from intranet.web import wants_fragment
+from intranet.zones import time_zone
 
 bp = Blueprint("directory", __name__)
 
@@ -61,11 +61,7 @@ def visible_contact(member: User, viewer: User) -> dict[str, str]:
 
 
 def local_time(member: User) -> datetime:
-    try:
-        zone = ZoneInfo(member.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return utcnow().astimezone(zone)
+    return utcnow().astimezone(time_zone(member.timezone))
 
 
 def viewable_member(member_id: int) -> User:

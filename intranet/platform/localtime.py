@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
+
+from intranet.zones import time_zone
 
 DEFAULT_ZONE = "Europe/Stockholm"
 
 
 def viewer_zone() -> ZoneInfo:
-    name = getattr(current_user, "timezone", None) or DEFAULT_ZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+    return time_zone(getattr(current_user, "timezone", None), DEFAULT_ZONE)
 
 
 def viewer_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

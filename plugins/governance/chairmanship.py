@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
 from flask_login import current_user
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import joinedload
 
-from intranet.plugin_api import User, db
+from intranet.plugin_api import User, db, time_zone
 
 from . import settings
 from .models import ChairPeriod, MandatePeriod
@@ -38,11 +37,7 @@ def chair_period_on(day: date) -> ChairPeriod | None:
 
 def local_today() -> date:
     """Today in the signed-in user's time zone (UTC otherwise)."""
-    zone = getattr(current_user, "timezone", None) or "UTC"
-    try:
-        return datetime.now(ZoneInfo(zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return datetime.now(UTC).date()
+    return datetime.now(time_zone(getattr(current_user, "timezone", None))).date()
 
 
 def current_chair_period(today: date | None = None) -> ChairPeriod | None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
-from intranet.plugin_api import User, db, utcnow
+from intranet.plugin_api import User, db, time_zone, utcnow
 
 from .calendar import occurrences
 from .models import (
@@ -51,7 +50,7 @@ def meeting_at(
     title: str, kind: str, host: tuple[str, str, str], day: datetime, **fields: object
 ) -> Meeting:
     country, city, zone_name = host
-    zone = ZoneInfo(zone_name)
+    zone = time_zone(zone_name)
     start = datetime.combine(day.date(), time(9, 30), tzinfo=zone)
     meeting = Meeting(
         title=title,

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intranet.plugin_api import User, UTCDateTime, db, utcnow
+from intranet.plugin_api import User, UTCDateTime, db, time_zone, utcnow
 
 if TYPE_CHECKING:
     from .notes import ActionNote
@@ -141,7 +141,7 @@ class Meeting(db.Model):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return time_zone(self.timezone)
 
     @property
     def local_start(self) -> datetime:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask_login import current_user
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from intranet.plugin_api import Attachment, User, db, record_audit, utcnow
+from intranet.plugin_api import Attachment, User, db, record_audit, time_zone, utcnow
 
 from . import notices
 from .calendar import Occurrence, series_occurrences
@@ -25,10 +25,7 @@ ARISING_SHOWN = 20
 
 
 def zone_of(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return time_zone(name)
 
 
 def when(moment: datetime | None, zone: str | None = None) -> str:

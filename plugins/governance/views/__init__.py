@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint
 from flask_login import current_user
+
+from intranet.plugin_api import time_zone
 
 from .. import documents
 from ..rules import may_steer
@@ -27,11 +28,7 @@ def local_time(value: datetime | None) -> str:
     """A stored UTC time in the viewer's time zone."""
     if value is None:
         return ""
-    try:
-        zone = ZoneInfo(current_user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return value.astimezone(zone).strftime("%d %b %Y, %H:%M")
+    return value.astimezone(time_zone(current_user.timezone)).strftime("%d %b %Y, %H:%M")
 
 
 @bp.context_processor

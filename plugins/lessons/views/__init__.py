@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask_login import current_user
+
+from intranet.plugin_api import known_zone
 
 from .. import rules
 from ..vocab import (
@@ -43,11 +44,10 @@ def local_time(moment: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
     """A stored UTC time in the viewer's time zone (UTC for anonymous readers)."""
     if moment is None:
         return ""
-    zone = getattr(current_user, "timezone", None) or "UTC"
-    try:
-        return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
-    except (KeyError, ValueError):
+    zone = known_zone(getattr(current_user, "timezone", None) or "UTC")
+    if zone is None:
         return moment.strftime(fmt) + " UTC"
+    return moment.astimezone(zone).strftime(fmt)
 
 
 @bp.context_processor

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -22,6 +21,7 @@ from intranet.plugin_api import (
     record_audit,
     render_form,
     roles,
+    time_zone,
     utcnow,
     wants_fragment,
 )
@@ -186,7 +186,7 @@ def searching() -> bool:
 def apply_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> list[date]:
     """Apply the form to the meeting (or the whole series); returns the dates of occurrences
     whose own changes were dropped because the series no longer has them."""
-    zone = ZoneInfo(form.timezone.data)
+    zone = time_zone(form.timezone.data)
     meeting.title = form.title.data.strip()
     meeting.kind = form.kind.data
     owner_kind, _, owner_id = (form.owner.data or "").rpartition(":")

@@ -9,10 +9,7 @@ from flask import flash, g, redirect, url_for
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from intranet.plugin_api import (
-    db,
-    notify_event,
-)
+from intranet.plugin_api import db, known_zone, notify_event
 
 from .. import expiry, notices, settings
 from ..models import Guest
@@ -36,10 +33,7 @@ def viewer_zone() -> ZoneInfo | None:
     zone = "UTC"
     if current_user.is_authenticated and current_user.timezone:
         zone = current_user.timezone
-    try:
-        return ZoneInfo(zone)
-    except (KeyError, ValueError):
-        return None
+    return known_zone(zone)
 
 
 @bp.before_app_request

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint
 from flask_login import current_user
+
+from intranet.plugin_api import time_zone
 
 bp = Blueprint(
     "subgroups",
@@ -23,10 +24,7 @@ def local_time(value: datetime | None) -> str:
     """A stored UTC time in the viewer's own time zone."""
     if value is None:
         return ""
-    try:
-        zone = ZoneInfo(getattr(current_user, "timezone", None) or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = time_zone(getattr(current_user, "timezone", None))
     return value.astimezone(zone).strftime("%d %b %Y %H:%M")
 
 
