@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, true
 
-from intranet.platform.plugins import registry, results
+from intranet.platform.plugins import each_result, registry
 from intranet.values import GrantableResource, ResourceRef
 
 HOOK = "intranet_grantable_resources"
@@ -51,17 +51,19 @@ def grantable_resources(
     refs: Collection[ResourceRef] | None = None,
     limit: int | None = None,
     kinds: Collection[str] | None = None,
+    enough: int | None = None,
 ) -> list[GrantableResource]:
     """The resources `user` may grant a guest, from every enabled plugin, plugin by plugin:
     those whose title has every word of `query`, only those among `refs`, only of `kinds`, at
-    most `limit` of each plugin's (None: no such narrowing)."""
+    most `limit` of each plugin's (None: no such narrowing). With `enough`, the plugins after
+    the one that brings the total to `enough` are not asked (is there more than a page?)."""
     wanted = None if refs is None else set(refs)
     if kinds is None and wanted is not None:
         kinds = {ref.kind for ref in wanted}
     kinds = None if kinds is None else set(kinds)
     words = query_words(query)
     found: list[GrantableResource] = []
-    for plugin_name, answer in results(
+    for plugin_name, answer in each_result(
         HOOK, user=user, query=query, refs=wanted, limit=limit, kinds=kinds
     ):
         items = list(answer)
@@ -72,4 +74,6 @@ def grantable_resources(
         if words and "query" not in _declared(plugin_name):
             items = [item for item in items if all(w in item.label.casefold() for w in words)]
         found.extend(items[:limit] if limit is not None else items)
+        if enough is not None and len(found) >= enough:
+            break
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from types import ModuleType
@@ -180,9 +180,15 @@ def results(hook_name: str, *, include: Iterable[str] = (), **kwargs: Any) -> li
     Returns (plugin name, answer) pairs, skipping None. A plugin that raises is logged and left
     out, so one broken plugin never breaks a page or an action.
     """
+    return list(each_result(hook_name, include=include, **kwargs))
+
+
+def each_result(
+    hook_name: str, *, include: Iterable[str] = (), **kwargs: Any
+) -> Iterator[tuple[str, Any]]:
+    """`results()` one plugin at a time: a caller that has heard enough stops asking."""
     skip = disabled_plugins() - set(include)
     caller = getattr(registry().pm.hook, hook_name)
-    answers = []
     for impl in reversed(caller.get_hookimpls()):
         if impl.plugin_name in skip:
             continue
@@ -192,8 +198,7 @@ def results(hook_name: str, *, include: Iterable[str] = (), **kwargs: Any) -> li
             log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
             continue
         if value is not None:
-            answers.append((impl.plugin_name, value))
-    return answers
+            yield impl.plugin_name, value
 
 
 def collect(hook_name: str, **kwargs: Any) -> list[Any]:

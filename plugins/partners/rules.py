@@ -113,6 +113,7 @@ def inviter_grantables(
     query: str | None = None,
     refs: Collection[ResourceRef] | None = None,
     limit: int | None = None,
+    enough: int | None = None,
 ) -> list[GrantableResource]:
     """The resources `user` may grant: those offered to them that they may invite to, asked
     as `grantable_resources()` asks (the matches of `query`, only `refs`, `limit` of each
@@ -124,10 +125,12 @@ def inviter_grantables(
     if not user.is_authenticated or user.is_guest:
         return []
     cache = g.setdefault("partners_grantables", {})
-    key = (user.id, query, None if refs is None else frozenset(refs), limit)
+    key = (user.id, query, None if refs is None else frozenset(refs), limit, enough)
     if key not in cache:
         if user.role in setting("inviter_roles"):
-            cache[key] = grantable_resources(user, query=query, refs=refs, limit=limit)
+            cache[key] = grantable_resources(
+                user, query=query, refs=refs, limit=limit, enough=enough
+            )
         else:
             named = permitted_refs(user, "partners.invite")
             if refs is not None:

@@ -96,7 +96,9 @@ def grant_picker(
     `query`; what the guest holds already (`granted`) is never offered again."""
     chosen = resolve(keys)[0]
     taken = {item.ref for item in chosen} | set(granted)
-    sample = rules.inviter_grantables(current_user, limit=SHOW_ALL_UP_TO + 1)
+    sample = rules.inviter_grantables(
+        current_user, limit=SHOW_ALL_UP_TO + 1, enough=SHOW_ALL_UP_TO + 1
+    )
     if len(sample) <= SHOW_ALL_UP_TO:
         return GrantPicker(choices(chosen), choices(sample, taken), everything=True)
     if not query:

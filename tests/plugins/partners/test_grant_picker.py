@@ -218,6 +218,33 @@ def test_a_form_asking_for_one_kind_is_answered_by_its_plugin_alone(app, secreta
     assert not [s for s in statements if "lessons_lesson" in s or "meetings_meeting" in s]
 
 
+class Asked:
+    """A plugin asked last for what may be granted; it counts the questions."""
+
+    def __init__(self) -> None:
+        self.times = 0
+
+    @hookimpl(trylast=True)
+    def intranet_grantable_resources(self, user):
+        self.times += 1
+        return []
+
+
+@pytest.mark.parametrize("big", [True, False], ids=["more than a page", "a small site"])
+def test_a_big_site_s_form_asks_no_plugin_after_one_with_more_than_a_page(
+    app, client, secretariat, request, big
+):
+    """Whether everything fits in the form is known once one plugin offers more than a page:
+    the plugins after it are not asked for theirs (on a small site, every plugin is)."""
+    if big:
+        request.getfixturevalue("many")
+    asked = Asked()
+    app.extensions["intranet_plugins"].pm.register(asked, name="asked-last")
+    client.login(secretariat.email)
+    assert client.get("/partners/invite").status_code == 200
+    assert asked.times == (0 if big else 1)
+
+
 def test_a_member_finds_the_one_thing_a_plugin_lets_them_share_however_far_down(
     app, client, member, many
 ):
