@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
@@ -56,30 +55,34 @@ def test_the_form_panel_shows_similar_work_as_a_fragment_or_a_page(client, demo)
     assert "<html" in client.get(url).get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        '"',
-        '"labour',
-        "NEAR(labour, police)",
-        "*",
-        "labour*",
-        "((police",
-        "police)",
-        "the of and",
-        "AND OR NOT",
-        "-",
-        "title:police",
-        "^police",
-        "'; DROP TABLE lessons_lesson; --",
-        "ä ö ü",
-    ],
-)
-def test_hostile_search_input_never_fails(client, app, demo, query):
+HOSTILE_QUERIES = [
+    '"',
+    '"labour',
+    "NEAR(labour, police)",
+    "*",
+    "labour*",
+    "((police",
+    "police)",
+    "the of and",
+    "AND OR NOT",
+    "-",
+    "title:police",
+    "^police",
+    "'; DROP TABLE lessons_lesson; --",
+    "ä ö ü",
+]
+
+
+def test_hostile_search_input_never_fails(client, app, demo):
+    """Every query on one demo world (building it costs a second or more per test)."""
     client.login(demo["member_se"].email, "Baltic-Sea-Demo-2026")
-    assert client.get("/lessons/", query_string={"q": query}).status_code == 200
-    with app.test_request_context():
-        collect("intranet_search", query=query, user=demo["member_se"], limit=5)
+    failed = []
+    for query in HOSTILE_QUERIES:
+        if client.get("/lessons/", query_string={"q": query}).status_code != 200:
+            failed.append(query)
+        with app.test_request_context():
+            collect("intranet_search", query=query, user=demo["member_se"], limit=5)
+    assert failed == []
 
 
 def test_facets_count_and_combine_in_the_url(client, demo):
