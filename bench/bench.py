@@ -3,7 +3,8 @@
 Generates (or reuses) a database with `flask --app wsgi intranet demo --scale N`, serves it
 with gunicorn (2 workers) on loopback, signs in from this separate process and measures each
 page: latency percentiles with one user, throughput with several, the ratio to a bare route
-served by the same app, SQL queries per page at N/10 and N, fragment/page bytes,
+served by the same app (measured right after each page, so that the machine's changing speed
+does not change the ratio), SQL queries per page at N/10 and N, fragment/page bytes,
 create_app() time and the workers' memory over 10,000 requests. Prints a table and writes
 JSON to bench/results/.
 
@@ -53,6 +54,7 @@ RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 CONCURRENCY = 4
 MEMORY_REQUESTS = 10_000
+BARE_ROUTE = "/healthz"
 
 
 # --- databases ------------------------------------------------------------------------------
@@ -287,8 +289,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def throughput(
+    port: int, cookies: dict[str, str], url: str, headers: dict[str, str], seconds: float
+) -> float:
+    """Requests per second that CONCURRENCY users, each on its own connection, get answered."""
+    done = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def user() -> None:
+        nonlocal done
+        own = Browser(port, cookies)
+        while time.perf_counter() < stop_at:
+            own.request("GET", url, headers=headers)
+            with lock:
+                done += 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        for _ in range(CONCURRENCY):
+            pool.submit(user)
+    return round(done / (time.perf_counter() - started), 1)
+
+
 def measure(page: Page, port: int, cookies: dict[str, str], seconds: float) -> dict[str, Any]:
-    """One user for `seconds` (latency), then CONCURRENCY users for `seconds` (throughput)."""
+    """One user for `seconds` (latency), then CONCURRENCY users for `seconds` (throughput),
+    then the bare route's throughput for as long: the page's share of it compares two
+    measurements taken seconds apart, not minutes (this machine's speed drifts by 2-4x)."""
     browser = Browser(port, cookies)
     for _ in range(3):
         status, body = browser.request("GET", page.url, headers=page.headers)
@@ -301,23 +328,8 @@ def measure(page: Page, port: int, cookies: dict[str, str], seconds: float) -> d
         browser.request("GET", page.url, headers=page.headers)
         latencies.append((time.perf_counter() - started) * 1000)
 
-    done = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def user() -> None:
-        nonlocal done
-        own = Browser(port, cookies)
-        while time.perf_counter() < stop_at:
-            own.request("GET", page.url, headers=page.headers)
-            with lock:
-                done += 1
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        for _ in range(CONCURRENCY):
-            pool.submit(user)
-    elapsed = time.perf_counter() - started
+    rps = throughput(port, cookies, page.url, page.headers, seconds)
+    bare_rps = throughput(port, cookies, BARE_ROUTE, {}, seconds)
     return {
         "url": page.url,
         "bytes": len(body),
@@ -326,8 +338,19 @@ def measure(page: Page, port: int, cookies: dict[str, str], seconds: float) -> d
         "p95_ms": round(percentile(latencies, 0.95), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "rps_1_user": round(len(latencies) / sum(latencies) * 1000, 1),
-        f"rps_{CONCURRENCY}_users": round(done / elapsed, 1),
+        f"rps_{CONCURRENCY}_users": rps,
+        f"bare_rps_{CONCURRENCY}_users": bare_rps,
     }
+
+
+def share_of_bare(pages: dict[str, Any], name: str) -> float:
+    """A page's throughput as a share of the bare route's, measured right after it (the
+    role's own bare route for results written before that was measured)."""
+    page = pages[name]
+    bare = page.get(f"bare_rps_{CONCURRENCY}_users")
+    if bare is None:
+        bare = pages.get(f"{name.partition(':')[0]}: bare route", page)[f"rps_{CONCURRENCY}_users"]
+    return page[f"rps_{CONCURRENCY}_users"] / bare
 
 
 def memory_run(
@@ -366,10 +389,9 @@ def table(results: dict[str, Any]) -> str:
     )
     lines = [head, "-" * len(head)]
     for name, page in pages.items():
-        bare = pages.get(f"{name.partition(':')[0]}: bare route", page)
         lines.append(
             f"{name:<{width}}{page['p50_ms']:>8}{page['p95_ms']:>8}{page['p99_ms']:>8}"
-            f"{page[rps]:>8}{page[rps] / bare[rps]:>8.2f}{page['bytes'] / 1024:>7.1f}"
+            f"{page[rps]:>8}{share_of_bare(pages, name):>8.2f}{page['bytes'] / 1024:>7.1f}"
             f"{queries[small].get(name, '-'):>13}"
             f"{queries[large].get(name, '-'):>13}"
         )
@@ -378,7 +400,8 @@ def table(results: dict[str, Any]) -> str:
     over = [name for name, page in pages.items() if page["p50_ms"] >= 50 or page["p95_ms"] >= 100]
     lines += [
         "",
-        f"req/s with {CONCURRENCY} concurrent users; x bare = share of the role's bare route.",
+        f"req/s with {CONCURRENCY} concurrent users; x bare = share of the bare route's req/s,"
+        " measured right after the page.",
         f"{len(pages)} pages found by walking as each role; {len(over)} over p50 50 ms or "
         f"p95 100 ms: {', '.join(over) or 'none'}",
         f"create_app() (import + create, fresh interpreter): {results['create_app_s']} s",
