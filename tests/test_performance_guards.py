@@ -162,8 +162,6 @@ KNOWN_OVER: dict[str, str] = {
     "growth: guest: /meetings/": "the guest measured at each size holds other kinds of grants",
     "growth: guest: /meetings/next": "the guest measured at each size holds other grants",
     "growth: guest: /meetings/next (htmx)": "the guest measured at each size holds other grants",
-    "growth: guest: /members/<id>": "the guest measured at each size holds other grants",
-    "growth: guest: /search?q= (rare word)": "the guest at each size holds other grants",
     "growth: secretariat: /partners/guests/<id>/access": "grants read per kind of resource",
     "size: member: /directory?q= (frequent word)": "bounded: its page of 25 people fills only "
     "at the larger size (each row now carries a photo or initials)",
@@ -212,13 +210,21 @@ def test_every_plugin_stays_under_the_ceiling_in_every_hook(costs: dict[float, A
     )
 
 
+def grew(small: PageCost, large: PageCost) -> bool:
+    """Whether any part of a page (its view, each plugin's hook) runs more statements at the
+    larger size. Fewer is allowed: a question answered by the first plugins on a big site
+    leaves the others unasked (the invite form's "does everything fit?")."""
+    before = parts(small)
+    return any(count > before.get(part, 0) for part, count in parts(large).items())
+
+
 def test_queries_per_page_do_not_grow_with_the_data(costs: dict[float, Any]) -> None:
-    """Every page found at both sizes runs the same statements, part by part."""
+    """No page found at both sizes runs more statements at the larger, part by part."""
     both = costs[SMALL].keys() & costs[LARGE].keys()
     grown = {
         f"growth: {name}": (dict(parts(costs[SMALL][name])), dict(parts(costs[LARGE][name])))
         for name in sorted(both)
-        if parts(costs[SMALL][name]) != parts(costs[LARGE][name])
+        if grew(costs[SMALL][name], costs[LARGE][name])
     }
     assert offenders(grown, "growth") == {}
 
